@@ -1,0 +1,105 @@
+//! Pact files on disk and on the wire: reading every version, writing V3 and V4.
+//! This is the only module that knows how specification versions differ in JSON.
+
+mod read;
+mod rules_json;
+mod write;
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::error::{PactReadError, PactWriteError};
+use crate::model::{HttpRequest, HttpResponse, Interaction, MessageContents, Pact, SpecVersion};
+
+/// Parses pact JSON text; `source_name` (a file name or URL) is used in errors.
+/// A leading UTF-8 byte-order mark is ignored.
+pub fn parse_pact(text: &str, source_name: &str) -> Result<Pact, PactReadError> {
+    let value = parse_json(text, source_name)?;
+    parse_pact_value(&value, source_name)
+}
+
+/// Reads a pact from an already parsed JSON document.
+pub fn parse_pact_value(value: &Value, source_name: &str) -> Result<Pact, PactReadError> {
+    read::read_pact(value, source_name)
+}
+
+/// Reads and parses a pact file.
+pub fn read_pact_file(path: impl AsRef<Path>) -> Result<Pact, PactReadError> {
+    let path = path.as_ref();
+    let bytes = std::fs::read(path).map_err(|source| PactReadError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let name = path.display().to_string();
+    let text = String::from_utf8(bytes).map_err(|e| PactReadError::Invalid {
+        source_name: name.clone(),
+        json_path: "$".to_owned(),
+        message: format!("file is not UTF-8 text: {e}"),
+    })?;
+    parse_pact(&text, &name)
+}
+
+/// Parses JSON text, tolerating a byte-order mark and naming the source in errors.
+pub fn parse_json(text: &str, source_name: &str) -> Result<Value, PactReadError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    serde_json::from_str(text).map_err(|e| PactReadError::Json {
+        source_name: source_name.to_owned(),
+        line: e.line(),
+        column: e.column(),
+        message: e.to_string(),
+    })
+}
+
+/// Reads a single request as written in a pact of the given version.
+pub fn request_from_json(
+    value: &Value,
+    version: SpecVersion,
+    source_name: &str,
+) -> Result<HttpRequest, PactReadError> {
+    read::read_request(value, version, &read::Ctx::root(source_name))
+}
+
+/// Reads a single response as written in a pact of the given version.
+pub fn response_from_json(
+    value: &Value,
+    version: SpecVersion,
+    source_name: &str,
+) -> Result<HttpResponse, PactReadError> {
+    read::read_response(value, version, &read::Ctx::root(source_name))
+}
+
+/// Reads a single message (contents, metadata, rules) as written in a pact of the given version.
+pub fn message_from_json(
+    value: &Value,
+    version: SpecVersion,
+    source_name: &str,
+) -> Result<MessageContents, PactReadError> {
+    read::read_message_contents(value, version, &read::Ctx::root(source_name))
+}
+
+/// Writes a pact as JSON in V3 or V4.
+pub fn pact_to_json(pact: &Pact, version: SpecVersion) -> Result<Value, PactWriteError> {
+    write::write_pact(pact, version)
+}
+
+/// Writes a pact as pretty-printed JSON text in V3 or V4.
+pub fn pact_to_string(pact: &Pact, version: SpecVersion) -> Result<String, PactWriteError> {
+    let value = write::write_pact(pact, version)?;
+    Ok(serde_json::to_string_pretty(&value).unwrap_or_else(|_| value.to_string()))
+}
+
+/// Writes a request in V4 form (for reports and APIs).
+pub fn request_to_json(request: &HttpRequest) -> Value {
+    write::write_request(request, SpecVersion::V4)
+}
+
+/// Writes a response in V4 form (for reports and APIs).
+pub fn response_to_json(response: &HttpResponse) -> Value {
+    write::write_response(response, SpecVersion::V4)
+}
+
+/// The V4 key of an interaction: its own, else a stable hash of its content.
+pub fn interaction_key(interaction: &Interaction) -> String {
+    write::interaction_key(interaction)
+}

@@ -1,0 +1,6 @@
+//! In-process and standalone mock HTTP server that replays a pact's interactions for consumer tests.
+//!
+//! This crate is being built up in its own issue; for now it only re-exports the
+//! shared pact model so the workspace layout and dependency rules are in place.
+
+pub use accord_core as core;
