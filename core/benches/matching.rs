@@ -33,14 +33,41 @@ fn expected_response(extra_rules: usize) -> HttpResponse {
         ..HttpResponse::default()
     };
     let rules = &mut response.matching_rules;
-    rules.add_rule(Category::Body, "$", MatchingRule::Type { min: Some(1), max: None });
+    rules.add_rule(
+        Category::Body,
+        "$",
+        MatchingRule::Type {
+            min: Some(1),
+            max: None,
+        },
+    );
     rules.add_rule(Category::Body, "$[*].id", MatchingRule::Integer);
-    rules.add_rule(Category::Body, "$[*].owner", MatchingRule::Regex("owner-\\d+".into()));
-    rules.add_rule(Category::Body, "$[*].email", MatchingRule::Regex("[^@]+@[^@]+\\.[a-z]+".into()));
-    rules.add_rule(Category::Body, "$[*].createdAt", MatchingRule::Timestamp("yyyy-MM-dd'T'HH:mm:ss".into()));
-    rules.add_rule(Category::Body, "$[*].status", MatchingRule::Regex("OPEN|CLOSED".into()));
+    rules.add_rule(
+        Category::Body,
+        "$[*].owner",
+        MatchingRule::Regex("owner-\\d+".into()),
+    );
+    rules.add_rule(
+        Category::Body,
+        "$[*].email",
+        MatchingRule::Regex("[^@]+@[^@]+\\.[a-z]+".into()),
+    );
+    rules.add_rule(
+        Category::Body,
+        "$[*].createdAt",
+        MatchingRule::Timestamp("yyyy-MM-dd'T'HH:mm:ss".into()),
+    );
+    rules.add_rule(
+        Category::Body,
+        "$[*].status",
+        MatchingRule::Regex("OPEN|CLOSED".into()),
+    );
     for n in 0..extra_rules {
-        rules.add_rule(Category::Body, format!("$[*].unused{n}"), MatchingRule::Type { min: None, max: None });
+        rules.add_rule(
+            Category::Body,
+            format!("$[*].unused{n}"),
+            MatchingRule::Type { min: None, max: None },
+        );
     }
     response
 }
@@ -74,7 +101,11 @@ fn measure(runs: usize, mut f: impl FnMut()) -> Duration {
 fn main() {
     let body = Value::Array((0..5000).map(element).collect());
     let bytes = serde_json::to_vec(&body).expect("serialisable");
-    println!("body: {} elements, {:.2} MiB", 5000, bytes.len() as f64 / (1024.0 * 1024.0));
+    println!(
+        "body: {} elements, {:.2} MiB",
+        5000,
+        bytes.len() as f64 / (1024.0 * 1024.0)
+    );
     let runs = 21;
 
     let parse = measure(runs, || {
@@ -84,12 +115,22 @@ fn main() {
     let expected = expected_response(0);
     let actual = actual_response(&bytes);
     let mismatches = match_response(&expected, &actual);
-    assert!(mismatches.is_empty(), "benchmark body must match: {:?}", &mismatches[..mismatches.len().min(3)]);
+    assert!(
+        mismatches.is_empty(),
+        "benchmark body must match: {:?}",
+        &mismatches[..mismatches.len().min(3)]
+    );
     let matching = measure(runs, || {
         black_box(match_response(black_box(&expected), black_box(&actual)));
     });
-    println!("serde_json parse:        {:>8.2} ms (median of {runs})", parse.as_secs_f64() * 1e3);
-    println!("match_response:          {:>8.2} ms (median of {runs})", matching.as_secs_f64() * 1e3);
+    println!(
+        "serde_json parse:        {:>8.2} ms (median of {runs})",
+        parse.as_secs_f64() * 1e3
+    );
+    println!(
+        "match_response:          {:>8.2} ms (median of {runs})",
+        matching.as_secs_f64() * 1e3
+    );
     println!(
         "ratio match/parse:       {:>8.2}x (target <= 3.00x)",
         matching.as_secs_f64() / parse.as_secs_f64()

@@ -157,7 +157,14 @@ fn random_decimal(digits: usize, rng: &mut impl Rng) -> Value {
 pub(crate) fn generate_from_regex(regex: &str) -> Option<String> {
     let stripped = regex.strip_prefix('^').unwrap_or(regex);
     let stripped = stripped.strip_suffix('$').unwrap_or(stripped);
-    let generator = rand_regex::Regex::compile(stripped, 10).ok()?;
+    // Java's classes (`\d`, `\w`) are ASCII; fall back to Unicode only for patterns that need it.
+    let hir = regex_syntax::ParserBuilder::new()
+        .unicode(false)
+        .build()
+        .parse(stripped)
+        .ok()
+        .or_else(|| regex_syntax::Parser::new().parse(stripped).ok())?;
+    let generator = rand_regex::Regex::with_hir(hir, 10).ok()?;
     Some(rand::rng().sample::<String, _>(&generator))
 }
 

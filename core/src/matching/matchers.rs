@@ -111,7 +111,8 @@ impl Engine {
                     Err(format!("Expected '{text}' to match '{regex}'"))
                 }
             }
-            MatchingRule::Type { .. } => {
+            // Under `values` a map's entries are compared with the expected ones by type.
+            MatchingRule::Type { .. } | MatchingRule::Values => {
                 if same_type(expected, actual) {
                     Ok(())
                 } else {
@@ -242,7 +243,7 @@ impl Engine {
                     class.describe()
                 )),
             },
-            MatchingRule::Values | MatchingRule::ArrayContains(_) => Ok(()),
+            MatchingRule::ArrayContains(_) => Ok(()),
             MatchingRule::EachKey { .. } => Ok(()),
             MatchingRule::EachValue { rules, .. } => {
                 let list = RuleList {
