@@ -20,7 +20,7 @@ fn element(i: usize) -> Value {
         "currency": "EUR",
         "balance": (i as f64) * 1.25 + 0.5,
         "createdAt": format!("2024-{:02}-{:02}T10:{:02}:00", i % 12 + 1, i % 28 + 1, i % 60),
-        "status": if i % 2 == 0 { "OPEN" } else { "CLOSED" },
+        "status": if i.is_multiple_of(2) { "OPEN" } else { "CLOSED" },
         "manager": {"ref": format!("im-{i}"), "region": "north-west-europe-2"},
         "tags": ["retail", "priority"],
     })

@@ -78,6 +78,19 @@ pub fn message_from_json(
     read::read_message_contents(value, version, &read::Ctx::root(source_name))
 }
 
+/// Reads one matcher object (`{"match": "regex", "regex": ...}`, legacy forms too).
+pub fn matcher_from_json(
+    value: &serde_json::Map<String, Value>,
+    source_name: &str,
+) -> Result<crate::rules::MatchingRule, PactReadError> {
+    rules_json::read_matcher(value, &read::Ctx::root(source_name))
+}
+
+/// Writes one matcher in its pact JSON form.
+pub fn matcher_to_json(rule: &crate::rules::MatchingRule) -> Value {
+    rules_json::write_matcher(rule)
+}
+
 /// Writes a pact as JSON in V3 or V4.
 pub fn pact_to_json(pact: &Pact, version: SpecVersion) -> Result<Value, PactWriteError> {
     write::write_pact(pact, version)

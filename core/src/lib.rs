@@ -28,6 +28,7 @@ mod java_time;
 pub mod matching;
 pub mod mismatch;
 pub mod model;
+pub mod pact_file;
 pub mod report;
 pub mod rules;
 

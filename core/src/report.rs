@@ -151,11 +151,9 @@ pub fn render_report(
     let body_differs = mismatches
         .iter()
         .any(|m| matches!(m.kind, MismatchKind::Body | MismatchKind::BodyType));
-    if body_differs {
-        if let Some(diff) = body_diff(expected, actual, options) {
-            out.push('\n');
-            out.push_str(&diff);
-        }
+    if body_differs && let Some(diff) = body_diff(expected, actual, options) {
+        out.push('\n');
+        out.push_str(&diff);
     }
     out
 }

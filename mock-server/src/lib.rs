@@ -1,6 +1,22 @@
-//! In-process and standalone mock HTTP server that replays a pact's interactions for consumer tests.
+//! A mock provider for consumer contract tests: serves a pact's HTTP interactions, records which
+//! were matched, and explains every request that was not.
 //!
-//! This crate is being built up in its own issue; for now it only re-exports the
-//! shared pact model so the workspace layout and dependency rules are in place.
+//! The server runs on the caller's tokio runtime (it never creates one) and binds 127.0.0.1 on a
+//! free port by default. A request is recorded as matched before its response is sent, so a test
+//! that ends right after its last response never sees a false "missing". Unmatched requests get
+//! HTTP 500 with a JSON body naming the closest interaction and its mismatches.
+//!
+//! The `accord-mock-server` binary serves pact files for consumers written in other languages
+//! (`serve`) and offers a control API to create and verify mocks over HTTP (`control`).
 
-pub use accord_core as core;
+pub mod control;
+mod convert;
+mod error;
+mod index;
+mod report;
+mod server;
+mod state;
+
+pub use error::StartError;
+pub use report::{MockReport, Problem, RequestSummary};
+pub use server::{MockServer, MockServerConfig, Reporter};

@@ -332,14 +332,14 @@ pub(crate) fn read_body(
     let Some(value) = value else {
         return Ok(Body::Missing);
     };
-    if version >= SpecVersion::V4 {
-        if let Value::Object(map) = value {
-            let wrapped = map.contains_key("content")
-                && (map.contains_key("contentType") || map.contains_key("encoded"))
-                || (map.len() == 1 && map.contains_key("content"));
-            if wrapped {
-                return read_wrapped_body(map, declared, ctx);
-            }
+    if version >= SpecVersion::V4
+        && let Value::Object(map) = value
+    {
+        let wrapped = map.contains_key("content")
+            && (map.contains_key("contentType") || map.contains_key("encoded"))
+            || (map.len() == 1 && map.contains_key("content"));
+        if wrapped {
+            return read_wrapped_body(map, declared, ctx);
         }
     }
     Ok(bare_body(value, declared))

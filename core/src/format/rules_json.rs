@@ -398,11 +398,11 @@ pub(crate) fn read_generators(value: &Value, ctx: &Ctx<'_>) -> Result<Generators
         let obj = value
             .as_object()
             .ok_or_else(|| cctx.invalid("expected an object"))?;
-        if category.is_single() || obj.contains_key("type") {
-            if let Some(generator) = Generator::from_json(obj) {
-                out.add(category, "", generator);
-                continue;
-            }
+        if (category.is_single() || obj.contains_key("type"))
+            && let Some(generator) = Generator::from_json(obj)
+        {
+            out.add(category, "", generator);
+            continue;
         }
         for (key, gen_value) in obj {
             let gctx = cctx.key(key);

@@ -186,10 +186,11 @@ fn write_message_into(map: &mut Map<String, Value>, message: &MessageContents, v
     };
     map.insert("contents".into(), contents);
     let mut metadata = message.metadata.clone();
-    if version < SpecVersion::V4 && !metadata.keys().any(|k| k.eq_ignore_ascii_case("contentType")) {
-        if let Some(ct) = message.contents.content_type() {
-            metadata.insert("contentType".into(), ct.to_string().into());
-        }
+    if version < SpecVersion::V4
+        && !metadata.keys().any(|k| k.eq_ignore_ascii_case("contentType"))
+        && let Some(ct) = message.contents.content_type()
+    {
+        metadata.insert("contentType".into(), ct.to_string().into());
     }
     map.insert("metadata".into(), Value::Object(metadata));
     if !message.matching_rules.is_empty() {
@@ -251,10 +252,10 @@ fn write_bare_body(body: &Body) -> Option<Value> {
             content_type,
             ..
         } => {
-            if content_type.as_ref().is_none_or(|ct| ct.is_json()) {
-                if let Ok(json) = serde_json::from_slice::<Value>(content) {
-                    return Some(json);
-                }
+            if content_type.as_ref().is_none_or(|ct| ct.is_json())
+                && let Ok(json) = serde_json::from_slice::<Value>(content)
+            {
+                return Some(json);
             }
             if is_text(body) {
                 Some(Value::String(String::from_utf8_lossy(content).into_owned()))
@@ -317,10 +318,10 @@ pub(crate) fn write_request(request: &HttpRequest, version: SpecVersion) -> Valu
     let mut map = Map::new();
     map.insert("method".into(), request.method.clone().into());
     map.insert("path".into(), request.path.clone().into());
-    if let Some(query) = &request.query {
-        if !query.is_empty() {
-            map.insert("query".into(), write_query(query));
-        }
+    if let Some(query) = &request.query
+        && !query.is_empty()
+    {
+        map.insert("query".into(), write_query(query));
     }
     if !request.headers.is_empty() {
         map.insert("headers".into(), write_headers(&request.headers, version));

@@ -181,10 +181,10 @@ fn generate_time(format: Option<&str>, expression: Option<&str>, default_format:
 fn fill_placeholders(expression: &str, values: &Map<String, Value>) -> Option<Value> {
     let trimmed = expression.trim();
     // A lone placeholder keeps the raw JSON type of the value.
-    if let Some(name) = trimmed.strip_prefix("${").and_then(|r| r.strip_suffix('}')) {
-        if !name.contains("${") {
-            return values.get(name).cloned();
-        }
+    if let Some(name) = trimmed.strip_prefix("${").and_then(|r| r.strip_suffix('}'))
+        && !name.contains("${")
+    {
+        return values.get(name).cloned();
     }
     let mut out = String::new();
     let mut rest = expression;
@@ -273,15 +273,15 @@ pub(crate) fn generate_body(body: &Body, generators: &[(String, Generator)], ctx
         return body.clone();
     }
     let content_type = body.content_type().cloned();
-    if let Some(mut json) = body.as_json() {
-        if content_type.as_ref().is_none_or(|ct| ct.is_json()) {
-            for (key, generator) in generators {
-                if let Some(path) = DocPath::parse(key) {
-                    apply_at_path(&mut json, &path, generator, ctx);
-                }
+    if let Some(mut json) = body.as_json()
+        && content_type.as_ref().is_none_or(|ct| ct.is_json())
+    {
+        for (key, generator) in generators {
+            if let Some(path) = DocPath::parse(key) {
+                apply_at_path(&mut json, &path, generator, ctx);
             }
-            return Body::bytes(json.to_string().into_bytes(), content_type);
         }
+        return Body::bytes(json.to_string().into_bytes(), content_type);
     }
     // Non-JSON bodies: only a generator at the root can replace the content.
     for (key, generator) in generators {
@@ -355,14 +355,13 @@ pub fn generate_response(response: &HttpResponse, ctx: &GeneratorContext) -> Htt
     let mut out = response.clone();
     let gens = &response.generators;
     for (_, generator) in gens.category(Category::Status) {
-        if let Some(value) = generator.generate(&Value::from(out.status), ctx) {
-            if let Some(status) = value
+        if let Some(value) = generator.generate(&Value::from(out.status), ctx)
+            && let Some(status) = value
                 .as_u64()
                 .or_else(|| value.as_str().and_then(|s| s.parse().ok()))
                 .and_then(|s| u16::try_from(s).ok())
-            {
-                out.status = status;
-            }
+        {
+            out.status = status;
         }
     }
     generate_headers(&mut out.headers, gens.category(Category::Header), ctx);

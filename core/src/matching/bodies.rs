@@ -224,10 +224,10 @@ pub(crate) fn parse_multipart(body: &[u8], boundary: &str) -> Option<Vec<Part>> 
             };
             if key.trim().eq_ignore_ascii_case("content-disposition") {
                 for param in value.split(';') {
-                    if let Some((k, v)) = param.split_once('=') {
-                        if k.trim().eq_ignore_ascii_case("name") {
-                            name = v.trim().trim_matches('"').to_owned();
-                        }
+                    if let Some((k, v)) = param.split_once('=')
+                        && k.trim().eq_ignore_ascii_case("name")
+                    {
+                        name = v.trim().trim_matches('"').to_owned();
                     }
                 }
             } else if key.trim().eq_ignore_ascii_case("content-type") {

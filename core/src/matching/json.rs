@@ -406,19 +406,19 @@ fn check_type_and_size(
         Value::Object(o) => o.len(),
         _ => return Ok(()),
     };
-    if let Some(min) = min {
-        if size < min {
-            return Err(format!(
-                "Expected {actual} (size {size}) to have minimum size of {min}"
-            ));
-        }
+    if let Some(min) = min
+        && size < min
+    {
+        return Err(format!(
+            "Expected {actual} (size {size}) to have minimum size of {min}"
+        ));
     }
-    if let Some(max) = max {
-        if size > max {
-            return Err(format!(
-                "Expected {actual} (size {size}) to have maximum size of {max}"
-            ));
-        }
+    if let Some(max) = max
+        && size > max
+    {
+        return Err(format!(
+            "Expected {actual} (size {size}) to have maximum size of {max}"
+        ));
     }
     Ok(())
 }

@@ -99,21 +99,21 @@ pub(crate) fn match_query(
     engine: &Engine,
     out: &mut Vec<Mismatch>,
 ) {
-    if spec == SpecVersion::V1 {
-        if let (Some(e), Some(a)) = (expected.and_then(Query::raw), actual.and_then(Query::raw)) {
-            let e_dec = percent_encoding::percent_decode_str(e).decode_utf8_lossy();
-            let a_dec = percent_encoding::percent_decode_str(a).decode_utf8_lossy();
-            if e_dec != a_dec {
-                out.push(Mismatch::new(
-                    MismatchKind::Query,
-                    "",
-                    e,
-                    a,
-                    format!("Expected query string '{e}' but was '{a}'"),
-                ));
-            }
-            return;
+    if spec == SpecVersion::V1
+        && let (Some(e), Some(a)) = (expected.and_then(Query::raw), actual.and_then(Query::raw))
+    {
+        let e_dec = percent_encoding::percent_decode_str(e).decode_utf8_lossy();
+        let a_dec = percent_encoding::percent_decode_str(a).decode_utf8_lossy();
+        if e_dec != a_dec {
+            out.push(Mismatch::new(
+                MismatchKind::Query,
+                "",
+                e,
+                a,
+                format!("Expected query string '{e}' but was '{a}'"),
+            ));
         }
+        return;
     }
     let empty = Query::new();
     let expected = expected.unwrap_or(&empty);

@@ -131,10 +131,10 @@ impl ContentType {
         if trimmed.starts_with(b"<?xml") || (trimmed.starts_with(b"<") && trimmed.ends_with(b">")) {
             return ContentType::xml();
         }
-        if let Some(kind) = infer::get(content) {
-            if let Some(ct) = ContentType::parse(kind.mime_type()) {
-                return ct;
-            }
+        if let Some(kind) = infer::get(content)
+            && let Some(ct) = ContentType::parse(kind.mime_type())
+        {
+            return ct;
         }
         if std::str::from_utf8(content).is_ok() {
             ContentType::text()

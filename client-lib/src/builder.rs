@@ -1,0 +1,193 @@
+//! `PactBuilder`: the pact between one consumer and one provider, declared in a test.
+
+mod http;
+mod message;
+mod part;
+
+pub use http::{InteractionBuilder, RequestBuilder, ResponseBuilder};
+pub use message::{MessageBuilder, MessageInteractionBuilder, ReceivedMessage};
+
+use std::path::PathBuf;
+
+use accord_core::generators::{GeneratorContext, generate_message};
+use accord_core::pact_file::{WriteOutcome, write_pact_file};
+use accord_core::{AsyncMessage, Interaction, Pact, SpecVersion, SyncMessage};
+
+use crate::config::{default_output_dir, run_id};
+use crate::error::ConsumerError;
+
+/// The pact between one consumer and one provider, as a test declares it.
+#[derive(Debug)]
+pub struct PactBuilder {
+    pact: Pact,
+    output_dir: Option<PathBuf>,
+    version: SpecVersion,
+    run_id: Option<String>,
+    errors: Vec<String>,
+}
+
+impl PactBuilder {
+    /// A pact between `consumer` and `provider`, written as V4.
+    pub fn new(consumer: &str, provider: &str) -> PactBuilder {
+        PactBuilder {
+            pact: Pact::new(consumer, provider),
+            output_dir: None,
+            version: SpecVersion::V4,
+            run_id: None,
+            errors: Vec::new(),
+        }
+    }
+
+    /// Writes the pact file into `dir` instead of `PACT_OUTPUT_DIR` or `target/pacts`.
+    pub fn output_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.output_dir = Some(dir.into());
+        self
+    }
+
+    /// Names the test run writing the pact file. The first write of a run replaces what earlier
+    /// runs wrote; later writes of the same run merge. By default the run is the `cargo test`
+    /// invocation (or `ACCORD_RUN_ID`).
+    pub fn run_id(mut self, run_id: &str) -> Self {
+        self.run_id = Some(run_id.to_owned());
+        self
+    }
+
+    /// Writes the pact as V3 instead of V4 (HTTP-only or message-only pacts).
+    pub fn spec_v3(mut self) -> Self {
+        self.version = SpecVersion::V3;
+        self
+    }
+
+    /// Declares an HTTP interaction.
+    pub fn interaction(
+        &mut self,
+        description: &str,
+        build: impl FnOnce(&mut InteractionBuilder),
+    ) -> &mut Self {
+        let mut builder = InteractionBuilder::new(description);
+        build(&mut builder);
+        match builder.build() {
+            Ok(interaction) => self.pact.interactions.push(Interaction::Http(interaction)),
+            Err(e) => self.errors.push(e),
+        }
+        self
+    }
+
+    /// The pact declared so far.
+    pub fn pact(&self) -> &Pact {
+        &self.pact
+    }
+
+    /// Where the pact file goes: the configured directory plus `<consumer>-<provider>.json`.
+    pub fn pact_path(&self) -> PathBuf {
+        self.output_dir
+            .clone()
+            .unwrap_or_else(default_output_dir)
+            .join(self.pact.file_name())
+    }
+
+    pub(crate) fn check_declarations(&self) -> Result<(), ConsumerError> {
+        if self.errors.is_empty() {
+            Ok(())
+        } else {
+            Err(ConsumerError::InvalidMatcher {
+                detail: self.errors.join("; "),
+            })
+        }
+    }
+
+    pub(crate) fn write(&self, pact: &Pact) -> Result<WriteOutcome, ConsumerError> {
+        let path = self.pact_path();
+        let run = self.run_id.clone().unwrap_or_else(run_id);
+        write_pact_file(&path, pact, self.version, &run)
+            .map_err(|source| ConsumerError::Write { path, source })
+    }
+
+    pub(crate) fn configured_run_id(&self) -> Option<&str> {
+        self.run_id.as_deref()
+    }
+
+    pub(crate) fn version(&self) -> SpecVersion {
+        self.version
+    }
+
+    /// Declares an asynchronous message and hands it (generators applied) to the consumer's
+    /// real `handler`. When the handler succeeds the message is added to the pact file; when it
+    /// fails the error says why and nothing is written.
+    pub fn verify_message<T, E: std::fmt::Display>(
+        &mut self,
+        description: &str,
+        build: impl FnOnce(&mut MessageInteractionBuilder),
+        handler: impl FnOnce(&ReceivedMessage) -> Result<T, E>,
+    ) -> Result<T, ConsumerError> {
+        self.check_declarations()?;
+        let mut builder = MessageInteractionBuilder::new(description);
+        build(&mut builder);
+        let message = builder
+            .message
+            .build()
+            .map_err(|detail| ConsumerError::InvalidMatcher { detail })?;
+        let generated = generate_message(&message, &GeneratorContext::consumer(None));
+        let received = ReceivedMessage::from_contents(&generated);
+        let value = handler(&received).map_err(|e| ConsumerError::Handler {
+            description: description.to_owned(),
+            reason: e.to_string(),
+        })?;
+        let mut pact = self.empty_pact();
+        pact.interactions.push(Interaction::AsyncMessage(AsyncMessage {
+            info: builder.info,
+            message,
+        }));
+        self.write(&pact)?;
+        Ok(value)
+    }
+
+    /// Declares a synchronous message exchange and hands the request and responses to the
+    /// consumer's `handler`; on success the interaction is added to the pact file.
+    pub fn verify_sync_message<T, E: std::fmt::Display>(
+        &mut self,
+        description: &str,
+        build: impl FnOnce(&mut MessageInteractionBuilder),
+        handler: impl FnOnce(&ReceivedMessage, &[ReceivedMessage]) -> Result<T, E>,
+    ) -> Result<T, ConsumerError> {
+        self.check_declarations()?;
+        let mut builder = MessageInteractionBuilder::new(description);
+        build(&mut builder);
+        let request = builder
+            .message
+            .build()
+            .map_err(|detail| ConsumerError::InvalidMatcher { detail })?;
+        let mut responses = Vec::new();
+        for response in builder.responses {
+            responses.push(
+                response
+                    .build()
+                    .map_err(|detail| ConsumerError::InvalidMatcher { detail })?,
+            );
+        }
+        let ctx = GeneratorContext::consumer(None);
+        let received_request = ReceivedMessage::from_contents(&generate_message(&request, &ctx));
+        let received_responses: Vec<ReceivedMessage> = responses
+            .iter()
+            .map(|r| ReceivedMessage::from_contents(&generate_message(r, &ctx)))
+            .collect();
+        let value = handler(&received_request, &received_responses).map_err(|e| ConsumerError::Handler {
+            description: description.to_owned(),
+            reason: e.to_string(),
+        })?;
+        let mut pact = self.empty_pact();
+        pact.interactions.push(Interaction::SyncMessage(SyncMessage {
+            info: builder.info,
+            request,
+            response: responses,
+        }));
+        self.write(&pact)?;
+        Ok(value)
+    }
+
+    fn empty_pact(&self) -> Pact {
+        let mut pact = self.pact.clone();
+        pact.interactions.clear();
+        pact
+    }
+}

@@ -1,0 +1,220 @@
+//! Writing pact files safely when many tests in many processes write the same file: an
+//! exclusive lock, a merge with what is already there, a temporary file and a rename, so no
+//! interaction is lost and no reader ever sees a half-written file.
+//!
+//! Writers belong to a *run* (one `cargo test` invocation, say). The first write of a new run
+//! replaces what earlier runs left, so interactions a test no longer declares disappear; later
+//! writes of the same run merge. Two writes of the same run that declare the same interaction
+//! (description and provider states) with different content are a conflict.
+
+use std::fs::{File, OpenOptions};
+use std::io::{Read as _, Seek as _, SeekFrom, Write as _};
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use crate::error::{PactReadError, PactWriteError};
+use crate::format::{interaction_key, pact_to_json, pact_to_string, read_pact_file};
+use crate::model::{Interaction, Pact, SpecVersion};
+
+/// A pact file that could not be written.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum PactFileError {
+    /// Creating the directory, locking, writing or renaming failed.
+    #[error("cannot write pact file '{}'", path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The IO error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The existing file could not be read, so merging would lose its content.
+    #[error("cannot merge into existing pact file '{}'", path.display())]
+    Existing {
+        /// The file.
+        path: PathBuf,
+        /// Why reading it failed.
+        #[source]
+        source: PactReadError,
+    },
+    /// The pact cannot be expressed in the requested version.
+    #[error(transparent)]
+    Write(#[from] PactWriteError),
+    /// Two tests of the same run declared one interaction with different content.
+    #[error(
+        "conflicting definitions of interaction '{description}' in pact file '{}': two tests declare it with different content",
+        path.display()
+    )]
+    Conflict {
+        /// The file.
+        path: PathBuf,
+        /// The interaction's description.
+        description: String,
+        /// The interaction as already written.
+        existing: Box<Value>,
+        /// The interaction as declared now.
+        declared: Box<Value>,
+    },
+}
+
+/// What a write did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WriteOutcome {
+    /// The file written.
+    pub path: PathBuf,
+    /// Interactions in the file after the write.
+    pub interactions: usize,
+    /// Interactions this write added (not already present from the same run).
+    pub added: usize,
+}
+
+fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> PactFileError + '_ {
+    move |source| PactFileError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// The identity of an interaction within a pact: kind, description and provider states.
+fn identity(interaction: &Interaction) -> String {
+    let info = interaction.info();
+    let states: Vec<String> = info
+        .provider_states
+        .iter()
+        .map(|s| format!("{}{}", s.name, Value::Object(s.params.clone())))
+        .collect();
+    format!(
+        "{}\u{0}{}\u{0}{}",
+        interaction.type_name(),
+        info.description,
+        states.join("\u{0}")
+    )
+}
+
+/// The interaction's content as written, without its key (keys are derived from content).
+fn content_of(interaction: &Interaction) -> Value {
+    let mut single = Pact::new("c", "p");
+    let mut copy = interaction.clone();
+    copy.info_mut().key = Some(String::new());
+    single.interactions.push(copy);
+    pact_to_json(&single, SpecVersion::V4)
+        .map(|v| v["interactions"][0].clone())
+        .unwrap_or(Value::Null)
+}
+
+/// Merges `pact` into the file at `path` (written in `version`) on behalf of run `run_id`.
+pub fn write_pact_file(
+    path: &Path,
+    pact: &Pact,
+    version: SpecVersion,
+    run_id: &str,
+) -> Result<WriteOutcome, PactFileError> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(io_error(path))?;
+    let file_name = path.file_name().and_then(|n| n.to_str()).unwrap_or("pact.json");
+    let lock_path = dir.join(format!(".{file_name}.lock"));
+    let mut lock = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(&lock_path)
+        .map_err(io_error(path))?;
+    lock.lock().map_err(io_error(path))?;
+    let result = merge_locked(path, dir, &mut lock, pact, version, run_id);
+    let _ = lock.unlock();
+    result
+}
+
+fn merge_locked(
+    path: &Path,
+    dir: &Path,
+    lock: &mut File,
+    pact: &Pact,
+    version: SpecVersion,
+    run_id: &str,
+) -> Result<WriteOutcome, PactFileError> {
+    // The lock file records which run wrote last.
+    let mut last_run = String::new();
+    lock.read_to_string(&mut last_run).map_err(io_error(path))?;
+    let same_run = last_run.trim() == run_id;
+    let mut merged = if same_run && path.exists() {
+        read_pact_file(path).map_err(|source| PactFileError::Existing {
+            path: path.to_path_buf(),
+            source,
+        })?
+    } else {
+        let mut fresh = pact.clone();
+        fresh.interactions.clear();
+        fresh
+    };
+    merged.consumer = pact.consumer.clone();
+    merged.provider = pact.provider.clone();
+    for (key, value) in &pact.metadata {
+        merged.metadata.insert(key.clone(), value.clone());
+    }
+    for plugin in &pact.plugins {
+        if !merged.plugins.contains(plugin) {
+            merged.plugins.push(plugin.clone());
+        }
+    }
+    let mut added = 0;
+    for interaction in &pact.interactions {
+        let id = identity(interaction);
+        let declared = content_of(interaction);
+        let position = merged.interactions.iter().position(|i| identity(i) == id);
+        match position {
+            Some(index) => {
+                let existing = content_of(&merged.interactions[index]);
+                if existing != declared {
+                    return Err(PactFileError::Conflict {
+                        path: path.to_path_buf(),
+                        description: interaction.description().to_owned(),
+                        existing: Box::new(existing),
+                        declared: Box::new(declared),
+                    });
+                }
+            }
+            None => {
+                let mut copy = interaction.clone();
+                if copy.info().key.is_none() {
+                    copy.info_mut().key = Some(interaction_key(interaction));
+                }
+                merged.interactions.push(copy);
+                added += 1;
+            }
+        }
+    }
+    let text = pact_to_string(&merged, version)?;
+    let tmp = dir.join(format!(
+        ".{}.{}.{}.tmp",
+        path.file_name().and_then(|n| n.to_str()).unwrap_or("pact"),
+        std::process::id(),
+        uuid::Uuid::new_v4().simple()
+    ));
+    {
+        let mut file = File::create(&tmp).map_err(io_error(path))?;
+        file.write_all(text.as_bytes()).map_err(io_error(path))?;
+        file.sync_all().map_err(io_error(path))?;
+    }
+    if let Err(source) = std::fs::rename(&tmp, path) {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(PactFileError::Io {
+            path: path.to_path_buf(),
+            source,
+        });
+    }
+    lock.set_len(0).map_err(io_error(path))?;
+    lock.seek(SeekFrom::Start(0)).map_err(io_error(path))?;
+    lock.write_all(run_id.as_bytes()).map_err(io_error(path))?;
+    Ok(WriteOutcome {
+        path: path.to_path_buf(),
+        interactions: merged.interactions.len(),
+        added,
+    })
+}

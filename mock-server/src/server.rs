@@ -1,0 +1,369 @@
+//! The mock server: binding, the accept loop, and the one request handler.
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+
+use accord_core::generators::{GeneratorContext, generate_response};
+use accord_core::matching::{MatchOptions, match_request_with};
+use accord_core::{HttpInteraction, Mismatch, Pact};
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper_util::rt::TokioIo;
+use serde_json::json;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use crate::convert::{PreparedResponse, to_model_request};
+use crate::error::StartError;
+use crate::index::InteractionIndex;
+use crate::report::{MockReport, Problem, RequestSummary};
+use crate::state::Recorder;
+
+/// How a mock server listens and behaves.
+#[derive(Debug, Clone)]
+pub struct MockServerConfig {
+    /// Address to bind; loopback by default.
+    pub host: IpAddr,
+    /// Port to bind; 0 picks a free one.
+    pub port: u16,
+    /// Answer CORS preflight requests and add `Access-Control-Allow-Origin` to responses.
+    pub cors: bool,
+    /// How many recent problem requests are kept for the report.
+    pub problem_limit: usize,
+}
+
+impl Default for MockServerConfig {
+    fn default() -> Self {
+        MockServerConfig {
+            host: IpAddr::V4(Ipv4Addr::LOCALHOST),
+            port: 0,
+            cors: false,
+            problem_limit: 100,
+        }
+    }
+}
+
+#[derive(Debug)]
+struct Shared {
+    interactions: Vec<HttpInteraction>,
+    prepared: Vec<Option<PreparedResponse>>,
+    descriptions: Vec<String>,
+    index: InteractionIndex,
+    recorder: Recorder,
+    base_url: String,
+    cors: bool,
+    options: MatchOptions,
+}
+
+/// A running mock server. Dropping it stops the server.
+#[derive(Debug)]
+pub struct MockServer {
+    addr: SocketAddr,
+    shared: Arc<Shared>,
+    pact: Pact,
+    shutdown: watch::Sender<bool>,
+    task: Option<JoinHandle<()>>,
+}
+
+impl MockServer {
+    /// Starts serving the pact's HTTP interactions on the caller's tokio runtime.
+    pub async fn start(pact: Pact, config: MockServerConfig) -> Result<MockServer, StartError> {
+        let address = SocketAddr::new(config.host, config.port);
+        let listener = TcpListener::bind(address)
+            .await
+            .map_err(|source| StartError::Bind {
+                address: address.to_string(),
+                source,
+            })?;
+        let addr = listener.local_addr().map_err(|source| StartError::Bind {
+            address: address.to_string(),
+            source,
+        })?;
+        let interactions: Vec<HttpInteraction> = pact.http_interactions().cloned().collect();
+        let prepared = interactions
+            .iter()
+            .map(|i| {
+                i.response
+                    .generators
+                    .is_empty()
+                    .then(|| PreparedResponse::from_model(&i.response))
+            })
+            .collect();
+        let descriptions = interactions.iter().map(|i| i.info.description.clone()).collect();
+        let shared = Arc::new(Shared {
+            index: InteractionIndex::new(&interactions),
+            recorder: Recorder::new(interactions.len(), config.problem_limit),
+            prepared,
+            descriptions,
+            interactions,
+            base_url: format!("http://{addr}"),
+            cors: config.cors,
+            options: MatchOptions {
+                spec: pact.spec_version,
+            },
+        });
+        let (shutdown, shutdown_rx) = watch::channel(false);
+        let task = tokio::spawn(accept_loop(listener, Arc::clone(&shared), shutdown_rx));
+        tracing::debug!(%addr, consumer = %pact.consumer, provider = %pact.provider, "mock server started");
+        Ok(MockServer {
+            addr,
+            shared,
+            pact,
+            shutdown,
+            task: Some(task),
+        })
+    }
+
+    /// The base URL, e.g. `http://127.0.0.1:41234`.
+    pub fn url(&self) -> String {
+        self.shared.base_url.clone()
+    }
+
+    /// The bound address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The bound port.
+    pub fn port(&self) -> u16 {
+        self.addr.port()
+    }
+
+    /// The pact being served.
+    pub fn pact(&self) -> &Pact {
+        &self.pact
+    }
+
+    /// What the server has seen so far.
+    pub fn report(&self) -> MockReport {
+        self.shared.recorder.report(&self.shared.descriptions)
+    }
+
+    /// A handle that reads this server's report from any thread.
+    pub fn reporter(&self) -> Reporter {
+        Reporter {
+            shared: Arc::clone(&self.shared),
+        }
+    }
+
+    /// Stops accepting connections and waits for the accept loop to end; open connections
+    /// finish their current request.
+    pub async fn shutdown(mut self) -> MockReport {
+        let _ = self.shutdown.send(true);
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+        self.report()
+    }
+}
+
+/// Reads a mock server's report; cheap to clone and usable from any thread.
+#[derive(Debug, Clone)]
+pub struct Reporter {
+    shared: Arc<Shared>,
+}
+
+impl Reporter {
+    /// What the server has seen so far.
+    pub fn report(&self) -> MockReport {
+        self.shared.recorder.report(&self.shared.descriptions)
+    }
+
+    /// The server's base URL.
+    pub fn url(&self) -> String {
+        self.shared.base_url.clone()
+    }
+}
+
+impl Drop for MockServer {
+    fn drop(&mut self) {
+        let _ = self.shutdown.send(true);
+    }
+}
+
+async fn accept_loop(listener: TcpListener, shared: Arc<Shared>, mut shutdown: watch::Receiver<bool>) {
+    loop {
+        tokio::select! {
+            _ = shutdown.changed() => break,
+            accepted = listener.accept() => {
+                let stream = match accepted {
+                    Ok((stream, _)) => stream,
+                    Err(error) => {
+                        tracing::warn!(%error, "failed to accept a connection");
+                        continue;
+                    }
+                };
+                let _ = stream.set_nodelay(true);
+                let shared = Arc::clone(&shared);
+                let mut conn_shutdown = shutdown.clone();
+                tokio::spawn(async move {
+                    let service = service_fn(move |request| {
+                        let shared = Arc::clone(&shared);
+                        async move { Ok::<_, std::convert::Infallible>(handle(&shared, request).await) }
+                    });
+                    let conn = http1::Builder::new().keep_alive(true).serve_connection(TokioIo::new(stream), service);
+                    tokio::pin!(conn);
+                    tokio::select! {
+                        result = conn.as_mut() => {
+                            if let Err(error) = result {
+                                tracing::debug!(%error, "connection closed with an error");
+                            }
+                        }
+                        _ = conn_shutdown.changed() => {
+                            conn.as_mut().graceful_shutdown();
+                            let _ = conn.await;
+                        }
+                    }
+                });
+            }
+        }
+    }
+}
+
+fn error_response(status: u16, body: serde_json::Value, cors: bool) -> hyper::Response<Full<Bytes>> {
+    PreparedResponse {
+        status,
+        headers: vec![("Content-Type".to_owned(), "application/json".to_owned())],
+        body: Bytes::from(body.to_string()),
+    }
+    .into_hyper(if cors {
+        &[("Access-Control-Allow-Origin", "*")]
+    } else {
+        &[]
+    })
+}
+
+fn preflight(request: &hyper::Request<hyper::body::Incoming>) -> hyper::Response<Full<Bytes>> {
+    let header = |name: &str| {
+        request
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    let origin = header("origin").unwrap_or_else(|| "*".to_owned());
+    let methods = header("access-control-request-method")
+        .map(|m| format!("{m}, GET, POST, PUT, PATCH, DELETE, OPTIONS, HEAD"))
+        .unwrap_or_else(|| "GET, POST, PUT, PATCH, DELETE, OPTIONS, HEAD".to_owned());
+    let headers = header("access-control-request-headers").unwrap_or_else(|| "*".to_owned());
+    PreparedResponse {
+        status: 204,
+        headers: vec![
+            ("Access-Control-Allow-Origin".to_owned(), origin),
+            ("Access-Control-Allow-Methods".to_owned(), methods),
+            ("Access-Control-Allow-Headers".to_owned(), headers),
+            ("Access-Control-Allow-Credentials".to_owned(), "true".to_owned()),
+            ("Access-Control-Max-Age".to_owned(), "86400".to_owned()),
+        ],
+        body: Bytes::new(),
+    }
+    .into_hyper(&[])
+}
+
+async fn handle(
+    shared: &Shared,
+    request: hyper::Request<hyper::body::Incoming>,
+) -> hyper::Response<Full<Bytes>> {
+    shared.recorder.request_received();
+    let is_preflight = shared.cors
+        && request.method() == hyper::Method::OPTIONS
+        && request.headers().contains_key("access-control-request-method");
+    if is_preflight
+        && shared
+            .index
+            .candidates("OPTIONS", request.uri().path())
+            .is_empty()
+    {
+        return preflight(&request);
+    }
+    let (parts, body) = request.into_parts();
+    let body = match body.collect().await {
+        Ok(collected) => collected.to_bytes(),
+        Err(error) => {
+            return error_response(
+                400,
+                json!({"error": format!("failed to read the request body: {error}")}),
+                shared.cors,
+            );
+        }
+    };
+    let actual = to_model_request(&parts, body);
+    let candidates = shared.index.candidates(&actual.method, &actual.path);
+    let mut closest: Option<(usize, Vec<Mismatch>)> = None;
+    for idx in candidates {
+        let mismatches = match_request_with(&shared.interactions[idx].request, &actual, shared.options);
+        if mismatches.is_empty() {
+            // Record before responding, so a test that ends after this response sees it.
+            shared.recorder.matched(idx);
+            tracing::debug!(interaction = %shared.descriptions[idx], "request matched");
+            let prepared = match &shared.prepared[idx] {
+                Some(prepared) => prepared.clone(),
+                None => {
+                    let ctx = GeneratorContext::consumer(Some(shared.base_url.clone()));
+                    PreparedResponse::from_model(&generate_response(&shared.interactions[idx].response, &ctx))
+                }
+            };
+            return prepared.into_hyper(if shared.cors {
+                &[("Access-Control-Allow-Origin", "*")]
+            } else {
+                &[]
+            });
+        }
+        // A patterned path that does not match means this interaction is not a candidate.
+        let path_differs = mismatches
+            .iter()
+            .any(|m| m.kind == accord_core::MismatchKind::Path);
+        if !path_differs
+            && closest
+                .as_ref()
+                .is_none_or(|(_, best)| mismatches.len() < best.len())
+        {
+            closest = Some((idx, mismatches));
+        }
+    }
+    let summary = RequestSummary::of(&actual);
+    match closest {
+        Some((idx, mismatches)) => {
+            let description = shared.descriptions[idx].clone();
+            tracing::warn!(request = %summary.line(), interaction = %description, "request did not match");
+            let body = json!({
+                "error": format!("request {} did not match interaction '{description}'", summary.line()),
+                "interaction": description,
+                "mismatches": mismatches.iter().map(Mismatch::to_json).collect::<Vec<_>>(),
+            });
+            shared.recorder.problem(Problem::Mismatched {
+                request: summary,
+                closest: description,
+                expected_body: shared.interactions[idx].request.body.clone(),
+                mismatches,
+            });
+            error_response(500, body, shared.cors)
+        }
+        None => {
+            let nearest = shared
+                .interactions
+                .iter()
+                .position(|i| i.request.path == actual.path)
+                .or_else(|| {
+                    shared
+                        .interactions
+                        .iter()
+                        .position(|i| i.request.method.eq_ignore_ascii_case(&actual.method))
+                })
+                .map(|i| shared.descriptions[i].clone());
+            tracing::warn!(request = %summary.line(), "unexpected request");
+            let body = json!({
+                "error": format!("unexpected request {}: no interaction has this method and path", summary.line()),
+                "closestInteraction": nearest,
+            });
+            shared.recorder.problem(Problem::Unexpected {
+                request: summary,
+                closest: nearest,
+            });
+            error_response(500, body, shared.cors)
+        }
+    }
+}

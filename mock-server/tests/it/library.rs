@@ -1,0 +1,129 @@
+//! The library: matching, recording before responding, reports, CORS.
+
+use accord_mock_server::{MockServer, MockServerConfig, Problem};
+
+use crate::accounts_pact;
+
+#[tokio::test]
+async fn serves_matching_requests_and_records_them() {
+    let server = MockServer::start(accounts_pact(), MockServerConfig::default())
+        .await
+        .expect("starts");
+    assert!(server.url().starts_with("http://127.0.0.1:"));
+    let body: serde_json::Value = reqwest::get(format!("{}/accounts/42", server.url()))
+        .await
+        .expect("sent")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(body["owner"], "ann");
+    // Recorded before the response was sent: visible as soon as the response arrives.
+    let report = server.report();
+    assert_eq!(report.matched[0], ("get account 42".to_owned(), 1));
+    // The path rule matches other ids; the generator replaces the example.
+    let generated: serde_json::Value = reqwest::get(format!("{}/accounts/123", server.url()))
+        .await
+        .expect("sent")
+        .json()
+        .await
+        .expect("json");
+    let id = generated["id"].as_i64().expect("id");
+    assert!((1000..=2000).contains(&id), "{id}");
+    let report = server.shutdown().await;
+    assert_eq!(report.missing, vec!["find accounts by owner".to_owned()]);
+    assert!(!report.is_success());
+}
+
+#[tokio::test]
+async fn unmatched_requests_get_500_naming_the_closest_interaction() {
+    let server = MockServer::start(accounts_pact(), MockServerConfig::default())
+        .await
+        .expect("starts");
+    let response = reqwest::get(format!("{}/accounts?owner=bob", server.url()))
+        .await
+        .expect("sent");
+    assert_eq!(response.status(), 500);
+    let body: serde_json::Value = response.json().await.expect("json");
+    assert_eq!(body["interaction"], "find accounts by owner");
+    assert_eq!(body["mismatches"][0]["type"], "QueryMismatch");
+    let response = reqwest::Client::new()
+        .post(format!("{}/orders", server.url()))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(response.status(), 500);
+    let report = server.report();
+    assert_eq!(report.mismatched_total, 1);
+    assert_eq!(report.unexpected_total, 1);
+    assert!(
+        matches!(&report.problems[0], Problem::Mismatched { closest, .. } if closest == "find accounts by owner")
+    );
+    let text = report.render(Default::default());
+    assert!(
+        text.contains("Expected query parameter 'owner' with value 'ann' but was 'bob'"),
+        "{text}"
+    );
+    assert!(text.contains("unexpected request POST /orders"), "{text}");
+}
+
+#[tokio::test]
+async fn problem_window_is_bounded() {
+    let config = MockServerConfig {
+        problem_limit: 5,
+        ..MockServerConfig::default()
+    };
+    let server = MockServer::start(accounts_pact(), config).await.expect("starts");
+    let client = reqwest::Client::new();
+    for i in 0..20 {
+        client
+            .get(format!("{}/missing/{i}", server.url()))
+            .send()
+            .await
+            .expect("sent");
+    }
+    let report = server.report();
+    assert_eq!(report.unexpected_total, 20);
+    assert_eq!(report.problems.len(), 5);
+    assert!(
+        report
+            .render(Default::default())
+            .contains("and 15 more problem request(s) not shown")
+    );
+}
+
+#[tokio::test]
+async fn cors_preflight_is_answered_when_enabled() {
+    let config = MockServerConfig {
+        cors: true,
+        ..MockServerConfig::default()
+    };
+    let server = MockServer::start(accounts_pact(), config).await.expect("starts");
+    let response = reqwest::Client::new()
+        .request(reqwest::Method::OPTIONS, format!("{}/accounts/42", server.url()))
+        .header("Origin", "http://app.example")
+        .header("Access-Control-Request-Method", "GET")
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(response.status(), 204);
+    assert_eq!(
+        response.headers()["access-control-allow-origin"],
+        "http://app.example"
+    );
+    let response = reqwest::get(format!("{}/accounts/42", server.url()))
+        .await
+        .expect("sent");
+    assert_eq!(response.headers()["access-control-allow-origin"], "*");
+    // Preflight requests are not counted as problems.
+    assert_eq!(server.report().unexpected_total, 0);
+}
+
+#[tokio::test]
+async fn start_and_shutdown_repeatedly() {
+    for _ in 0..20 {
+        let server = MockServer::start(accounts_pact(), MockServerConfig::default())
+            .await
+            .expect("starts");
+        server.shutdown().await;
+    }
+}
