@@ -190,6 +190,10 @@ fn merge_locked(
             }
         }
     }
+    // A stable order keeps pact files identical whichever test wrote first.
+    merged
+        .interactions
+        .sort_by(|a, b| (a.type_name(), a.description()).cmp(&(b.type_name(), b.description())));
     let text = pact_to_string(&merged, version)?;
     let tmp = dir.join(format!(
         ".{}.{}.{}.tmp",

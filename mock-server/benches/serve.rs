@@ -1,0 +1,193 @@
+//! Benchmarks of the mock server: start/shutdown latency, throughput of
+//! `accord-mock-server serve` against a bare hyper server returning the same canned response
+//! (measured with `wrk` over loopback in the same run), memory after a million requests, and
+//! writing a pact file that already holds 1,000 interactions.
+//!
+//! Run with `cargo bench -p accord-mock-server --bench serve` (needs `wrk`: `apt-get install wrk`).
+
+use std::convert::Infallible;
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use accord_core::format::parse_pact;
+use accord_core::pact_file::write_pact_file;
+use accord_core::{Pact, SpecVersion};
+use accord_mock_server::{MockServer, MockServerConfig};
+use bytes::Bytes;
+use http_body_util::Full;
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper_util::rt::TokioIo;
+use serde_json::json;
+
+const BODY: &str =
+    r#"{"id":50,"owner":"ann","balance":1250.5,"currency":"EUR","tags":["retail","priority"]}"#;
+
+fn pact_with(n: usize) -> Pact {
+    let interactions: Vec<serde_json::Value> = (0..n)
+        .map(|i| {
+            json!({"type": "Synchronous/HTTP", "description": format!("get item {i}"),
+              "request": {"method": "GET", "path": format!("/items/{i}")},
+              "response": {"status": 200, "headers": {"Content-Type": ["application/json"]},
+                "body": {"contentType": "application/json", "encoded": false,
+                         "content": serde_json::from_str::<serde_json::Value>(BODY).expect("json")}}})
+        })
+        .collect();
+    let doc = json!({"consumer": {"name": "bench"}, "provider": {"name": "items"},
+        "interactions": interactions, "metadata": {"pactSpecification": {"version": "4.0"}}});
+    parse_pact(&doc.to_string(), "bench").expect("valid pact")
+}
+
+fn median(mut samples: Vec<Duration>) -> Duration {
+    samples.sort();
+    samples[samples.len() / 2]
+}
+
+fn wrk(url: &str, seconds: u64) -> Option<(f64, u64)> {
+    let output = Command::new("wrk")
+        .args(["-t1", "-c32", &format!("-d{seconds}s"), url])
+        .output()
+        .ok()?;
+    let text = String::from_utf8_lossy(&output.stdout);
+    let rps = text
+        .lines()
+        .find_map(|l| l.strip_prefix("Requests/sec:"))
+        .and_then(|v| v.trim().parse().ok())?;
+    let total = text
+        .lines()
+        .find(|l| l.contains("requests in"))
+        .and_then(|l| l.split_whitespace().next())
+        .and_then(|v| v.parse().ok())?;
+    Some((rps, total))
+}
+
+fn peak_rss_kib(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+}
+
+async fn bare_hyper() -> std::net::SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move {
+        loop {
+            let Ok((stream, _)) = listener.accept().await else {
+                continue;
+            };
+            let _ = stream.set_nodelay(true);
+            tokio::spawn(async move {
+                let service = service_fn(|_req| async {
+                    Ok::<_, Infallible>(
+                        hyper::Response::builder()
+                            .header("Content-Type", "application/json")
+                            .body(Full::new(Bytes::from_static(BODY.as_bytes())))
+                            .expect("response"),
+                    )
+                });
+                let _ = http1::Builder::new()
+                    .serve_connection(TokioIo::new(stream), service)
+                    .await;
+            });
+        }
+    });
+    addr
+}
+
+fn main() {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+
+    // 1. Start plus shutdown of an in-process mock server.
+    let pact = pact_with(100);
+    let samples: Vec<Duration> = runtime.block_on(async {
+        let mut samples = Vec::new();
+        for _ in 0..200 {
+            let pact = pact.clone();
+            let start = Instant::now();
+            let server = MockServer::start(pact, MockServerConfig::default())
+                .await
+                .expect("start");
+            server.shutdown().await;
+            samples.push(start.elapsed());
+        }
+        samples
+    });
+    println!(
+        "start + shutdown (100 interactions): median {:.3} ms (target < 1 ms)",
+        median(samples).as_secs_f64() * 1e3
+    );
+
+    // 2. Writing a pact file that already holds 1,000 interactions, adding one.
+    let dir = std::env::temp_dir().join(format!("accord-bench-{}", std::process::id()));
+    let path = dir.join("bench-items.json");
+    write_pact_file(&path, &pact_with(1000), SpecVersion::V4, "bench").expect("seed");
+    let mut write_samples = Vec::new();
+    for i in 0..20 {
+        let mut one = pact_with(1);
+        one.interactions[0].info_mut().description = format!("extra {i}");
+        let start = Instant::now();
+        write_pact_file(&path, &one, SpecVersion::V4, "bench").expect("write");
+        write_samples.push(start.elapsed());
+    }
+    println!(
+        "merge one interaction into a 1,000-interaction pact file: median {:.2} ms (target < 20 ms)",
+        median(write_samples).as_secs_f64() * 1e3
+    );
+
+    // 3. Throughput against a bare hyper server, and memory after a million requests.
+    if Command::new("wrk").arg("--version").output().is_err() {
+        println!("skipped throughput and memory: install wrk with `apt-get install wrk`");
+        return;
+    }
+    let pact_path = dir.join("serve-100.json");
+    std::fs::write(
+        &pact_path,
+        accord_core::format::pact_to_string(&pact, SpecVersion::V4).expect("json"),
+    )
+    .expect("write");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_accord-mock-server"))
+        .args(["serve", "--pact", &pact_path.display().to_string()])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("serve starts");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut line)
+        .expect("url");
+    let mock_url = format!("{}/items/50", line.trim());
+    let bare = runtime.block_on(bare_hyper());
+    let bare_url = format!("http://{bare}/items/50");
+    let _ = wrk(&mock_url, 1);
+    let _ = wrk(&bare_url, 1);
+    let (bare_rps, _) = wrk(&bare_url, 5).expect("wrk bare");
+    let (mock_rps, _) = wrk(&mock_url, 5).expect("wrk mock");
+    println!("bare hyper:          {bare_rps:>10.0} req/s");
+    println!(
+        "accord-mock-server:  {mock_rps:>10.0} req/s ({:.0}% of bare hyper, target >= 70%)",
+        mock_rps / bare_rps * 100.0
+    );
+
+    let mut served: u64 = 0;
+    while served < 1_000_000 {
+        let remaining = 1_000_000 - served;
+        let seconds = ((remaining as f64 / mock_rps.max(1.0)).ceil() as u64 + 1).clamp(2, 60);
+        let (_, total) = wrk(&mock_url, seconds).expect("wrk load");
+        served += total;
+    }
+    let peak = peak_rss_kib(child.id()).unwrap_or(0);
+    println!(
+        "peak memory of serve after {served} requests: {:.1} MiB (target < 30 MiB)",
+        peak as f64 / 1024.0
+    );
+    let _ = child.kill();
+    let _ = child.wait();
+    let _ = std::fs::remove_dir_all(Path::new(&dir));
+}
