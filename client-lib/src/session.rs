@@ -16,7 +16,7 @@ use crate::error::ConsumerError;
 #[derive(Debug)]
 enum Running {
     /// On the caller's runtime.
-    InRuntime(MockServer),
+    InRuntime(Box<MockServer>),
     /// On a thread with its own runtime (blocking tests asked for it).
     OnThread {
         reporter: Reporter,
@@ -151,7 +151,7 @@ impl PactBuilder {
                 source,
             })?;
         Ok(MockSession {
-            running: Running::InRuntime(server),
+            running: Running::InRuntime(Box::new(server)),
             pact: self.pact().clone(),
             writer: self.snapshot(),
             finished: false,

@@ -26,6 +26,7 @@ pub async fn serve_pacts(
     host: IpAddr,
     port: u16,
     cors: bool,
+    tls: bool,
 ) -> Result<Vec<MockServer>, StartError> {
     let mut by_provider: Vec<Pact> = Vec::new();
     for pact in pacts {
@@ -40,6 +41,7 @@ pub async fn serve_pacts(
             host,
             port: if i == 0 { port } else { 0 },
             cors,
+            tls,
             ..MockServerConfig::default()
         };
         servers.push(MockServer::start(pact, config).await?);
@@ -75,14 +77,18 @@ fn error(status: StatusCode, message: impl Into<String>) -> Response {
 }
 
 fn describe(id: &str, server: &MockServer) -> Value {
-    json!({
+    let mut value = json!({
         "id": id,
         "port": server.port(),
         "url": server.url(),
         "consumer": server.pact().consumer,
         "provider": server.pact().provider,
         "interactions": server.pact().http_interactions().count(),
-    })
+    });
+    if let Some(pem) = server.certificate_pem() {
+        value["certificatePem"] = pem.into();
+    }
+    value
 }
 
 async fn create(
@@ -108,6 +114,7 @@ async fn create(
         host: state.host,
         port,
         cors: params.get("cors").is_some_and(|v| v == "true"),
+        tls: params.get("tls").is_some_and(|v| v == "true"),
         ..MockServerConfig::default()
     };
     match MockServer::start(pact, config).await {

@@ -13,4 +13,7 @@ pub enum StartError {
         #[source]
         source: std::io::Error,
     },
+    /// The self-signed certificate or TLS configuration could not be made.
+    #[error("cannot set up TLS: {0}")]
+    Tls(String),
 }

@@ -16,6 +16,7 @@ mod index;
 mod report;
 mod server;
 mod state;
+mod tls;
 
 pub use error::StartError;
 pub use report::{MockReport, Problem, RequestSummary};

@@ -32,6 +32,9 @@ enum Command {
         /// Answer CORS preflight requests and allow any origin.
         #[arg(long)]
         cors: bool,
+        /// Serve HTTPS with a generated self-signed certificate (printed to stderr as PEM).
+        #[arg(long)]
+        tls: bool,
     },
     /// Run the control API that creates and verifies mock servers over HTTP.
     Control {
@@ -51,18 +54,22 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             host,
             port,
             cors,
+            tls,
         } => {
             let mut loaded = Vec::new();
             for path in &pacts {
                 loaded.push(accord_core::format::read_pact_file(path)?);
             }
-            let servers = accord_mock_server::control::serve_pacts(loaded, host, port, cors)
+            let servers = accord_mock_server::control::serve_pacts(loaded, host, port, cors, tls)
                 .await
                 .context("cannot start the mock servers")?;
             for server in &servers {
                 println!("{}", server.url());
             }
             for server in &servers {
+                if let Some(pem) = server.certificate_pem() {
+                    eprintln!("certificate of {}:\n{pem}", server.url());
+                }
                 eprintln!(
                     "serving {} interaction(s) of provider '{}' at {}",
                     server.pact().http_interactions().count(),

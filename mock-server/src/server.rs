@@ -33,6 +33,9 @@ pub struct MockServerConfig {
     pub cors: bool,
     /// How many recent problem requests are kept for the report.
     pub problem_limit: usize,
+    /// Serve HTTPS with a self-signed certificate generated at start
+    /// (see [`MockServer::certificate_pem`]).
+    pub tls: bool,
 }
 
 impl Default for MockServerConfig {
@@ -42,6 +45,7 @@ impl Default for MockServerConfig {
             port: 0,
             cors: false,
             problem_limit: 100,
+            tls: false,
         }
     }
 }
@@ -66,6 +70,7 @@ pub struct MockServer {
     pact: Pact,
     shutdown: watch::Sender<bool>,
     task: Option<JoinHandle<()>>,
+    certificate_pem: Option<String>,
 }
 
 impl MockServer {
@@ -82,6 +87,12 @@ impl MockServer {
             address: address.to_string(),
             source,
         })?;
+        let tls = if config.tls {
+            Some(crate::tls::self_signed()?)
+        } else {
+            None
+        };
+        let scheme = if tls.is_some() { "https" } else { "http" };
         let interactions: Vec<HttpInteraction> = pact.http_interactions().cloned().collect();
         let prepared = interactions
             .iter()
@@ -99,14 +110,15 @@ impl MockServer {
             prepared,
             descriptions,
             interactions,
-            base_url: format!("http://{addr}"),
+            base_url: format!("{scheme}://{addr}"),
             cors: config.cors,
             options: MatchOptions {
                 spec: pact.spec_version,
             },
         });
         let (shutdown, shutdown_rx) = watch::channel(false);
-        let task = tokio::spawn(accept_loop(listener, Arc::clone(&shared), shutdown_rx));
+        let certificate_pem = tls.as_ref().map(|t| t.certificate_pem.clone());
+        let task = tokio::spawn(accept_loop(listener, Arc::clone(&shared), shutdown_rx, tls));
         tracing::debug!(%addr, consumer = %pact.consumer, provider = %pact.provider, "mock server started");
         Ok(MockServer {
             addr,
@@ -114,7 +126,13 @@ impl MockServer {
             pact,
             shutdown,
             task: Some(task),
+            certificate_pem,
         })
+    }
+
+    /// The PEM certificate clients must trust when the server runs with TLS.
+    pub fn certificate_pem(&self) -> Option<&str> {
+        self.certificate_pem.as_deref()
     }
 
     /// The base URL, e.g. `http://127.0.0.1:41234`.
@@ -184,7 +202,12 @@ impl Drop for MockServer {
     }
 }
 
-async fn accept_loop(listener: TcpListener, shared: Arc<Shared>, mut shutdown: watch::Receiver<bool>) {
+async fn accept_loop(
+    listener: TcpListener,
+    shared: Arc<Shared>,
+    mut shutdown: watch::Receiver<bool>,
+    tls: Option<crate::tls::SelfSigned>,
+) {
     loop {
         tokio::select! {
             _ = shutdown.changed() => break,
@@ -198,27 +221,43 @@ async fn accept_loop(listener: TcpListener, shared: Arc<Shared>, mut shutdown: w
                 };
                 let _ = stream.set_nodelay(true);
                 let shared = Arc::clone(&shared);
-                let mut conn_shutdown = shutdown.clone();
+                let conn_shutdown = shutdown.clone();
+                let tls = tls.clone();
                 tokio::spawn(async move {
-                    let service = service_fn(move |request| {
-                        let shared = Arc::clone(&shared);
-                        async move { Ok::<_, std::convert::Infallible>(handle(&shared, request).await) }
-                    });
-                    let conn = http1::Builder::new().keep_alive(true).serve_connection(TokioIo::new(stream), service);
-                    tokio::pin!(conn);
-                    tokio::select! {
-                        result = conn.as_mut() => {
-                            if let Err(error) = result {
-                                tracing::debug!(%error, "connection closed with an error");
-                            }
-                        }
-                        _ = conn_shutdown.changed() => {
-                            conn.as_mut().graceful_shutdown();
-                            let _ = conn.await;
-                        }
+                    match tls {
+                        Some(tls) => match tls.acceptor.accept(stream).await {
+                            Ok(stream) => serve_connection(stream, shared, conn_shutdown).await,
+                            Err(error) => tracing::debug!(%error, "TLS handshake failed"),
+                        },
+                        None => serve_connection(stream, shared, conn_shutdown).await,
                     }
                 });
             }
+        }
+    }
+}
+
+async fn serve_connection<IO>(stream: IO, shared: Arc<Shared>, mut shutdown: watch::Receiver<bool>)
+where
+    IO: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
+    let service = service_fn(move |request| {
+        let shared = Arc::clone(&shared);
+        async move { Ok::<_, std::convert::Infallible>(handle(&shared, request).await) }
+    });
+    let conn = http1::Builder::new()
+        .keep_alive(true)
+        .serve_connection(TokioIo::new(stream), service);
+    tokio::pin!(conn);
+    tokio::select! {
+        result = conn.as_mut() => {
+            if let Err(error) = result {
+                tracing::debug!(%error, "connection closed with an error");
+            }
+        }
+        _ = shutdown.changed() => {
+            conn.as_mut().graceful_shutdown();
+            let _ = conn.await;
         }
     }
 }

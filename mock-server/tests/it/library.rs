@@ -127,3 +127,29 @@ async fn start_and_shutdown_repeatedly() {
         server.shutdown().await;
     }
 }
+
+#[tokio::test]
+async fn tls_with_a_generated_certificate() {
+    let config = MockServerConfig {
+        tls: true,
+        ..MockServerConfig::default()
+    };
+    let server = MockServer::start(accounts_pact(), config).await.expect("starts");
+    assert!(server.url().starts_with("https://127.0.0.1:"));
+    let pem = server.certificate_pem().expect("certificate");
+    let client = reqwest::Client::builder()
+        .add_root_certificate(reqwest::Certificate::from_pem(pem.as_bytes()).expect("pem"))
+        .build()
+        .expect("client");
+    let url = server.url().replace("127.0.0.1", "localhost");
+    let body: serde_json::Value = client
+        .get(format!("{url}/accounts/42"))
+        .send()
+        .await
+        .expect("sent over TLS")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(body["id"], 42);
+    assert_eq!(server.report().matched[0].1, 1);
+}
