@@ -127,21 +127,41 @@ impl<'a, 'r> JsonComparer<'a, 'r> {
         actual: &Map<String, Value>,
         under_rule: bool,
     ) {
-        let missing = expected.keys().any(|k| !actual.contains_key(k));
-        let unexpected = !self.allow_unexpected_keys && actual.keys().any(|k| !expected.contains_key(k));
-        if missing || unexpected {
+        let missing: Vec<&String> = expected.keys().filter(|k| !actual.contains_key(*k)).collect();
+        let unexpected: Vec<&String> = if self.allow_unexpected_keys {
+            Vec::new()
+        } else {
+            actual.keys().filter(|k| !expected.contains_key(*k)).collect()
+        };
+        if !missing.is_empty() || !unexpected.is_empty() {
             let message = format!(
                 "Expected a Map with keys {} but received one with keys {}",
                 keys_text(expected),
                 keys_text(actual)
             );
-            self.mismatches.push(Mismatch::new(
-                MismatchKind::Body,
-                path.as_str(),
-                Value::Object(expected.clone()).to_string(),
-                Value::Object(actual.clone()).to_string(),
-                message,
-            ));
+            // One mismatch per key at fault, located at that key, so reports name the field.
+            for key in missing {
+                let len = push_key(path, key);
+                self.mismatches.push(Mismatch::new(
+                    MismatchKind::Body,
+                    path.as_str(),
+                    expected[key].to_string(),
+                    "",
+                    message.clone(),
+                ));
+                path.truncate(len);
+            }
+            for key in unexpected {
+                let len = push_key(path, key);
+                self.mismatches.push(Mismatch::new(
+                    MismatchKind::Body,
+                    path.as_str(),
+                    "",
+                    actual[key].to_string(),
+                    message.clone(),
+                ));
+                path.truncate(len);
+            }
         }
         let _ = under_rule;
         for (key, ev) in expected {

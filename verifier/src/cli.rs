@@ -1,0 +1,401 @@
+//! The `accord-verifier` command line: flags familiar to users of the Pact verifier.
+
+use std::io::{IsTerminal as _, Write};
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{ArgAction, Parser, ValueEnum};
+use serde_json::{Value, json};
+
+use crate::{Auth, BrokerSource, Filters, PublishConfig, RunStatus, Verifier, VerifierConfig, render_text};
+
+/// Output format on stdout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// The human report.
+    Text,
+    /// The JSON report.
+    Json,
+}
+
+/// Verify a provider against its consumers' pacts.
+///
+/// Exit codes: 0 all verified (pending failures allowed); 1 a verification failed or a pact could
+/// not be loaded; 2 usage, configuration, source or provider-connection error.
+#[derive(Debug, Parser)]
+#[command(name = "accord-verifier", version, about, long_about = None, disable_help_flag = false)]
+pub struct Cli {
+    /// A pact file to verify (repeatable).
+    #[arg(short = 'f', long = "file", value_name = "PATH", action = ArgAction::Append, help_heading = "Pact sources")]
+    pub files: Vec<PathBuf>,
+    /// A directory of pact files, searched recursively (repeatable).
+    #[arg(short = 'd', long = "dir", value_name = "DIR", action = ArgAction::Append, help_heading = "Pact sources")]
+    pub dirs: Vec<PathBuf>,
+    /// A pact URL (repeatable).
+    #[arg(short = 'u', long = "url", value_name = "URL", action = ArgAction::Append, help_heading = "Pact sources")]
+    pub urls: Vec<String>,
+    /// The broker to fetch pacts from (needs --provider-name).
+    #[arg(
+        short = 'b',
+        long,
+        env = "PACT_BROKER_BASE_URL",
+        value_name = "URL",
+        help_heading = "Pact sources"
+    )]
+    pub broker_url: Option<String>,
+    /// User name for URLs and the broker (HTTP basic).
+    #[arg(long, env = "PACT_BROKER_USERNAME", help_heading = "Pact sources")]
+    pub user: Option<String>,
+    /// Password for URLs and the broker.
+    #[arg(long, env = "PACT_BROKER_PASSWORD", help_heading = "Pact sources")]
+    pub password: Option<String>,
+    /// Bearer token for URLs and the broker.
+    #[arg(
+        short = 't',
+        long,
+        env = "PACT_BROKER_TOKEN",
+        conflicts_with = "user",
+        help_heading = "Pact sources"
+    )]
+    pub token: Option<String>,
+
+    /// Consumer version selector as JSON, e.g. '{"mainBranch": true}' (repeatable).
+    #[arg(long = "consumer-version-selectors", value_name = "JSON", action = ArgAction::Append, help_heading = "Broker selection")]
+    pub selectors: Vec<String>,
+    /// Shorthand for the selector {"mainBranch": true}.
+    #[arg(long, help_heading = "Broker selection")]
+    pub consumer_version_main_branch: bool,
+    /// Shorthand for {"branch": B} (repeatable).
+    #[arg(long = "consumer-version-branch", value_name = "BRANCH", action = ArgAction::Append, help_heading = "Broker selection")]
+    pub consumer_version_branches: Vec<String>,
+    /// Shorthand for {"deployedOrReleased": true}.
+    #[arg(long, help_heading = "Broker selection")]
+    pub consumer_version_deployed_or_released: bool,
+    /// Shorthand for {"tag": T, "latest": true} per tag (comma separated).
+    #[arg(long, value_delimiter = ',', help_heading = "Broker selection")]
+    pub consumer_version_tags: Vec<String>,
+    /// Ask the broker for pending status: new pacts are reported but do not fail the build.
+    #[arg(long, help_heading = "Broker selection")]
+    pub enable_pending: bool,
+    /// Also verify work-in-progress pacts created since this date (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE", help_heading = "Broker selection")]
+    pub include_wip_pacts_since: Option<String>,
+    /// The branch of the provider version being verified (for pending and WIP).
+    #[arg(long, help_heading = "Broker selection")]
+    pub provider_version_branch: Option<String>,
+
+    /// The provider's name.
+    #[arg(short = 'n', long, env = "PACT_PROVIDER_NAME", help_heading = "Provider")]
+    pub provider_name: Option<String>,
+    /// The provider's base URL, e.g. http://127.0.0.1:8080.
+    #[arg(long, value_name = "URL", help_heading = "Provider")]
+    pub provider_base_url: Option<String>,
+    /// Provider host, when --provider-base-url is not given.
+    #[arg(
+        long,
+        env = "PACT_PROVIDER_HOSTNAME",
+        default_value = "localhost",
+        help_heading = "Provider"
+    )]
+    pub hostname: String,
+    /// Provider port, when --provider-base-url is not given.
+    #[arg(short = 'p', long, env = "PACT_PROVIDER_PORT", help_heading = "Provider")]
+    pub port: Option<u16>,
+    /// Path prefix of the provider, when --provider-base-url is not given.
+    #[arg(
+        long,
+        env = "PACT_PROVIDER_BASE_PATH",
+        default_value = "",
+        help_heading = "Provider"
+    )]
+    pub base_path: String,
+    /// Scheme of the provider, when --provider-base-url is not given.
+    #[arg(long, alias = "transport", default_value = "http", help_heading = "Provider")]
+    pub scheme: String,
+    /// URL receiving message requests (defaults to the provider base URL).
+    #[arg(long, value_name = "URL", help_heading = "Provider")]
+    pub message_url: Option<String>,
+    /// Header added to every request, 'Name: value' or 'Name=value' (repeatable).
+    #[arg(short = 'H', long = "header", value_name = "HEADER", action = ArgAction::Append, help_heading = "Provider")]
+    pub headers: Vec<String>,
+    /// Timeout of each provider and state change request, in milliseconds.
+    #[arg(
+        long,
+        env = "PACT_PROVIDER_REQUEST_TIMEOUT",
+        default_value_t = 5000,
+        help_heading = "Provider"
+    )]
+    pub request_timeout: u64,
+    /// Poll the provider until it answers, for up to this many seconds.
+    #[arg(long, value_name = "SECONDS", help_heading = "Provider")]
+    pub wait_for_provider: Option<u64>,
+    /// Interactions to run at once; interactions sharing a provider state never overlap.
+    #[arg(long, default_value_t = 1, help_heading = "Provider")]
+    pub parallel: usize,
+
+    /// URL receiving provider state change calls.
+    #[arg(
+        short = 's',
+        long,
+        env = "PACT_PROVIDER_STATE_CHANGE_URL",
+        help_heading = "Provider states"
+    )]
+    pub state_change_url: Option<String>,
+    /// Also call the state change URL after each interaction with action 'teardown'.
+    #[arg(
+        long,
+        env = "PACT_PROVIDER_STATE_CHANGE_TEARDOWN",
+        help_heading = "Provider states"
+    )]
+    pub state_change_teardown: bool,
+    /// Send the state as query parameters instead of a JSON body.
+    #[arg(
+        long,
+        env = "PACT_PROVIDER_STATE_CHANGE_AS_QUERY",
+        help_heading = "Provider states"
+    )]
+    pub state_change_as_query: bool,
+
+    /// Only the pacts of this consumer (repeatable).
+    #[arg(short = 'c', long = "filter-consumer", action = ArgAction::Append, help_heading = "Filters")]
+    pub filter_consumer: Vec<String>,
+    /// Only interactions whose description matches this regex.
+    #[arg(long, env = "PACT_DESCRIPTION", help_heading = "Filters")]
+    pub filter_description: Option<String>,
+    /// Only interactions with a provider state matching this regex.
+    #[arg(
+        long,
+        env = "PACT_PROVIDER_STATE",
+        conflicts_with = "filter_no_state",
+        help_heading = "Filters"
+    )]
+    pub filter_state: Option<String>,
+    /// Only interactions without provider states.
+    #[arg(long, env = "PACT_PROVIDER_NO_STATE", help_heading = "Filters")]
+    pub filter_no_state: bool,
+
+    /// Publish results to the broker (needs --provider-version).
+    #[arg(long, requires = "provider_version", help_heading = "Results")]
+    pub publish: bool,
+    /// The provider version verified.
+    #[arg(long, help_heading = "Results")]
+    pub provider_version: Option<String>,
+    /// The provider version's branch.
+    #[arg(long, help_heading = "Results")]
+    pub provider_branch: Option<String>,
+    /// Tags for the provider version (comma separated).
+    #[arg(long, value_delimiter = ',', help_heading = "Results")]
+    pub provider_tags: Vec<String>,
+    /// The CI build URL.
+    #[arg(long, help_heading = "Results")]
+    pub build_url: Option<String>,
+
+    /// Write the JSON report to a file.
+    #[arg(long, value_name = "FILE", help_heading = "Output")]
+    pub json: Option<PathBuf>,
+    /// Write a JUnit XML report (one test case per interaction) to a file.
+    #[arg(long, value_name = "FILE", help_heading = "Output")]
+    pub junit: Option<PathBuf>,
+    /// What to print on stdout.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text, help_heading = "Output")]
+    pub output_format: OutputFormat,
+    /// Never use colours.
+    #[arg(long, alias = "no-colour", help_heading = "Output")]
+    pub no_color: bool,
+}
+
+fn parse_header(text: &str) -> Option<(String, String)> {
+    let (name, value) = text.split_once(':').or_else(|| text.split_once('='))?;
+    let name = name.trim();
+    if name.is_empty() {
+        return None;
+    }
+    Some((name.to_owned(), value.trim().to_owned()))
+}
+
+/// Builds the verifier the flags describe; an error message for inconsistent flags.
+pub fn build_verifier(cli: &Cli) -> Result<Verifier, String> {
+    let base_url = match &cli.provider_base_url {
+        Some(url) => url.clone(),
+        None => {
+            let port = cli.port.map(|p| format!(":{p}")).unwrap_or_default();
+            let path = if cli.base_path.is_empty() || cli.base_path.starts_with('/') {
+                cli.base_path.clone()
+            } else {
+                format!("/{}", cli.base_path)
+            };
+            format!("{}://{}{port}{path}", cli.scheme, cli.hostname)
+        }
+    };
+    let mut config = VerifierConfig::new(base_url);
+    config.message_url = cli.message_url.clone();
+    config.request_timeout = Duration::from_millis(cli.request_timeout);
+    config.parallel = cli.parallel.max(1);
+    config.states.url = cli.state_change_url.clone();
+    config.states.teardown = cli.state_change_teardown;
+    config.states.as_query = cli.state_change_as_query;
+    for header in &cli.headers {
+        let parsed = parse_header(header)
+            .ok_or_else(|| format!("--header '{header}' must look like 'Name: value'"))?;
+        config.headers.push(parsed);
+    }
+    config.filters = Filters {
+        consumers: cli.filter_consumer.clone(),
+        description: cli.filter_description.clone(),
+        state: cli.filter_state.clone(),
+        no_state: cli.filter_no_state,
+    };
+    if cli.publish {
+        if cli.broker_url.is_none() {
+            return Err("--publish needs --broker-url".to_owned());
+        }
+        config.publish = Some(PublishConfig {
+            provider_version: cli.provider_version.clone().unwrap_or_default(),
+            provider_branch: cli
+                .provider_branch
+                .clone()
+                .or_else(|| cli.provider_version_branch.clone()),
+            provider_tags: cli.provider_tags.clone(),
+            build_url: cli.build_url.clone(),
+        });
+    }
+    let mut verifier = Verifier::new(config).show_progress(std::io::stderr().is_terminal());
+    if let Some(seconds) = cli.wait_for_provider {
+        verifier = verifier.wait_for_provider(seconds);
+    }
+    let auth = match (&cli.token, &cli.user) {
+        (Some(token), _) => Auth::Bearer(token.clone()),
+        (None, Some(user)) => Auth::Basic {
+            username: user.clone(),
+            password: cli.password.clone().unwrap_or_default(),
+        },
+        _ => Auth::None,
+    };
+    verifier = verifier.auth(auth);
+    if let Some(name) = &cli.provider_name {
+        verifier = verifier.provider_name(name.clone());
+    }
+    for file in &cli.files {
+        verifier = verifier.pact_file(file.clone());
+    }
+    for dir in &cli.dirs {
+        verifier = verifier.pact_dir(dir.clone());
+    }
+    for url in &cli.urls {
+        verifier = verifier.pact_url(url.clone());
+    }
+    if let Some(broker_url) = &cli.broker_url {
+        let provider = cli
+            .provider_name
+            .clone()
+            .ok_or_else(|| "--broker-url needs --provider-name".to_owned())?;
+        let mut selectors = Vec::new();
+        for text in &cli.selectors {
+            let value: Value = serde_json::from_str(text)
+                .map_err(|e| format!("--consumer-version-selectors '{text}' is not JSON: {e}"))?;
+            if !value.is_object() {
+                return Err(format!(
+                    "--consumer-version-selectors '{text}' must be a JSON object"
+                ));
+            }
+            selectors.push(value);
+        }
+        if cli.consumer_version_main_branch {
+            selectors.push(json!({"mainBranch": true}));
+        }
+        for branch in &cli.consumer_version_branches {
+            selectors.push(json!({"branch": branch}));
+        }
+        if cli.consumer_version_deployed_or_released {
+            selectors.push(json!({"deployedOrReleased": true}));
+        }
+        for tag in &cli.consumer_version_tags {
+            selectors.push(json!({"tag": tag, "latest": true}));
+        }
+        verifier = verifier.broker(BrokerSource {
+            url: broker_url.clone(),
+            provider,
+            selectors,
+            enable_pending: cli.enable_pending,
+            include_wip_since: cli.include_wip_pacts_since.clone(),
+            provider_branch: cli
+                .provider_version_branch
+                .clone()
+                .or_else(|| cli.provider_branch.clone()),
+            provider_tags: cli.provider_tags.clone(),
+        });
+    }
+    if cli.files.is_empty() && cli.dirs.is_empty() && cli.urls.is_empty() && cli.broker_url.is_none() {
+        return Err("give at least one pact source: --file, --dir, --url or --broker-url".to_owned());
+    }
+    Ok(verifier)
+}
+
+/// Runs the CLI and returns the exit code (0, 1 or 2). Reports go to `out`, errors to `err`.
+pub async fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+    let verifier = match build_verifier(&cli) {
+        Ok(v) => v,
+        Err(message) => {
+            let _ = writeln!(err, "accord-verifier: {message}");
+            return 2;
+        }
+    };
+    let outcome = match verifier.run().await {
+        Ok(outcome) => outcome,
+        Err(error) => {
+            let mut text = error.to_string();
+            let mut source = std::error::Error::source(&error);
+            while let Some(cause) = source {
+                text.push_str(": ");
+                text.push_str(&cause.to_string());
+                source = cause.source();
+            }
+            let _ = writeln!(err, "accord-verifier: {text}");
+            return 2;
+        }
+    };
+    let report = &outcome.report;
+    if let Some(path) = &cli.json {
+        let text = serde_json::to_string_pretty(&report.to_json()).unwrap_or_default();
+        if let Err(e) = std::fs::write(path, text) {
+            let _ = writeln!(
+                err,
+                "accord-verifier: cannot write JSON report '{}': {e}",
+                path.display()
+            );
+            return 2;
+        }
+    }
+    if let Some(path) = &cli.junit
+        && let Err(e) = std::fs::write(path, report.to_junit())
+    {
+        let _ = writeln!(
+            err,
+            "accord-verifier: cannot write JUnit report '{}': {e}",
+            path.display()
+        );
+        return 2;
+    }
+    match cli.output_format {
+        OutputFormat::Json => {
+            let _ = writeln!(
+                out,
+                "{}",
+                serde_json::to_string_pretty(&report.to_json()).unwrap_or_default()
+            );
+        }
+        OutputFormat::Text => {
+            let color =
+                !cli.no_color && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            let _ = write!(out, "{}", render_text(report, color));
+        }
+    }
+    match outcome.status() {
+        RunStatus::Verified => 0,
+        RunStatus::Failed => 1,
+        RunStatus::ProviderUnreachable => {
+            let _ = writeln!(err, "accord-verifier: the provider could not be reached");
+            2
+        }
+    }
+}
