@@ -1,0 +1,67 @@
+//! The library API: an in-process axum provider with state and message handlers in code.
+
+use std::sync::{Arc, Mutex};
+
+use accord_core::ProviderState;
+use accord_verifier::{Outcome, ProducedMessage, StateAction, Verifier};
+use axum::Router;
+use axum::extract::Path;
+use axum::routing::get;
+use serde_json::{Map, json};
+
+#[tokio::test]
+async fn verifies_a_router_with_handlers_in_code() {
+    let dir = crate::temp_dir("library");
+    let pact = crate::write_pact(
+        &dir,
+        "lib.json",
+        "web",
+        json!([
+            {"type": "Synchronous/HTTP", "description": "get item", "providerStates": [{"name": "item exists"}],
+             "request": {"method": "GET", "path": "/items/1",
+               "generators": {"path": {"type": "ProviderState", "expression": "/items/${id}"}}},
+             "response": {"status": 200, "body": {"contentType": "application/json", "encoded": false, "content": {"id": 5}}}},
+            {"type": "Asynchronous/Messages", "description": "item created",
+             "contents": {"contentType": "application/json", "encoded": false, "content": {"id": 5}}}
+        ]),
+    );
+    let router = Router::new().route(
+        "/items/{id}",
+        get(|Path(id): Path<i64>| async move { axum::Json(json!({"id": id})) }),
+    );
+    let calls: Arc<Mutex<Vec<(String, StateAction)>>> = Arc::default();
+    let recorded = Arc::clone(&calls);
+    let verifier = Verifier::for_router(router)
+        .await
+        .expect("starts")
+        .pact_file(pact)
+        .state_handler(move |state: ProviderState, action| {
+            let recorded = Arc::clone(&recorded);
+            async move {
+                recorded.lock().expect("lock").push((state.name.clone(), action));
+                let mut values = Map::new();
+                values.insert("id".into(), json!(5));
+                Ok(values)
+            }
+        })
+        .message_handler(|description, _states| async move {
+            assert_eq!(description, "item created");
+            Ok(ProducedMessage {
+                contents: br#"{"id": 5}"#.to_vec(),
+                content_type: Some("application/json".into()),
+                metadata: Map::new(),
+            })
+        });
+    let outcome = verifier.run().await.expect("runs");
+    let text = accord_verifier::render_text(&outcome.report, false);
+    assert!(outcome.report.success(), "{text}");
+    assert!(
+        outcome.report.pacts[0]
+            .interactions
+            .iter()
+            .all(|i| i.outcome == Outcome::Passed)
+    );
+    let calls = calls.lock().expect("lock").clone();
+    assert!(calls.contains(&("item exists".to_owned(), StateAction::Setup)));
+    assert!(calls.contains(&("item exists".to_owned(), StateAction::Teardown)));
+}
