@@ -1,6 +1,49 @@
-//! Contract broker web service compatible with the Pact Broker API.
+//! The accord contract broker: stores pacts by consumer version, branch, tag and environment,
+//! records verification results and answers "can I deploy?". Its HTTP API is the Pact
+//! Broker's, so the official `pact-broker` CLI and Pact verifier work against it unchanged.
 //!
-//! This crate is being built up in its own issue; for now it only re-exports the
-//! shared pact model so the workspace layout and dependency rules are in place.
+//! It runs on an embedded SQLite file by default and on PostgreSQL when given a `postgres://`
+//! URL, in which case several instances may share one database.
 
-pub use accord_core as core;
+mod auth;
+pub mod config;
+pub mod db;
+mod error;
+mod hal;
+mod routes;
+mod store;
+
+use std::sync::Arc;
+
+use axum::Router;
+
+pub use config::{AuthConfig, BrokerConfig, Credential};
+pub use db::{Backend, Db, DbError};
+
+/// What every handler can reach.
+#[derive(Debug)]
+pub struct AppState {
+    /// The database.
+    pub db: Db,
+    /// The settings.
+    pub config: BrokerConfig,
+}
+
+/// Connects to the database, runs migrations and builds the application.
+pub async fn build(config: BrokerConfig) -> Result<Router, DbError> {
+    let db = Db::connect(&config.database_url).await?;
+    Ok(app(Arc::new(AppState { db, config })))
+}
+
+/// The application for an already connected state.
+pub fn app(state: Arc<AppState>) -> Router {
+    let limit = state.config.body_limit;
+    routes::router()
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::clone(&state),
+            auth::require_auth,
+        ))
+        .layer(axum::extract::DefaultBodyLimit::max(limit))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(limit))
+        .with_state(state)
+}

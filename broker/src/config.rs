@@ -1,0 +1,66 @@
+//! Broker settings, parsed once at start-up from flags and `ACCORD_BROKER_` environment variables.
+
+use std::net::SocketAddr;
+
+/// A credential accepted by the broker.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Credential {
+    /// HTTP basic user and password.
+    Basic {
+        /// User name.
+        username: String,
+        /// Password.
+        password: String,
+    },
+    /// A bearer token.
+    Token(String),
+}
+
+/// Who may do what.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuthConfig {
+    /// May read and write.
+    pub read_write: Vec<Credential>,
+    /// May read (and ask for pacts for verification).
+    pub read_only: Vec<Credential>,
+    /// Anyone may read without credentials.
+    pub public_read: bool,
+}
+
+impl AuthConfig {
+    /// Whether any credential is configured.
+    pub fn enabled(&self) -> bool {
+        !self.read_write.is_empty() || !self.read_only.is_empty()
+    }
+}
+
+/// Everything the broker needs to run.
+#[derive(Debug, Clone)]
+pub struct BrokerConfig {
+    /// `sqlite://file.db` or `postgres://...`.
+    pub database_url: String,
+    /// Address to listen on.
+    pub bind: SocketAddr,
+    /// Public base URL used in links; defaults to what the request says.
+    pub base_url: Option<String>,
+    /// Credentials.
+    pub auth: AuthConfig,
+    /// Largest accepted request body, in bytes.
+    pub body_limit: usize,
+    /// Accept different content for an existing consumer version (otherwise 409).
+    pub allow_overwrite: bool,
+}
+
+impl BrokerConfig {
+    /// Defaults: a local SQLite file, loopback, no auth, 10 MiB bodies.
+    pub fn new(database_url: impl Into<String>) -> BrokerConfig {
+        BrokerConfig {
+            database_url: database_url.into(),
+            bind: SocketAddr::from(([127, 0, 0, 1], 9292)),
+            base_url: None,
+            auth: AuthConfig::default(),
+            body_limit: 10 * 1024 * 1024,
+            allow_overwrite: false,
+        }
+    }
+}

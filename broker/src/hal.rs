@@ -1,0 +1,91 @@
+//! HAL responses: the content type the clients require, absolute links, encoded path segments.
+
+use std::sync::Arc;
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+
+use crate::AppState;
+
+/// A HAL+JSON response with a status.
+#[derive(Debug)]
+pub(crate) struct Hal(pub(crate) StatusCode, pub(crate) Value);
+
+impl Hal {
+    /// 200 OK.
+    pub(crate) fn ok(body: Value) -> Hal {
+        Hal(StatusCode::OK, body)
+    }
+}
+
+impl IntoResponse for Hal {
+    fn into_response(self) -> Response {
+        let mut response = (self.0, self.1.to_string()).into_response();
+        response.headers_mut().insert(
+            "Content-Type",
+            HeaderValue::from_static("application/hal+json;charset=utf-8"),
+        );
+        response
+    }
+}
+
+/// Percent-encodes a name for a path segment.
+pub(crate) fn enc(segment: &str) -> String {
+    percent_encoding::utf8_percent_encode(segment, percent_encoding::NON_ALPHANUMERIC)
+        .to_string()
+        .replace("%2D", "-")
+        .replace("%2E", ".")
+        .replace("%5F", "_")
+        .replace("%7E", "~")
+}
+
+/// The base URL links are built from: configured, else from forwarded headers, else `Host`.
+#[derive(Debug, Clone)]
+pub(crate) struct Base(pub(crate) String);
+
+impl FromRequestParts<Arc<AppState>> for Base {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &Arc<AppState>) -> Result<Self, Self::Rejection> {
+        if let Some(base) = &state.config.base_url {
+            return Ok(Base(base.trim_end_matches('/').to_owned()));
+        }
+        let header = |name: &str| {
+            parts
+                .headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        };
+        let proto = header("x-forwarded-proto").unwrap_or_else(|| "http".to_owned());
+        let host = header("x-forwarded-host")
+            .or_else(|| header("host"))
+            .unwrap_or_else(|| state.config.bind.to_string());
+        Ok(Base(format!("{proto}://{host}")))
+    }
+}
+
+impl Base {
+    /// An absolute URL for a path.
+    pub(crate) fn url(&self, path: &str) -> String {
+        format!("{}{}", self.0, path)
+    }
+
+    /// A link object.
+    pub(crate) fn link(&self, path: &str) -> Value {
+        json!({"href": self.url(path)})
+    }
+
+    /// A link object with title and name.
+    pub(crate) fn named(&self, path: &str, title: &str, name: &str) -> Value {
+        json!({"href": self.url(path), "title": title, "name": name})
+    }
+
+    /// A templated link object.
+    pub(crate) fn templated(&self, path: &str) -> Value {
+        json!({"href": self.url(path), "templated": true})
+    }
+}

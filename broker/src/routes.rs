@@ -1,0 +1,144 @@
+//! Router assembly; each submodule holds the handlers of one group of resources.
+
+mod environments;
+mod index;
+mod matrix;
+mod pacticipants;
+mod pacts;
+mod publish;
+mod verification;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::routing::{get, post, put};
+
+use crate::AppState;
+
+pub(crate) fn router() -> Router<Arc<AppState>> {
+    Router::new()
+        .route("/", get(index::index))
+        .route("/diagnostic/status/heartbeat", get(index::heartbeat))
+        .route("/contracts/publish", post(publish::publish_contracts))
+        .route(
+            "/pacticipants",
+            get(pacticipants::list).post(pacticipants::create),
+        )
+        .route(
+            "/pacticipants/{p}",
+            get(pacticipants::show)
+                .patch(pacticipants::patch)
+                .put(pacticipants::replace)
+                .delete(pacticipants::delete),
+        )
+        .route("/pacticipants/{p}/versions", get(pacticipants::versions))
+        .route(
+            "/pacticipants/{p}/versions/{v}",
+            get(pacticipants::version)
+                .put(pacticipants::put_version)
+                .patch(pacticipants::put_version),
+        )
+        .route(
+            "/pacticipants/{p}/latest-version",
+            get(pacticipants::latest_version),
+        )
+        .route(
+            "/pacticipants/{p}/latest-version/{tag}",
+            get(pacticipants::latest_tagged_version),
+        )
+        .route("/pacticipants/{p}/branches", get(pacticipants::branches))
+        .route(
+            "/pacticipants/{p}/branches/{b}",
+            get(pacticipants::branch).delete(pacticipants::delete_branch),
+        )
+        .route(
+            "/pacticipants/{p}/branches/{b}/versions/{v}",
+            put(pacticipants::put_branch_version),
+        )
+        .route(
+            "/pacticipants/{p}/versions/{v}/tags/{t}",
+            get(pacticipants::tag)
+                .put(pacticipants::put_tag)
+                .delete(pacticipants::delete_tag),
+        )
+        .route(
+            "/pacticipants/{p}/versions/{v}/deployed-versions/environment/{e}",
+            post(environments::record_deployment),
+        )
+        .route(
+            "/pacticipants/{p}/versions/{v}/released-versions/environment/{e}",
+            post(environments::record_release),
+        )
+        .route(
+            "/environments",
+            get(environments::list).post(environments::create),
+        )
+        .route(
+            "/environments/{e}",
+            get(environments::show)
+                .put(environments::update)
+                .delete(environments::delete),
+        )
+        .route(
+            "/environments/{e}/deployed-versions/currently-deployed",
+            get(environments::currently_deployed),
+        )
+        .route(
+            "/environments/{e}/released-versions/currently-supported",
+            get(environments::currently_supported),
+        )
+        .route(
+            "/deployed-versions/{id}",
+            get(environments::deployed).patch(environments::patch_deployed),
+        )
+        .route(
+            "/released-versions/{id}",
+            get(environments::released).patch(environments::patch_released),
+        )
+        .route("/pacts/latest", get(pacts::latest_pacts))
+        .route("/pacts/provider/{p}", get(pacts::provider_pacts))
+        .route("/pacts/provider/{p}/latest", get(pacts::latest_provider_pacts))
+        .route(
+            "/pacts/provider/{p}/latest/{tag}",
+            get(pacts::latest_provider_pacts_with_tag),
+        )
+        .route(
+            "/pacts/provider/{p}/for-verification",
+            get(verification::for_verification_get).post(verification::for_verification),
+        )
+        .route(
+            "/pacts/provider/{p}/consumer/{c}/version/{v}",
+            get(pacts::by_version).put(publish::put_pact),
+        )
+        .route("/pacts/provider/{p}/consumer/{c}/latest", get(pacts::latest))
+        .route(
+            "/pacts/provider/{p}/consumer/{c}/latest/{tag}",
+            get(pacts::latest_tagged),
+        )
+        .route(
+            "/pacts/provider/{p}/consumer/{c}/branch/{b}/latest",
+            get(pacts::latest_for_branch),
+        )
+        .route(
+            "/pacts/provider/{p}/consumer/{c}/pact-version/{sha}",
+            get(pacts::by_sha),
+        )
+        .route(
+            "/pacts/provider/{p}/consumer/{c}/pact-version/{sha}/metadata/{meta}",
+            get(pacts::by_sha_with_metadata),
+        )
+        .route(
+            "/pacts/provider/{p}/consumer/{c}/pact-version/{sha}/verification-results",
+            post(verification::publish_result),
+        )
+        .route(
+            "/pacts/provider/{p}/consumer/{c}/pact-version/{sha}/metadata/{meta}/verification-results",
+            post(verification::publish_result_with_metadata),
+        )
+        .route(
+            "/pacts/provider/{p}/consumer/{c}/pact-version/{sha}/verification-results/{n}",
+            get(verification::show_result),
+        )
+        .route("/matrix", get(matrix::matrix))
+        .route("/can-i-deploy", get(matrix::can_i_deploy))
+}

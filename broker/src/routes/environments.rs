@@ -1,0 +1,371 @@
+//! Environments, and deployments and releases of versions to them.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use serde_json::{Value, json};
+
+use super::pacticipants::json_body;
+use crate::AppState;
+use crate::error::{ApiError, ApiResult};
+use crate::hal::{Base, Hal, enc};
+use crate::store::environments::{self, Environment, Placement};
+use crate::store::{Conn, pacticipants, versions};
+
+fn environment_json(base: &Base, e: &Environment) -> Value {
+    let path = format!("/environments/{}", e.uuid);
+    json!({
+        "uuid": e.uuid,
+        "name": e.name,
+        "displayName": e.display_name,
+        "production": e.production,
+        "contacts": e.contacts,
+        "createdAt": e.created_at,
+        "updatedAt": e.updated_at,
+        "_links": {
+            "self": base.named(&path, "Environment", &e.name),
+            "pb:currently-deployed-deployed-versions": base.link(&format!("{path}/deployed-versions/currently-deployed")),
+            "pb:currently-supported-released-versions": base.link(&format!("{path}/released-versions/currently-supported")),
+            "pb:currently-deployed-versions": base.link(&format!("{path}/deployed-versions/currently-deployed")),
+            "pb:currently-supported-versions": base.link(&format!("{path}/released-versions/currently-supported")),
+            "pb:environments": base.link("/environments"),
+        }
+    })
+}
+
+fn valid_name(name: &str) -> bool {
+    !name.is_empty() && !name.chars().any(char::is_whitespace)
+}
+
+pub(crate) async fn list(State(state): State<Arc<AppState>>, base: Base) -> ApiResult<Hal> {
+    let mut conn = state.db.pool.acquire().await?;
+    let all = environments::list(&mut conn).await?;
+    let items: Vec<Value> = all.iter().map(|e| environment_json(&base, e)).collect();
+    let links: Vec<Value> = all
+        .iter()
+        .map(|e| base.named(&format!("/environments/{}", e.uuid), "Environment", &e.name))
+        .collect();
+    Ok(Hal::ok(json!({
+        "_embedded": {"environments": items},
+        "_links": {"self": base.link("/environments"), "pb:environments": links}
+    })))
+}
+
+fn parse_environment(body: &Value) -> ApiResult<(String, String, bool, Value)> {
+    let name = body["name"].as_str().unwrap_or_default().to_owned();
+    if !valid_name(&name) {
+        return Err(ApiError::bad("name must be a single word without spaces"));
+    }
+    let production = body["production"]
+        .as_bool()
+        .ok_or_else(|| ApiError::bad("production must be true or false"))?;
+    let display = body["displayName"]
+        .as_str()
+        .filter(|d| !d.trim().is_empty())
+        .map(str::to_owned)
+        .unwrap_or_else(|| pacticipants::display_name(&name));
+    let contacts = match &body["contacts"] {
+        Value::Null => json!([]),
+        Value::Array(list) => Value::Array(list.clone()),
+        _ => return Err(ApiError::bad("contacts must be a list")),
+    };
+    Ok((name, display, production, contacts))
+}
+
+pub(crate) async fn create(State(state): State<Arc<AppState>>, base: Base, body: String) -> ApiResult<Hal> {
+    let body = json_body(&body)?;
+    let (name, display, production, contacts) = parse_environment(&body)?;
+    let mut w = state.db.write().await?;
+    if environments::by_name(&mut w.tx, &name).await?.is_some() {
+        return Err(ApiError::bad(format!(
+            "name '{name}' is already used by an existing environment"
+        )));
+    }
+    let uuid = body["uuid"]
+        .as_str()
+        .map(str::to_owned)
+        .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+    environments::create(&mut w.tx, &uuid, &name, &display, production, &contacts).await?;
+    let e = environments::by_uuid(&mut w.tx, &uuid)
+        .await?
+        .ok_or(ApiError::Internal(sqlx::Error::RowNotFound))?;
+    w.tx.commit().await?;
+    Ok(Hal(StatusCode::CREATED, environment_json(&base, &e)))
+}
+
+async fn require_environment(conn: &mut Conn, uuid: &str) -> ApiResult<Environment> {
+    environments::by_uuid(conn, uuid)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("environment '{uuid}'")))
+}
+
+pub(crate) async fn show(
+    State(state): State<Arc<AppState>>,
+    base: Base,
+    Path(uuid): Path<String>,
+) -> ApiResult<Hal> {
+    let mut conn = state.db.pool.acquire().await?;
+    let e = require_environment(&mut conn, &uuid).await?;
+    Ok(Hal::ok(environment_json(&base, &e)))
+}
+
+pub(crate) async fn update(
+    State(state): State<Arc<AppState>>,
+    base: Base,
+    Path(uuid): Path<String>,
+    body: String,
+) -> ApiResult<Hal> {
+    let body = json_body(&body)?;
+    let (name, display, production, contacts) = parse_environment(&body)?;
+    let mut w = state.db.write().await?;
+    let e = require_environment(&mut w.tx, &uuid).await?;
+    environments::update(&mut w.tx, e.id, &name, &display, production, &contacts).await?;
+    let e = require_environment(&mut w.tx, &uuid).await?;
+    w.tx.commit().await?;
+    Ok(Hal::ok(environment_json(&base, &e)))
+}
+
+pub(crate) async fn delete(
+    State(state): State<Arc<AppState>>,
+    Path(uuid): Path<String>,
+) -> ApiResult<StatusCode> {
+    let mut w = state.db.write().await?;
+    let e = require_environment(&mut w.tx, &uuid).await?;
+    environments::delete(&mut w.tx, e.id).await?;
+    w.tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn placement_json(conn: &mut Conn, base: &Base, p: &Placement, deployed: bool) -> ApiResult<Value> {
+    let pacticipant = pacticipants::find_by_id(conn, p.pacticipant_id)
+        .await?
+        .ok_or(ApiError::Internal(sqlx::Error::RowNotFound))?;
+    let version = versions::by_id(conn, p.version_id)
+        .await?
+        .ok_or(ApiError::Internal(sqlx::Error::RowNotFound))?;
+    let environment = environments::list(conn)
+        .await?
+        .into_iter()
+        .find(|e| e.id == p.environment_id)
+        .ok_or(ApiError::Internal(sqlx::Error::RowNotFound))?;
+    let version_path = format!(
+        "/pacticipants/{}/versions/{}",
+        enc(&pacticipant.name),
+        enc(&version.number)
+    );
+    let mut body = json!({
+        "uuid": p.uuid,
+        "createdAt": p.created_at,
+        "_embedded": {
+            "pacticipant": {"name": pacticipant.name, "_links": {"self": base.link(&format!("/pacticipants/{}", enc(&pacticipant.name)))}},
+            "version": {"number": version.number, "_links": {"self": base.link(&version_path)}},
+            "environment": environment_json(base, &environment),
+        },
+    });
+    if deployed {
+        body["currentlyDeployed"] = json!(p.ended_at.is_none());
+        body["applicationInstance"] = json!(p.target);
+        body["target"] = json!(p.target);
+        body["undeployedAt"] = json!(p.ended_at);
+        body["_links"] = json!({"self": base.link(&format!("/deployed-versions/{}", p.uuid))});
+    } else {
+        body["currentlySupported"] = json!(p.ended_at.is_none());
+        body["supportEndedAt"] = json!(p.ended_at);
+        body["_links"] = json!({"self": base.link(&format!("/released-versions/{}", p.uuid))});
+    }
+    Ok(body)
+}
+
+pub(crate) async fn record_deployment(
+    State(state): State<Arc<AppState>>,
+    base: Base,
+    Path((name, number, uuid)): Path<(String, String, String)>,
+    body: String,
+) -> ApiResult<Hal> {
+    let body = json_body(&body)?;
+    let target = body["applicationInstance"]
+        .as_str()
+        .or_else(|| body["target"].as_str())
+        .unwrap_or("")
+        .to_owned();
+    let mut w = state.db.write().await?;
+    let e = require_environment(&mut w.tx, &uuid).await?;
+    let (pid, _) = pacticipants::ensure(&mut w.tx, &name).await?;
+    let (vid, _) = versions::ensure(&mut w.tx, pid, &number, None).await?;
+    let id = environments::record_deployment(&mut w.tx, vid, pid, e.id, &target).await?;
+    let placement = environments::deployed_by_uuid(&mut w.tx, &id)
+        .await?
+        .ok_or(ApiError::Internal(sqlx::Error::RowNotFound))?;
+    let body = placement_json(&mut w.tx, &base, &placement, true).await?;
+    w.tx.commit().await?;
+    Ok(Hal(StatusCode::CREATED, body))
+}
+
+pub(crate) async fn record_release(
+    State(state): State<Arc<AppState>>,
+    base: Base,
+    Path((name, number, uuid)): Path<(String, String, String)>,
+) -> ApiResult<Hal> {
+    let mut w = state.db.write().await?;
+    let e = require_environment(&mut w.tx, &uuid).await?;
+    let (pid, _) = pacticipants::ensure(&mut w.tx, &name).await?;
+    let (vid, _) = versions::ensure(&mut w.tx, pid, &number, None).await?;
+    let (id, created) = environments::record_release(&mut w.tx, vid, pid, e.id).await?;
+    let placement = environments::released_by_uuid(&mut w.tx, &id)
+        .await?
+        .ok_or(ApiError::Internal(sqlx::Error::RowNotFound))?;
+    let body = placement_json(&mut w.tx, &base, &placement, false).await?;
+    w.tx.commit().await?;
+    Ok(Hal(
+        if created {
+            StatusCode::CREATED
+        } else {
+            StatusCode::OK
+        },
+        body,
+    ))
+}
+
+async fn filtered(
+    conn: &mut Conn,
+    base: &Base,
+    uuid: &str,
+    query: &HashMap<String, String>,
+    deployed: bool,
+) -> ApiResult<Vec<Value>> {
+    let e = require_environment(conn, uuid).await?;
+    let pacticipant_id = match query.get("pacticipant") {
+        Some(name) => match pacticipants::find(conn, name).await? {
+            Some(p) => Some(p.id),
+            None => return Ok(Vec::new()),
+        },
+        None => None,
+    };
+    let list = if deployed {
+        environments::currently_deployed(conn, e.id, pacticipant_id).await?
+    } else {
+        environments::currently_supported(conn, e.id, pacticipant_id).await?
+    };
+    let instance = query.get("applicationInstance").or_else(|| query.get("target"));
+    let mut out = Vec::new();
+    for p in &list {
+        if let Some(instance) = instance {
+            let matches = if instance.is_empty() {
+                p.target.is_none()
+            } else {
+                p.target.as_deref() == Some(instance.as_str())
+            };
+            if !matches {
+                continue;
+            }
+        }
+        if let Some(number) = query.get("version") {
+            let v = versions::by_id(conn, p.version_id).await?;
+            if v.is_none_or(|v| &v.number != number) {
+                continue;
+            }
+        }
+        out.push(placement_json(conn, base, p, deployed).await?);
+    }
+    Ok(out)
+}
+
+pub(crate) async fn currently_deployed(
+    State(state): State<Arc<AppState>>,
+    base: Base,
+    Path(uuid): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
+) -> ApiResult<Hal> {
+    let mut conn = state.db.pool.acquire().await?;
+    let list = filtered(&mut conn, &base, &uuid, &query, true).await?;
+    Ok(Hal::ok(
+        json!({"_embedded": {"deployedVersions": list}, "_links": {"self": base.link(&format!("/environments/{uuid}/deployed-versions/currently-deployed"))}}),
+    ))
+}
+
+pub(crate) async fn currently_supported(
+    State(state): State<Arc<AppState>>,
+    base: Base,
+    Path(uuid): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
+) -> ApiResult<Hal> {
+    let mut conn = state.db.pool.acquire().await?;
+    let list = filtered(&mut conn, &base, &uuid, &query, false).await?;
+    Ok(Hal::ok(
+        json!({"_embedded": {"releasedVersions": list}, "_links": {"self": base.link(&format!("/environments/{uuid}/released-versions/currently-supported"))}}),
+    ))
+}
+
+pub(crate) async fn deployed(
+    State(state): State<Arc<AppState>>,
+    base: Base,
+    Path(id): Path<String>,
+) -> ApiResult<Hal> {
+    let mut conn = state.db.pool.acquire().await?;
+    let p = environments::deployed_by_uuid(&mut conn, &id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("deployed version '{id}'")))?;
+    Ok(Hal::ok(placement_json(&mut conn, &base, &p, true).await?))
+}
+
+pub(crate) async fn patch_deployed(
+    State(state): State<Arc<AppState>>,
+    base: Base,
+    Path(id): Path<String>,
+    body: String,
+) -> ApiResult<Hal> {
+    let body = json_body(&body)?;
+    let mut w = state.db.write().await?;
+    let p = environments::deployed_by_uuid(&mut w.tx, &id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("deployed version '{id}'")))?;
+    match body["currentlyDeployed"].as_bool() {
+        Some(false) => environments::undeploy(&mut w.tx, &id).await?,
+        Some(true) if p.ended_at.is_some() => {
+            return Err(ApiError::bad("currentlyDeployed cannot be set back to true"));
+        }
+        _ => {}
+    }
+    let p = environments::deployed_by_uuid(&mut w.tx, &id)
+        .await?
+        .ok_or(ApiError::Internal(sqlx::Error::RowNotFound))?;
+    let body = placement_json(&mut w.tx, &base, &p, true).await?;
+    w.tx.commit().await?;
+    Ok(Hal::ok(body))
+}
+
+pub(crate) async fn released(
+    State(state): State<Arc<AppState>>,
+    base: Base,
+    Path(id): Path<String>,
+) -> ApiResult<Hal> {
+    let mut conn = state.db.pool.acquire().await?;
+    let p = environments::released_by_uuid(&mut conn, &id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("released version '{id}'")))?;
+    Ok(Hal::ok(placement_json(&mut conn, &base, &p, false).await?))
+}
+
+pub(crate) async fn patch_released(
+    State(state): State<Arc<AppState>>,
+    base: Base,
+    Path(id): Path<String>,
+    body: String,
+) -> ApiResult<Hal> {
+    let body = json_body(&body)?;
+    let mut w = state.db.write().await?;
+    environments::released_by_uuid(&mut w.tx, &id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("released version '{id}'")))?;
+    if body["currentlySupported"].as_bool() == Some(false) {
+        environments::end_support(&mut w.tx, &id).await?;
+    }
+    let p = environments::released_by_uuid(&mut w.tx, &id)
+        .await?
+        .ok_or(ApiError::Internal(sqlx::Error::RowNotFound))?;
+    let body = placement_json(&mut w.tx, &base, &p, false).await?;
+    w.tx.commit().await?;
+    Ok(Hal::ok(body))
+}

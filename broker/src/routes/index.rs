@@ -1,0 +1,91 @@
+//! The HAL index and the heartbeat.
+
+use serde_json::{Value, json};
+
+use crate::hal::{Base, Hal};
+
+/// `GET /`: every relation the Pact clients look up.
+pub(crate) async fn index(base: Base) -> Hal {
+    let t = |path: &str| base.templated(path);
+    let l = |path: &str| base.link(path);
+    let mut links = serde_json::Map::new();
+    let entries: Vec<(&str, Value)> = vec![
+        ("self", l("/")),
+        (
+            "pb:publish-pact",
+            t("/pacts/provider/{provider}/consumer/{consumer}/version/{consumerApplicationVersion}"),
+        ),
+        ("pb:publish-contracts", l("/contracts/publish")),
+        ("pb:latest-pact-versions", l("/pacts/latest")),
+        (
+            "pb:tagged-pact-versions",
+            t("/pacts/provider/{provider}/consumer/{consumer}/tag/{tag}"),
+        ),
+        ("pb:pacticipants", l("/pacticipants")),
+        ("pb:pacticipant", t("/pacticipants/{pacticipant}")),
+        ("pb:latest-provider-pacts", t("/pacts/provider/{provider}/latest")),
+        (
+            "pb:latest-provider-pacts-with-tag",
+            t("/pacts/provider/{provider}/latest/{tag}"),
+        ),
+        ("pb:provider-pacts", t("/pacts/provider/{provider}")),
+        (
+            "pb:latest-version",
+            t("/pacticipants/{pacticipant}/latest-version"),
+        ),
+        (
+            "pb:latest-tagged-version",
+            t("/pacticipants/{pacticipant}/latest-version/{tag}"),
+        ),
+        ("pb:webhooks", l("/webhooks")),
+        ("pb:webhook", t("/webhooks/{uuid}")),
+        ("pb:integrations", l("/integrations")),
+        (
+            "pb:pacticipant-version-tag",
+            t("/pacticipants/{pacticipant}/versions/{version}/tags/{tag}"),
+        ),
+        (
+            "pb:pacticipant-branch",
+            t("/pacticipants/{pacticipant}/branches/{branch}"),
+        ),
+        (
+            "pb:pacticipant-branch-version",
+            t("/pacticipants/{pacticipant}/branches/{branch}/versions/{version}"),
+        ),
+        (
+            "pb:pacticipant-version",
+            t("/pacticipants/{pacticipant}/versions/{version}"),
+        ),
+        (
+            "pb:can-i-deploy-pacticipant-version-to-tag",
+            t("/can-i-deploy?pacticipant={pacticipant}&version={version}&to={tag}"),
+        ),
+        (
+            "pb:can-i-deploy-pacticipant-version-to-environment",
+            t("/can-i-deploy?pacticipant={pacticipant}&version={version}&environment={environment}"),
+        ),
+        (
+            "pb:provider-pacts-for-verification",
+            t("/pacts/provider/{provider}/for-verification"),
+        ),
+        (
+            "beta:provider-pacts-for-verification",
+            t("/pacts/provider/{provider}/for-verification"),
+        ),
+        ("pb:environments", l("/environments")),
+        ("pb:environment", t("/environments/{uuid}")),
+    ];
+    for (name, link) in entries {
+        links.insert(name.to_owned(), link);
+    }
+    links.insert(
+        "curies".to_owned(),
+        json!([{"name": "pb", "href": base.url("/doc/{rel}?context=index"), "templated": true}]),
+    );
+    Hal::ok(json!({"_links": links}))
+}
+
+/// `GET /diagnostic/status/heartbeat`.
+pub(crate) async fn heartbeat(base: Base) -> Hal {
+    Hal::ok(json!({"ok": true, "_links": {"self": base.link("/diagnostic/status/heartbeat")}}))
+}

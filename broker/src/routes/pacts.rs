@@ -1,0 +1,261 @@
+//! Reading pacts: by version, latest, by tag or branch, by content hash, and provider lists.
+
+use std::sync::Arc;
+
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+
+use crate::AppState;
+use crate::error::{ApiError, ApiResult};
+use crate::hal::{Base, Hal, enc};
+use crate::store::pacts::{self, PactRow};
+use crate::store::{Conn, pacticipants, versions};
+
+/// The stored pact with `createdAt` and the links verifiers follow.
+pub(crate) fn pact_json(
+    base: &Base,
+    consumer: &str,
+    provider: &str,
+    row: &PactRow,
+    metadata: Option<&str>,
+) -> Value {
+    let mut doc: Value = serde_json::from_str(&row.content).unwrap_or(json!({}));
+    let pair = format!("/pacts/provider/{}/consumer/{}", enc(provider), enc(consumer));
+    let permalink = match metadata {
+        Some(meta) => format!("{pair}/pact-version/{}/metadata/{meta}", row.sha),
+        None => format!("{pair}/pact-version/{}", row.sha),
+    };
+    let version_path = format!(
+        "/pacticipants/{}/versions/{}",
+        enc(consumer),
+        enc(&row.consumer_version)
+    );
+    if let Some(map) = doc.as_object_mut() {
+        map.insert("createdAt".into(), row.created_at.clone().into());
+        map.insert(
+            "_links".into(),
+            json!({
+                "self": base.named(&format!("{pair}/version/{}", enc(&row.consumer_version)), "Pact",
+                    &format!("Pact between {consumer} ({}) and {provider}", row.consumer_version)),
+                "pb:consumer": base.named(&format!("/pacticipants/{}", enc(consumer)), "Consumer", consumer),
+                "pb:consumer-version": base.named(&version_path, "Consumer version", &row.consumer_version),
+                "pb:provider": base.named(&format!("/pacticipants/{}", enc(provider)), "Provider", provider),
+                "pb:pact-version": base.link(&format!("{pair}/pact-version/{}", row.sha)),
+                "pb:latest-pact-version": base.link(&format!("{pair}/latest")),
+                "pb:publish-verification-results": base.link(&format!("{permalink}/verification-results")),
+                "pb:tag-version": base.templated(&format!("{version_path}/tags/{{tag}}")),
+            }),
+        );
+    }
+    doc
+}
+
+async fn ids(conn: &mut Conn, provider: &str, consumer: &str) -> ApiResult<(i64, i64)> {
+    let p = pacticipants::find(conn, provider)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("provider '{provider}'")))?;
+    let c = pacticipants::find(conn, consumer)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("consumer '{consumer}'")))?;
+    Ok((p.id, c.id))
+}
+
+fn respond(base: &Base, consumer: &str, provider: &str, row: &PactRow, metadata: Option<&str>) -> Response {
+    let mut response = Hal::ok(pact_json(base, consumer, provider, row, metadata)).into_response();
+    if let Ok(value) = row.consumer_version.parse() {
+        response.headers_mut().insert("X-Pact-Consumer-Version", value);
+    }
+    response
+}
+
+pub(crate) async fn by_version(
+    State(state): State<Arc<AppState>>,
+    base: Base,
+    Path((provider, consumer, number)): Path<(String, String, String)>,
+) -> ApiResult<Response> {
+    let mut conn = state.db.pool.acquire().await?;
+    let (pid, cid) = ids(&mut conn, &provider, &consumer).await?;
+    let version = versions::find(&mut conn, cid, &number)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("version {number} of '{consumer}'")))?;
+    let row = pacts::for_version(&mut conn, version.id, pid)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("pact for version {number} of '{consumer}'")))?;
+    Ok(respond(&base, &consumer, &provider, &row, None))
+}
+
+pub(crate) async fn latest(
+    State(state): State<Arc<AppState>>,
+    base: Base,
+    Path((provider, consumer)): Path<(String, String)>,
+) -> ApiResult<Response> {
+    let mut conn = state.db.pool.acquire().await?;
+    let (pid, cid) = ids(&mut conn, &provider, &consumer).await?;
+    let row = pacts::latest(&mut conn, cid, pid, None)
+        .await?
+        .ok_or_else(|| ApiError::NotFound("latest pact".to_owned()))?;
+    Ok(respond(&base, &consumer, &provider, &row, None))
+}
+
+pub(crate) async fn latest_tagged(
+    State(state): State<Arc<AppState>>,
+    base: Base,
+    Path((provider, consumer, tag)): Path<(String, String, String)>,
+) -> ApiResult<Response> {
+    let mut conn = state.db.pool.acquire().await?;
+    let (pid, cid) = ids(&mut conn, &provider, &consumer).await?;
+    let row = pacts::latest(&mut conn, cid, pid, Some(&tag))
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("latest pact with tag '{tag}'")))?;
+    Ok(respond(&base, &consumer, &provider, &row, None))
+}
+
+pub(crate) async fn latest_for_branch(
+    State(state): State<Arc<AppState>>,
+    base: Base,
+    Path((provider, consumer, branch)): Path<(String, String, String)>,
+) -> ApiResult<Response> {
+    let mut conn = state.db.pool.acquire().await?;
+    let (pid, cid) = ids(&mut conn, &provider, &consumer).await?;
+    let head = versions::branch_head(&mut conn, cid, &branch)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("branch '{branch}' of '{consumer}'")))?;
+    let row = pacts::for_version(&mut conn, head.id, pid)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("pact for the head of branch '{branch}'")))?;
+    Ok(respond(&base, &consumer, &provider, &row, None))
+}
+
+pub(crate) async fn by_sha(
+    State(state): State<Arc<AppState>>,
+    base: Base,
+    Path((provider, consumer, sha)): Path<(String, String, String)>,
+) -> ApiResult<Response> {
+    let mut conn = state.db.pool.acquire().await?;
+    let (pid, cid) = ids(&mut conn, &provider, &consumer).await?;
+    let row = pacts::by_sha(&mut conn, cid, pid, &sha)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("pact version '{sha}'")))?;
+    Ok(respond(&base, &consumer, &provider, &row, None))
+}
+
+pub(crate) async fn by_sha_with_metadata(
+    State(state): State<Arc<AppState>>,
+    base: Base,
+    Path((provider, consumer, sha, meta)): Path<(String, String, String, String)>,
+) -> ApiResult<Response> {
+    let mut conn = state.db.pool.acquire().await?;
+    let (pid, cid) = ids(&mut conn, &provider, &consumer).await?;
+    let row = pacts::by_sha(&mut conn, cid, pid, &sha)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("pact version '{sha}'")))?;
+    Ok(respond(&base, &consumer, &provider, &row, Some(&meta)))
+}
+
+async fn provider_list(
+    state: &AppState,
+    base: &Base,
+    provider: &str,
+    tag: Option<&str>,
+    latest_only: bool,
+) -> ApiResult<Hal> {
+    let mut conn = state.db.pool.acquire().await?;
+    let p = pacticipants::find(&mut conn, provider)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("provider '{provider}'")))?;
+    let mut links = Vec::new();
+    let consumers = pacticipants::consumers_of(&mut conn, p.id).await?;
+    for consumer in consumers {
+        let rows = if latest_only {
+            pacts::latest(&mut conn, consumer.id, p.id, tag)
+                .await?
+                .into_iter()
+                .collect::<Vec<_>>()
+        } else {
+            pacts::all_for_provider(&mut conn, p.id)
+                .await?
+                .into_iter()
+                .filter(|r| r.consumer_id == consumer.id)
+                .collect()
+        };
+        for row in rows {
+            let path = format!(
+                "/pacts/provider/{}/consumer/{}/version/{}",
+                enc(provider),
+                enc(&consumer.name),
+                enc(&row.consumer_version)
+            );
+            links.push(base.named(
+                &path,
+                &format!(
+                    "Pact between {} ({}) and {provider}",
+                    consumer.name, row.consumer_version
+                ),
+                &consumer.name,
+            ));
+        }
+    }
+    Ok(Hal::ok(json!({
+        "_links": {
+            "self": base.link(&format!("/pacts/provider/{}", enc(provider))),
+            "pb:provider": base.named(&format!("/pacticipants/{}", enc(provider)), "Provider", provider),
+            "provider": base.named(&format!("/pacticipants/{}", enc(provider)), "Provider", provider),
+            "pb:pacts": links.clone(),
+            "pacts": links,
+        }
+    })))
+}
+
+pub(crate) async fn provider_pacts(
+    State(state): State<Arc<AppState>>,
+    base: Base,
+    Path(provider): Path<String>,
+) -> ApiResult<Hal> {
+    provider_list(&state, &base, &provider, None, false).await
+}
+
+pub(crate) async fn latest_provider_pacts(
+    State(state): State<Arc<AppState>>,
+    base: Base,
+    Path(provider): Path<String>,
+) -> ApiResult<Hal> {
+    provider_list(&state, &base, &provider, None, true).await
+}
+
+pub(crate) async fn latest_provider_pacts_with_tag(
+    State(state): State<Arc<AppState>>,
+    base: Base,
+    Path((provider, tag)): Path<(String, String)>,
+) -> ApiResult<Hal> {
+    provider_list(&state, &base, &provider, Some(&tag), true).await
+}
+
+/// `GET /pacts/latest`: the latest pact of every integration.
+pub(crate) async fn latest_pacts(State(state): State<Arc<AppState>>, base: Base) -> ApiResult<Hal> {
+    let mut conn = state.db.pool.acquire().await?;
+    let all = pacticipants::list(&mut conn, 100_000, 0).await?;
+    let mut out = Vec::new();
+    for provider in &all {
+        for consumer in pacticipants::consumers_of(&mut conn, provider.id).await? {
+            if let Some(row) = pacts::latest(&mut conn, consumer.id, provider.id, None).await? {
+                let pair = format!(
+                    "/pacts/provider/{}/consumer/{}",
+                    enc(&provider.name),
+                    enc(&consumer.name)
+                );
+                out.push(json!({
+                    "_links": {"self": [base.link(&format!("{pair}/latest")), base.link(&format!("{pair}/version/{}", enc(&row.consumer_version)))]},
+                    "_embedded": {
+                        "consumer": {"name": consumer.name, "_embedded": {"version": {"number": row.consumer_version}}},
+                        "provider": {"name": provider.name},
+                    },
+                    "createdAt": row.created_at,
+                }));
+            }
+        }
+    }
+    Ok(Hal::ok(
+        json!({"pacts": out, "_links": {"self": base.link("/pacts/latest")}}),
+    ))
+}

@@ -1,0 +1,266 @@
+//! Publishing pacts: `POST /contracts/publish` and the legacy `PUT`.
+
+use std::sync::Arc;
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use base64::Engine as _;
+use serde_json::{Value, json};
+
+use super::pacticipants::json_body;
+use crate::AppState;
+use crate::error::{ApiError, ApiResult};
+use crate::hal::{Base, Hal, enc};
+use crate::store::pacts::{self, Published};
+use crate::store::{Conn, pacticipants, versions};
+
+/// Checks that the body is a pact accord can read, naming the problem otherwise.
+fn check_pact(content: &Value, consumer: &str, provider: &str) -> ApiResult<()> {
+    accord_core::format::parse_pact_value(content, "the published pact")
+        .map_err(|e| ApiError::bad(e.to_string()))?;
+    let named_consumer = content["consumer"]["name"].as_str().unwrap_or_default();
+    let named_provider = content["provider"]["name"].as_str().unwrap_or_default();
+    if named_consumer != consumer {
+        return Err(ApiError::bad(format!(
+            "the pact's consumer name '{named_consumer}' does not match '{consumer}'"
+        )));
+    }
+    if named_provider != provider {
+        return Err(ApiError::bad(format!(
+            "the pact's provider name '{named_provider}' does not match '{provider}'"
+        )));
+    }
+    Ok(())
+}
+
+struct Outcome {
+    provider: String,
+    published: Published,
+}
+
+async fn publish_one(
+    conn: &mut Conn,
+    consumer_id: i64,
+    version_id: i64,
+    provider: &str,
+    content: &Value,
+    allow_overwrite: bool,
+) -> ApiResult<Outcome> {
+    let (provider_id, _) = pacticipants::ensure(conn, provider).await?;
+    let published = pacts::publish(
+        conn,
+        consumer_id,
+        provider_id,
+        version_id,
+        content,
+        allow_overwrite,
+    )
+    .await?;
+    Ok(Outcome {
+        provider: provider.to_owned(),
+        published,
+    })
+}
+
+/// `POST /contracts/publish`.
+pub(crate) async fn publish_contracts(
+    State(state): State<Arc<AppState>>,
+    base: Base,
+    body: String,
+) -> ApiResult<Hal> {
+    let body = json_body(&body)?;
+    let consumer = body["pacticipantName"]
+        .as_str()
+        .filter(|s| !s.trim().is_empty())
+        .ok_or_else(|| ApiError::bad("pacticipantName is required"))?
+        .to_owned();
+    let number = body["pacticipantVersionNumber"]
+        .as_str()
+        .filter(|s| !s.trim().is_empty() && !s.contains('\n'))
+        .ok_or_else(|| ApiError::bad("pacticipantVersionNumber is required and must be a single line"))?
+        .to_owned();
+    let branch = body["branch"].as_str().map(str::to_owned);
+    if branch.as_deref().is_some_and(|b| b.trim().is_empty()) {
+        return Err(ApiError::bad("branch cannot be blank"));
+    }
+    let tags: Vec<String> = body["tags"]
+        .as_array()
+        .map(|t| t.iter().filter_map(|x| x.as_str().map(str::to_owned)).collect())
+        .unwrap_or_default();
+    let build_url = body["buildUrl"].as_str().map(str::to_owned);
+    let contracts = body["contracts"]
+        .as_array()
+        .filter(|c| !c.is_empty())
+        .ok_or_else(|| ApiError::bad("contracts must be a non-empty list"))?;
+    let mut decoded = Vec::new();
+    for (i, contract) in contracts.iter().enumerate() {
+        let provider = contract["providerName"]
+            .as_str()
+            .filter(|s| !s.trim().is_empty())
+            .ok_or_else(|| ApiError::bad(format!("contracts[{i}].providerName is required")))?;
+        if contract["consumerName"].as_str().is_some_and(|c| c != consumer) {
+            return Err(ApiError::bad(format!(
+                "contracts[{i}].consumerName must equal pacticipantName"
+            )));
+        }
+        let encoded = contract["content"]
+            .as_str()
+            .ok_or_else(|| ApiError::bad(format!("contracts[{i}].content is required")))?;
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(encoded.trim())
+            .map_err(|e| ApiError::bad(format!("contracts[{i}].content is not valid base64: {e}")))?;
+        let text = String::from_utf8(bytes)
+            .map_err(|_| ApiError::bad(format!("contracts[{i}].content is not UTF-8")))?;
+        let content: Value = serde_json::from_str(text.trim_start_matches('\u{feff}'))
+            .map_err(|e| ApiError::bad(format!("contracts[{i}].content is not valid JSON: {e}")))?;
+        check_pact(&content, &consumer, provider).map_err(|e| match e {
+            ApiError::BadRequest(msgs) => {
+                ApiError::BadRequest(msgs.into_iter().map(|m| format!("contracts[{i}]: {m}")).collect())
+            }
+            other => other,
+        })?;
+        let merge = contract["onConflict"].as_str() == Some("merge");
+        decoded.push((provider.to_owned(), content, merge));
+    }
+
+    let mut w = state.db.write().await?;
+    let (consumer_id, _) = pacticipants::ensure(&mut w.tx, &consumer).await?;
+    let (version_id, version_created) =
+        versions::ensure(&mut w.tx, consumer_id, &number, build_url.as_deref()).await?;
+    if let Some(branch) = &branch {
+        versions::add_to_branch(&mut w.tx, consumer_id, branch, version_id).await?;
+    }
+    for tag in &tags {
+        versions::add_tag(&mut w.tx, version_id, tag).await?;
+    }
+    let mut outcomes = Vec::new();
+    for (provider, content, _merge) in &decoded {
+        let outcome = publish_one(
+            &mut w.tx,
+            consumer_id,
+            version_id,
+            provider,
+            content,
+            state.config.allow_overwrite,
+        )
+        .await?;
+        if let Published::Conflict(diff) = &outcome.published {
+            // Nothing of this publication is stored: the transaction is dropped.
+            let text = format!(
+                "Cannot change the content of the pact for {consumer} version {number} and provider {provider}, \
+                 as race conditions will cause unreliable results for can-i-deploy. Each pact must be published \
+                 with a unique consumer version number."
+            );
+            return Err(ApiError::Conflict(json!({
+                "errors": {"contracts": [text.clone()]},
+                "notices": [{"type": "error", "text": text}, {"type": "info", "text": diff}],
+            })));
+        }
+        outcomes.push(outcome);
+    }
+    w.tx.commit().await?;
+
+    let version_path = format!("/pacticipants/{}/versions/{}", enc(&consumer), enc(&number));
+    let mut notices = vec![json!({"type": "debug", "text": format!(
+        "{} {consumer} version {number}{}{}",
+        if version_created { "Created" } else { "Updated" },
+        branch.as_ref().map(|b| format!(" with branch {b}")).unwrap_or_default(),
+        if tags.is_empty() { String::new() } else { format!(" and tag(s) {}", tags.join(", ")) }
+    )})];
+    let mut contract_links = Vec::new();
+    for outcome in &outcomes {
+        let path = format!(
+            "/pacts/provider/{}/consumer/{}/version/{}",
+            enc(&outcome.provider),
+            enc(&consumer),
+            enc(&number)
+        );
+        let (kind, verb) = match outcome.published {
+            Published::Created => ("success", "published"),
+            Published::Unchanged => ("success", "republished with no content changes"),
+            Published::Overwritten => ("warning", "published over existing content (not recommended)"),
+            Published::Conflict(_) => ("error", "refused"),
+        };
+        notices.push(
+            json!({"type": kind, "text": format!("Pact between {consumer} and {} {verb}", outcome.provider)}),
+        );
+        notices.push(
+            json!({"type": "debug", "text": format!("View the published pact at {}", base.url(&path))}),
+        );
+        contract_links.push(base.named(
+            &path,
+            "Pact",
+            &format!("Pact between {consumer} ({number}) and {}", outcome.provider),
+        ));
+    }
+    if branch.is_none() {
+        notices.push(json!({"type": "prompt", "text": "Next time, publish with a branch (--branch) so providers can select pacts by branch."}));
+    }
+    let logs: Vec<Value> = notices
+        .iter()
+        .map(|n| json!({"level": n["type"], "message": n["text"], "deprecationWarning": "Replaced by notices"}))
+        .collect();
+    let tag_links: Vec<Value> = tags
+        .iter()
+        .map(|t| base.named(&format!("{version_path}/tags/{}", enc(t)), "Tag", t))
+        .collect();
+    Ok(Hal::ok(json!({
+        "notices": notices,
+        "logs": logs,
+        "_embedded": {
+            "pacticipant": {"name": consumer, "_links": {"self": base.link(&format!("/pacticipants/{}", enc(&consumer)))}},
+            "version": {"number": number, "_links": {"self": base.named(&version_path, "Version", &number)}},
+        },
+        "_links": {
+            "pb:pacticipant": base.named(&format!("/pacticipants/{}", enc(&consumer)), "Pacticipant", &consumer),
+            "pb:pacticipant-version": base.named(&version_path, "Pacticipant version", &number),
+            "pb:pacticipant-version-tags": tag_links,
+            "pb:contracts": contract_links,
+        }
+    })))
+}
+
+/// `PUT /pacts/provider/{p}/consumer/{c}/version/{v}` with the pact as the body.
+pub(crate) async fn put_pact(
+    State(state): State<Arc<AppState>>,
+    base: Base,
+    Path((provider, consumer, number)): Path<(String, String, String)>,
+    body: String,
+) -> ApiResult<Hal> {
+    let content = json_body(&body)?;
+    check_pact(&content, &consumer, &provider)?;
+    let mut w = state.db.write().await?;
+    let (consumer_id, _) = pacticipants::ensure(&mut w.tx, &consumer).await?;
+    let (version_id, _) = versions::ensure(&mut w.tx, consumer_id, &number, None).await?;
+    let outcome = publish_one(
+        &mut w.tx,
+        consumer_id,
+        version_id,
+        &provider,
+        &content,
+        state.config.allow_overwrite,
+    )
+    .await?;
+    let status = match &outcome.published {
+        Published::Conflict(diff) => {
+            return Err(ApiError::Conflict(json!({
+                "errors": {"pact": [format!("Cannot change the content of the pact for {consumer} version {number} and provider {provider}")]},
+                "notices": [{"type": "info", "text": diff}],
+            })));
+        }
+        Published::Created => StatusCode::CREATED,
+        _ => StatusCode::OK,
+    };
+    let provider_id = pacticipants::find(&mut w.tx, &provider)
+        .await?
+        .map(|p| p.id)
+        .unwrap_or_default();
+    let row = pacts::for_version(&mut w.tx, version_id, provider_id)
+        .await?
+        .ok_or(ApiError::Internal(sqlx::Error::RowNotFound))?;
+    w.tx.commit().await?;
+    Ok(Hal(
+        status,
+        super::pacts::pact_json(&base, &consumer, &provider, &row, None),
+    ))
+}

@@ -1,0 +1,9 @@
+//! All SQL lives here and in the submodules; handlers never see rows.
+
+pub(crate) mod environments;
+pub(crate) mod pacticipants;
+pub(crate) mod pacts;
+pub(crate) mod verifications;
+pub(crate) mod versions;
+
+pub(crate) use sqlx::AnyConnection as Conn;

@@ -1,0 +1,298 @@
+//! Pact content (stored once per distinct content) and publications per consumer version.
+
+use serde_json::{Map, Value};
+use sha2::{Digest, Sha256};
+use sqlx::Row;
+
+use super::Conn;
+use crate::db::now;
+
+/// Recursively sorts object keys so equal content serialises equally.
+fn canonical(value: &Value) -> Value {
+    match value {
+        Value::Object(map) => {
+            let mut keys: Vec<&String> = map.keys().collect();
+            keys.sort();
+            let mut out = Map::new();
+            for key in keys {
+                out.insert(key.clone(), canonical(&map[key]));
+            }
+            Value::Object(out)
+        }
+        Value::Array(items) => Value::Array(items.iter().map(canonical).collect()),
+        other => other.clone(),
+    }
+}
+
+fn hex_digest(text: &str) -> String {
+    Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The content hash: only what affects verification (interactions, messages, spec version), with
+/// keys sorted and interactions in a stable order, so metadata and ordering changes do not count.
+pub(crate) fn content_sha(pact: &Value) -> String {
+    let sorted_list = |key: &str| -> Vec<String> {
+        let mut items: Vec<String> = pact[key]
+            .as_array()
+            .map(|list| {
+                list.iter()
+                    .map(|i| {
+                        let mut i = i.clone();
+                        if let Some(map) = i.as_object_mut() {
+                            map.remove("_id");
+                        }
+                        canonical(&i).to_string()
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        items.sort();
+        items
+    };
+    let spec = pact["metadata"]["pactSpecification"]["version"].clone();
+    let basis = serde_json::json!({
+        "interactions": sorted_list("interactions"),
+        "messages": sorted_list("messages"),
+        "spec": spec,
+    });
+    hex_digest(&basis.to_string())
+}
+
+/// Adds an `_id` to every interaction and message (a hash of its content).
+pub(crate) fn with_interaction_ids(mut pact: Value) -> Value {
+    for key in ["interactions", "messages"] {
+        if let Some(list) = pact.get_mut(key).and_then(Value::as_array_mut) {
+            for interaction in list {
+                if let Some(map) = interaction.as_object_mut() {
+                    map.remove("_id");
+                    let id = hex_digest(&canonical(&Value::Object(map.clone())).to_string());
+                    map.insert("_id".into(), Value::String(id[..40].to_owned()));
+                }
+            }
+        }
+    }
+    pact
+}
+
+/// A publication with its content.
+#[derive(Debug, Clone)]
+pub(crate) struct PactRow {
+    pub(crate) consumer_id: i64,
+    pub(crate) provider_id: i64,
+    pub(crate) consumer_version: String,
+    pub(crate) content_id: i64,
+    pub(crate) sha: String,
+    pub(crate) content: String,
+    pub(crate) created_at: String,
+}
+
+const SELECT: &str = "SELECT pp.consumer_id, pp.provider_id, pp.consumer_version_id, v.number AS consumer_version, \
+    pc.id AS content_id, pc.sha, pc.content, pp.created_at \
+    FROM pact_publications pp JOIN pact_contents pc ON pc.id = pp.content_id JOIN versions v ON v.id = pp.consumer_version_id";
+
+fn from_row(row: &sqlx::any::AnyRow) -> Result<PactRow, sqlx::Error> {
+    Ok(PactRow {
+        consumer_id: row.try_get("consumer_id")?,
+        provider_id: row.try_get("provider_id")?,
+        consumer_version: row.try_get("consumer_version")?,
+        content_id: row.try_get("content_id")?,
+        sha: row.try_get("sha")?,
+        content: row.try_get("content")?,
+        created_at: row.try_get("created_at")?,
+    })
+}
+
+/// The latest revision of the pact of one consumer version for a provider.
+pub(crate) async fn for_version(
+    conn: &mut Conn,
+    consumer_version_id: i64,
+    provider_id: i64,
+) -> Result<Option<PactRow>, sqlx::Error> {
+    let row = sqlx::query(&format!(
+        "{SELECT} WHERE pp.consumer_version_id = $1 AND pp.provider_id = $2 ORDER BY pp.revision DESC LIMIT 1"
+    ))
+    .bind(consumer_version_id)
+    .bind(provider_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+/// The pacts (latest revision per provider) of one consumer version.
+pub(crate) async fn of_consumer_version(
+    conn: &mut Conn,
+    consumer_version_id: i64,
+) -> Result<Vec<PactRow>, sqlx::Error> {
+    let rows = sqlx::query(&format!(
+        "{SELECT} WHERE pp.consumer_version_id = $1 AND pp.revision = \
+         (SELECT MAX(p2.revision) FROM pact_publications p2 WHERE p2.consumer_version_id = pp.consumer_version_id AND p2.provider_id = pp.provider_id) \
+         ORDER BY pp.provider_id"
+    ))
+    .bind(consumer_version_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter().map(from_row).collect()
+}
+
+/// The pact of the latest consumer version (optionally with a tag or on a branch) that has one.
+pub(crate) async fn latest(
+    conn: &mut Conn,
+    consumer_id: i64,
+    provider_id: i64,
+    tag: Option<&str>,
+) -> Result<Option<PactRow>, sqlx::Error> {
+    let row = match tag {
+        Some(tag) => {
+            sqlx::query(&format!(
+                "{SELECT} WHERE pp.consumer_id = $1 AND pp.provider_id = $2 AND EXISTS (SELECT 1 FROM tags t WHERE t.version_id = v.id AND t.name = $3) \
+                 ORDER BY v.id DESC, pp.revision DESC LIMIT 1"
+            ))
+            .bind(consumer_id)
+            .bind(provider_id)
+            .bind(tag)
+            .fetch_optional(&mut *conn)
+            .await?
+        }
+        None => {
+            sqlx::query(&format!(
+                "{SELECT} WHERE pp.consumer_id = $1 AND pp.provider_id = $2 ORDER BY v.id DESC, pp.revision DESC LIMIT 1"
+            ))
+            .bind(consumer_id)
+            .bind(provider_id)
+            .fetch_optional(&mut *conn)
+            .await?
+        }
+    };
+    row.as_ref().map(from_row).transpose()
+}
+
+/// The content with a given hash for a consumer and provider.
+pub(crate) async fn by_sha(
+    conn: &mut Conn,
+    consumer_id: i64,
+    provider_id: i64,
+    sha: &str,
+) -> Result<Option<PactRow>, sqlx::Error> {
+    let row = sqlx::query(&format!(
+        "{SELECT} WHERE pp.consumer_id = $1 AND pp.provider_id = $2 AND pc.sha = $3 ORDER BY v.id DESC, pp.revision DESC LIMIT 1"
+    ))
+    .bind(consumer_id)
+    .bind(provider_id)
+    .bind(sha)
+    .fetch_optional(&mut *conn)
+    .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+/// What publishing did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Published {
+    /// A new publication.
+    Created,
+    /// The same content again: nothing changed.
+    Unchanged,
+    /// Different content replaced the previous revision.
+    Overwritten,
+    /// Refused: different content for an existing consumer version. The diff.
+    Conflict(String),
+}
+
+fn diff(old: &str, new: &str) -> String {
+    let pretty = |text: &str| {
+        serde_json::from_str::<Value>(text)
+            .map(|v| {
+                let mut v = v;
+                if let Some(map) = v.as_object_mut() {
+                    map.remove("metadata");
+                }
+                serde_json::to_string_pretty(&canonical(&v)).unwrap_or_default()
+            })
+            .unwrap_or_else(|_| text.to_owned())
+    };
+    similar::TextDiff::from_lines(&pretty(old), &pretty(new))
+        .unified_diff()
+        .context_radius(3)
+        .header("published", "submitted")
+        .to_string()
+}
+
+/// Publishes content for a consumer version; refuses changed content unless `allow_overwrite`.
+pub(crate) async fn publish(
+    conn: &mut Conn,
+    consumer_id: i64,
+    provider_id: i64,
+    consumer_version_id: i64,
+    pact: &Value,
+    allow_overwrite: bool,
+) -> Result<Published, sqlx::Error> {
+    let sha = content_sha(pact);
+    let existing = for_version(conn, consumer_version_id, provider_id).await?;
+    let revision: i64 = match &existing {
+        Some(row) if row.sha == sha => return Ok(Published::Unchanged),
+        Some(row) if !allow_overwrite => return Ok(Published::Conflict(diff(&row.content, &pact.to_string()))),
+        Some(_) => {
+            sqlx::query("SELECT MAX(revision) AS r FROM pact_publications WHERE consumer_version_id = $1 AND provider_id = $2")
+                .bind(consumer_version_id)
+                .bind(provider_id)
+                .fetch_one(&mut *conn)
+                .await?
+                .try_get::<i64, _>("r")?
+                + 1
+        }
+        None => 1,
+    };
+    let now = now();
+    let stored = with_interaction_ids(pact.clone()).to_string();
+    sqlx::query(
+        "INSERT INTO pact_contents (consumer_id, provider_id, sha, content, created_at) VALUES ($1, $2, $3, $4, $5) \
+         ON CONFLICT (consumer_id, provider_id, sha) DO NOTHING",
+    )
+    .bind(consumer_id)
+    .bind(provider_id)
+    .bind(&sha)
+    .bind(&stored)
+    .bind(&now)
+    .execute(&mut *conn)
+    .await?;
+    let content_id: i64 =
+        sqlx::query("SELECT id FROM pact_contents WHERE consumer_id = $1 AND provider_id = $2 AND sha = $3")
+            .bind(consumer_id)
+            .bind(provider_id)
+            .bind(&sha)
+            .fetch_one(&mut *conn)
+            .await?
+            .try_get("id")?;
+    sqlx::query(
+        "INSERT INTO pact_publications (consumer_version_id, consumer_id, provider_id, revision, content_id, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (consumer_version_id, provider_id, revision) DO NOTHING",
+    )
+    .bind(consumer_version_id)
+    .bind(consumer_id)
+    .bind(provider_id)
+    .bind(revision)
+    .bind(content_id)
+    .bind(&now)
+    .execute(&mut *conn)
+    .await?;
+    Ok(if existing.is_some() {
+        Published::Overwritten
+    } else {
+        Published::Created
+    })
+}
+
+/// Latest publications per consumer version for a provider, newest consumer versions first.
+pub(crate) async fn all_for_provider(conn: &mut Conn, provider_id: i64) -> Result<Vec<PactRow>, sqlx::Error> {
+    let rows = sqlx::query(&format!(
+        "{SELECT} WHERE pp.provider_id = $1 AND pp.revision = \
+         (SELECT MAX(p2.revision) FROM pact_publications p2 WHERE p2.consumer_version_id = pp.consumer_version_id AND p2.provider_id = pp.provider_id) \
+         ORDER BY v.id DESC"
+    ))
+    .bind(provider_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter().map(from_row).collect()
+}

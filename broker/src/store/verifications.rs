@@ -1,0 +1,180 @@
+//! Verification results, attached to pact content so identical content is already verified.
+
+use sqlx::Row;
+
+use super::Conn;
+use crate::db::now;
+
+/// A verification row.
+#[derive(Debug, Clone)]
+pub(crate) struct Verification {
+    pub(crate) id: i64,
+    pub(crate) provider_version_id: i64,
+    pub(crate) provider_version: String,
+    pub(crate) success: bool,
+    pub(crate) build_url: Option<String>,
+    pub(crate) test_results: String,
+    pub(crate) verified_by: String,
+    pub(crate) created_at: String,
+}
+
+const SELECT: &str = "SELECT vr.id, vr.content_id, vr.provider_version_id, v.number AS provider_version, vr.success, \
+    vr.build_url, vr.test_results, vr.verified_by, vr.created_at FROM verifications vr JOIN versions v ON v.id = vr.provider_version_id";
+
+fn from_row(row: &sqlx::any::AnyRow) -> Result<Verification, sqlx::Error> {
+    Ok(Verification {
+        id: row.try_get("id")?,
+        provider_version_id: row.try_get("provider_version_id")?,
+        provider_version: row.try_get("provider_version")?,
+        success: row.try_get::<i64, _>("success")? != 0,
+        build_url: row.try_get("build_url")?,
+        test_results: row.try_get("test_results")?,
+        verified_by: row.try_get("verified_by")?,
+        created_at: row.try_get("created_at")?,
+    })
+}
+
+/// What to store for a verification.
+#[derive(Debug, Clone)]
+pub(crate) struct NewVerification<'a> {
+    pub(crate) content_id: i64,
+    pub(crate) provider_version_id: i64,
+    pub(crate) consumer_id: i64,
+    pub(crate) provider_id: i64,
+    pub(crate) success: bool,
+    pub(crate) wip: bool,
+    pub(crate) pending: bool,
+    pub(crate) build_url: Option<&'a str>,
+    pub(crate) test_results: &'a str,
+    pub(crate) verified_by: &'a str,
+}
+
+pub(crate) async fn record(conn: &mut Conn, new: &NewVerification<'_>) -> Result<i64, sqlx::Error> {
+    let row = sqlx::query(
+        "INSERT INTO verifications (content_id, provider_version_id, consumer_id, provider_id, success, wip, pending, build_url, test_results, verified_by, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+    )
+    .bind(new.content_id)
+    .bind(new.provider_version_id)
+    .bind(new.consumer_id)
+    .bind(new.provider_id)
+    .bind(i64::from(new.success))
+    .bind(i64::from(new.wip))
+    .bind(i64::from(new.pending))
+    .bind(new.build_url)
+    .bind(new.test_results)
+    .bind(new.verified_by)
+    .bind(now())
+    .fetch_one(&mut *conn)
+    .await?;
+    row.try_get("id")
+}
+
+pub(crate) async fn by_id(conn: &mut Conn, id: i64) -> Result<Option<Verification>, sqlx::Error> {
+    let row = sqlx::query(&format!("{SELECT} WHERE vr.id = $1"))
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+/// The latest verification of content by one provider version.
+pub(crate) async fn latest_for(
+    conn: &mut Conn,
+    content_id: i64,
+    provider_version_id: i64,
+) -> Result<Option<Verification>, sqlx::Error> {
+    let row = sqlx::query(&format!(
+        "{SELECT} WHERE vr.content_id = $1 AND vr.provider_version_id = $2 ORDER BY vr.id DESC LIMIT 1"
+    ))
+    .bind(content_id)
+    .bind(provider_version_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+/// The latest verification of content by any provider version.
+pub(crate) async fn latest_of_content(
+    conn: &mut Conn,
+    content_id: i64,
+) -> Result<Option<Verification>, sqlx::Error> {
+    let row = sqlx::query(&format!(
+        "{SELECT} WHERE vr.content_id = $1 ORDER BY vr.id DESC LIMIT 1"
+    ))
+    .bind(content_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+/// Whether content was ever verified successfully, optionally only by provider versions on a
+/// branch or with a tag.
+pub(crate) async fn verified_successfully(
+    conn: &mut Conn,
+    content_id: i64,
+    branch: Option<&str>,
+    tag: Option<&str>,
+) -> Result<bool, sqlx::Error> {
+    let row = match (branch, tag) {
+        (Some(branch), _) => {
+            sqlx::query(
+                "SELECT COUNT(*) AS n FROM verifications vr JOIN branch_versions bv ON bv.version_id = vr.provider_version_id \
+                 JOIN branches b ON b.id = bv.branch_id WHERE vr.content_id = $1 AND vr.success = 1 AND vr.wip = 0 AND b.name = $2",
+            )
+            .bind(content_id)
+            .bind(branch)
+            .fetch_one(&mut *conn)
+            .await?
+        }
+        (None, Some(tag)) => {
+            sqlx::query(
+                "SELECT COUNT(*) AS n FROM verifications vr JOIN tags t ON t.version_id = vr.provider_version_id \
+                 WHERE vr.content_id = $1 AND vr.success = 1 AND vr.wip = 0 AND t.name = $2",
+            )
+            .bind(content_id)
+            .bind(tag)
+            .fetch_one(&mut *conn)
+            .await?
+        }
+        (None, None) => {
+            sqlx::query("SELECT COUNT(*) AS n FROM verifications vr WHERE vr.content_id = $1 AND vr.success = 1 AND vr.wip = 0")
+                .bind(content_id)
+                .fetch_one(&mut *conn)
+                .await?
+        }
+    };
+    Ok(row.try_get::<i64, _>("n")? > 0)
+}
+
+/// Whether content was verified successfully (not as WIP) before a time, by any provider version.
+pub(crate) async fn verified_successfully_before(
+    conn: &mut Conn,
+    content_id: i64,
+    before: &str,
+) -> Result<bool, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT COUNT(*) AS n FROM verifications WHERE content_id = $1 AND success = 1 AND wip = 0 AND created_at < $2",
+    )
+    .bind(content_id)
+    .bind(before)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(row.try_get::<i64, _>("n")? > 0)
+}
+
+/// When a pacticipant's branch got its first version, if it exists.
+pub(crate) async fn branch_started(
+    conn: &mut Conn,
+    pacticipant_id: i64,
+    branch: &str,
+) -> Result<Option<String>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT MIN(bv.created_at) AS t FROM branch_versions bv JOIN branches b ON b.id = bv.branch_id WHERE b.pacticipant_id = $1 AND b.name = $2",
+    )
+    .bind(pacticipant_id)
+    .bind(branch)
+    .fetch_one(&mut *conn)
+    .await?;
+    row.try_get("t")
+}

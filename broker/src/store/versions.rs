@@ -1,0 +1,259 @@
+//! Versions, branches and tags.
+
+use sqlx::Row;
+
+use super::Conn;
+use crate::db::now;
+
+/// A version row.
+#[derive(Debug, Clone)]
+pub(crate) struct Version {
+    pub(crate) id: i64,
+    pub(crate) number: String,
+    pub(crate) build_url: Option<String>,
+    pub(crate) created_at: String,
+}
+
+const COLUMNS: &str = "v.id, v.pacticipant_id, v.number, v.build_url, v.created_at";
+
+fn from_row(row: &sqlx::any::AnyRow) -> Result<Version, sqlx::Error> {
+    Ok(Version {
+        id: row.try_get("id")?,
+        number: row.try_get("number")?,
+        build_url: row.try_get("build_url")?,
+        created_at: row.try_get("created_at")?,
+    })
+}
+
+pub(crate) async fn find(
+    conn: &mut Conn,
+    pacticipant_id: i64,
+    number: &str,
+) -> Result<Option<Version>, sqlx::Error> {
+    let row = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM versions v WHERE v.pacticipant_id = $1 AND v.number = $2"
+    ))
+    .bind(pacticipant_id)
+    .bind(number)
+    .fetch_optional(&mut *conn)
+    .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+pub(crate) async fn by_id(conn: &mut Conn, id: i64) -> Result<Option<Version>, sqlx::Error> {
+    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM versions v WHERE v.id = $1"))
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+/// Finds or creates a version; `true` when created. A build URL given later is recorded.
+pub(crate) async fn ensure(
+    conn: &mut Conn,
+    pacticipant_id: i64,
+    number: &str,
+    build_url: Option<&str>,
+) -> Result<(i64, bool), sqlx::Error> {
+    if let Some(existing) = find(conn, pacticipant_id, number).await? {
+        if let Some(url) = build_url {
+            sqlx::query("UPDATE versions SET build_url = $1 WHERE id = $2")
+                .bind(url)
+                .bind(existing.id)
+                .execute(&mut *conn)
+                .await?;
+        }
+        return Ok((existing.id, false));
+    }
+    sqlx::query(
+        "INSERT INTO versions (pacticipant_id, number, build_url, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (pacticipant_id, number) DO NOTHING",
+    )
+    .bind(pacticipant_id)
+    .bind(number)
+    .bind(build_url)
+    .bind(now())
+    .execute(&mut *conn)
+    .await?;
+    let version = find(conn, pacticipant_id, number)
+        .await?
+        .ok_or(sqlx::Error::RowNotFound)?;
+    Ok((version.id, true))
+}
+
+/// The latest version (most recently created), optionally with a tag.
+pub(crate) async fn latest(
+    conn: &mut Conn,
+    pacticipant_id: i64,
+    tag: Option<&str>,
+) -> Result<Option<Version>, sqlx::Error> {
+    let row = match tag {
+        Some(tag) => {
+            sqlx::query(&format!(
+                "SELECT {COLUMNS} FROM versions v JOIN tags t ON t.version_id = v.id WHERE v.pacticipant_id = $1 AND t.name = $2 ORDER BY v.id DESC LIMIT 1"
+            ))
+            .bind(pacticipant_id)
+            .bind(tag)
+            .fetch_optional(&mut *conn)
+            .await?
+        }
+        None => {
+            sqlx::query(&format!("SELECT {COLUMNS} FROM versions v WHERE v.pacticipant_id = $1 ORDER BY v.id DESC LIMIT 1"))
+                .bind(pacticipant_id)
+                .fetch_optional(&mut *conn)
+                .await?
+        }
+    };
+    row.as_ref().map(from_row).transpose()
+}
+
+/// Every version with a tag, newest first.
+pub(crate) async fn with_tag(
+    conn: &mut Conn,
+    pacticipant_id: i64,
+    tag: &str,
+) -> Result<Vec<Version>, sqlx::Error> {
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM versions v JOIN tags t ON t.version_id = v.id WHERE v.pacticipant_id = $1 AND t.name = $2 ORDER BY v.id DESC"
+    ))
+    .bind(pacticipant_id)
+    .bind(tag)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter().map(from_row).collect()
+}
+
+/// A page of versions, newest first.
+pub(crate) async fn list(
+    conn: &mut Conn,
+    pacticipant_id: i64,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<Version>, sqlx::Error> {
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM versions v WHERE v.pacticipant_id = $1 ORDER BY v.id DESC LIMIT $2 OFFSET $3"
+    ))
+    .bind(pacticipant_id)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter().map(from_row).collect()
+}
+
+/// The head of a branch: the version most recently added to it.
+pub(crate) async fn branch_head(
+    conn: &mut Conn,
+    pacticipant_id: i64,
+    branch: &str,
+) -> Result<Option<Version>, sqlx::Error> {
+    let row = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM versions v JOIN branch_versions bv ON bv.version_id = v.id JOIN branches b ON b.id = bv.branch_id \
+         WHERE b.pacticipant_id = $1 AND b.name = $2 ORDER BY bv.id DESC LIMIT 1"
+    ))
+    .bind(pacticipant_id)
+    .bind(branch)
+    .fetch_optional(&mut *conn)
+    .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+/// Branch names of a version.
+pub(crate) async fn branches_of(conn: &mut Conn, version_id: i64) -> Result<Vec<String>, sqlx::Error> {
+    let rows = sqlx::query("SELECT b.name FROM branches b JOIN branch_versions bv ON bv.branch_id = b.id WHERE bv.version_id = $1 ORDER BY bv.id")
+        .bind(version_id)
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.iter().map(|r| r.try_get("name")).collect()
+}
+
+/// Tag names of a version.
+pub(crate) async fn tags_of(conn: &mut Conn, version_id: i64) -> Result<Vec<String>, sqlx::Error> {
+    let rows = sqlx::query("SELECT name FROM tags WHERE version_id = $1 ORDER BY id")
+        .bind(version_id)
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.iter().map(|r| r.try_get("name")).collect()
+}
+
+/// Branch names of a pacticipant.
+pub(crate) async fn branch_names(conn: &mut Conn, pacticipant_id: i64) -> Result<Vec<String>, sqlx::Error> {
+    let rows = sqlx::query("SELECT name FROM branches WHERE pacticipant_id = $1 ORDER BY name")
+        .bind(pacticipant_id)
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.iter().map(|r| r.try_get("name")).collect()
+}
+
+/// Adds a version to a branch (creating the branch); `true` when newly added. The first
+/// `main`, `master` or `develop` branch becomes the pacticipant's main branch.
+pub(crate) async fn add_to_branch(
+    conn: &mut Conn,
+    pacticipant_id: i64,
+    branch: &str,
+    version_id: i64,
+) -> Result<bool, sqlx::Error> {
+    let now = now();
+    sqlx::query("INSERT INTO branches (pacticipant_id, name, created_at) VALUES ($1, $2, $3) ON CONFLICT (pacticipant_id, name) DO NOTHING")
+        .bind(pacticipant_id)
+        .bind(branch)
+        .bind(&now)
+        .execute(&mut *conn)
+        .await?;
+    let branch_id: i64 = sqlx::query("SELECT id FROM branches WHERE pacticipant_id = $1 AND name = $2")
+        .bind(pacticipant_id)
+        .bind(branch)
+        .fetch_one(&mut *conn)
+        .await?
+        .try_get("id")?;
+    let inserted = sqlx::query("INSERT INTO branch_versions (branch_id, version_id, created_at) VALUES ($1, $2, $3) ON CONFLICT (branch_id, version_id) DO NOTHING")
+        .bind(branch_id)
+        .bind(version_id)
+        .bind(&now)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected()
+        > 0;
+    if matches!(branch, "main" | "master" | "develop") {
+        sqlx::query("UPDATE pacticipants SET main_branch = $1 WHERE id = $2 AND main_branch IS NULL")
+            .bind(branch)
+            .bind(pacticipant_id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(inserted)
+}
+
+/// Deletes a branch (not its versions); `true` when it existed.
+pub(crate) async fn delete_branch(
+    conn: &mut Conn,
+    pacticipant_id: i64,
+    branch: &str,
+) -> Result<bool, sqlx::Error> {
+    let deleted = sqlx::query("DELETE FROM branches WHERE pacticipant_id = $1 AND name = $2")
+        .bind(pacticipant_id)
+        .bind(branch)
+        .execute(&mut *conn)
+        .await?;
+    Ok(deleted.rows_affected() > 0)
+}
+
+/// Tags a version; `true` when the tag is new.
+pub(crate) async fn add_tag(conn: &mut Conn, version_id: i64, tag: &str) -> Result<bool, sqlx::Error> {
+    let inserted = sqlx::query("INSERT INTO tags (version_id, name, created_at) VALUES ($1, $2, $3) ON CONFLICT (version_id, name) DO NOTHING")
+        .bind(version_id)
+        .bind(tag)
+        .bind(now())
+        .execute(&mut *conn)
+        .await?;
+    Ok(inserted.rows_affected() > 0)
+}
+
+/// Removes a tag; `true` when it existed.
+pub(crate) async fn delete_tag(conn: &mut Conn, version_id: i64, tag: &str) -> Result<bool, sqlx::Error> {
+    let deleted = sqlx::query("DELETE FROM tags WHERE version_id = $1 AND name = $2")
+        .bind(version_id)
+        .bind(tag)
+        .execute(&mut *conn)
+        .await?;
+    Ok(deleted.rows_affected() > 0)
+}

@@ -1,0 +1,275 @@
+//! Publish → verify → can-i-deploy, pending and WIP selection, content dedup and 409s.
+
+use accord_broker::BrokerConfig;
+use serde_json::{Value, json};
+
+use crate::{Broker, backends, pact, start};
+
+async fn pacts_for_verification(broker: &Broker, body: Value) -> Vec<Value> {
+    let (status, response) = broker.post("/pacts/provider/api/for-verification", &body).await;
+    assert_eq!(status, 200, "{response}");
+    response["_embedded"]["pacts"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+}
+
+async fn publish_result(broker: &Broker, entry: &Value, version: &str, success: bool) {
+    let href = entry["_links"]["self"]["href"].as_str().expect("pact link");
+    let path = href.trim_start_matches(&broker.url);
+    let (status, pact) = broker.get(path).await;
+    assert_eq!(status, 200);
+    let publish = pact["_links"]["pb:publish-verification-results"]["href"]
+        .as_str()
+        .expect("publish link");
+    let (status, _) = broker
+        .send(
+            reqwest::Method::PUT,
+            &format!("/pacticipants/api/branches/main/versions/{version}"),
+            &json!({}),
+        )
+        .await;
+    assert!(status == 200 || status == 201);
+    let (status, result) = broker
+        .post(
+            publish.trim_start_matches(&broker.url),
+            &json!({"success": success, "providerApplicationVersion": version,
+                    "verifiedBy": {"implementation": "test", "version": "1"},
+                    "testResults": [{"interactionId": pact["interactions"][0]["_id"], "success": success}]}),
+        )
+        .await;
+    assert_eq!(status, 201, "{result}");
+    assert_eq!(result["success"], success);
+}
+
+async fn can_i_deploy(broker: &Broker, pacticipant: &str, version: &str) -> Value {
+    let (status, body) = broker
+        .get(&format!(
+            "/matrix?q%5B%5D%5Bpacticipant%5D={pacticipant}&q%5B%5D%5Bversion%5D={version}&latestby=cvp&environment=production"
+        ))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    body
+}
+
+#[tokio::test]
+async fn publish_verify_and_can_i_deploy_on_every_backend() {
+    for url in backends("flow").await {
+        let broker = start(BrokerConfig::new(url.clone())).await;
+        let index = broker
+            .client
+            .get(format!("{}/", broker.url))
+            .send()
+            .await
+            .expect("sent");
+        assert_eq!(
+            index.headers()["content-type"],
+            "application/hal+json;charset=utf-8"
+        );
+        let index: Value = index.json().await.expect("json");
+        assert_eq!(
+            index["_links"]["pb:provider-pacts-for-verification"]["templated"],
+            true
+        );
+
+        let (status, published) = broker
+            .publish("web", "v1", Some("main"), &[pact("web", "api", "name")])
+            .await;
+        assert_eq!(status, 200, "{url}: {published}");
+        assert_eq!(
+            published["_links"]["pb:contracts"].as_array().map(Vec::len),
+            Some(1)
+        );
+        assert!(published["logs"].is_array());
+
+        let latest = broker
+            .client
+            .get(format!("{}/pacts/provider/api/consumer/web/latest", broker.url))
+            .send()
+            .await
+            .expect("sent");
+        assert_eq!(latest.headers()["x-pact-consumer-version"], "v1");
+
+        let selected = pacts_for_verification(&broker, json!({"consumerVersionSelectors": [{"mainBranch": true}], "includePendingStatus": true, "providerVersionBranch": "main"})).await;
+        assert_eq!(selected.len(), 1, "{url}");
+        assert_eq!(selected[0]["shortDescription"], "latest from main branch");
+        assert_eq!(
+            selected[0]["verificationProperties"]["pending"], true,
+            "never verified yet"
+        );
+        publish_result(&broker, &selected[0], "a1", true).await;
+        let selected = pacts_for_verification(&broker, json!({"consumerVersionSelectors": [{"mainBranch": true}], "includePendingStatus": true, "providerVersionBranch": "main"})).await;
+        assert_eq!(
+            selected[0]["verificationProperties"]["pending"], false,
+            "{url}: verified on main"
+        );
+
+        let (status, env) = broker
+            .post(
+                "/environments",
+                &json!({"name": "production", "production": true}),
+            )
+            .await;
+        assert_eq!(status, 201);
+        let env_uuid = env["uuid"].as_str().expect("uuid").to_owned();
+        let (status, version) = broker.get("/pacticipants/api/versions/a1").await;
+        assert_eq!(status, 200);
+        let record = version["_links"]["pb:record-deployment"][0]["href"]
+            .as_str()
+            .expect("record link")
+            .to_owned();
+        let (status, deployed) = broker
+            .post(record.trim_start_matches(&broker.url), &json!({}))
+            .await;
+        assert_eq!(status, 201, "{deployed}");
+        assert_eq!(deployed["currentlyDeployed"], true);
+
+        let yes = can_i_deploy(&broker, "web", "v1").await;
+        assert_eq!(yes["summary"]["deployable"], true, "{url}: {yes}");
+
+        // Identical content from a new consumer version is already verified.
+        broker
+            .publish("web", "v3", Some("main"), &[pact("web", "api", "name")])
+            .await;
+        assert_eq!(
+            can_i_deploy(&broker, "web", "v3").await["summary"]["deployable"],
+            true
+        );
+
+        // Changed content has no verification yet.
+        broker
+            .publish("web", "v2", Some("main"), &[pact("web", "api", "renamed")])
+            .await;
+        let unknown = can_i_deploy(&broker, "web", "v2").await;
+        assert_ne!(unknown["summary"]["deployable"], true);
+        assert!(
+            unknown["summary"]["reason"]
+                .as_str()
+                .unwrap_or("")
+                .contains("There is no verified pact between version v2 of web and version a1 of api"),
+            "{unknown}"
+        );
+
+        // A provider version that fails the deployed consumer's pact cannot deploy.
+        let (_, web_v1) = broker.get("/pacts/provider/api/consumer/web/version/v1").await;
+        let publish = web_v1["_links"]["pb:publish-verification-results"]["href"]
+            .as_str()
+            .expect("link")
+            .to_owned();
+        let (_, deployed_web) = broker.get("/pacticipants/web/versions/v1").await;
+        let record = deployed_web["_links"]["pb:record-deployment"][0]["href"]
+            .as_str()
+            .expect("link")
+            .to_owned();
+        broker
+            .post(record.trim_start_matches(&broker.url), &json!({}))
+            .await;
+        broker
+            .post(
+                publish.trim_start_matches(&broker.url),
+                &json!({"success": false, "providerApplicationVersion": "a2"}),
+            )
+            .await;
+        let no = can_i_deploy(&broker, "api", "a2").await;
+        assert_eq!(no["summary"]["deployable"], false, "{url}: {no}");
+        assert!(
+            no["summary"]["reason"].as_str().unwrap_or("").contains(
+                "The verification for the pact between version v1 of web and version a2 of api failed"
+            ),
+            "{no}"
+        );
+        let (status, single) = broker
+            .get(&"/can-i-deploy?pacticipant=api&version=a1&environment=production".to_string())
+            .await;
+        assert_eq!(status, 200);
+        assert_eq!(single["summary"]["deployable"], true, "{single}");
+
+        // Different content for an existing consumer version: 409 with a diff, nothing stored.
+        let (status, conflict) = broker
+            .publish("web", "v1", Some("main"), &[pact("web", "api", "changed")])
+            .await;
+        assert_eq!(status, 409, "{conflict}");
+        let diff = conflict["notices"][1]["text"].as_str().unwrap_or("");
+        assert!(diff.contains("-") && diff.contains("\"changed\""), "{diff}");
+        let (_, still) = broker.get("/pacts/provider/api/consumer/web/version/v1").await;
+        assert_eq!(still["interactions"][0]["response"]["body"], json!({"name": "x"}));
+        // The same content again is fine.
+        let (status, same) = broker
+            .publish("web", "v1", Some("main"), &[pact("web", "api", "name")])
+            .await;
+        assert_eq!(status, 200);
+        assert!(
+            same["notices"]
+                .to_string()
+                .contains("republished with no content changes")
+        );
+
+        let (_, list) = broker
+            .get(&format!(
+                "/environments/{env_uuid}/deployed-versions/currently-deployed?pacticipant=api"
+            ))
+            .await;
+        assert_eq!(
+            list["_embedded"]["deployedVersions"].as_array().map(Vec::len),
+            Some(1)
+        );
+    }
+}
+
+#[tokio::test]
+async fn overwriting_can_be_enabled() {
+    for url in backends("overwrite").await {
+        let mut config = BrokerConfig::new(url);
+        config.allow_overwrite = true;
+        let broker = start(config).await;
+        broker
+            .publish("web", "v1", None, &[pact("web", "api", "name")])
+            .await;
+        let (status, body) = broker
+            .publish("web", "v1", None, &[pact("web", "api", "changed")])
+            .await;
+        assert_eq!(status, 200, "{body}");
+        let (_, latest) = broker.get("/pacts/provider/api/consumer/web/version/v1").await;
+        assert_eq!(
+            latest["interactions"][0]["response"]["body"],
+            json!({"changed": "x"})
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_feature_branch_pact_is_wip_and_pending_not_selected_by_main() {
+    for url in backends("wip").await {
+        let broker = start(BrokerConfig::new(url.clone())).await;
+        broker
+            .publish("web", "v1", Some("main"), &[pact("web", "api", "name")])
+            .await;
+        broker
+            .publish("web", "f1", Some("feature-x"), &[pact("web", "api", "newfield")])
+            .await;
+        let main_only = pacts_for_verification(&broker, json!({"consumerVersionSelectors": [{"mainBranch": true}], "providerVersionBranch": "main", "includePendingStatus": true})).await;
+        assert_eq!(main_only.len(), 1);
+        let with_wip = pacts_for_verification(
+            &broker,
+            json!({"consumerVersionSelectors": [{"mainBranch": true}], "providerVersionBranch": "main", "includePendingStatus": true, "includeWipPactsSince": "2000-01-01"}),
+        )
+        .await;
+        assert_eq!(with_wip.len(), 2, "{url}: {with_wip:?}");
+        let wip = with_wip
+            .iter()
+            .find(|p| p["verificationProperties"]["wip"] == true)
+            .expect("a WIP pact");
+        assert_eq!(wip["verificationProperties"]["pending"], true);
+        let (status, body) = broker
+            .post(
+                "/pacts/provider/api/for-verification",
+                &json!({"consumerVersionSelectors": [{"foo": 1}]}),
+            )
+            .await;
+        assert_eq!(status, 400, "{body}");
+        // The GET the verifier navigates through answers too.
+        let (status, get) = broker.get("/pacts/provider/api/for-verification").await;
+        assert_eq!(status, 200);
+        assert!(get["_links"]["self"]["href"].as_str().is_some());
+    }
+}

@@ -1,0 +1,158 @@
+//! The broker through HTTP, on SQLite and on PostgreSQL.
+
+mod auth;
+mod flow;
+mod input;
+mod robustness;
+
+use std::sync::Arc;
+
+use accord_broker::{AppState, BrokerConfig, Db};
+use base64::Engine as _;
+use serde_json::{Value, json};
+
+/// A broker running in-process on a free loopback port.
+pub(crate) struct Broker {
+    pub(crate) url: String,
+    pub(crate) client: reqwest::Client,
+    _server: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for Broker {
+    fn drop(&mut self) {
+        self._server.abort();
+    }
+}
+
+/// The database URLs to test: a fresh SQLite file, and a fresh PostgreSQL database when the
+/// server on 127.0.0.1:5432 answers (required under `CI=true`).
+pub(crate) async fn backends(name: &str) -> Vec<String> {
+    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+    let file = dir.join(format!("broker-{name}-{}-{}.db", std::process::id(), nanos()));
+    let mut urls = vec![format!("sqlite://{}", file.display())];
+    match fresh_postgres(name).await {
+        Some(url) => urls.push(url),
+        None if std::env::var_os("CI").is_some() => {
+            panic!("PostgreSQL on 127.0.0.1:5432 is required under CI=true")
+        }
+        None => eprintln!("skipped: PostgreSQL backend (start it with pg_ctlcluster ... main start)"),
+    }
+    urls
+}
+
+fn nanos() -> u128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0)
+}
+
+async fn fresh_postgres(name: &str) -> Option<String> {
+    sqlx::any::install_default_drivers();
+    let admin = "postgres://postgres@127.0.0.1:5432/postgres";
+    let pool = sqlx::any::AnyPoolOptions::new()
+        .max_connections(1)
+        .acquire_timeout(std::time::Duration::from_secs(3))
+        .connect(admin)
+        .await
+        .ok()?;
+    let db = format!(
+        "accord_{}_{}_{}",
+        name,
+        std::process::id(),
+        nanos() % 1_000_000_000
+    );
+    sqlx::query(&format!("CREATE DATABASE {db}"))
+        .execute(&pool)
+        .await
+        .ok()?;
+    Some(format!("postgres://postgres@127.0.0.1:5432/{db}"))
+}
+
+/// Starts a broker on a database.
+pub(crate) async fn start(config: BrokerConfig) -> Broker {
+    let db = Db::connect(&config.database_url).await.expect("database");
+    let app = accord_broker::app(Arc::new(AppState { db, config }));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("addr"));
+    let server = tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    Broker {
+        url,
+        client: reqwest::Client::new(),
+        _server: server,
+    }
+}
+
+/// A V3 pact with one interaction whose response field is `field`.
+pub(crate) fn pact(consumer: &str, provider: &str, field: &str) -> Value {
+    json!({
+        "consumer": {"name": consumer}, "provider": {"name": provider},
+        "interactions": [{"description": "get thing", "request": {"method": "GET", "path": "/thing"},
+            "response": {"status": 200, "body": {field: "x"}}}],
+        "metadata": {"pactSpecification": {"version": "3.0.0"}}
+    })
+}
+
+/// The body of `POST /contracts/publish`.
+pub(crate) fn publish_body(consumer: &str, version: &str, branch: Option<&str>, pacts: &[Value]) -> Value {
+    let contracts: Vec<Value> = pacts
+        .iter()
+        .map(|p| {
+            json!({"consumerName": consumer, "providerName": p["provider"]["name"], "specification": "pact",
+              "contentType": "application/json",
+              "content": base64::engine::general_purpose::STANDARD.encode(p.to_string())})
+        })
+        .collect();
+    let mut body =
+        json!({"pacticipantName": consumer, "pacticipantVersionNumber": version, "contracts": contracts});
+    if let Some(branch) = branch {
+        body["branch"] = json!(branch);
+    }
+    body
+}
+
+impl Broker {
+    pub(crate) async fn get(&self, path: &str) -> (u16, Value) {
+        let response = self
+            .client
+            .get(format!("{}{path}", self.url))
+            .send()
+            .await
+            .expect("sent");
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    pub(crate) async fn send(&self, method: reqwest::Method, path: &str, body: &Value) -> (u16, Value) {
+        let response = self
+            .client
+            .request(method, format!("{}{path}", self.url))
+            .header("Content-Type", "application/json")
+            .body(body.to_string())
+            .send()
+            .await
+            .expect("sent");
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    pub(crate) async fn post(&self, path: &str, body: &Value) -> (u16, Value) {
+        self.send(reqwest::Method::POST, path, body).await
+    }
+
+    pub(crate) async fn publish(
+        &self,
+        consumer: &str,
+        version: &str,
+        branch: Option<&str>,
+        pacts: &[Value],
+    ) -> (u16, Value) {
+        self.post(
+            "/contracts/publish",
+            &publish_body(consumer, version, branch, pacts),
+        )
+        .await
+    }
+}
