@@ -179,7 +179,7 @@ async fn publish_verify_and_can_i_deploy_on_every_backend() {
             "{no}"
         );
         let (status, single) = broker
-            .get(&"/can-i-deploy?pacticipant=api&version=a1&environment=production".to_string())
+            .get("/can-i-deploy?pacticipant=api&version=a1&environment=production")
             .await;
         assert_eq!(status, 200);
         assert_eq!(single["summary"]["deployable"], true, "{single}");
