@@ -1,1 +1,13 @@
-//! End-to-end tests.
+//! End-to-end tests: the whole workflow through public interfaces only.
+
+mod pending;
+mod tidy;
+mod walkthrough_flow;
+
+/// A scratch directory under the target directory.
+pub(crate) fn scratch(name: &str) -> std::path::PathBuf {
+    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("e2e-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    dir
+}
