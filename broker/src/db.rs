@@ -88,6 +88,11 @@ impl Db {
         })
     }
 
+    /// The connection pool, for tools that seed or inspect the database.
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
     /// Starts a serialised write transaction.
     pub(crate) async fn write(&self) -> Result<WriteTx<'_>, sqlx::Error> {
         let guard = self.write_lock.lock().await;

@@ -166,7 +166,7 @@ pub(crate) async fn delete(conn: &mut Conn, id: i64) -> Result<(), sqlx::Error> 
 /// Consumers that have published pacts for a provider.
 pub(crate) async fn consumers_of(conn: &mut Conn, provider_id: i64) -> Result<Vec<Pacticipant>, sqlx::Error> {
     let rows = sqlx::query(&format!(
-        "SELECT {COLUMNS} FROM pacticipants WHERE id IN (SELECT DISTINCT consumer_id FROM pact_publications WHERE provider_id = $1) ORDER BY name"
+        "SELECT {COLUMNS} FROM pacticipants WHERE id IN (SELECT consumer_id FROM integrations WHERE provider_id = $1) ORDER BY name"
     ))
     .bind(provider_id)
     .fetch_all(&mut *conn)
