@@ -277,6 +277,14 @@ pub(crate) async fn publish(
     .bind(&now)
     .execute(&mut *conn)
     .await?;
+    sqlx::query(
+        "INSERT INTO integrations (consumer_id, provider_id, created_at) VALUES ($1, $2, $3) ON CONFLICT (provider_id, consumer_id) DO NOTHING",
+    )
+    .bind(consumer_id)
+    .bind(provider_id)
+    .bind(&now)
+    .execute(&mut *conn)
+    .await?;
     Ok(if existing.is_some() {
         Published::Overwritten
     } else {
