@@ -1,5 +1,6 @@
 //! End-to-end tests: the whole workflow through public interfaces only.
 
+mod interop;
 mod pending;
 mod tidy;
 mod walkthrough_flow;

@@ -1,0 +1,199 @@
+//! Interoperability with the official Pact tools (`pip install pact-python-cli`): accord's pacts
+//! verify with the official verifier, the official broker CLI and verifier work against the
+//! accord broker. Without the tools the tests say how to install them; under `CI=true` a missing
+//! tool is a failure.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use accord_verifier::{BrokerSource, PublishConfig, Verifier};
+use serde_json::json;
+
+const INSTALL: &str = "install with: python3 -m venv .venv && .venv/bin/pip install 'pact-python-cli==1!0.10.9'";
+
+/// The official `pact` binary: `PACT_CLI`, else `.venv/bin/pact` in the workspace, else `pact`.
+fn pact_cli() -> Option<PathBuf> {
+    let candidates = [
+        std::env::var_os("PACT_CLI").map(PathBuf::from),
+        Some(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../.venv/bin/pact")),
+        Some(PathBuf::from("pact")),
+    ];
+    for candidate in candidates.into_iter().flatten() {
+        let works = Command::new(&candidate)
+            .arg("--help")
+            .env("PACT_DO_NOT_TRACK", "true")
+            .output()
+            .is_ok_and(|o| o.status.success());
+        if works {
+            return Some(candidate);
+        }
+    }
+    if std::env::var_os("CI").is_some() {
+        panic!("the official Pact CLI is required under CI=true; {INSTALL}");
+    }
+    eprintln!("skipped: the official Pact CLI is not installed; {INSTALL}");
+    None
+}
+
+fn run(cli: &PathBuf, args: &[&str]) -> (i32, String) {
+    let output = Command::new(cli)
+        .args(args)
+        .env("PACT_DO_NOT_TRACK", "true")
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("pact runs");
+    let mut text = String::from_utf8_lossy(&output.stdout).into_owned();
+    text.push_str(&String::from_utf8_lossy(&output.stderr));
+    (output.status.code().unwrap_or(-1), text)
+}
+
+async fn serve(router: axum::Router) -> (u16, tokio::task::JoinHandle<()>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    (port, tokio::spawn(async move {
+        let _ = axum::serve(listener, router).await;
+    }))
+}
+
+async fn official_verify(cli: PathBuf, args: Vec<String>) -> (i32, String) {
+    tokio::task::spawn_blocking(move || {
+        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+        run(&cli, &refs)
+    })
+    .await
+    .expect("verifier thread")
+}
+
+fn provider_args(port: u16) -> Vec<String> {
+    vec![
+        "--hostname".into(),
+        "127.0.0.1".into(),
+        "--port".into(),
+        port.to_string(),
+        "--provider-name".into(),
+        "accounts".into(),
+        "--state-change-url".into(),
+        format!("http://127.0.0.1:{port}/_pact/state"),
+        "--transports".into(),
+        format!("http:{port} message:{port}/_pact/message"),
+        "--no-colour".into(),
+    ]
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn accord_pacts_verify_with_the_official_verifier() {
+    let Some(cli) = pact_cli() else { return };
+    let dir = crate::scratch("interop-pacts");
+    investment_manager::contract::run_all(&dir).await.expect("consumer contract tests");
+    portal_gateway::shows_an_account_summary(Some(&dir)).await.expect("portal contract test");
+    let (main_port, _main) = serve(accounts::router(accounts::Variant::Main)).await;
+    let (breaking_port, _breaking) = serve(accounts::router(accounts::Variant::Breaking)).await;
+    for consumer in ["investment-manager", "portal-gateway"] {
+        let file = dir.join(format!("{consumer}-accounts.json")).display().to_string();
+        let mut args = vec!["verifier".to_owned(), "-f".into(), file.clone()];
+        args.extend(provider_args(main_port));
+        let (code, text) = official_verify(cli.clone(), args).await;
+        assert_eq!(code, 0, "{consumer} against the released provider:\n{text}");
+        let mut args = vec!["verifier".to_owned(), "-f".into(), file];
+        args.extend(provider_args(breaking_port));
+        let (code, text) = official_verify(cli.clone(), args).await;
+        if consumer == "investment-manager" {
+            assert_eq!(code, 1, "the breaking provider fails:\n{text}");
+            assert!(text.contains("Expected 'Balanced' to match 'CONSERVATIVE|BALANCED|AGGRESSIVE'"), "{text}");
+            assert!(text.contains("There were 4 pact failures"), "the same four interactions fail as with accord:\n{text}");
+        } else {
+            assert_eq!(code, 0, "the portal gateway is unaffected:\n{text}");
+        }
+    }
+}
+
+// The official CLI runs as a blocking child process, so the in-process broker needs workers of
+// its own while a command waits.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_official_broker_cli_and_verifier_work_against_the_accord_broker() {
+    let Some(cli) = pact_cli() else { return };
+    let dir = crate::scratch("interop-broker");
+    let pacts = dir.join("pacts");
+    investment_manager::contract::run_all(&pacts).await.expect("consumer contract tests");
+    let mut config = accord_broker::BrokerConfig::new(tests::sqlite_url(&dir, "interop"));
+    config.auth.read_write.push(accord_broker::Credential::Basic { username: "ci".into(), password: "secret".into() });
+    config.auth.read_write.push(accord_broker::Credential::Token("write-token".into()));
+    let db = accord_broker::Db::connect(&config.database_url).await.expect("db");
+    let app = accord_broker::app(std::sync::Arc::new(accord_broker::AppState { db, config }));
+    let (broker_port, _broker) = serve(app).await;
+    let broker = format!("http://127.0.0.1:{broker_port}");
+    let basic = ["--broker-base-url", broker.as_str(), "--broker-username", "ci", "--broker-password", "secret"];
+    let token = ["--broker-base-url", broker.as_str(), "--broker-token", "write-token"];
+    let pacts_dir = pacts.display().to_string();
+    let cli2 = cli.clone();
+    let broker_cmd = move |args: Vec<&str>, auth: &[&str]| {
+        let mut all: Vec<&str> = vec!["broker"];
+        all.extend(args);
+        all.extend(auth);
+        run(&cli2, &all)
+    };
+
+    let (code, out) = broker_cmd(vec!["publish", &pacts_dir, "--consumer-app-version", "im-1", "--branch", "main"], &basic);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("Created investment-manager version im-1 with branch main"), "{out}");
+    let (code, out) = broker_cmd(vec!["create-or-update-pacticipant", "--name", "accounts", "--main-branch", "main"], &token);
+    assert_eq!(code, 0, "{out}");
+    let (code, out) = broker_cmd(vec!["create-environment", "--name", "production", "--production"], &basic);
+    assert_eq!(code, 0, "{out}");
+    let (code, out) = broker_cmd(vec!["list-environments"], &token);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("production"), "{out}");
+    let (code, out) = broker_cmd(vec!["describe-version", "--pacticipant", "investment-manager"], &basic);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("im-1"), "{out}");
+    let (code, out) = broker_cmd(vec!["create-version-tag", "--pacticipant", "investment-manager", "--version", "im-1", "--tag", "prod"], &basic);
+    assert_eq!(code, 0, "{out}");
+
+    // The official verifier fetches pacts for verification and publishes results.
+    let (provider_port, _provider) = serve(accounts::router(accounts::Variant::Main)).await;
+    let mut args: Vec<String> = ["verifier", "--broker-url", &broker, "--user", "ci", "--password", "secret"]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
+    args.extend(["--consumer-version-selectors".into(), json!({"mainBranch": true}).to_string(), "--enable-pending".into()]);
+    args.extend(["--publish".into(), "--provider-version".into(), "acc-1".into(), "--provider-branch".into(), "main".into()]);
+    args.extend(provider_args(provider_port));
+    args.retain(|a| a != "--provider-name" && a != "accounts");
+    args.extend(["--provider-name".into(), "accounts".into()]);
+    let (code, out) = official_verify(cli.clone(), args).await;
+    assert_eq!(code, 0, "official verifier against the accord broker:\n{out}");
+
+    // A failing provider version, verified and published by accord.
+    let mut verifier = Verifier::for_router(accounts::router(accounts::Variant::Breaking)).await.expect("provider");
+    let base = verifier.config_mut().provider_base_url.clone();
+    verifier.config_mut().states.url = Some(format!("{base}/_pact/state"));
+    verifier.config_mut().message_url = Some(format!("{base}/_pact/message"));
+    verifier.config_mut().publish = Some(PublishConfig { provider_version: "acc-2".into(), provider_branch: Some("feature".into()), ..Default::default() });
+    let outcome = verifier
+        .auth(accord_verifier::Auth::Bearer("write-token".into()))
+        .broker(BrokerSource { url: broker.clone(), provider: "accounts".into(), selectors: vec![json!({"mainBranch": true})], ..Default::default() })
+        .run()
+        .await
+        .expect("accord verifier runs");
+    assert!(!outcome.report.success());
+
+    let (code, out) = broker_cmd(vec!["record-deployment", "--pacticipant", "investment-manager", "--version", "im-1", "--environment", "production"], &basic);
+    assert_eq!(code, 0, "{out}");
+    let (code, out) = broker_cmd(vec!["record-release", "--pacticipant", "accounts", "--version", "acc-1", "--environment", "production"], &token);
+    assert_eq!(code, 0, "{out}");
+
+    let (code, out) = broker_cmd(vec!["can-i-deploy", "--pacticipant", "accounts", "--version", "acc-1", "--to-environment", "production"], &basic);
+    assert_eq!(code, 0, "yes, from the official verifier's published results:\n{out}");
+    assert!(out.contains("Computer says yes"), "{out}");
+    let (code, out) = broker_cmd(vec!["can-i-deploy", "--pacticipant", "accounts", "--version", "acc-2", "--to-environment", "production"], &token);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("Computer says no"), "{out}");
+    assert!(out.contains("failed"), "the reason names the failed verification:\n{out}");
+    let (code, out) = broker_cmd(vec!["can-i-deploy", "--pacticipant", "accounts", "--version", "acc-1", "--to", "prod"], &basic);
+    assert_eq!(code, 0, "the --to tag form:\n{out}");
+    let (code, out) = broker_cmd(vec!["can-i-deploy", "--pacticipant", "accounts", "--version", "acc-2", "--to", "prod"], &basic);
+    assert_eq!(code, 1, "{out}");
+
+    let (code, out) = broker_cmd(vec!["describe-version", "--pacticipant", "investment-manager"], &["--broker-base-url", broker.as_str()]);
+    assert_ne!(code, 0, "no credentials: refused\n{out}");
+}
