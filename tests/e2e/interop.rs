@@ -9,7 +9,8 @@ use std::process::Command;
 use accord_verifier::{BrokerSource, PublishConfig, Verifier};
 use serde_json::json;
 
-const INSTALL: &str = "install with: python3 -m venv .venv && .venv/bin/pip install 'pact-python-cli==1!0.10.9'";
+const INSTALL: &str =
+    "install with: python3 -m venv .venv && .venv/bin/pip install 'pact-python-cli==1!0.10.9'";
 
 /// The official `pact` binary: `PACT_CLI`, else `.venv/bin/pact` in the workspace, else `pact`.
 fn pact_cli() -> Option<PathBuf> {
@@ -50,9 +51,12 @@ fn run(cli: &PathBuf, args: &[&str]) -> (i32, String) {
 async fn serve(router: axum::Router) -> (u16, tokio::task::JoinHandle<()>) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let port = listener.local_addr().expect("addr").port();
-    (port, tokio::spawn(async move {
-        let _ = axum::serve(listener, router).await;
-    }))
+    (
+        port,
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, router).await;
+        }),
+    )
 }
 
 async fn official_verify(cli: PathBuf, args: Vec<String>) -> (i32, String) {
@@ -84,12 +88,19 @@ fn provider_args(port: u16) -> Vec<String> {
 async fn accord_pacts_verify_with_the_official_verifier() {
     let Some(cli) = pact_cli() else { return };
     let dir = crate::scratch("interop-pacts");
-    investment_manager::contract::run_all(&dir).await.expect("consumer contract tests");
-    portal_gateway::shows_an_account_summary(Some(&dir)).await.expect("portal contract test");
+    investment_manager::contract::run_all(&dir)
+        .await
+        .expect("consumer contract tests");
+    portal_gateway::shows_an_account_summary(Some(&dir))
+        .await
+        .expect("portal contract test");
     let (main_port, _main) = serve(accounts::router(accounts::Variant::Main)).await;
     let (breaking_port, _breaking) = serve(accounts::router(accounts::Variant::Breaking)).await;
     for consumer in ["investment-manager", "portal-gateway"] {
-        let file = dir.join(format!("{consumer}-accounts.json")).display().to_string();
+        let file = dir
+            .join(format!("{consumer}-accounts.json"))
+            .display()
+            .to_string();
         let mut args = vec!["verifier".to_owned(), "-f".into(), file.clone()];
         args.extend(provider_args(main_port));
         let (code, text) = official_verify(cli.clone(), args).await;
@@ -99,8 +110,14 @@ async fn accord_pacts_verify_with_the_official_verifier() {
         let (code, text) = official_verify(cli.clone(), args).await;
         if consumer == "investment-manager" {
             assert_eq!(code, 1, "the breaking provider fails:\n{text}");
-            assert!(text.contains("Expected 'Balanced' to match 'CONSERVATIVE|BALANCED|AGGRESSIVE'"), "{text}");
-            assert!(text.contains("There were 4 pact failures"), "the same four interactions fail as with accord:\n{text}");
+            assert!(
+                text.contains("Expected 'Balanced' to match 'CONSERVATIVE|BALANCED|AGGRESSIVE'"),
+                "{text}"
+            );
+            assert!(
+                text.contains("There were 4 pact failures"),
+                "the same four interactions fail as with accord:\n{text}"
+            );
         } else {
             assert_eq!(code, 0, "the portal gateway is unaffected:\n{text}");
         }
@@ -114,16 +131,38 @@ async fn the_official_broker_cli_and_verifier_work_against_the_accord_broker() {
     let Some(cli) = pact_cli() else { return };
     let dir = crate::scratch("interop-broker");
     let pacts = dir.join("pacts");
-    investment_manager::contract::run_all(&pacts).await.expect("consumer contract tests");
+    investment_manager::contract::run_all(&pacts)
+        .await
+        .expect("consumer contract tests");
     let mut config = accord_broker::BrokerConfig::new(tests::sqlite_url(&dir, "interop"));
-    config.auth.read_write.push(accord_broker::Credential::Basic { username: "ci".into(), password: "secret".into() });
-    config.auth.read_write.push(accord_broker::Credential::Token("write-token".into()));
-    let db = accord_broker::Db::connect(&config.database_url).await.expect("db");
+    config.auth.read_write.push(accord_broker::Credential::Basic {
+        username: "ci".into(),
+        password: "secret".into(),
+    });
+    config
+        .auth
+        .read_write
+        .push(accord_broker::Credential::Token("write-token".into()));
+    let db = accord_broker::Db::connect(&config.database_url)
+        .await
+        .expect("db");
     let app = accord_broker::app(std::sync::Arc::new(accord_broker::AppState { db, config }));
     let (broker_port, _broker) = serve(app).await;
     let broker = format!("http://127.0.0.1:{broker_port}");
-    let basic = ["--broker-base-url", broker.as_str(), "--broker-username", "ci", "--broker-password", "secret"];
-    let token = ["--broker-base-url", broker.as_str(), "--broker-token", "write-token"];
+    let basic = [
+        "--broker-base-url",
+        broker.as_str(),
+        "--broker-username",
+        "ci",
+        "--broker-password",
+        "secret",
+    ];
+    let token = [
+        "--broker-base-url",
+        broker.as_str(),
+        "--broker-token",
+        "write-token",
+    ];
     let pacts_dir = pacts.display().to_string();
     let cli2 = cli.clone();
     let broker_cmd = move |args: Vec<&str>, auth: &[&str]| {
@@ -133,30 +172,87 @@ async fn the_official_broker_cli_and_verifier_work_against_the_accord_broker() {
         run(&cli2, &all)
     };
 
-    let (code, out) = broker_cmd(vec!["publish", &pacts_dir, "--consumer-app-version", "im-1", "--branch", "main"], &basic);
+    let (code, out) = broker_cmd(
+        vec![
+            "publish",
+            &pacts_dir,
+            "--consumer-app-version",
+            "im-1",
+            "--branch",
+            "main",
+        ],
+        &basic,
+    );
     assert_eq!(code, 0, "{out}");
-    assert!(out.contains("Created investment-manager version im-1 with branch main"), "{out}");
-    let (code, out) = broker_cmd(vec!["create-or-update-pacticipant", "--name", "accounts", "--main-branch", "main"], &token);
+    assert!(
+        out.contains("Created investment-manager version im-1 with branch main"),
+        "{out}"
+    );
+    let (code, out) = broker_cmd(
+        vec![
+            "create-or-update-pacticipant",
+            "--name",
+            "accounts",
+            "--main-branch",
+            "main",
+        ],
+        &token,
+    );
     assert_eq!(code, 0, "{out}");
-    let (code, out) = broker_cmd(vec!["create-environment", "--name", "production", "--production"], &basic);
+    let (code, out) = broker_cmd(
+        vec!["create-environment", "--name", "production", "--production"],
+        &basic,
+    );
     assert_eq!(code, 0, "{out}");
     let (code, out) = broker_cmd(vec!["list-environments"], &token);
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("production"), "{out}");
-    let (code, out) = broker_cmd(vec!["describe-version", "--pacticipant", "investment-manager"], &basic);
+    let (code, out) = broker_cmd(
+        vec!["describe-version", "--pacticipant", "investment-manager"],
+        &basic,
+    );
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("im-1"), "{out}");
-    let (code, out) = broker_cmd(vec!["create-version-tag", "--pacticipant", "investment-manager", "--version", "im-1", "--tag", "prod"], &basic);
+    let (code, out) = broker_cmd(
+        vec![
+            "create-version-tag",
+            "--pacticipant",
+            "investment-manager",
+            "--version",
+            "im-1",
+            "--tag",
+            "prod",
+        ],
+        &basic,
+    );
     assert_eq!(code, 0, "{out}");
 
     // The official verifier fetches pacts for verification and publishes results.
     let (provider_port, _provider) = serve(accounts::router(accounts::Variant::Main)).await;
-    let mut args: Vec<String> = ["verifier", "--broker-url", &broker, "--user", "ci", "--password", "secret"]
-        .iter()
-        .map(|s| (*s).to_owned())
-        .collect();
-    args.extend(["--consumer-version-selectors".into(), json!({"mainBranch": true}).to_string(), "--enable-pending".into()]);
-    args.extend(["--publish".into(), "--provider-version".into(), "acc-1".into(), "--provider-branch".into(), "main".into()]);
+    let mut args: Vec<String> = [
+        "verifier",
+        "--broker-url",
+        &broker,
+        "--user",
+        "ci",
+        "--password",
+        "secret",
+    ]
+    .iter()
+    .map(|s| (*s).to_owned())
+    .collect();
+    args.extend([
+        "--consumer-version-selectors".into(),
+        json!({"mainBranch": true}).to_string(),
+        "--enable-pending".into(),
+    ]);
+    args.extend([
+        "--publish".into(),
+        "--provider-version".into(),
+        "acc-1".into(),
+        "--provider-branch".into(),
+        "main".into(),
+    ]);
     args.extend(provider_args(provider_port));
     args.retain(|a| a != "--provider-name" && a != "accounts");
     args.extend(["--provider-name".into(), "accounts".into()]);
@@ -164,36 +260,122 @@ async fn the_official_broker_cli_and_verifier_work_against_the_accord_broker() {
     assert_eq!(code, 0, "official verifier against the accord broker:\n{out}");
 
     // A failing provider version, verified and published by accord.
-    let mut verifier = Verifier::for_router(accounts::router(accounts::Variant::Breaking)).await.expect("provider");
+    let mut verifier = Verifier::for_router(accounts::router(accounts::Variant::Breaking))
+        .await
+        .expect("provider");
     let base = verifier.config_mut().provider_base_url.clone();
     verifier.config_mut().states.url = Some(format!("{base}/_pact/state"));
     verifier.config_mut().message_url = Some(format!("{base}/_pact/message"));
-    verifier.config_mut().publish = Some(PublishConfig { provider_version: "acc-2".into(), provider_branch: Some("feature".into()), ..Default::default() });
+    verifier.config_mut().publish = Some(PublishConfig {
+        provider_version: "acc-2".into(),
+        provider_branch: Some("feature".into()),
+        ..Default::default()
+    });
     let outcome = verifier
         .auth(accord_verifier::Auth::Bearer("write-token".into()))
-        .broker(BrokerSource { url: broker.clone(), provider: "accounts".into(), selectors: vec![json!({"mainBranch": true})], ..Default::default() })
+        .broker(BrokerSource {
+            url: broker.clone(),
+            provider: "accounts".into(),
+            selectors: vec![json!({"mainBranch": true})],
+            ..Default::default()
+        })
         .run()
         .await
         .expect("accord verifier runs");
     assert!(!outcome.report.success());
 
-    let (code, out) = broker_cmd(vec!["record-deployment", "--pacticipant", "investment-manager", "--version", "im-1", "--environment", "production"], &basic);
+    let (code, out) = broker_cmd(
+        vec![
+            "record-deployment",
+            "--pacticipant",
+            "investment-manager",
+            "--version",
+            "im-1",
+            "--environment",
+            "production",
+        ],
+        &basic,
+    );
     assert_eq!(code, 0, "{out}");
-    let (code, out) = broker_cmd(vec!["record-release", "--pacticipant", "accounts", "--version", "acc-1", "--environment", "production"], &token);
+    let (code, out) = broker_cmd(
+        vec![
+            "record-release",
+            "--pacticipant",
+            "accounts",
+            "--version",
+            "acc-1",
+            "--environment",
+            "production",
+        ],
+        &token,
+    );
     assert_eq!(code, 0, "{out}");
 
-    let (code, out) = broker_cmd(vec!["can-i-deploy", "--pacticipant", "accounts", "--version", "acc-1", "--to-environment", "production"], &basic);
-    assert_eq!(code, 0, "yes, from the official verifier's published results:\n{out}");
+    let (code, out) = broker_cmd(
+        vec![
+            "can-i-deploy",
+            "--pacticipant",
+            "accounts",
+            "--version",
+            "acc-1",
+            "--to-environment",
+            "production",
+        ],
+        &basic,
+    );
+    assert_eq!(
+        code, 0,
+        "yes, from the official verifier's published results:\n{out}"
+    );
     assert!(out.contains("Computer says yes"), "{out}");
-    let (code, out) = broker_cmd(vec!["can-i-deploy", "--pacticipant", "accounts", "--version", "acc-2", "--to-environment", "production"], &token);
+    let (code, out) = broker_cmd(
+        vec![
+            "can-i-deploy",
+            "--pacticipant",
+            "accounts",
+            "--version",
+            "acc-2",
+            "--to-environment",
+            "production",
+        ],
+        &token,
+    );
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("Computer says no"), "{out}");
-    assert!(out.contains("failed"), "the reason names the failed verification:\n{out}");
-    let (code, out) = broker_cmd(vec!["can-i-deploy", "--pacticipant", "accounts", "--version", "acc-1", "--to", "prod"], &basic);
+    assert!(
+        out.contains("failed"),
+        "the reason names the failed verification:\n{out}"
+    );
+    let (code, out) = broker_cmd(
+        vec![
+            "can-i-deploy",
+            "--pacticipant",
+            "accounts",
+            "--version",
+            "acc-1",
+            "--to",
+            "prod",
+        ],
+        &basic,
+    );
     assert_eq!(code, 0, "the --to tag form:\n{out}");
-    let (code, out) = broker_cmd(vec!["can-i-deploy", "--pacticipant", "accounts", "--version", "acc-2", "--to", "prod"], &basic);
+    let (code, out) = broker_cmd(
+        vec![
+            "can-i-deploy",
+            "--pacticipant",
+            "accounts",
+            "--version",
+            "acc-2",
+            "--to",
+            "prod",
+        ],
+        &basic,
+    );
     assert_eq!(code, 1, "{out}");
 
-    let (code, out) = broker_cmd(vec!["describe-version", "--pacticipant", "investment-manager"], &["--broker-base-url", broker.as_str()]);
+    let (code, out) = broker_cmd(
+        vec!["describe-version", "--pacticipant", "investment-manager"],
+        &["--broker-base-url", broker.as_str()],
+    );
     assert_ne!(code, 0, "no credentials: refused\n{out}");
 }

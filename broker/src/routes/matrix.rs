@@ -197,6 +197,7 @@ async fn resolve(
 enum Target {
     Environment(String, i64),
     Tag(String),
+    MainBranch,
     None,
 }
 
@@ -223,6 +224,17 @@ async fn target_versions(conn: &mut Conn, pacticipant_id: i64, target: &Target) 
             .iter()
             .map(|v| v.id)
             .collect(),
+        Target::MainBranch => {
+            let main = pacticipants::find_by_id(conn, pacticipant_id)
+                .await?
+                .and_then(|p| p.main_branch)
+                .unwrap_or_else(|| "main".to_owned());
+            versions::branch_head(conn, pacticipant_id, &main)
+                .await?
+                .iter()
+                .map(|v| v.id)
+                .collect()
+        }
         Target::None => Vec::new(),
     };
     let mut out = Vec::new();
@@ -238,6 +250,7 @@ fn target_text(target: &Target, name: &str) -> String {
     match target {
         Target::Environment(env, _) => format!("a version of {name} currently in {env}"),
         Target::Tag(tag) => format!("the latest version of {name} with tag {tag}"),
+        Target::MainBranch => format!("the latest version of {name} from its main branch"),
         Target::None => format!("a version of {name}"),
     }
 }
@@ -277,6 +290,7 @@ async fn decide(conn: &mut Conn, base: &Base, query: &MatrixQuery) -> ApiResult<
             Target::Environment(env.clone(), e.id)
         }
         (None, Some(tag)) => Target::Tag(tag.clone()),
+        _ if query.main_branch => Target::MainBranch,
         _ => Target::None,
     };
     let mut reasons: Vec<(String, String)> = Vec::new();

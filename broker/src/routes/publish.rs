@@ -45,6 +45,7 @@ async fn publish_one(
     provider: &str,
     content: &Value,
     allow_overwrite: bool,
+    merge: bool,
 ) -> ApiResult<Outcome> {
     let (provider_id, _) = pacticipants::ensure(conn, provider).await?;
     let published = pacts::publish(
@@ -54,6 +55,7 @@ async fn publish_one(
         version_id,
         content,
         allow_overwrite,
+        merge,
     )
     .await?;
     Ok(Outcome {
@@ -134,7 +136,7 @@ pub(crate) async fn publish_contracts(
         versions::add_tag(&mut w.tx, version_id, tag).await?;
     }
     let mut outcomes = Vec::new();
-    for (provider, content, _merge) in &decoded {
+    for (provider, content, merge) in &decoded {
         let outcome = publish_one(
             &mut w.tx,
             consumer_id,
@@ -142,6 +144,7 @@ pub(crate) async fn publish_contracts(
             provider,
             content,
             state.config.allow_overwrite,
+            *merge,
         )
         .await?;
         if let Published::Conflict(diff) = &outcome.published {
@@ -179,6 +182,8 @@ pub(crate) async fn publish_contracts(
             Published::Created => ("success", "published"),
             Published::Unchanged => ("success", "republished with no content changes"),
             Published::Overwritten => ("warning", "published over existing content (not recommended)"),
+            Published::Merged => ("success", "merged with the existing content"),
+            Published::Merged => ("success", "merged with the existing content"),
             Published::Conflict(_) => ("error", "refused"),
         };
         notices.push(
@@ -239,6 +244,7 @@ pub(crate) async fn put_pact(
         &provider,
         &content,
         state.config.allow_overwrite,
+        false,
     )
     .await?;
     let status = match &outcome.published {

@@ -196,6 +196,8 @@ pub(crate) enum Published {
     Unchanged,
     /// Different content replaced the previous revision.
     Overwritten,
+    /// New interactions were merged into the previous revision.
+    Merged,
     /// Refused: different content for an existing consumer version. The diff.
     Conflict(String),
 }
@@ -219,6 +221,49 @@ fn diff(old: &str, new: &str) -> String {
         .to_string()
 }
 
+/// Merges the interactions of `addition` into `existing` (same description and provider states
+/// must have the same content); `Err` names the conflicting interaction.
+pub(crate) fn merge_content(existing: &Value, addition: &Value) -> Result<Value, String> {
+    let mut merged = existing.clone();
+    let identity = |i: &Value| {
+        format!(
+            "{}\u{0}{}\u{0}{}",
+            i["description"], i["providerStates"], i["providerState"]
+        )
+    };
+    for key in ["interactions", "messages"] {
+        let Some(new_items) = addition[key].as_array() else {
+            continue;
+        };
+        let list = merged
+            .as_object_mut()
+            .map(|m| m.entry(key).or_insert_with(|| Value::Array(Vec::new())));
+        let Some(Value::Array(list)) = list else { continue };
+        for item in new_items {
+            let mut clean = item.clone();
+            if let Some(map) = clean.as_object_mut() {
+                map.remove("_id");
+            }
+            match list.iter().find(|e| identity(e) == identity(item)) {
+                Some(existing_item) => {
+                    let mut e = existing_item.clone();
+                    if let Some(map) = e.as_object_mut() {
+                        map.remove("_id");
+                    }
+                    if canonical(&e) != canonical(&clean) {
+                        return Err(format!(
+                            "interaction {} is already in the pact with different content",
+                            item["description"]
+                        ));
+                    }
+                }
+                None => list.push(clean),
+            }
+        }
+    }
+    Ok(merged)
+}
+
 /// Publishes content for a consumer version; refuses changed content unless `allow_overwrite`.
 pub(crate) async fn publish(
     conn: &mut Conn,
@@ -227,12 +272,27 @@ pub(crate) async fn publish(
     consumer_version_id: i64,
     pact: &Value,
     allow_overwrite: bool,
+    merge: bool,
 ) -> Result<Published, sqlx::Error> {
-    let sha = content_sha(pact);
     let existing = for_version(conn, consumer_version_id, provider_id).await?;
+    let merged;
+    let pact = match (&existing, merge) {
+        (Some(row), true) => {
+            let current: Value = serde_json::from_str(&row.content).unwrap_or(Value::Null);
+            match merge_content(&current, pact) {
+                Ok(value) => {
+                    merged = value;
+                    &merged
+                }
+                Err(reason) => return Ok(Published::Conflict(reason)),
+            }
+        }
+        _ => pact,
+    };
+    let sha = content_sha(pact);
     let revision: i64 = match &existing {
         Some(row) if row.sha == sha => return Ok(Published::Unchanged),
-        Some(row) if !allow_overwrite => return Ok(Published::Conflict(diff(&row.content, &pact.to_string()))),
+        Some(row) if !allow_overwrite && !merge => return Ok(Published::Conflict(diff(&row.content, &pact.to_string()))),
         Some(_) => {
             sqlx::query("SELECT MAX(revision) AS r FROM pact_publications WHERE consumer_version_id = $1 AND provider_id = $2")
                 .bind(consumer_version_id)
@@ -285,10 +345,10 @@ pub(crate) async fn publish(
     .bind(&now)
     .execute(&mut *conn)
     .await?;
-    Ok(if existing.is_some() {
-        Published::Overwritten
-    } else {
-        Published::Created
+    Ok(match (existing.is_some(), merge) {
+        (true, true) => Published::Merged,
+        (true, false) => Published::Overwritten,
+        (false, _) => Published::Created,
     })
 }
 

@@ -273,3 +273,54 @@ async fn a_feature_branch_pact_is_wip_and_pending_not_selected_by_main() {
         assert!(get["_links"]["self"]["href"].as_str().is_some());
     }
 }
+
+#[tokio::test]
+async fn merging_publications_and_can_i_merge() {
+    for url in backends("merge").await {
+        let broker = start(BrokerConfig::new(url.clone())).await;
+        broker
+            .publish("web", "v1", Some("main"), &[pact("web", "api", "name")])
+            .await;
+        let mut extra = pact("web", "api", "name");
+        extra["interactions"][0]["description"] = json!("get other thing");
+        let mut body = crate::publish_body("web", "v1", Some("main"), &[extra]);
+        body["contracts"][0]["onConflict"] = json!("merge");
+        let (status, merged) = broker.post("/contracts/publish", &body).await;
+        assert_eq!(status, 200, "{url}: {merged}");
+        assert!(
+            merged["notices"]
+                .to_string()
+                .contains("merged with the existing content"),
+            "{merged}"
+        );
+        let (_, stored) = broker.get("/pacts/provider/api/consumer/web/version/v1").await;
+        assert_eq!(stored["interactions"].as_array().map(Vec::len), Some(2), "{url}");
+        let mut clash = pact("web", "api", "different");
+        clash["interactions"][0]["description"] = json!("get other thing");
+        let mut body = crate::publish_body("web", "v1", Some("main"), &[clash]);
+        body["contracts"][0]["onConflict"] = json!("merge");
+        let (status, _) = broker.post("/contracts/publish", &body).await;
+        assert_eq!(status, 409, "a merge conflict is refused");
+
+        // can-i-merge: the provider's main branch head has not verified v1's content.
+        broker
+            .send(
+                reqwest::Method::PUT,
+                "/pacticipants/api/branches/main/versions/a1",
+                &json!({}),
+            )
+            .await;
+        let (status, answer) = broker
+            .get("/matrix?q%5B%5D%5Bpacticipant%5D=web&q%5B%5D%5Bversion%5D=v1&mainBranch=true&latest=true&latestby=cvp")
+            .await;
+        assert_eq!(status, 200, "{answer}");
+        assert_ne!(answer["summary"]["deployable"], true, "{answer}");
+        assert!(
+            answer["summary"]["reason"]
+                .as_str()
+                .unwrap_or("")
+                .contains("version a1 of api"),
+            "{answer}"
+        );
+    }
+}
