@@ -183,7 +183,6 @@ pub(crate) async fn publish_contracts(
             Published::Unchanged => ("success", "republished with no content changes"),
             Published::Overwritten => ("warning", "published over existing content (not recommended)"),
             Published::Merged => ("success", "merged with the existing content"),
-            Published::Merged => ("success", "merged with the existing content"),
             Published::Conflict(_) => ("error", "refused"),
         };
         notices.push(
