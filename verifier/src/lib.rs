@@ -249,7 +249,7 @@ impl Verifier {
                     client
                         .publish(url, &pact.pact.provider, publish, &body)
                         .await
-                        .map_err(|e| error_chain(&e)),
+                        .map_err(|e| source::error_chain(&e)),
                 );
             }
             report.pacts.push(result);
@@ -262,17 +262,6 @@ impl Verifier {
                 .load(std::sync::atomic::Ordering::Relaxed),
         })
     }
-}
-
-fn error_chain(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
 }
 
 fn attribute_of(kind: accord_core::MismatchKind) -> &'static str {

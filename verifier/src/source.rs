@@ -107,7 +107,8 @@ pub struct LoadFailure {
     pub message: String,
 }
 
-fn error_chain(error: &dyn std::error::Error) -> String {
+/// An error with its causes, one after another.
+pub(crate) fn error_chain(error: &dyn std::error::Error) -> String {
     let mut text = error.to_string();
     let mut source = error.source();
     while let Some(cause) = source {
