@@ -379,3 +379,126 @@ async fn the_official_broker_cli_and_verifier_work_against_the_accord_broker() {
     );
     assert_ne!(code, 0, "no credentials: refused\n{out}");
 }
+
+/// Runs the pact-python consumer test (`tests/python/consumer.py`) and returns the pact file.
+fn python_pact(cli: &std::path::Path, dir: &std::path::Path) -> PathBuf {
+    let python = cli.with_file_name("python");
+    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("python/consumer.py");
+    let output = Command::new(&python)
+        .arg(&script)
+        .arg(dir)
+        .env("PACT_DO_NOT_TRACK", "true")
+        .output()
+        .expect("python runs");
+    assert!(
+        output.status.success(),
+        "the pact-python consumer test failed (install with .venv/bin/pip install 'pact-python==4.2.0'):\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    dir.join("py-portal-accounts.json")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn official_pacts_verify_with_accord_and_both_verifiers_agree() {
+    let Some(cli) = pact_cli() else { return };
+    let dir = crate::scratch("interop-python");
+    let pact = python_pact(&cli, &dir);
+    for variant in [accounts::Variant::Main, accounts::Variant::Breaking] {
+        let (port, _server) = serve(accounts::router(variant)).await;
+        let mut config = accord_verifier::VerifierConfig::new(format!("http://127.0.0.1:{port}"));
+        config.states.url = Some(format!("http://127.0.0.1:{port}/_pact/state"));
+        config.message_url = Some(format!("http://127.0.0.1:{port}/_pact/message"));
+        let outcome = Verifier::new(config)
+            .pact_file(pact.clone())
+            .run()
+            .await
+            .expect("accord verifier runs");
+        let accord_failed: Vec<String> = outcome
+            .report
+            .failures()
+            .map(|(_, i)| i.description.clone())
+            .collect();
+        let mut args = vec!["verifier".to_owned(), "-f".into(), pact.display().to_string()];
+        args.extend(provider_args(port));
+        let (code, text) = official_verify(cli.clone(), args).await;
+        let text_accord = accord_verifier::render_text(&outcome.report, false);
+        match variant {
+            accounts::Variant::Main => {
+                assert!(outcome.report.success(), "{text_accord}");
+                assert_eq!(code, 0, "{text}");
+            }
+            accounts::Variant::Breaking => {
+                assert_eq!(code, 1, "{text}");
+                assert_eq!(accord_failed.len(), 3, "{text_accord}");
+                for description in &accord_failed {
+                    assert!(
+                        text.contains(description.as_str()),
+                        "both verifiers fail '{description}':\n{text}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("port")
+}
+
+async fn get(url: &str) -> Option<(u16, serde_json::Value)> {
+    let response = reqwest::get(url).await.ok()?;
+    let status = response.status().as_u16();
+    Some((status, response.json().await.unwrap_or(serde_json::Value::Null)))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn accord_serve_answers_like_pact_stub() {
+    let Some(cli) = pact_cli() else { return };
+    let dir = crate::scratch("interop-stub");
+    let pact = python_pact(&cli, &dir);
+    let stub_port = free_port();
+    let mut stub = Command::new(&cli)
+        .args([
+            "stub",
+            "-f",
+            &pact.display().to_string(),
+            "-p",
+            &stub_port.to_string(),
+        ])
+        .env("PACT_DO_NOT_TRACK", "true")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("pact stub starts");
+    let accord = accord_mock_server::control::serve_pacts(
+        vec![accord_core::format::read_pact_file(&pact).expect("pact")],
+        std::net::Ipv4Addr::LOCALHOST.into(),
+        0,
+        false,
+        false,
+    )
+    .await
+    .expect("accord serves");
+    let stub_url = format!("http://127.0.0.1:{stub_port}");
+    let mut ready = false;
+    for _ in 0..100 {
+        if get(&format!("{stub_url}/accounts/42")).await.is_some() {
+            ready = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(ready, "pact stub did not start");
+    for path in ["/accounts/42", "/accounts?owner=ann"] {
+        let official = get(&format!("{stub_url}{path}")).await.expect("stub answers");
+        let ours = get(&format!("{}{path}", accord[0].url()))
+            .await
+            .expect("accord answers");
+        assert_eq!(ours, official, "GET {path}");
+    }
+    let _ = stub.kill();
+    let _ = stub.wait();
+}

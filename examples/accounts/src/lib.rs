@@ -249,7 +249,7 @@ async fn produce_message(
     State(state): State<AppState>,
     axum::Json(request): axum::Json<MessageRequest>,
 ) -> Response {
-    if request.description != "an account created event" {
+    if !request.description.contains("account created event") {
         return (
             StatusCode::NOT_FOUND,
             axum::Json(json!({"error": format!("no message '{}'", request.description)})),
