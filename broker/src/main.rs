@@ -19,6 +19,255 @@ struct Cli {
 enum Command {
     /// Run the broker.
     Serve(ServeArgs),
+    /// Publish pact files (or directories of them) for a consumer version.
+    Publish {
+        /// Pact files or directories.
+        #[arg(required = true)]
+        pact_files: Vec<std::path::PathBuf>,
+        /// The consumer version.
+        #[arg(long, short = 'a')]
+        consumer_app_version: String,
+        /// The consumer version's branch.
+        #[arg(long)]
+        branch: Option<String>,
+        /// Tags for the consumer version (repeatable).
+        #[arg(long = "tag", short = 't')]
+        tags: Vec<String>,
+        /// The CI build URL.
+        #[arg(long)]
+        build_url: Option<String>,
+        #[command(flatten)]
+        broker: BrokerArgs,
+    },
+    /// Ask whether a version may be deployed: exit 0 yes, 1 no.
+    CanIDeploy {
+        /// The application.
+        #[arg(long, short = 'a')]
+        pacticipant: String,
+        /// Its version.
+        #[arg(long, short = 'e')]
+        version: String,
+        /// The target environment.
+        #[arg(long, conflicts_with = "to")]
+        to_environment: Option<String>,
+        /// The target tag (deploying alongside the latest versions with this tag).
+        #[arg(long)]
+        to: Option<String>,
+        /// Applications to ignore (repeatable).
+        #[arg(long)]
+        ignore: Vec<String>,
+        #[command(flatten)]
+        broker: BrokerArgs,
+    },
+    /// Record that a version was deployed to an environment.
+    RecordDeployment {
+        /// The application.
+        #[arg(long, short = 'a')]
+        pacticipant: String,
+        /// Its version.
+        #[arg(long, short = 'e')]
+        version: String,
+        /// The environment.
+        #[arg(long)]
+        environment: String,
+        /// The application instance, when several run in the environment.
+        #[arg(long)]
+        application_instance: Option<String>,
+        #[command(flatten)]
+        broker: BrokerArgs,
+    },
+    /// Record that a version was released to an environment.
+    RecordRelease {
+        /// The application.
+        #[arg(long, short = 'a')]
+        pacticipant: String,
+        /// Its version.
+        #[arg(long, short = 'e')]
+        version: String,
+        /// The environment.
+        #[arg(long)]
+        environment: String,
+        #[command(flatten)]
+        broker: BrokerArgs,
+    },
+    /// Create an environment.
+    CreateEnvironment {
+        /// Its name (one word).
+        #[arg(long)]
+        name: String,
+        /// Its display name.
+        #[arg(long)]
+        display_name: Option<String>,
+        /// Whether it is a production environment.
+        #[arg(long)]
+        production: bool,
+        #[command(flatten)]
+        broker: BrokerArgs,
+    },
+    /// Describe a version (the latest when none is given).
+    DescribeVersion {
+        /// The application.
+        #[arg(long, short = 'a')]
+        pacticipant: String,
+        /// The version.
+        #[arg(long, short = 'e')]
+        version: Option<String>,
+        /// Describe the latest version with this tag.
+        #[arg(long)]
+        latest: Option<String>,
+        #[command(flatten)]
+        broker: BrokerArgs,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+struct BrokerArgs {
+    /// The broker's base URL.
+    #[arg(long, short = 'b', env = "PACT_BROKER_BASE_URL")]
+    broker_base_url: String,
+    /// Basic-auth user.
+    #[arg(long, short = 'u', env = "PACT_BROKER_USERNAME")]
+    broker_username: Option<String>,
+    /// Basic-auth password.
+    #[arg(long, short = 'p', env = "PACT_BROKER_PASSWORD")]
+    broker_password: Option<String>,
+    /// Bearer token.
+    #[arg(long, short = 'k', env = "PACT_BROKER_TOKEN")]
+    broker_token: Option<String>,
+}
+
+impl BrokerArgs {
+    fn target(&self) -> accord_broker::client::BrokerTarget {
+        accord_broker::client::BrokerTarget {
+            url: self.broker_base_url.clone(),
+            username: self.broker_username.clone(),
+            password: self.broker_password.clone(),
+            token: self.broker_token.clone(),
+        }
+    }
+}
+
+async fn client_command(command: Command) -> anyhow::Result<ExitCode> {
+    use accord_broker::client;
+    match command {
+        Command::Serve(_) => unreachable!("serve is handled by main"),
+        Command::Publish {
+            pact_files,
+            consumer_app_version,
+            branch,
+            tags,
+            build_url,
+            broker,
+        } => {
+            let notices = client::publish(
+                &broker.target(),
+                &pact_files,
+                &consumer_app_version,
+                branch.as_deref(),
+                &tags,
+                build_url.as_deref(),
+            )
+            .await?;
+            for notice in notices {
+                println!("{notice}");
+            }
+        }
+        Command::CanIDeploy {
+            pacticipant,
+            version,
+            to_environment,
+            to,
+            ignore,
+            broker,
+        } => {
+            let decision = client::can_i_deploy(
+                &broker.target(),
+                &pacticipant,
+                &version,
+                to_environment.as_deref(),
+                to.as_deref(),
+                &ignore,
+            )
+            .await?;
+            for row in &decision.rows {
+                println!("{row}");
+            }
+            println!("{}", decision.reason);
+            if decision.deployable {
+                println!("Computer says yes \\o/");
+                return Ok(ExitCode::SUCCESS);
+            }
+            println!("Computer says no ¯\\_(ツ)_/¯");
+            return Ok(ExitCode::from(1));
+        }
+        Command::RecordDeployment {
+            pacticipant,
+            version,
+            environment,
+            application_instance,
+            broker,
+        } => {
+            client::record_deployment(
+                &broker.target(),
+                &pacticipant,
+                &version,
+                &environment,
+                application_instance.as_deref(),
+            )
+            .await?;
+            println!("Recorded deployment of {pacticipant} version {version} to {environment}");
+        }
+        Command::RecordRelease {
+            pacticipant,
+            version,
+            environment,
+            broker,
+        } => {
+            client::record_release(&broker.target(), &pacticipant, &version, &environment).await?;
+            println!("Recorded release of {pacticipant} version {version} to {environment}");
+        }
+        Command::CreateEnvironment {
+            name,
+            display_name,
+            production,
+            broker,
+        } => {
+            let uuid =
+                client::create_environment(&broker.target(), &name, display_name.as_deref(), production)
+                    .await?;
+            println!("Created environment {name} with UUID {uuid}");
+        }
+        Command::DescribeVersion {
+            pacticipant,
+            version,
+            latest,
+            broker,
+        } => {
+            let v = client::describe_version(
+                &broker.target(),
+                &pacticipant,
+                version.as_deref(),
+                latest.as_deref(),
+            )
+            .await?;
+            let tags: Vec<&str> = v["_embedded"]["tags"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|t| t["name"].as_str())
+                .collect();
+            let branches: Vec<&str> = v["_embedded"]["branchVersions"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|t| t["name"].as_str())
+                .collect();
+            println!("{pacticipant} version {}", v["number"].as_str().unwrap_or("?"));
+            println!("  branches: {}", branches.join(", "));
+            println!("  tags: {}", tags.join(", "));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 #[derive(Debug, clap::Args)]
@@ -135,10 +384,11 @@ async fn main() -> ExitCode {
         .init();
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Serve(args) => serve(args).await,
+        Command::Serve(args) => serve(args).await.map(|()| ExitCode::SUCCESS),
+        other => client_command(other).await,
     };
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(error) => {
             eprintln!("accord-broker: {error:#}");
             ExitCode::from(2)

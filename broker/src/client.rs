@@ -1,0 +1,368 @@
+//! The broker client commands of the `accord-broker` binary: publish, can-i-deploy,
+//! record-deployment, record-release, create-environment and describe-version, speaking the same
+//! HTTP API as the official `pact broker` CLI.
+
+use std::path::{Path, PathBuf};
+
+use base64::Engine as _;
+use serde_json::{Value, json};
+
+/// How to reach the broker.
+#[derive(Debug, Clone)]
+pub struct BrokerTarget {
+    /// Base URL.
+    pub url: String,
+    /// Basic-auth user.
+    pub username: Option<String>,
+    /// Basic-auth password.
+    pub password: Option<String>,
+    /// Bearer token (wins over basic auth).
+    pub token: Option<String>,
+}
+
+/// A client command failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    /// The broker could not be reached.
+    #[error("cannot reach the broker at '{url}'")]
+    Http {
+        /// The URL.
+        url: String,
+        /// Why.
+        #[source]
+        source: reqwest::Error,
+    },
+    /// The broker refused the request.
+    #[error("the broker answered {status} for {what}: {body}")]
+    Refused {
+        /// What was asked.
+        what: String,
+        /// HTTP status.
+        status: u16,
+        /// Its explanation.
+        body: String,
+    },
+    /// Local input is wrong.
+    #[error("{0}")]
+    Input(String),
+}
+
+impl BrokerTarget {
+    fn request(
+        &self,
+        client: &reqwest::Client,
+        method: reqwest::Method,
+        path: &str,
+    ) -> reqwest::RequestBuilder {
+        let url = if path.starts_with("http") {
+            path.to_owned()
+        } else {
+            format!("{}{path}", self.url.trim_end_matches('/'))
+        };
+        let request = client
+            .request(method, url)
+            .header("Accept", "application/hal+json, application/json");
+        match (&self.token, &self.username) {
+            (Some(token), _) => request.bearer_auth(token),
+            (None, Some(user)) => request.basic_auth(user, self.password.as_deref()),
+            _ => request,
+        }
+    }
+
+    async fn call(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<&Value>,
+        what: &str,
+    ) -> Result<Value, ClientError> {
+        let client = reqwest::Client::new();
+        let mut request = self.request(&client, method, path);
+        if let Some(body) = body {
+            request = request
+                .header("Content-Type", "application/json")
+                .body(body.to_string());
+        }
+        let response = request.send().await.map_err(|source| ClientError::Http {
+            url: self.url.clone(),
+            source,
+        })?;
+        let status = response.status().as_u16();
+        let text = response.text().await.unwrap_or_default();
+        if !(200..300).contains(&status) {
+            return Err(ClientError::Refused {
+                what: what.to_owned(),
+                status,
+                body: text.chars().take(2000).collect(),
+            });
+        }
+        Ok(serde_json::from_str(&text).unwrap_or(Value::Null))
+    }
+}
+
+fn enc(text: &str) -> String {
+    percent_encoding::utf8_percent_encode(text, percent_encoding::NON_ALPHANUMERIC).to_string()
+}
+
+fn pact_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, ClientError> {
+    let mut out = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            let entries = std::fs::read_dir(path).map_err(|e| {
+                ClientError::Input(format!("cannot read directory '{}': {e}", path.display()))
+            })?;
+            let mut files: Vec<PathBuf> = entries
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|e| e == "json"))
+                .collect();
+            files.sort();
+            out.extend(files);
+        } else {
+            out.push(path.clone());
+        }
+    }
+    Ok(out)
+}
+
+fn read_pact(path: &Path) -> Result<Value, ClientError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| ClientError::Input(format!("cannot read pact file '{}': {e}", path.display())))?;
+    let pact = accord_core::format::parse_pact(&text, &path.display().to_string())
+        .map_err(|e| ClientError::Input(e.to_string()))?;
+    let value: Value = serde_json::from_str(text.trim_start_matches('\u{feff}'))
+        .map_err(|e| ClientError::Input(e.to_string()))?;
+    let _ = pact;
+    Ok(value)
+}
+
+/// Publishes pact files (or directories of them) for a consumer version; returns the notices.
+pub async fn publish(
+    target: &BrokerTarget,
+    paths: &[PathBuf],
+    version: &str,
+    branch: Option<&str>,
+    tags: &[String],
+    build_url: Option<&str>,
+) -> Result<Vec<String>, ClientError> {
+    let files = pact_files(paths)?;
+    if files.is_empty() {
+        return Err(ClientError::Input("no pact files to publish".to_owned()));
+    }
+    let mut by_consumer: Vec<(String, Vec<Value>)> = Vec::new();
+    for file in &files {
+        let pact = read_pact(file)?;
+        let consumer = pact["consumer"]["name"].as_str().unwrap_or_default().to_owned();
+        match by_consumer.iter_mut().find(|(c, _)| *c == consumer) {
+            Some((_, list)) => list.push(pact),
+            None => by_consumer.push((consumer, vec![pact])),
+        }
+    }
+    let mut notices = Vec::new();
+    for (consumer, pacts) in by_consumer {
+        let contracts: Vec<Value> = pacts
+            .iter()
+            .map(|p| {
+                json!({"consumerName": consumer, "providerName": p["provider"]["name"], "specification": "pact",
+                    "contentType": "application/json",
+                    "content": base64::engine::general_purpose::STANDARD.encode(p.to_string())})
+            })
+            .collect();
+        let mut body =
+            json!({"pacticipantName": consumer, "pacticipantVersionNumber": version, "contracts": contracts});
+        if let Some(branch) = branch {
+            body["branch"] = json!(branch);
+        }
+        if !tags.is_empty() {
+            body["tags"] = json!(tags);
+        }
+        if let Some(url) = build_url {
+            body["buildUrl"] = json!(url);
+        }
+        let response = target
+            .call(
+                reqwest::Method::POST,
+                "/contracts/publish",
+                Some(&body),
+                &format!("publishing {consumer} {version}"),
+            )
+            .await?;
+        for notice in response["notices"].as_array().into_iter().flatten() {
+            if notice["type"] != "debug" {
+                notices.push(notice["text"].as_str().unwrap_or_default().to_owned());
+            }
+        }
+    }
+    Ok(notices)
+}
+
+/// The can-i-deploy answer.
+#[derive(Debug, Clone)]
+pub struct Decision {
+    /// Whether it may deploy.
+    pub deployable: bool,
+    /// The broker's reason.
+    pub reason: String,
+    /// One line per matrix row: consumer, version, provider, version, result.
+    pub rows: Vec<String>,
+}
+
+/// Asks whether a version can be deployed to an environment (or alongside a tag).
+pub async fn can_i_deploy(
+    target: &BrokerTarget,
+    pacticipant: &str,
+    version: &str,
+    environment: Option<&str>,
+    to_tag: Option<&str>,
+    ignore: &[String],
+) -> Result<Decision, ClientError> {
+    let mut query = format!(
+        "q%5B%5D%5Bpacticipant%5D={}&q%5B%5D%5Bversion%5D={}&latestby=cvpv",
+        enc(pacticipant),
+        enc(version)
+    );
+    match (environment, to_tag) {
+        (Some(env), _) => query.push_str(&format!("&environment={}", enc(env))),
+        (None, Some(tag)) => query.push_str(&format!("&latest=true&tag={}", enc(tag))),
+        (None, None) => return Err(ClientError::Input("give --to-environment or --to".to_owned())),
+    }
+    for name in ignore {
+        query.push_str(&format!("&ignore%5B%5D%5Bpacticipant%5D={}", enc(name)));
+    }
+    let body = target
+        .call(
+            reqwest::Method::GET,
+            &format!("/matrix?{query}"),
+            None,
+            "can-i-deploy",
+        )
+        .await?;
+    let rows = body["matrix"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|r| {
+            let result = match r["verificationResult"]["success"].as_bool() {
+                Some(true) => "success",
+                Some(false) => "failed",
+                None => "unverified",
+            };
+            format!(
+                "{} {} -> {} {}: {result}",
+                r["consumer"]["name"].as_str().unwrap_or(""),
+                r["consumer"]["version"]["number"].as_str().unwrap_or("?"),
+                r["provider"]["name"].as_str().unwrap_or(""),
+                r["provider"]["version"]["number"].as_str().unwrap_or("(none)"),
+            )
+        })
+        .collect();
+    Ok(Decision {
+        deployable: body["summary"]["deployable"] == true,
+        reason: body["summary"]["reason"].as_str().unwrap_or_default().to_owned(),
+        rows,
+    })
+}
+
+async fn environment_link(
+    target: &BrokerTarget,
+    pacticipant: &str,
+    version: &str,
+    environment: &str,
+    relation: &str,
+) -> Result<String, ClientError> {
+    let v = target
+        .call(
+            reqwest::Method::GET,
+            &format!("/pacticipants/{}/versions/{}", enc(pacticipant), enc(version)),
+            None,
+            &format!("version {version} of {pacticipant}"),
+        )
+        .await?;
+    v["_links"][relation]
+        .as_array()
+        .and_then(|links| links.iter().find(|l| l["name"] == environment))
+        .and_then(|l| l["href"].as_str())
+        .map(str::to_owned)
+        .ok_or_else(|| {
+            ClientError::Input(format!(
+                "environment '{environment}' does not exist on the broker"
+            ))
+        })
+}
+
+/// Records a deployment of a version to an environment.
+pub async fn record_deployment(
+    target: &BrokerTarget,
+    pacticipant: &str,
+    version: &str,
+    environment: &str,
+    instance: Option<&str>,
+) -> Result<(), ClientError> {
+    let link = environment_link(target, pacticipant, version, environment, "pb:record-deployment").await?;
+    let body = match instance {
+        Some(i) => json!({"applicationInstance": i, "target": i}),
+        None => json!({}),
+    };
+    target
+        .call(reqwest::Method::POST, &link, Some(&body), "record-deployment")
+        .await?;
+    Ok(())
+}
+
+/// Records a release of a version to an environment.
+pub async fn record_release(
+    target: &BrokerTarget,
+    pacticipant: &str,
+    version: &str,
+    environment: &str,
+) -> Result<(), ClientError> {
+    let link = environment_link(target, pacticipant, version, environment, "pb:record-release").await?;
+    target
+        .call(reqwest::Method::POST, &link, Some(&json!({})), "record-release")
+        .await?;
+    Ok(())
+}
+
+/// Creates an environment; returns its uuid.
+pub async fn create_environment(
+    target: &BrokerTarget,
+    name: &str,
+    display_name: Option<&str>,
+    production: bool,
+) -> Result<String, ClientError> {
+    let mut body = json!({"name": name, "production": production});
+    if let Some(display) = display_name {
+        body["displayName"] = json!(display);
+    }
+    let created = target
+        .call(
+            reqwest::Method::POST,
+            "/environments",
+            Some(&body),
+            "create-environment",
+        )
+        .await?;
+    Ok(created["uuid"].as_str().unwrap_or_default().to_owned())
+}
+
+/// Describes a version (the latest, or the latest with a tag, when no number is given).
+pub async fn describe_version(
+    target: &BrokerTarget,
+    pacticipant: &str,
+    version: Option<&str>,
+    latest_tag: Option<&str>,
+) -> Result<Value, ClientError> {
+    let path = match (version, latest_tag) {
+        (Some(v), _) => format!("/pacticipants/{}/versions/{}", enc(pacticipant), enc(v)),
+        (None, Some(tag)) => format!("/pacticipants/{}/latest-version/{}", enc(pacticipant), enc(tag)),
+        (None, None) => format!("/pacticipants/{}/latest-version", enc(pacticipant)),
+    };
+    target
+        .call(
+            reqwest::Method::GET,
+            &path,
+            None,
+            &format!("a version of {pacticipant}"),
+        )
+        .await
+}
