@@ -366,3 +366,65 @@ pub async fn describe_version(
         )
         .await
 }
+
+/// A webhook to create.
+#[derive(Debug, Clone, Default)]
+pub struct NewWebhook {
+    /// The URL to call.
+    pub url: String,
+    /// HTTP method.
+    pub method: String,
+    /// Headers as `Name: value`.
+    pub headers: Vec<String>,
+    /// The body (JSON when it parses as JSON).
+    pub body: Option<String>,
+    /// Description.
+    pub description: Option<String>,
+    /// Only for this consumer.
+    pub consumer: Option<String>,
+    /// Only for this provider.
+    pub provider: Option<String>,
+    /// Events to fire on.
+    pub events: Vec<String>,
+}
+
+/// Creates a webhook; returns its uuid.
+pub async fn create_webhook(target: &BrokerTarget, hook: &NewWebhook) -> Result<String, ClientError> {
+    let mut headers = serde_json::Map::new();
+    for header in &hook.headers {
+        let (name, value) = header
+            .split_once(':')
+            .ok_or_else(|| ClientError::Input(format!("header '{header}' must look like 'Name: value'")))?;
+        headers.insert(name.trim().to_owned(), json!(value.trim()));
+    }
+    let body = hook
+        .body
+        .as_ref()
+        .map(|b| serde_json::from_str::<Value>(b).unwrap_or_else(|_| Value::String(b.clone())));
+    let mut request = json!({"method": hook.method, "url": hook.url, "headers": headers});
+    if let Some(body) = body {
+        request["body"] = body;
+    }
+    let mut payload = json!({
+        "events": hook.events.iter().map(|e| json!({"name": e})).collect::<Vec<_>>(),
+        "request": request,
+    });
+    if let Some(description) = &hook.description {
+        payload["description"] = json!(description);
+    }
+    if let Some(consumer) = &hook.consumer {
+        payload["consumer"] = json!({"name": consumer});
+    }
+    if let Some(provider) = &hook.provider {
+        payload["provider"] = json!({"name": provider});
+    }
+    let created = target
+        .call(
+            reqwest::Method::POST,
+            "/webhooks",
+            Some(&payload),
+            "create-webhook",
+        )
+        .await?;
+    Ok(created["uuid"].as_str().unwrap_or_default().to_owned())
+}

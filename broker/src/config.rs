@@ -49,6 +49,10 @@ pub struct BrokerConfig {
     pub body_limit: usize,
     /// Accept different content for an existing consumer version (otherwise 409).
     pub allow_overwrite: bool,
+    /// Hosts webhooks may call (loopback only by default).
+    pub webhook_hosts: Vec<String>,
+    /// Waits between webhook attempts; one attempt more than there are delays.
+    pub webhook_retry_delays: Vec<std::time::Duration>,
 }
 
 impl BrokerConfig {
@@ -61,6 +65,11 @@ impl BrokerConfig {
             auth: AuthConfig::default(),
             body_limit: 10 * 1024 * 1024,
             allow_overwrite: false,
+            webhook_hosts: vec!["127.0.0.1".to_owned(), "localhost".to_owned(), "::1".to_owned()],
+            webhook_retry_delays: [10, 60, 120, 300, 600, 1200]
+                .iter()
+                .map(|s| std::time::Duration::from_secs(*s))
+                .collect(),
         }
     }
 }

@@ -13,6 +13,7 @@ mod error;
 mod hal;
 mod routes;
 mod store;
+pub mod webhooks;
 
 use std::sync::Arc;
 
@@ -30,10 +31,13 @@ pub struct AppState {
     pub config: BrokerConfig,
 }
 
-/// Connects to the database, runs migrations and builds the application.
+/// Connects to the database, runs migrations, starts the webhook worker and builds the
+/// application.
 pub async fn build(config: BrokerConfig) -> Result<Router, DbError> {
     let db = Db::connect(&config.database_url).await?;
-    Ok(app(Arc::new(AppState { db, config })))
+    let state = Arc::new(AppState { db, config });
+    webhooks::spawn_worker(Arc::clone(&state));
+    Ok(app(state))
 }
 
 /// The application for an already connected state.

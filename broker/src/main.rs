@@ -104,6 +104,49 @@ enum Command {
         #[command(flatten)]
         broker: BrokerArgs,
     },
+    /// Create a webhook that calls URL on the chosen events.
+    CreateWebhook {
+        /// The URL to call (it may use ${pactbroker.*} variables).
+        url: String,
+        /// HTTP method.
+        #[arg(long = "request", short = 'X', default_value = "POST")]
+        method: String,
+        /// Header as 'Name: value' (repeatable).
+        #[arg(long = "header", short = 'H')]
+        headers: Vec<String>,
+        /// Request body.
+        #[arg(long = "data", short = 'd')]
+        body: Option<String>,
+        /// Description.
+        #[arg(long)]
+        description: Option<String>,
+        /// Only for this consumer.
+        #[arg(long)]
+        consumer: Option<String>,
+        /// Only for this provider.
+        #[arg(long)]
+        provider: Option<String>,
+        /// Fire when a contract is published.
+        #[arg(long)]
+        contract_published: bool,
+        /// Fire when a contract's content changes.
+        #[arg(long)]
+        contract_content_changed: bool,
+        /// Fire when a contract needs verifying by a provider version.
+        #[arg(long)]
+        contract_requiring_verification_published: bool,
+        /// Fire when a verification result is published.
+        #[arg(long)]
+        provider_verification_published: bool,
+        /// Fire when a verification succeeds.
+        #[arg(long)]
+        provider_verification_succeeded: bool,
+        /// Fire when a verification fails.
+        #[arg(long)]
+        provider_verification_failed: bool,
+        #[command(flatten)]
+        broker: BrokerArgs,
+    },
     /// Describe a version (the latest when none is given).
     DescribeVersion {
         /// The application.
@@ -237,6 +280,54 @@ async fn client_command(command: Command) -> anyhow::Result<ExitCode> {
                     .await?;
             println!("Created environment {name} with UUID {uuid}");
         }
+        Command::CreateWebhook {
+            url,
+            method,
+            headers,
+            body,
+            description,
+            consumer,
+            provider,
+            contract_published,
+            contract_content_changed,
+            contract_requiring_verification_published,
+            provider_verification_published,
+            provider_verification_succeeded,
+            provider_verification_failed,
+            broker,
+        } => {
+            let flags = [
+                (contract_published, "contract_published"),
+                (contract_content_changed, "contract_content_changed"),
+                (
+                    contract_requiring_verification_published,
+                    "contract_requiring_verification_published",
+                ),
+                (provider_verification_published, "provider_verification_published"),
+                (provider_verification_succeeded, "provider_verification_succeeded"),
+                (provider_verification_failed, "provider_verification_failed"),
+            ];
+            let events: Vec<String> = flags
+                .iter()
+                .filter(|(on, _)| *on)
+                .map(|(_, e)| (*e).to_owned())
+                .collect();
+            if events.is_empty() {
+                anyhow::bail!("choose at least one event, e.g. --contract-content-changed");
+            }
+            let hook = client::NewWebhook {
+                url,
+                method,
+                headers,
+                body,
+                description,
+                consumer,
+                provider,
+                events,
+            };
+            let uuid = client::create_webhook(&broker.target(), &hook).await?;
+            println!("Webhook created with UUID {uuid}");
+        }
         Command::DescribeVersion {
             pacticipant,
             version,
@@ -309,6 +400,14 @@ struct ServeArgs {
     /// Accept different content for an already published consumer version (otherwise 409).
     #[arg(long, env = "ACCORD_BROKER_ALLOW_OVERWRITE")]
     allow_overwrite: bool,
+    /// Hosts webhooks may call (comma separated; default: loopback only).
+    #[arg(
+        long,
+        env = "ACCORD_BROKER_WEBHOOK_HOSTS",
+        value_delimiter = ',',
+        default_value = "127.0.0.1,localhost,::1"
+    )]
+    webhook_hosts: Vec<String>,
 }
 
 fn basic(text: &str, flag: &str) -> anyhow::Result<Credential> {
@@ -344,14 +443,13 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             args.bind
         );
     }
-    let config = BrokerConfig {
-        database_url: args.database_url.clone(),
-        bind: args.bind,
-        base_url: args.base_url.clone(),
-        auth,
-        body_limit: args.body_limit,
-        allow_overwrite: args.allow_overwrite,
-    };
+    let mut config = BrokerConfig::new(args.database_url.clone());
+    config.bind = args.bind;
+    config.base_url = args.base_url.clone();
+    config.auth = auth;
+    config.body_limit = args.body_limit;
+    config.allow_overwrite = args.allow_overwrite;
+    config.webhook_hosts = args.webhook_hosts.clone();
     let app = accord_broker::build(config)
         .await
         .with_context(|| format!("cannot open the database '{}'", args.database_url))?;

@@ -7,6 +7,7 @@ mod pacticipants;
 mod pacts;
 mod publish;
 mod verification;
+mod webhooks;
 
 use std::sync::Arc;
 
@@ -139,6 +140,19 @@ pub(crate) fn router() -> Router<Arc<AppState>> {
             "/pacts/provider/{p}/consumer/{c}/pact-version/{sha}/verification-results/{n}",
             get(verification::show_result),
         )
+        .route("/webhooks", get(webhooks::list).post(webhooks::create))
+        .route(
+            "/webhooks/{uuid}",
+            get(webhooks::show).put(webhooks::put).delete(webhooks::delete),
+        )
+        .route("/webhooks/{uuid}/execute", post(webhooks::execute))
+        .route("/webhooks/{uuid}/deliveries", get(webhooks::deliveries))
+        .route(
+            "/webhooks/provider/{p}/consumer/{c}",
+            post(webhooks::create_for_pair),
+        )
+        .route("/webhooks/provider/{p}", post(webhooks::create_for_provider))
+        .route("/webhooks/consumer/{c}", post(webhooks::create_for_consumer))
         .route("/matrix", get(matrix::matrix))
         .route("/can-i-deploy", get(matrix::can_i_deploy))
 }

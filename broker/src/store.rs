@@ -5,5 +5,6 @@ pub(crate) mod pacticipants;
 pub(crate) mod pacts;
 pub(crate) mod verifications;
 pub(crate) mod versions;
+pub(crate) mod webhooks;
 
 pub(crate) use sqlx::AnyConnection as Conn;

@@ -36,6 +36,8 @@ fn check_pact(content: &Value, consumer: &str, provider: &str) -> ApiResult<()> 
 struct Outcome {
     provider: String,
     published: Published,
+    sha: String,
+    new_content: bool,
 }
 
 async fn publish_one(
@@ -58,10 +60,47 @@ async fn publish_one(
         merge,
     )
     .await?;
+    let row = pacts::for_version(conn, version_id, provider_id).await?;
+    let (sha, new_content) = match &row {
+        Some(row) => (
+            row.sha.clone(),
+            pacts::publications_of_content(conn, row.content_id).await? == 1,
+        ),
+        None => (String::new(), false),
+    };
     Ok(Outcome {
         provider: provider.to_owned(),
         published,
+        sha,
+        new_content,
     })
+}
+
+/// Queues the webhooks of a publication in its own transaction, so they fire only if it commits.
+async fn trigger_publication_events(
+    conn: &mut Conn,
+    vars: &serde_json::Map<String, Value>,
+    outcome: &Outcome,
+) -> ApiResult<()> {
+    use crate::store::webhooks::enqueue;
+    enqueue(conn, "contract_published", vars).await?;
+    if outcome.published != Published::Unchanged && outcome.new_content {
+        enqueue(conn, "contract_content_changed", vars).await?;
+        let mut needed = vars.clone();
+        if let Some(provider) = pacticipants::find(conn, &outcome.provider).await? {
+            let main = provider.main_branch.clone().unwrap_or_else(|| "main".to_owned());
+            if let Some(head) = versions::branch_head(conn, provider.id, &main).await? {
+                needed.insert("providerVersionNumber".into(), head.number.into());
+                needed.insert("providerVersionBranch".into(), main.into());
+                needed.insert(
+                    "providerVersionDescriptions".into(),
+                    "latest from main branch".into(),
+                );
+            }
+        }
+        enqueue(conn, "contract_requiring_verification_published", &needed).await?;
+    }
+    Ok(())
 }
 
 /// `POST /contracts/publish`.
@@ -159,6 +198,17 @@ pub(crate) async fn publish_contracts(
                 "notices": [{"type": "error", "text": text}, {"type": "info", "text": diff}],
             })));
         }
+        let vars = super::webhooks::pact_vars(
+            &base,
+            &consumer,
+            &outcome.provider,
+            &number,
+            branch.as_deref(),
+            &tags,
+            &outcome.sha,
+            build_url.as_deref(),
+        );
+        trigger_publication_events(&mut w.tx, &vars, &outcome).await?;
         outcomes.push(outcome);
     }
     w.tx.commit().await?;
@@ -256,6 +306,17 @@ pub(crate) async fn put_pact(
         Published::Created => StatusCode::CREATED,
         _ => StatusCode::OK,
     };
+    let vars = super::webhooks::pact_vars(
+        &base,
+        &consumer,
+        &provider,
+        &number,
+        None,
+        &[],
+        &outcome.sha,
+        None,
+    );
+    trigger_publication_events(&mut w.tx, &vars, &outcome).await?;
     let provider_id = pacticipants::find(&mut w.tx, &provider)
         .await?
         .map(|p| p.id)

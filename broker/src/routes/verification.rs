@@ -513,12 +513,38 @@ async fn record_result(
     let v = verifications::by_id(&mut w.tx, id)
         .await?
         .ok_or(ApiError::Internal(sqlx::Error::RowNotFound))?;
-    w.tx.commit().await?;
     let path = format!(
         "/pacts/provider/{}/consumer/{}/pact-version/{sha}/verification-results/{id}",
         enc(provider),
         enc(consumer)
     );
+    // Webhooks are queued in the same transaction, so they fire only if the result is stored.
+    let branches = versions::branches_of(&mut w.tx, provider_version_id).await?;
+    let vars = super::webhooks::pact_vars(
+        base,
+        consumer,
+        provider,
+        &row.consumer_version,
+        None,
+        &[],
+        sha,
+        body["buildUrl"].as_str(),
+    );
+    let vars = super::webhooks::with_verification(
+        vars,
+        version,
+        branches.last().map(String::as_str),
+        success,
+        &base.url(&path),
+    );
+    crate::store::webhooks::enqueue(&mut w.tx, "provider_verification_published", &vars).await?;
+    let outcome_event = if success {
+        "provider_verification_succeeded"
+    } else {
+        "provider_verification_failed"
+    };
+    crate::store::webhooks::enqueue(&mut w.tx, outcome_event, &vars).await?;
+    w.tx.commit().await?;
     let json = result_json(base, provider, consumer, sha, &v);
     let mut response = Hal(StatusCode::CREATED, json).into_response();
     if let Ok(location) = base.url(&path).parse() {

@@ -364,3 +364,12 @@ pub(crate) async fn all_for_provider(conn: &mut Conn, provider_id: i64) -> Resul
     .await?;
     rows.iter().map(from_row).collect()
 }
+
+/// How many publications point at a content row.
+pub(crate) async fn publications_of_content(conn: &mut Conn, content_id: i64) -> Result<i64, sqlx::Error> {
+    sqlx::query("SELECT COUNT(*) AS n FROM pact_publications WHERE content_id = $1")
+        .bind(content_id)
+        .fetch_one(&mut *conn)
+        .await?
+        .try_get("n")
+}

@@ -5,6 +5,7 @@ mod client;
 mod flow;
 mod input;
 mod robustness;
+mod webhooks;
 
 use std::sync::Arc;
 
@@ -17,11 +18,13 @@ pub(crate) struct Broker {
     pub(crate) url: String,
     pub(crate) client: reqwest::Client,
     _server: tokio::task::JoinHandle<()>,
+    worker: tokio::task::JoinHandle<()>,
 }
 
 impl Drop for Broker {
     fn drop(&mut self) {
         self._server.abort();
+        self.worker.abort();
     }
 }
 
@@ -70,10 +73,12 @@ async fn fresh_postgres(name: &str) -> Option<String> {
     Some(format!("postgres://postgres@127.0.0.1:5432/{db}"))
 }
 
-/// Starts a broker on a database.
+/// Starts a broker (with its webhook worker) on a database.
 pub(crate) async fn start(config: BrokerConfig) -> Broker {
     let db = Db::connect(&config.database_url).await.expect("database");
-    let app = accord_broker::app(Arc::new(AppState { db, config }));
+    let state = Arc::new(AppState { db, config });
+    let worker = accord_broker::webhooks::spawn_worker(Arc::clone(&state));
+    let app = accord_broker::app(state);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let url = format!("http://{}", listener.local_addr().expect("addr"));
     let server = tokio::spawn(async move {
@@ -83,6 +88,7 @@ pub(crate) async fn start(config: BrokerConfig) -> Broker {
         url,
         client: reqwest::Client::new(),
         _server: server,
+        worker,
     }
 }
 

@@ -1,0 +1,396 @@
+//! Webhooks: create (global or scoped), read with credentials redacted, update, delete,
+//! test-execute, and delivery logs.
+
+use std::sync::Arc;
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use serde_json::{Map, Value, json};
+
+use super::pacticipants::json_body;
+use crate::AppState;
+use crate::error::{ApiError, ApiResult};
+use crate::hal::{Base, Hal, enc};
+use crate::store::webhooks::{self, Webhook};
+use crate::store::{pacticipants, pacts};
+
+/// The six events a webhook can subscribe to.
+pub(crate) const EVENTS: &[&str] = &[
+    "contract_published",
+    "contract_content_changed",
+    "contract_requiring_verification_published",
+    "provider_verification_published",
+    "provider_verification_succeeded",
+    "provider_verification_failed",
+];
+
+const REDACTED: &str = "**********";
+
+fn redact(request: &Value) -> Value {
+    let mut out = request.clone();
+    if out["password"].is_string() {
+        out["password"] = json!(REDACTED);
+    }
+    if let Some(headers) = out["headers"].as_object_mut() {
+        for (name, value) in headers.iter_mut() {
+            let lower = name.to_ascii_lowercase();
+            if lower == "authorization"
+                || lower.contains("token")
+                || lower.contains("secret")
+                || lower.contains("api-key")
+            {
+                *value = json!(REDACTED);
+            }
+        }
+    }
+    out
+}
+
+fn webhook_json(base: &Base, hook: &Webhook) -> Value {
+    let path = format!("/webhooks/{}", hook.uuid);
+    json!({
+        "uuid": hook.uuid,
+        "description": hook.description,
+        "consumer": hook.consumer.as_ref().map(|c| json!({"name": c})),
+        "provider": hook.provider.as_ref().map(|p| json!({"name": p})),
+        "events": hook.events.iter().map(|e| json!({"name": e})).collect::<Vec<_>>(),
+        "enabled": hook.enabled,
+        "request": redact(&hook.request),
+        "createdAt": hook.created_at,
+        "_links": {
+            "self": base.named(&path, "Webhook", hook.description.as_deref().unwrap_or(&hook.uuid)),
+            "pb:execute": base.link(&format!("{path}/execute")),
+            "pb:deliveries": base.link(&format!("{path}/deliveries")),
+            "pb:webhooks": base.link("/webhooks"),
+        }
+    })
+}
+
+async fn parse(
+    state: &AppState,
+    uuid: String,
+    body: &Value,
+    consumer: Option<String>,
+    provider: Option<String>,
+) -> ApiResult<Webhook> {
+    let mut errors = Vec::new();
+    let request = body["request"].clone();
+    let url = request["url"].as_str().unwrap_or_default();
+    if url.is_empty() {
+        errors.push("request.url is required".to_owned());
+    } else if let Err(reason) = crate::webhooks::allowed(url, &state.config.webhook_hosts) {
+        errors.push(format!("request.url: {reason}"));
+    }
+    let method = request["method"].as_str().unwrap_or("POST").to_ascii_uppercase();
+    if !["POST", "PUT", "GET", "PATCH"].contains(&method.as_str()) {
+        errors.push(format!("request.method '{method}' is not allowed"));
+    }
+    let events: Vec<String> = match body["events"].as_array() {
+        Some(list) => list
+            .iter()
+            .filter_map(|e| e["name"].as_str().or_else(|| e.as_str()).map(str::to_owned))
+            .collect(),
+        None => vec!["contract_content_changed".to_owned()],
+    };
+    for event in &events {
+        if !EVENTS.contains(&event.as_str()) {
+            errors.push(format!("unknown event '{event}'"));
+        }
+    }
+    let consumer = consumer.or_else(|| body["consumer"]["name"].as_str().map(str::to_owned));
+    let provider = provider.or_else(|| body["provider"]["name"].as_str().map(str::to_owned));
+    let mut conn = state.db.pool.acquire().await?;
+    for (field, name) in [("consumer.name", &consumer), ("provider.name", &provider)] {
+        if let Some(name) = name
+            && pacticipants::find(&mut conn, name).await?.is_none()
+        {
+            errors.push(format!("{field}: no pacticipant named '{name}'"));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::BadRequest(errors));
+    }
+    let mut stored = request;
+    stored["method"] = json!(method);
+    Ok(Webhook {
+        uuid,
+        description: body["description"].as_str().map(str::to_owned),
+        consumer,
+        provider,
+        events,
+        request: stored,
+        enabled: body["enabled"].as_bool().unwrap_or(true),
+        created_at: String::new(),
+    })
+}
+
+async fn create_scoped(
+    state: Arc<AppState>,
+    base: Base,
+    body: String,
+    consumer: Option<String>,
+    provider: Option<String>,
+) -> ApiResult<Hal> {
+    let body = json_body(&body)?;
+    let hook = parse(
+        &state,
+        uuid::Uuid::new_v4().simple().to_string(),
+        &body,
+        consumer,
+        provider,
+    )
+    .await?;
+    let mut w = state.db.write().await?;
+    webhooks::save(&mut w.tx, &hook).await?;
+    let saved = webhooks::find(&mut w.tx, &hook.uuid)
+        .await?
+        .ok_or(ApiError::Internal(sqlx::Error::RowNotFound))?;
+    w.tx.commit().await?;
+    Ok(Hal(StatusCode::CREATED, webhook_json(&base, &saved)))
+}
+
+pub(crate) async fn create(State(state): State<Arc<AppState>>, base: Base, body: String) -> ApiResult<Hal> {
+    create_scoped(state, base, body, None, None).await
+}
+
+pub(crate) async fn create_for_pair(
+    State(state): State<Arc<AppState>>,
+    base: Base,
+    Path((provider, consumer)): Path<(String, String)>,
+    body: String,
+) -> ApiResult<Hal> {
+    create_scoped(state, base, body, Some(consumer), Some(provider)).await
+}
+
+pub(crate) async fn create_for_provider(
+    State(state): State<Arc<AppState>>,
+    base: Base,
+    Path(provider): Path<String>,
+    body: String,
+) -> ApiResult<Hal> {
+    create_scoped(state, base, body, None, Some(provider)).await
+}
+
+pub(crate) async fn create_for_consumer(
+    State(state): State<Arc<AppState>>,
+    base: Base,
+    Path(consumer): Path<String>,
+    body: String,
+) -> ApiResult<Hal> {
+    create_scoped(state, base, body, Some(consumer), None).await
+}
+
+pub(crate) async fn list(State(state): State<Arc<AppState>>, base: Base) -> ApiResult<Hal> {
+    let mut conn = state.db.pool.acquire().await?;
+    let hooks = webhooks::list(&mut conn).await?;
+    let links: Vec<Value> = hooks
+        .iter()
+        .map(|h| {
+            base.named(
+                &format!("/webhooks/{}", h.uuid),
+                "Webhook",
+                h.description.as_deref().unwrap_or(&h.uuid),
+            )
+        })
+        .collect();
+    Ok(Hal::ok(json!({
+        "_embedded": {"webhooks": hooks.iter().map(|h| webhook_json(&base, h)).collect::<Vec<_>>()},
+        "_links": {"self": base.link("/webhooks"), "pb:webhooks": links, "pb:create": base.link("/webhooks")}
+    })))
+}
+
+pub(crate) async fn show(
+    State(state): State<Arc<AppState>>,
+    base: Base,
+    Path(uuid): Path<String>,
+) -> ApiResult<Hal> {
+    let mut conn = state.db.pool.acquire().await?;
+    let hook = webhooks::find(&mut conn, &uuid)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("webhook '{uuid}'")))?;
+    Ok(Hal::ok(webhook_json(&base, &hook)))
+}
+
+pub(crate) async fn put(
+    State(state): State<Arc<AppState>>,
+    base: Base,
+    Path(uuid): Path<String>,
+    body: String,
+) -> ApiResult<Hal> {
+    if uuid.len() < 16
+        || !uuid
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        return Err(ApiError::bad(
+            "the webhook uuid must be at least 16 letters, digits, '-' or '_'",
+        ));
+    }
+    let body = json_body(&body)?;
+    let hook = parse(&state, uuid.clone(), &body, None, None).await?;
+    let mut w = state.db.write().await?;
+    let created = webhooks::save(&mut w.tx, &hook).await?;
+    let saved = webhooks::find(&mut w.tx, &uuid)
+        .await?
+        .ok_or(ApiError::Internal(sqlx::Error::RowNotFound))?;
+    w.tx.commit().await?;
+    Ok(Hal(
+        if created {
+            StatusCode::CREATED
+        } else {
+            StatusCode::OK
+        },
+        webhook_json(&base, &saved),
+    ))
+}
+
+pub(crate) async fn delete(
+    State(state): State<Arc<AppState>>,
+    Path(uuid): Path<String>,
+) -> ApiResult<StatusCode> {
+    let mut w = state.db.write().await?;
+    if !webhooks::delete(&mut w.tx, &uuid).await? {
+        return Err(ApiError::NotFound(format!("webhook '{uuid}'")));
+    }
+    w.tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Template values for a pact publication or verification.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn pact_vars(
+    base: &Base,
+    consumer: &str,
+    provider: &str,
+    consumer_version: &str,
+    consumer_branch: Option<&str>,
+    consumer_tags: &[String],
+    sha: &str,
+    build_url: Option<&str>,
+) -> Map<String, Value> {
+    let mut vars = Map::new();
+    vars.insert("consumerName".into(), consumer.into());
+    vars.insert("providerName".into(), provider.into());
+    vars.insert("consumerVersionNumber".into(), consumer_version.into());
+    vars.insert(
+        "consumerVersionBranch".into(),
+        consumer_branch.unwrap_or_default().into(),
+    );
+    vars.insert("consumerVersionTags".into(), consumer_tags.join(",").into());
+    vars.insert(
+        "pactUrl".into(),
+        base.url(&format!(
+            "/pacts/provider/{}/consumer/{}/pact-version/{sha}",
+            enc(provider),
+            enc(consumer)
+        ))
+        .into(),
+    );
+    vars.insert("buildUrl".into(), build_url.unwrap_or_default().into());
+    for key in [
+        "providerVersionNumber",
+        "providerVersionBranch",
+        "providerVersionTags",
+        "verificationResultUrl",
+    ] {
+        vars.insert(key.into(), "".into());
+    }
+    for key in [
+        "githubVerificationStatus",
+        "gitlabVerificationStatus",
+        "azureDevOpsVerificationStatus",
+    ] {
+        vars.insert(key.into(), "pending".into());
+    }
+    vars.insert("bitbucketVerificationStatus".into(), "INPROGRESS".into());
+    vars
+}
+
+/// Adds a verification's outcome to template values.
+pub(crate) fn with_verification(
+    mut vars: Map<String, Value>,
+    provider_version: &str,
+    branch: Option<&str>,
+    success: bool,
+    url: &str,
+) -> Map<String, Value> {
+    vars.insert("providerVersionNumber".into(), provider_version.into());
+    vars.insert("providerVersionBranch".into(), branch.unwrap_or_default().into());
+    vars.insert("verificationResultUrl".into(), url.into());
+    let (github, bitbucket, azure, gitlab) = if success {
+        ("success", "SUCCESSFUL", "succeeded", "success")
+    } else {
+        ("failure", "FAILED", "failed", "failed")
+    };
+    vars.insert("githubVerificationStatus".into(), github.into());
+    vars.insert("bitbucketVerificationStatus".into(), bitbucket.into());
+    vars.insert("azureDevOpsVerificationStatus".into(), azure.into());
+    vars.insert("gitlabVerificationStatus".into(), gitlab.into());
+    vars
+}
+
+/// `POST /webhooks/{uuid}/execute`: sends the webhook now with the latest matching pact.
+pub(crate) async fn execute(
+    State(state): State<Arc<AppState>>,
+    base: Base,
+    Path(uuid): Path<String>,
+) -> ApiResult<Hal> {
+    let mut conn = state.db.pool.acquire().await?;
+    let hook = webhooks::find(&mut conn, &uuid)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("webhook '{uuid}'")))?;
+    let mut vars = pact_vars(
+        &base,
+        "example-consumer",
+        "example-provider",
+        "1",
+        None,
+        &[],
+        "0",
+        None,
+    );
+    if let (Some(c), Some(p)) = (&hook.consumer, &hook.provider)
+        && let (Some(cp), Some(pp)) = (
+            pacticipants::find(&mut conn, c).await?,
+            pacticipants::find(&mut conn, p).await?,
+        )
+        && let Some(row) = pacts::latest(&mut conn, cp.id, pp.id, None).await?
+    {
+        vars = pact_vars(&base, c, p, &row.consumer_version, None, &[], &row.sha, None);
+    }
+    vars.insert("eventName".into(), "test".into());
+    drop(conn);
+    let request = webhooks::rendered_request(&hook, &vars);
+    let (success, logs) = crate::webhooks::execute(&request, &state.config.webhook_hosts).await;
+    Ok(Hal::ok(
+        json!({"success": success, "logs": logs, "request": redact(&request)}),
+    ))
+}
+
+/// `GET /webhooks/{uuid}/deliveries`: queued, retried and finished deliveries with their logs.
+pub(crate) async fn deliveries(
+    State(state): State<Arc<AppState>>,
+    base: Base,
+    Path(uuid): Path<String>,
+) -> ApiResult<Hal> {
+    let mut conn = state.db.pool.acquire().await?;
+    let list = webhooks::deliveries(&mut conn, &uuid).await?;
+    let items: Vec<Value> = list
+        .iter()
+        .map(|(d, logs)| {
+            json!({
+                "uuid": d.uuid,
+                "webhookUuid": d.webhook_uuid,
+                "event": d.event,
+                "status": d.status,
+                "attempts": d.attempts,
+                "createdAt": d.created_at,
+                "request": redact(&d.request),
+                "executions": logs.iter().map(|(attempt, success, text)| json!({"attempt": attempt, "success": success, "logs": text})).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    Ok(Hal::ok(
+        json!({"deliveries": items, "_links": {"self": base.link(&format!("/webhooks/{uuid}/deliveries"))}}),
+    ))
+}

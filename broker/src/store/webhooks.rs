@@ -1,0 +1,315 @@
+//! Webhooks and their durable delivery queue.
+
+use serde_json::{Map, Value, json};
+use sqlx::Row;
+
+use super::Conn;
+use crate::db::now;
+
+/// A stored webhook.
+#[derive(Debug, Clone)]
+pub(crate) struct Webhook {
+    pub(crate) uuid: String,
+    pub(crate) description: Option<String>,
+    pub(crate) consumer: Option<String>,
+    pub(crate) provider: Option<String>,
+    pub(crate) events: Vec<String>,
+    pub(crate) request: Value,
+    pub(crate) enabled: bool,
+    pub(crate) created_at: String,
+}
+
+const COLUMNS: &str = "uuid, description, consumer_name, provider_name, events, request, enabled, created_at";
+
+fn from_row(row: &sqlx::any::AnyRow) -> Result<Webhook, sqlx::Error> {
+    let events: String = row.try_get("events")?;
+    let request: String = row.try_get("request")?;
+    Ok(Webhook {
+        uuid: row.try_get("uuid")?,
+        description: row.try_get("description")?,
+        consumer: row.try_get("consumer_name")?,
+        provider: row.try_get("provider_name")?,
+        events: serde_json::from_str(&events).unwrap_or_default(),
+        request: serde_json::from_str(&request).unwrap_or(Value::Null),
+        enabled: row.try_get::<i64, _>("enabled")? != 0,
+        created_at: row.try_get("created_at")?,
+    })
+}
+
+pub(crate) async fn save(conn: &mut Conn, hook: &Webhook) -> Result<bool, sqlx::Error> {
+    let now = now();
+    let events = serde_json::to_string(&hook.events).unwrap_or_else(|_| "[]".into());
+    let existed = find(conn, &hook.uuid).await?.is_some();
+    if existed {
+        sqlx::query(
+            "UPDATE webhooks SET description = $1, consumer_name = $2, provider_name = $3, events = $4, request = $5, enabled = $6, updated_at = $7 WHERE uuid = $8",
+        )
+        .bind(&hook.description)
+        .bind(&hook.consumer)
+        .bind(&hook.provider)
+        .bind(&events)
+        .bind(hook.request.to_string())
+        .bind(i64::from(hook.enabled))
+        .bind(&now)
+        .bind(&hook.uuid)
+        .execute(&mut *conn)
+        .await?;
+    } else {
+        sqlx::query(
+            "INSERT INTO webhooks (uuid, description, consumer_name, provider_name, events, request, enabled, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(&hook.uuid)
+        .bind(&hook.description)
+        .bind(&hook.consumer)
+        .bind(&hook.provider)
+        .bind(&events)
+        .bind(hook.request.to_string())
+        .bind(i64::from(hook.enabled))
+        .bind(&now)
+        .bind(&now)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(!existed)
+}
+
+pub(crate) async fn find(conn: &mut Conn, uuid: &str) -> Result<Option<Webhook>, sqlx::Error> {
+    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM webhooks WHERE uuid = $1"))
+        .bind(uuid)
+        .fetch_optional(&mut *conn)
+        .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+pub(crate) async fn list(conn: &mut Conn) -> Result<Vec<Webhook>, sqlx::Error> {
+    let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM webhooks ORDER BY id"))
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.iter().map(from_row).collect()
+}
+
+pub(crate) async fn delete(conn: &mut Conn, uuid: &str) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query("DELETE FROM webhooks WHERE uuid = $1")
+        .bind(uuid)
+        .execute(&mut *conn)
+        .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+/// Replaces `${pactbroker.x}` placeholders; `encode` percent-encodes values (for URLs).
+pub(crate) fn render(template: &str, vars: &Map<String, Value>, encode: bool) -> String {
+    let mut out = template.to_owned();
+    for (key, value) in vars {
+        let text = value
+            .as_str()
+            .map(str::to_owned)
+            .unwrap_or_else(|| value.to_string());
+        let text = if encode {
+            percent_encoding::utf8_percent_encode(&text, percent_encoding::NON_ALPHANUMERIC).to_string()
+        } else {
+            text
+        };
+        out = out.replace(&format!("${{pactbroker.{key}}}"), &text);
+    }
+    out
+}
+
+fn render_value(value: &Value, vars: &Map<String, Value>) -> Value {
+    match value {
+        Value::String(s) => Value::String(render(s, vars, false)),
+        Value::Array(items) => Value::Array(items.iter().map(|i| render_value(i, vars)).collect()),
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(k, v)| (k.clone(), render_value(v, vars)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
+/// The request a webhook sends for an event, with placeholders filled.
+pub(crate) fn rendered_request(hook: &Webhook, vars: &Map<String, Value>) -> Value {
+    let request = &hook.request;
+    let url = request["url"].as_str().unwrap_or_default();
+    // URLs: encode values in the path and query, never in the scheme and host.
+    let (head, tail) = match url
+        .find("://")
+        .and_then(|i| url[i + 3..].find('/').map(|j| i + 3 + j))
+    {
+        Some(split) => (&url[..split], &url[split..]),
+        None => (url, ""),
+    };
+    json!({
+        "method": request["method"].as_str().unwrap_or("POST"),
+        "url": format!("{head}{}", render(tail, vars, true)),
+        "headers": render_value(&request["headers"], vars),
+        "body": render_value(&request["body"], vars),
+        "username": request["username"],
+        "password": request["password"],
+    })
+}
+
+/// Queues a delivery of every enabled webhook that matches the event, pair and names.
+pub(crate) async fn enqueue(
+    conn: &mut Conn,
+    event: &str,
+    vars: &Map<String, Value>,
+) -> Result<usize, sqlx::Error> {
+    let consumer = vars
+        .get("consumerName")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let provider = vars
+        .get("providerName")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let mut queued = 0;
+    for hook in list(conn).await? {
+        let matches = hook.enabled
+            && hook.events.iter().any(|e| e == event)
+            && hook.consumer.as_deref().is_none_or(|c| c == consumer)
+            && hook.provider.as_deref().is_none_or(|p| p == provider);
+        if !matches {
+            continue;
+        }
+        let mut vars = vars.clone();
+        vars.insert("eventName".into(), event.into());
+        let request = rendered_request(&hook, &vars);
+        let now = now();
+        sqlx::query(
+            "INSERT INTO webhook_deliveries (uuid, webhook_uuid, event, request, status, attempts, next_attempt_at, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, 'pending', 0, $5, $6, $7)",
+        )
+        .bind(uuid::Uuid::new_v4().to_string())
+        .bind(&hook.uuid)
+        .bind(event)
+        .bind(request.to_string())
+        .bind(&now)
+        .bind(&now)
+        .bind(&now)
+        .execute(&mut *conn)
+        .await?;
+        queued += 1;
+    }
+    Ok(queued)
+}
+
+/// A delivery taken from the queue.
+#[derive(Debug, Clone)]
+pub(crate) struct Delivery {
+    pub(crate) uuid: String,
+    pub(crate) webhook_uuid: String,
+    pub(crate) event: String,
+    pub(crate) request: Value,
+    pub(crate) status: String,
+    pub(crate) attempts: i64,
+    pub(crate) created_at: String,
+}
+
+fn delivery(row: &sqlx::any::AnyRow) -> Result<Delivery, sqlx::Error> {
+    let request: String = row.try_get("request")?;
+    Ok(Delivery {
+        uuid: row.try_get("uuid")?,
+        webhook_uuid: row.try_get("webhook_uuid")?,
+        event: row.try_get("event")?,
+        request: serde_json::from_str(&request).unwrap_or(Value::Null),
+        status: row.try_get("status")?,
+        attempts: row.try_get("attempts")?,
+        created_at: row.try_get("created_at")?,
+    })
+}
+
+const DELIVERY_COLUMNS: &str = "uuid, webhook_uuid, event, request, status, attempts, created_at";
+
+/// Claims the oldest due delivery for `lease` (an RFC 3339 time); call inside a write transaction.
+pub(crate) async fn claim_due(conn: &mut Conn, lease_until: &str) -> Result<Option<Delivery>, sqlx::Error> {
+    let now = now();
+    let row = sqlx::query(&format!(
+        "SELECT {DELIVERY_COLUMNS} FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= $1 \
+         AND (locked_until IS NULL OR locked_until < $2) ORDER BY id LIMIT 1"
+    ))
+    .bind(&now)
+    .bind(&now)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let mut claimed = delivery(&row)?;
+    claimed.attempts += 1;
+    sqlx::query(
+        "UPDATE webhook_deliveries SET locked_until = $1, attempts = $2, updated_at = $3 WHERE uuid = $4",
+    )
+    .bind(lease_until)
+    .bind(claimed.attempts)
+    .bind(&now)
+    .bind(&claimed.uuid)
+    .execute(&mut *conn)
+    .await?;
+    Ok(Some(claimed))
+}
+
+/// Records an attempt and either finishes the delivery or schedules the next try.
+pub(crate) async fn finish_attempt(
+    conn: &mut Conn,
+    delivery: &Delivery,
+    success: bool,
+    logs: &str,
+    retry_at: Option<&str>,
+) -> Result<(), sqlx::Error> {
+    let now = now();
+    sqlx::query("INSERT INTO webhook_executions (delivery_uuid, attempt, success, logs, created_at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(&delivery.uuid)
+        .bind(delivery.attempts)
+        .bind(i64::from(success))
+        .bind(logs)
+        .bind(&now)
+        .execute(&mut *conn)
+        .await?;
+    let (status, next) = match (success, retry_at) {
+        (true, _) => ("success", now.clone()),
+        (false, Some(at)) => ("pending", at.to_owned()),
+        (false, None) => ("failure", now.clone()),
+    };
+    sqlx::query("UPDATE webhook_deliveries SET status = $1, next_attempt_at = $2, locked_until = NULL, updated_at = $3 WHERE uuid = $4")
+        .bind(status)
+        .bind(&next)
+        .bind(&now)
+        .bind(&delivery.uuid)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Deliveries of a webhook, newest first, with their execution logs.
+pub(crate) async fn deliveries(
+    conn: &mut Conn,
+    webhook_uuid: &str,
+) -> Result<Vec<(Delivery, Vec<(i64, bool, String)>)>, sqlx::Error> {
+    let rows = sqlx::query(&format!(
+        "SELECT {DELIVERY_COLUMNS} FROM webhook_deliveries WHERE webhook_uuid = $1 ORDER BY id DESC LIMIT 100"
+    ))
+    .bind(webhook_uuid)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut out = Vec::new();
+    for row in &rows {
+        let d = delivery(row)?;
+        let logs = sqlx::query(
+            "SELECT attempt, success, logs FROM webhook_executions WHERE delivery_uuid = $1 ORDER BY id",
+        )
+        .bind(&d.uuid)
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok((
+                r.try_get::<i64, _>("attempt")?,
+                r.try_get::<i64, _>("success")? != 0,
+                r.try_get::<String, _>("logs")?,
+            ))
+        })
+        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+        out.push((d, logs));
+    }
+    Ok(out)
+}

@@ -1,0 +1,231 @@
+//! Webhooks: template variables, retries with back-off, the allow-list, redaction, a restart in
+//! the middle of a retry, and two brokers sharing one PostgreSQL database.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use accord_broker::BrokerConfig;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::post;
+use serde_json::{Value, json};
+
+use crate::{backends, pact, start};
+
+/// A local receiver that fails its first `failures` calls and records every body.
+#[derive(Clone, Default)]
+struct Receiver {
+    calls: Arc<Mutex<Vec<Value>>>,
+    failures: Arc<Mutex<usize>>,
+}
+
+async fn receive(State(r): State<Receiver>, body: String) -> StatusCode {
+    r.calls
+        .lock()
+        .expect("lock")
+        .push(serde_json::from_str(&body).unwrap_or(Value::String(body)));
+    let mut failures = r.failures.lock().expect("lock");
+    if *failures > 0 {
+        *failures -= 1;
+        StatusCode::INTERNAL_SERVER_ERROR
+    } else {
+        StatusCode::OK
+    }
+}
+
+async fn receiver(failures: usize) -> (String, Receiver) {
+    let r = Receiver::default();
+    *r.failures.lock().expect("lock") = failures;
+    let app = axum::Router::new()
+        .route("/hook", post(receive))
+        .with_state(r.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let url = format!(
+        "http://127.0.0.1:{}/hook",
+        listener.local_addr().expect("addr").port()
+    );
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    (url, r)
+}
+
+fn quick(url: String) -> BrokerConfig {
+    let mut config = BrokerConfig::new(url);
+    config.webhook_retry_delays = vec![Duration::from_millis(100); 3];
+    config
+}
+
+fn webhook(url: &str, event: &str) -> Value {
+    json!({"description": "notify ci", "events": [{"name": event}],
+        "request": {"method": "POST", "url": url, "headers": {"Content-Type": "application/json", "Authorization": "Bearer s3cret"},
+            "body": {"pact": "${pactbroker.pactUrl}", "consumer": "${pactbroker.consumerName}", "version": "${pactbroker.consumerVersionNumber}",
+                     "branch": "${pactbroker.consumerVersionBranch}", "event": "${pactbroker.eventName}",
+                     "status": "${pactbroker.githubVerificationStatus}", "provider": "${pactbroker.providerName}"}}})
+}
+
+async fn wait_for(mut done: impl FnMut() -> bool) {
+    for _ in 0..100 {
+        if done() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn webhooks_fire_with_variables_and_retry() {
+    let url = backends("hooks").await.remove(0);
+    let broker = start(quick(url)).await;
+    let (target, received) = receiver(2).await;
+    let (status, created) = broker
+        .post("/webhooks", &webhook(&target, "contract_published"))
+        .await;
+    assert_eq!(status, 201, "{created}");
+    assert_eq!(
+        created["request"]["headers"]["Authorization"], "**********",
+        "credentials are redacted"
+    );
+    let uuid = created["uuid"].as_str().expect("uuid").to_owned();
+    let (_, shown) = broker.get(&format!("/webhooks/{uuid}")).await;
+    assert_eq!(shown["request"]["headers"]["Authorization"], "**********");
+
+    broker
+        .publish("web", "v1", Some("main"), &[pact("web", "api", "name")])
+        .await;
+    wait_for(|| received.calls.lock().expect("lock").len() >= 3).await;
+    let calls = received.calls.lock().expect("lock").clone();
+    assert_eq!(calls.len(), 3, "two failures, then success: {calls:?}");
+    let body = &calls[2];
+    assert_eq!(body["consumer"], "web");
+    assert_eq!(body["version"], "v1");
+    assert_eq!(body["branch"], "main");
+    assert_eq!(body["event"], "contract_published");
+    assert_eq!(body["provider"], "api");
+    assert!(
+        body["pact"]
+            .as_str()
+            .unwrap_or("")
+            .contains("/pacts/provider/api/consumer/web/pact-version/"),
+        "{body}"
+    );
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let (_, deliveries) = broker.get(&format!("/webhooks/{uuid}/deliveries")).await;
+    let delivery = &deliveries["deliveries"][0];
+    assert_eq!(delivery["status"], "success", "{deliveries}");
+    assert_eq!(delivery["attempts"], 3);
+    assert_eq!(delivery["executions"].as_array().map(Vec::len), Some(3));
+    assert!(
+        delivery["executions"][0]["logs"]
+            .as_str()
+            .unwrap_or("")
+            .contains("HTTP 500"),
+        "{deliveries}"
+    );
+    assert_eq!(delivery["request"]["headers"]["Authorization"], "**********");
+
+    let (status, tested) = broker
+        .post(&format!("/webhooks/{uuid}/execute"), &json!({}))
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(tested["success"], true, "{tested}");
+}
+
+#[tokio::test]
+async fn the_allow_list_refuses_other_hosts() {
+    let url = backends("hooks-allow").await.remove(0);
+    let broker = start(quick(url)).await;
+    let (status, body) = broker
+        .post(
+            "/webhooks",
+            &webhook("https://ci.example.com/build", "contract_published"),
+        )
+        .await;
+    assert_eq!(status, 400);
+    assert!(
+        body["errors"][0]
+            .as_str()
+            .unwrap_or("")
+            .contains("not on the webhook allow-list"),
+        "{body}"
+    );
+    let (status, body) = broker
+        .post("/webhooks", &webhook("ftp://127.0.0.1/x", "contract_published"))
+        .await;
+    assert_eq!(status, 400, "{body}");
+    let (status, body) = broker
+        .post("/webhooks", &webhook("http://127.0.0.1:1/x", "no_such_event"))
+        .await;
+    assert_eq!(status, 400, "{body}");
+    let (status, body) = broker
+        .post(
+            "/webhooks/provider/nobody/consumer/none",
+            &webhook("http://127.0.0.1:1/x", "contract_published"),
+        )
+        .await;
+    assert_eq!(status, 400, "{body}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restart_in_the_middle_of_a_retry_delivers_exactly_once() {
+    let url = backends("hooks-restart").await.remove(0);
+    let (target, received) = receiver(1).await;
+    let mut config = BrokerConfig::new(url.clone());
+    config.webhook_retry_delays = vec![Duration::from_millis(800)];
+    let first = start(config.clone()).await;
+    first
+        .post("/webhooks", &webhook(&target, "contract_published"))
+        .await;
+    first
+        .publish("web", "v1", None, &[pact("web", "api", "name")])
+        .await;
+    wait_for(|| !received.calls.lock().expect("lock").is_empty()).await;
+    drop(first); // stopped while the retry is pending
+    let second = start(config).await;
+    wait_for(|| received.calls.lock().expect("lock").len() >= 2).await;
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    assert_eq!(
+        received.calls.lock().expect("lock").len(),
+        2,
+        "one failed attempt, then exactly one delivery"
+    );
+    drop(second);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_brokers_on_one_postgres_database_deliver_each_webhook_once() {
+    let urls = backends("hooks-shared").await;
+    let Some(url) = urls.into_iter().find(|u| u.starts_with("postgres")) else {
+        return;
+    };
+    let (target, received) = receiver(0).await;
+    let a = start(quick(url.clone())).await;
+    let b = start(quick(url)).await;
+    a.post("/webhooks", &webhook(&target, "contract_published")).await;
+    for i in 0..10 {
+        let broker = if i % 2 == 0 { &a } else { &b };
+        broker
+            .publish(
+                "web",
+                &format!("v{i}"),
+                None,
+                &[pact("web", "api", &format!("f{i}"))],
+            )
+            .await;
+    }
+    wait_for(|| received.calls.lock().expect("lock").len() >= 10).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let calls = received.calls.lock().expect("lock").clone();
+    let mut versions: Vec<String> = calls
+        .iter()
+        .map(|c| c["version"].as_str().unwrap_or("").to_owned())
+        .collect();
+    versions.sort();
+    assert_eq!(
+        versions.len(),
+        10,
+        "each publication notified exactly once: {versions:?}"
+    );
+    versions.dedup();
+    assert_eq!(versions.len(), 10);
+}
