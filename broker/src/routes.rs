@@ -6,6 +6,7 @@ mod matrix;
 mod pacticipants;
 mod pacts;
 mod publish;
+mod ui;
 mod verification;
 mod webhooks;
 
@@ -153,6 +154,10 @@ pub(crate) fn router() -> Router<Arc<AppState>> {
         )
         .route("/webhooks/provider/{p}", post(webhooks::create_for_provider))
         .route("/webhooks/consumer/{c}", post(webhooks::create_for_consumer))
+        .route("/ui", get(ui::index))
+        .route("/ui/pacts/provider/{p}/consumer/{c}", get(ui::pact))
+        .route("/ui/pacticipants/{p}", get(ui::pacticipant))
+        .route("/ui/matrix", get(ui::matrix))
         .route("/matrix", get(matrix::matrix))
         .route("/can-i-deploy", get(matrix::can_i_deploy))
 }

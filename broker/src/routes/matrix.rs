@@ -506,6 +506,11 @@ fn row_json(base: &Base, row: &Row) -> Value {
     out
 }
 
+/// The decision for the UI pages.
+pub(crate) async fn decide_for_ui(conn: &mut Conn, base: &Base, query: &MatrixQuery) -> ApiResult<Value> {
+    decide(conn, base, query).await
+}
+
 /// `GET /matrix`.
 pub(crate) async fn matrix(
     State(state): State<Arc<AppState>>,

@@ -173,3 +173,28 @@ pub(crate) async fn consumers_of(conn: &mut Conn, provider_id: i64) -> Result<Ve
     .await?;
     rows.iter().map(from_row).collect()
 }
+
+/// A page of consumer/provider pairs (consumer id, provider id), ordered by names.
+pub(crate) async fn integrations(
+    conn: &mut Conn,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<(Pacticipant, Pacticipant)>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT i.consumer_id, i.provider_id FROM integrations i JOIN pacticipants c ON c.id = i.consumer_id \
+         JOIN pacticipants p ON p.id = i.provider_id ORDER BY p.name, c.name LIMIT $1 OFFSET $2",
+    )
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut out = Vec::new();
+    for row in rows {
+        let consumer = find_by_id(conn, row.try_get("consumer_id")?).await?;
+        let provider = find_by_id(conn, row.try_get("provider_id")?).await?;
+        if let (Some(c), Some(p)) = (consumer, provider) {
+            out.push((c, p));
+        }
+    }
+    Ok(out)
+}

@@ -5,6 +5,7 @@ mod client;
 mod flow;
 mod input;
 mod robustness;
+mod ui;
 mod webhooks;
 
 use std::sync::Arc;

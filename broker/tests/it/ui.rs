@@ -1,0 +1,197 @@
+//! The web UI: each page from a seeded broker, checked over HTTP and in headless Chromium
+//! (screenshots saved under `target/ui-screenshots/` as test artifacts).
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use accord_broker::BrokerConfig;
+use serde_json::json;
+
+use crate::{Broker, backends, pact, start};
+
+fn chromium() -> Option<PathBuf> {
+    for candidate in ["chromium", "chromium-browser", "google-chrome"] {
+        if Command::new(candidate)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+        {
+            return Some(PathBuf::from(candidate));
+        }
+    }
+    if std::env::var_os("CI").is_some() {
+        panic!("Chromium is required under CI=true (apt-get install chromium)");
+    }
+    eprintln!("skipped: Chromium checks (install with apt-get install chromium)");
+    None
+}
+
+fn chromium_args(profile: &std::path::Path) -> Vec<String> {
+    [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--window-size=1280,900",
+    ]
+    .iter()
+    .map(|s| (*s).to_owned())
+    .chain([format!("--user-data-dir={}", profile.display())])
+    .collect()
+}
+
+async fn seed(broker: &Broker) {
+    broker
+        .publish("web", "w1", Some("main"), &[pact("web", "api", "name")])
+        .await;
+    broker
+        .publish(
+            "mobile-app",
+            "m1",
+            Some("main"),
+            &[pact("mobile-app", "api", "title")],
+        )
+        .await;
+    let (_, doc) = broker.get("/pacts/provider/api/consumer/web/version/w1").await;
+    let publish = doc["_links"]["pb:publish-verification-results"]["href"]
+        .as_str()
+        .expect("link")
+        .to_owned();
+    broker
+        .post(
+            publish.trim_start_matches(&broker.url),
+            &json!({"success": true, "providerApplicationVersion": "a1"}),
+        )
+        .await;
+    broker
+        .post(
+            "/environments",
+            &json!({"name": "production", "production": true}),
+        )
+        .await;
+    let (_, version) = broker.get("/pacticipants/api/versions/a1").await;
+    let record = version["_links"]["pb:record-deployment"][0]["href"]
+        .as_str()
+        .expect("link")
+        .to_owned();
+    broker
+        .post(record.trim_start_matches(&broker.url), &json!({}))
+        .await;
+    for i in 0..120 {
+        broker
+            .send(
+                reqwest::Method::PUT,
+                &format!("/pacticipants/many/versions/v{i:03}"),
+                &json!({}),
+            )
+            .await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_page_renders_the_seeded_data() {
+    let url = backends("ui").await.remove(0);
+    let broker = start(BrokerConfig::new(url)).await;
+    seed(&broker).await;
+    let pages: Vec<(&str, &str, Vec<&str>)> = vec![
+        (
+            "index",
+            "/ui",
+            vec!["Web", "Mobile App", "Api", "verified by a1", "not verified yet"],
+        ),
+        (
+            "pact",
+            "/ui/pacts/provider/api/consumer/web",
+            vec![
+                "Pact between Web and Api",
+                "get thing",
+                "GET /thing",
+                "Status 200",
+            ],
+        ),
+        (
+            "pacticipant",
+            "/ui/pacticipants/api",
+            vec!["a1", "deployed to production"],
+        ),
+        (
+            "matrix",
+            "/ui/matrix?consumer=web&provider=api",
+            vec!["Can web w1 deploy to production?", "verified by a1"],
+        ),
+        (
+            "versions",
+            "/ui/pacticipants/many?page=2",
+            vec!["v069", "v020", "page 2", "next", "previous"],
+        ),
+    ];
+    for (_, path, expected) in &pages {
+        let response = broker
+            .client
+            .get(format!("{}{path}", broker.url))
+            .send()
+            .await
+            .expect("sent");
+        assert_eq!(response.status(), 200, "{path}");
+        let html = response.text().await.expect("html");
+        for text in expected {
+            assert!(html.contains(text), "{path} should show '{text}':\n{html}");
+        }
+    }
+    let (_, last) = (
+        0,
+        broker
+            .client
+            .get(format!("{}/ui/pacticipants/many?page=3", broker.url))
+            .send()
+            .await
+            .expect("sent")
+            .text()
+            .await
+            .expect("html"),
+    );
+    assert_eq!(
+        last.matches("<tr>").count(),
+        21,
+        "20 versions on the last page plus the header row"
+    );
+
+    let Some(chromium) = chromium() else { return };
+    let shots = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("../ui-screenshots");
+    std::fs::create_dir_all(&shots).expect("screenshot dir");
+    for (name, path, expected) in pages {
+        let url = format!("{}{path}", broker.url);
+        let profile = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+            .join(format!("chromium-{}-{name}", std::process::id()));
+        let shot = shots.join(format!("{name}.png"));
+        let (chromium, args) = (chromium.clone(), chromium_args(&profile));
+        let (dom, shot) = tokio::task::spawn_blocking(move || {
+            let dom = Command::new(&chromium)
+                .args(&args)
+                .arg("--dump-dom")
+                .arg(&url)
+                .output()
+                .expect("chromium runs");
+            let _ = Command::new(&chromium)
+                .args(&args)
+                .arg(format!("--screenshot={}", shot.display()))
+                .arg(&url)
+                .output();
+            (String::from_utf8_lossy(&dom.stdout).into_owned(), shot)
+        })
+        .await
+        .expect("chromium thread");
+        for text in expected {
+            assert!(
+                dom.contains(text),
+                "Chromium's DOM of {path} should show '{text}'"
+            );
+        }
+        let size = std::fs::metadata(&shot).map(|m| m.len()).unwrap_or(0);
+        assert!(size > 1000, "screenshot {} was not written", shot.display());
+    }
+}
