@@ -296,7 +296,8 @@ pub async fn run(
     )?;
     writeln!(
         out,
-        "7. open the broker: {broker}/pacticipants, {broker}/pacts/latest, {broker}/matrix?q%5B%5D%5Bpacticipant%5D=accounts&q%5B%5D%5Bversion%5D=accounts-2.0.0&environment=production"
+        "7. open the broker: {broker}/ui (integrations), {broker}/ui/pacts/provider/accounts/consumer/investment-manager (the pact), \
+         {broker}/ui/pacticipants/accounts (versions), {broker}/ui/matrix?consumer=investment-manager&provider=accounts (matrix)"
     )?;
     Ok(Summary {
         broker_url: broker.to_owned(),
