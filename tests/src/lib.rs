@@ -17,10 +17,11 @@ pub fn sqlite_url(dir: &std::path::Path, name: &str) -> String {
 
 /// A fresh PostgreSQL database on 127.0.0.1:5432, or `None` when the server does not answer.
 pub async fn postgres_url(name: &str) -> Option<String> {
+    let name = name.replace('-', "_");
     sqlx::any::install_default_drivers();
     let pool = sqlx::any::AnyPoolOptions::new()
         .max_connections(1)
-        .acquire_timeout(std::time::Duration::from_secs(3))
+        .acquire_timeout(std::time::Duration::from_secs(10))
         .connect("postgres://postgres@127.0.0.1:5432/postgres")
         .await
         .ok()?;
@@ -29,10 +30,22 @@ pub async fn postgres_url(name: &str) -> Option<String> {
         std::process::id(),
         nanos() % 1_000_000_000
     );
-    sqlx::query(&format!("CREATE DATABASE {db}"))
-        .execute(&pool)
-        .await
-        .ok()?;
+    // Concurrent CREATE DATABASE statements can collide on the template database; retry.
+    let mut created = false;
+    for attempt in 0..20u64 {
+        if sqlx::query(&format!("CREATE DATABASE {db}"))
+            .execute(&pool)
+            .await
+            .is_ok()
+        {
+            created = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50 * (attempt + 1))).await;
+    }
+    if !created {
+        return None;
+    }
     Some(format!("postgres://postgres@127.0.0.1:5432/{db}"))
 }
 

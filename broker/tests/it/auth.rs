@@ -3,11 +3,11 @@
 use accord_broker::{BrokerConfig, Credential};
 use serde_json::json;
 
-use crate::{backends, pact, publish_body, start};
+use crate::{pact, publish_body, start};
 
 #[tokio::test]
 async fn read_write_and_read_only_credentials() {
-    let url = backends("auth").await.remove(0);
+    let url = crate::sqlite_only("auth");
     let mut config = BrokerConfig::new(url);
     config.auth.read_write.push(Credential::Basic {
         username: "ci".into(),

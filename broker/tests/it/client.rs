@@ -4,7 +4,7 @@ use std::process::Command;
 
 use accord_broker::{BrokerConfig, Credential};
 
-use crate::{backends, pact, start};
+use crate::{pact, start};
 
 fn run(broker: &str, args: &[&str]) -> (i32, String) {
     let output = Command::new(env!("CARGO_BIN_EXE_accord-broker"))
@@ -20,7 +20,7 @@ fn run(broker: &str, args: &[&str]) -> (i32, String) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_client_command_against_a_running_broker() {
-    let url = backends("client").await.remove(0);
+    let url = crate::sqlite_only("client");
     let mut config = BrokerConfig::new(url);
     config
         .auth

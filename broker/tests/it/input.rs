@@ -3,11 +3,11 @@
 use accord_broker::BrokerConfig;
 use serde_json::json;
 
-use crate::{backends, pact, publish_body, start};
+use crate::{pact, publish_body, start};
 
 #[tokio::test]
 async fn malformed_requests_are_refused_with_the_problem_named() {
-    let url = backends("input").await.remove(0);
+    let url = crate::sqlite_only("input");
     let mut config = BrokerConfig::new(url);
     config.body_limit = 64 * 1024;
     let broker = start(config).await;

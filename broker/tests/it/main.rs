@@ -29,6 +29,13 @@ impl Drop for Broker {
     }
 }
 
+/// A fresh SQLite database URL, for tests that exercise behaviour independent of the backend.
+pub(crate) fn sqlite_only(name: &str) -> String {
+    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+    let file = dir.join(format!("broker-{name}-{}-{}.db", std::process::id(), nanos()));
+    format!("sqlite://{}", file.display())
+}
+
 /// The database URLs to test: a fresh SQLite file, and a fresh PostgreSQL database when the
 /// server on 127.0.0.1:5432 answers (required under `CI=true`).
 pub(crate) async fn backends(name: &str) -> Vec<String> {
@@ -53,13 +60,15 @@ fn nanos() -> u128 {
 }
 
 async fn fresh_postgres(name: &str) -> Option<String> {
+    let name = name.replace('-', "_");
     sqlx::any::install_default_drivers();
     let admin = "postgres://postgres@127.0.0.1:5432/postgres";
     let pool = sqlx::any::AnyPoolOptions::new()
         .max_connections(1)
-        .acquire_timeout(std::time::Duration::from_secs(3))
+        .acquire_timeout(std::time::Duration::from_secs(10))
         .connect(admin)
         .await
+        .map_err(|e| eprintln!("cannot connect to PostgreSQL: {e}"))
         .ok()?;
     let db = format!(
         "accord_{}_{}_{}",
@@ -67,10 +76,22 @@ async fn fresh_postgres(name: &str) -> Option<String> {
         std::process::id(),
         nanos() % 1_000_000_000
     );
-    sqlx::query(&format!("CREATE DATABASE {db}"))
-        .execute(&pool)
-        .await
-        .ok()?;
+    // Concurrent CREATE DATABASE statements can collide on the template database; retry.
+    let mut created = false;
+    for attempt in 0..20u64 {
+        if sqlx::query(&format!("CREATE DATABASE {db}"))
+            .execute(&pool)
+            .await
+            .is_ok()
+        {
+            created = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50 * (attempt + 1))).await;
+    }
+    if !created {
+        return None;
+    }
     Some(format!("postgres://postgres@127.0.0.1:5432/{db}"))
 }
 

@@ -7,7 +7,7 @@ use std::process::Command;
 use accord_broker::BrokerConfig;
 use serde_json::json;
 
-use crate::{Broker, backends, pact, start};
+use crate::{Broker, pact, start};
 
 fn chromium() -> Option<PathBuf> {
     for candidate in ["chromium", "chromium-browser", "google-chrome"] {
@@ -94,7 +94,7 @@ async fn seed(broker: &Broker) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_page_renders_the_seeded_data() {
-    let url = backends("ui").await.remove(0);
+    let url = crate::sqlite_only("ui");
     let broker = start(BrokerConfig::new(url)).await;
     seed(&broker).await;
     let pages: Vec<(&str, &str, Vec<&str>)> = vec![

@@ -75,7 +75,7 @@ async fn wait_for(mut done: impl FnMut() -> bool) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn webhooks_fire_with_variables_and_retry() {
-    let url = backends("hooks").await.remove(0);
+    let url = crate::sqlite_only("hooks");
     let broker = start(quick(url)).await;
     let (target, received) = receiver(2).await;
     let (status, created) = broker
@@ -133,7 +133,7 @@ async fn webhooks_fire_with_variables_and_retry() {
 
 #[tokio::test]
 async fn the_allow_list_refuses_other_hosts() {
-    let url = backends("hooks-allow").await.remove(0);
+    let url = crate::sqlite_only("hooks-allow");
     let broker = start(quick(url)).await;
     let (status, body) = broker
         .post(
@@ -168,7 +168,7 @@ async fn the_allow_list_refuses_other_hosts() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_restart_in_the_middle_of_a_retry_delivers_exactly_once() {
-    let url = backends("hooks-restart").await.remove(0);
+    let url = crate::sqlite_only("hooks-restart");
     let (target, received) = receiver(1).await;
     let mut config = BrokerConfig::new(url.clone());
     config.webhook_retry_delays = vec![Duration::from_millis(800)];
