@@ -57,7 +57,10 @@ pub(crate) async fn require_auth(
     next: Next,
 ) -> Response {
     let auth = &state.config.auth;
-    if !auth.enabled() || request.uri().path() == "/diagnostic/status/heartbeat" {
+    let path = request.uri().path();
+    let public = path.ends_with("/diagnostic/status/heartbeat")
+        || (auth.public_badges && request.method() == Method::GET && path.ends_with("/badge"));
+    if !auth.enabled() || public {
         return next.run(request).await;
     }
     let access = match presented(&request) {

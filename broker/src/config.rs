@@ -25,6 +25,8 @@ pub struct AuthConfig {
     pub read_only: Vec<Credential>,
     /// Anyone may read without credentials.
     pub public_read: bool,
+    /// Anyone may fetch status badges (for READMEs) without credentials.
+    pub public_badges: bool,
 }
 
 impl AuthConfig {
@@ -41,7 +43,9 @@ pub struct BrokerConfig {
     pub database_url: String,
     /// Address to listen on.
     pub bind: SocketAddr,
-    /// Public base URL used in links; defaults to what the request says.
+    /// Public base URL(s) used in links, separated by spaces or commas when several (the one
+    /// matching the request's host is used); defaults to what the request and its
+    /// `X-Forwarded-*` headers say.
     pub base_url: Option<String>,
     /// Credentials.
     pub auth: AuthConfig,
@@ -49,6 +53,9 @@ pub struct BrokerConfig {
     pub body_limit: usize,
     /// Accept different content for an existing consumer version (otherwise 409).
     pub allow_overwrite: bool,
+    /// Accept a first publication under a name very similar to an existing pacticipant's
+    /// (otherwise 409, to catch "accounts" vs "Accounts Service").
+    pub allow_similar_names: bool,
     /// Hosts webhooks may call (loopback only by default).
     pub webhook_hosts: Vec<String>,
     /// Waits between webhook attempts; one attempt more than there are delays.
@@ -65,6 +72,7 @@ impl BrokerConfig {
             auth: AuthConfig::default(),
             body_limit: 10 * 1024 * 1024,
             allow_overwrite: false,
+            allow_similar_names: false,
             webhook_hosts: vec!["127.0.0.1".to_owned(), "localhost".to_owned(), "::1".to_owned()],
             webhook_retry_delays: [10, 60, 120, 300, 600, 1200]
                 .iter()

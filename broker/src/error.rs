@@ -73,3 +73,98 @@ impl IntoResponse for ApiError {
 
 /// Handler result.
 pub(crate) type ApiResult<T> = Result<T, ApiError>;
+
+/// The body of an error response in RFC 9457 form (`application/problem+json`), built from
+/// the broker's usual `{"errors": ...}` / `{"error": ...}` body.
+fn problem(status: StatusCode, instance: &str, body: &Value) -> Value {
+    let slug = match status.as_u16() {
+        400 => "validation-error",
+        401 => "unauthorized",
+        403 => "forbidden",
+        404 => "not-found",
+        409 => "conflict",
+        413 => "request-too-large",
+        _ if status.is_server_error() => "server-error",
+        _ => "client-error",
+    };
+    let mut messages: Vec<String> = Vec::new();
+    match &body["errors"] {
+        Value::Array(list) => messages.extend(list.iter().map(text_of)),
+        Value::Object(fields) => {
+            for (field, list) in fields {
+                match list {
+                    Value::Array(items) => {
+                        messages.extend(items.iter().map(|m| format!("{field}: {}", text_of(m))))
+                    }
+                    other => messages.push(format!("{field}: {}", text_of(other))),
+                }
+            }
+        }
+        _ => {}
+    }
+    if let Some(error) = body["error"].as_str() {
+        messages.push(error.to_owned());
+    }
+    let title = status.canonical_reason().unwrap_or("Error");
+    let detail = if messages.is_empty() {
+        title.to_owned()
+    } else {
+        messages.join("; ")
+    };
+    let mut out = json!({
+        "type": format!("/problems/{slug}"),
+        "title": title,
+        "status": status.as_u16(),
+        "detail": detail,
+        "instance": instance,
+    });
+    if !messages.is_empty() {
+        out["errors"] = messages
+            .iter()
+            .map(|m| json!({"type": format!("/problems/{slug}"), "title": title, "detail": m, "status": status.as_u16()}))
+            .collect();
+    }
+    if let Some(notices) = body.get("notices") {
+        out["notices"] = notices.clone();
+    }
+    out
+}
+
+fn text_of(value: &Value) -> String {
+    value
+        .as_str()
+        .map(str::to_owned)
+        .unwrap_or_else(|| value.to_string())
+}
+
+/// Answers errors as `application/problem+json` to clients whose `Accept` asks for it; other
+/// clients keep the body shape the Pact tools parse.
+pub(crate) async fn problem_json(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let wants = request
+        .headers()
+        .get("accept")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|a| a.contains("application/problem+json"));
+    let instance = request.uri().path().to_owned();
+    let response = next.run(request).await;
+    let status = response.status();
+    if !wants || !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let bytes = axum::body::to_bytes(body, 1024 * 1024).await.unwrap_or_default();
+    let original: Value = serde_json::from_slice(&bytes)
+        .unwrap_or_else(|_| json!({"error": String::from_utf8_lossy(&bytes).trim().to_owned()}));
+    let original = if original["error"].as_str() == Some("") {
+        json!({})
+    } else {
+        original
+    };
+    let text = problem(status, &instance, &original).to_string();
+    parts.headers.insert(
+        axum::http::header::CONTENT_TYPE,
+        axum::http::HeaderValue::from_static("application/problem+json;charset=utf-8"),
+    );
+    parts.headers.remove(axum::http::header::CONTENT_LENGTH);
+    Response::from_parts(parts, axum::body::Body::from(text))
+}

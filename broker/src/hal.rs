@@ -42,29 +42,63 @@ pub(crate) fn enc(segment: &str) -> String {
         .replace("%7E", "~")
 }
 
-/// The base URL links are built from: configured, else from forwarded headers, else `Host`.
+/// The base URL links are built from: a configured one (the one whose host the request names
+/// when several are configured), else the `X-Forwarded-*` headers, else `Host`.
 #[derive(Debug, Clone)]
 pub(crate) struct Base(pub(crate) String);
+
+/// The authority (`host[:port]`) of a URL.
+fn authority(url: &str) -> &str {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    rest.split('/').next().unwrap_or(rest)
+}
 
 impl FromRequestParts<Arc<AppState>> for Base {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, state: &Arc<AppState>) -> Result<Self, Self::Rejection> {
-        if let Some(base) = &state.config.base_url {
-            return Ok(Base(base.trim_end_matches('/').to_owned()));
-        }
         let header = |name: &str| {
             parts
                 .headers
                 .get(name)
                 .and_then(|v| v.to_str().ok())
-                .map(str::to_owned)
+                .and_then(|v| v.split(',').next())
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
         };
-        let proto = header("x-forwarded-proto").unwrap_or_else(|| "http".to_owned());
-        let host = header("x-forwarded-host")
-            .or_else(|| header("host"))
-            .unwrap_or_else(|| state.config.bind.to_string());
-        Ok(Base(format!("{proto}://{host}")))
+        let host = header("x-forwarded-host").or_else(|| header("host"));
+        if let Some(configured) = &state.config.base_url {
+            let candidates: Vec<&str> = configured
+                .split(|c: char| c == ',' || c.is_whitespace())
+                .filter(|u| !u.is_empty())
+                .collect();
+            let chosen = host
+                .as_deref()
+                .and_then(|h| candidates.iter().find(|u| authority(u).eq_ignore_ascii_case(h)))
+                .or(candidates.first());
+            if let Some(url) = chosen {
+                return Ok(Base(url.trim_end_matches('/').to_owned()));
+            }
+        }
+        let proto = header("x-forwarded-proto")
+            .or_else(|| header("x-forwarded-scheme"))
+            .or_else(|| (header("x-forwarded-ssl").as_deref() == Some("on")).then(|| "https".to_owned()))
+            .unwrap_or_else(|| "http".to_owned());
+        let mut host = host.unwrap_or_else(|| state.config.bind.to_string());
+        if let Some(port) = header("x-forwarded-port")
+            && !host.contains(':')
+            && !matches!((proto.as_str(), port.as_str()), ("http", "80") | ("https", "443"))
+        {
+            host = format!("{host}:{port}");
+        }
+        let prefix = header("x-forwarded-prefix").unwrap_or_default();
+        let prefix = prefix.trim_end_matches('/');
+        let prefix = if prefix.is_empty() || prefix.starts_with('/') {
+            prefix.to_owned()
+        } else {
+            format!("/{prefix}")
+        };
+        Ok(Base(format!("{proto}://{host}{prefix}")))
     }
 }
 

@@ -373,7 +373,9 @@ struct ServeArgs {
     /// Address to listen on.
     #[arg(long, env = "ACCORD_BROKER_BIND", default_value = "127.0.0.1:9292")]
     bind: SocketAddr,
-    /// Public base URL used in links (default: from the request's Host and X-Forwarded-* headers).
+    /// Public base URL used in links, with any path prefix (`https://ci.example/broker`). Several
+    /// may be given separated by spaces or commas; the one whose host the request names is used.
+    /// Default: from the request's Host and X-Forwarded-Proto/Host/Port/Prefix headers.
     #[arg(long, env = "ACCORD_BROKER_BASE_URL")]
     base_url: Option<String>,
     /// Read-write user as USER:PASSWORD (HTTP basic).
@@ -391,6 +393,9 @@ struct ServeArgs {
     /// Let anyone read without credentials.
     #[arg(long, env = "ACCORD_BROKER_PUBLIC_READ")]
     public_read: bool,
+    /// Let anyone fetch status badges without credentials (for READMEs and dashboards).
+    #[arg(long, env = "ACCORD_BROKER_PUBLIC_BADGES")]
+    public_badges: bool,
     /// Serve without credentials on a non-loopback address.
     #[arg(long, env = "ACCORD_BROKER_INSECURE_NO_AUTH")]
     insecure_no_auth: bool,
@@ -400,6 +405,10 @@ struct ServeArgs {
     /// Accept different content for an already published consumer version (otherwise 409).
     #[arg(long, env = "ACCORD_BROKER_ALLOW_OVERWRITE")]
     allow_overwrite: bool,
+    /// Accept a first publication under a name very similar to an existing application's
+    /// (otherwise 409: "accounts-service" next to "accounts" is usually a mistake).
+    #[arg(long, env = "ACCORD_BROKER_ALLOW_SIMILAR_NAMES")]
+    allow_similar_names: bool,
     /// Hosts webhooks may call (comma separated; default: loopback only).
     #[arg(
         long,
@@ -423,6 +432,7 @@ fn basic(text: &str, flag: &str) -> anyhow::Result<Credential> {
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let mut auth = AuthConfig {
         public_read: args.public_read,
+        public_badges: args.public_badges,
         ..AuthConfig::default()
     };
     if let Some(text) = &args.basic_auth {
@@ -449,6 +459,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     config.auth = auth;
     config.body_limit = args.body_limit;
     config.allow_overwrite = args.allow_overwrite;
+    config.allow_similar_names = args.allow_similar_names;
     config.webhook_hosts = args.webhook_hosts.clone();
     let app = accord_broker::build(config)
         .await

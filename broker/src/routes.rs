@@ -1,7 +1,10 @@
 //! Router assembly; each submodule holds the handlers of one group of resources.
 
+mod badges;
 mod environments;
 mod index;
+mod integrations;
+mod labels;
 mod matrix;
 mod pacticipants;
 mod pacts;
@@ -13,7 +16,7 @@ mod webhooks;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::routing::{get, post, put};
+use axum::routing::{get, post};
 
 use crate::AppState;
 
@@ -21,6 +24,7 @@ pub(crate) fn router() -> Router<Arc<AppState>> {
     Router::new()
         .route("/", get(index::index))
         .route("/diagnostic/status/heartbeat", get(index::heartbeat))
+        .route("/diagnostic/status/dependencies", get(index::dependencies))
         .route("/contracts/publish", post(publish::publish_contracts))
         .route(
             "/pacticipants",
@@ -34,6 +38,12 @@ pub(crate) fn router() -> Router<Arc<AppState>> {
                 .delete(pacticipants::delete),
         )
         .route("/pacticipants/{p}/versions", get(pacticipants::versions))
+        .route(
+            "/pacticipants/{p}/labels/{l}",
+            get(labels::show).put(labels::put).delete(labels::delete),
+        )
+        .route("/pacticipants/label/{l}", get(labels::pacticipants))
+        .route("/labels", get(labels::list))
         .route(
             "/pacticipants/{p}/versions/{v}",
             get(pacticipants::version)
@@ -55,7 +65,7 @@ pub(crate) fn router() -> Router<Arc<AppState>> {
         )
         .route(
             "/pacticipants/{p}/branches/{b}/versions/{v}",
-            put(pacticipants::put_branch_version),
+            get(pacticipants::branch_version).put(pacticipants::put_branch_version),
         )
         .route(
             "/pacticipants/{p}/versions/{v}/tags/{t}",
@@ -105,14 +115,56 @@ pub(crate) fn router() -> Router<Arc<AppState>> {
             get(pacts::latest_provider_pacts_with_tag),
         )
         .route(
+            "/pacts/provider/{p}/tag/{tag}",
+            get(pacts::provider_pacts_with_tag),
+        )
+        .route(
+            "/pacts/provider/{p}/branch",
+            get(pacts::provider_pacts_with_main_branch),
+        )
+        .route(
+            "/pacts/provider/{p}/branch/latest",
+            get(pacts::latest_provider_pacts_with_main_branch),
+        )
+        .route(
+            "/pacts/provider/{p}/branch/{b}",
+            get(pacts::provider_pacts_with_branch),
+        )
+        .route(
+            "/pacts/provider/{p}/branch/{b}/latest",
+            get(pacts::latest_provider_pacts_with_branch),
+        )
+        .route(
+            "/pacts/provider/{p}/consumer/{c}/tag/{tag}",
+            get(pacts::pair_pacts_with_tag),
+        )
+        .route(
+            "/pacts/provider/{p}/consumer/{c}/branch/{b}",
+            get(pacts::pair_pacts_with_branch),
+        )
+        .route(
             "/pacts/provider/{p}/for-verification",
             get(verification::for_verification_get).post(verification::for_verification),
         )
         .route(
             "/pacts/provider/{p}/consumer/{c}/version/{v}",
-            get(pacts::by_version).put(publish::put_pact),
+            get(pacts::by_version)
+                .put(publish::put_pact)
+                .patch(publish::patch_pact),
         )
         .route("/pacts/provider/{p}/consumer/{c}/latest", get(pacts::latest))
+        .route(
+            "/pacts/provider/{p}/consumer/{c}/latest/badge",
+            get(badges::latest_pact),
+        )
+        .route(
+            "/pacts/provider/{p}/consumer/{c}/latest/{tag}/badge",
+            get(badges::latest_tagged_pact),
+        )
+        .route(
+            "/pacticipants/{p}/branches/{b}/latest-version/can-i-deploy/to-environment/{e}/badge",
+            get(badges::can_i_deploy_branch),
+        )
         .route(
             "/pacts/provider/{p}/consumer/{c}/latest/{tag}",
             get(pacts::latest_tagged),
@@ -154,6 +206,12 @@ pub(crate) fn router() -> Router<Arc<AppState>> {
         )
         .route("/webhooks/provider/{p}", post(webhooks::create_for_provider))
         .route("/webhooks/consumer/{c}", post(webhooks::create_for_consumer))
+        .route("/integrations", get(integrations::list))
+        .route(
+            "/integrations/provider/{p}/consumer/{c}",
+            axum::routing::delete(integrations::delete),
+        )
+        .route("/metrics", get(integrations::metrics))
         .route("/ui", get(ui::index))
         .route("/ui/pacts/provider/{p}/consumer/{c}", get(ui::pact))
         .route("/ui/pacticipants/{p}", get(ui::pacticipant))

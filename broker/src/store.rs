@@ -1,6 +1,7 @@
 //! All SQL lives here and in the submodules; handlers never see rows.
 
 pub(crate) mod environments;
+pub(crate) mod labels;
 pub(crate) mod pacticipants;
 pub(crate) mod pacts;
 pub(crate) mod verifications;

@@ -72,6 +72,36 @@ pub(crate) async fn index(base: Base) -> Hal {
             "beta:provider-pacts-for-verification",
             t("/pacts/provider/{provider}/for-verification"),
         ),
+        (
+            "pb:branch-pact-versions",
+            t("/pacts/provider/{provider}/consumer/{consumer}/branch/{branch}"),
+        ),
+        (
+            "pb:latest-branch-pact-version",
+            t("/pacts/provider/{provider}/consumer/{consumer}/branch/{branch}/latest"),
+        ),
+        (
+            "pb:provider-pacts-with-tag",
+            t("/pacts/provider/{provider}/tag/{tag}"),
+        ),
+        (
+            "pb:provider-pacts-with-branch",
+            t("/pacts/provider/{provider}/branch/{branch}"),
+        ),
+        (
+            "pb:latest-provider-pacts-with-branch",
+            t("/pacts/provider/{provider}/branch/{branch}/latest"),
+        ),
+        (
+            "pb:provider-pacts-with-main-branch",
+            t("/pacts/provider/{provider}/branch"),
+        ),
+        (
+            "pb:latest-provider-pacts-with-main-branch",
+            t("/pacts/provider/{provider}/branch/latest"),
+        ),
+        ("pb:labels", l("/labels")),
+        ("pb:metrics", l("/metrics")),
         ("pb:environments", l("/environments")),
         ("pb:environment", t("/environments/{uuid}")),
     ];
@@ -83,6 +113,25 @@ pub(crate) async fn index(base: Base) -> Hal {
         json!([{"name": "pb", "href": base.url("/doc/{rel}?context=index"), "templated": true}]),
     );
     Hal::ok(json!({"_links": links}))
+}
+
+/// `GET /diagnostic/status/dependencies`: 200 when the database answers, 500 when it does not.
+pub(crate) async fn dependencies(
+    axum::extract::State(state): axum::extract::State<std::sync::Arc<crate::AppState>>,
+    base: Base,
+) -> Hal {
+    let database = sqlx::query("SELECT 1").execute(&state.db.pool).await;
+    let links = json!({"self": base.link("/diagnostic/status/dependencies")});
+    match database {
+        Ok(_) => Hal::ok(json!({"ok": true, "database": {"ok": true}, "_links": links})),
+        Err(error) => {
+            tracing::error!(%error, "database check failed");
+            Hal(
+                axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+                json!({"ok": false, "database": {"ok": false, "error": "the database does not answer"}, "_links": links}),
+            )
+        }
+    }
 }
 
 /// `GET /diagnostic/status/heartbeat`.

@@ -51,6 +51,12 @@ pub(crate) struct MatrixQuery {
     pub(crate) tag: Option<String>,
     pub(crate) latest: bool,
     pub(crate) main_branch: bool,
+    /// `cvpv`, `cvp` or `cp`; absent lists every provider version that verified.
+    pub(crate) latest_by: Option<String>,
+    /// How many rows to list (default 100), as sent.
+    pub(crate) limit: Option<String>,
+    /// `success[]` filter on the listed rows: `true`, `false` or empty (not verified).
+    pub(crate) success: Vec<String>,
 }
 
 fn decode(text: &str) -> String {
@@ -90,6 +96,9 @@ pub(crate) fn parse_query(raw: &str) -> MatrixQuery {
                 "tag" => query.tag = Some(value),
                 "latest" => query.latest = value == "true",
                 "mainBranch" => query.main_branch = value == "true",
+                "latestby" => query.latest_by = Some(value),
+                "limit" => query.limit = Some(value),
+                "success[]" | "success" => query.success.push(value),
                 _ => {}
             },
         }
@@ -264,6 +273,59 @@ fn is_ignored(ignores: &[Selector], name: &str, version: Option<&Version>) -> bo
     })
 }
 
+const DEFAULT_LIMIT: usize = 100;
+
+/// The checks the reference broker makes before answering a matrix query.
+fn validate(query: &MatrixQuery) -> ApiResult<()> {
+    let mut errors = Vec::new();
+    for s in &query.selectors {
+        let name = s.pacticipant.as_deref().unwrap_or("the pacticipant");
+        if s.version.is_some() && s.latest {
+            errors.push(format!(
+                "A version number and latest flag cannot both be specified for {name}"
+            ));
+        }
+    }
+    if query.latest && query.environment.is_some() {
+        errors.push("Cannot specify latest=true with an environment.".to_owned());
+    }
+    if let Some(by) = &query.latest_by
+        && !matches!(by.as_str(), "cvpv" | "cvp" | "cp")
+    {
+        errors.push(format!("latestby must be one of cvpv, cvp or cp, not '{by}'"));
+    }
+    if let Some(limit) = &query.limit
+        && limit.parse::<usize>().map_or(true, |n| n < 1)
+    {
+        errors.push(format!(
+            "The limit must be a number greater than 0, not '{limit}'"
+        ));
+    }
+    for value in &query.success {
+        if !matches!(value.as_str(), "true" | "false" | "") {
+            errors.push(format!("success[] must be true, false or empty, not '{value}'"));
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::BadRequest(errors))
+    }
+}
+
+/// Whether a row passes the `success[]` filter (no filter passes everything).
+fn passes_success_filter(filter: &[String], row: &Row) -> bool {
+    if filter.is_empty() {
+        return true;
+    }
+    let state = match &row.verification {
+        Some(v) if v.success => "true",
+        Some(_) => "false",
+        None => "",
+    };
+    filter.iter().any(|f| f == state)
+}
+
 /// Computes the matrix rows and the decision for a query.
 async fn decide(conn: &mut Conn, base: &Base, query: &MatrixQuery) -> ApiResult<Value> {
     if query.selectors.is_empty() {
@@ -282,6 +344,11 @@ async fn decide(conn: &mut Conn, base: &Base, query: &MatrixQuery) -> ApiResult<
             "Please specify only one of environment, tag or mainBranch.",
         ));
     }
+    validate(query)?;
+    let limit = match &query.limit {
+        Some(text) => text.parse::<usize>().unwrap_or(0),
+        None => DEFAULT_LIMIT,
+    };
     let target = match (&query.environment, &query.tag) {
         (Some(env), _) => {
             let e = environments::by_name(conn, env)
@@ -314,6 +381,15 @@ async fn decide(conn: &mut Conn, base: &Base, query: &MatrixQuery) -> ApiResult<
                     match resolved.iter().find(|o| o.pacticipant.id == provider.id) {
                         Some(o) => o.versions.clone(),
                         None => match &target {
+                            Target::None if query.latest_by.is_none() => {
+                                let mut out = Vec::new();
+                                for id in
+                                    verifications::provider_versions_of_content(conn, pact.content_id).await?
+                                {
+                                    out.extend(versions::by_id(conn, id).await?);
+                                }
+                                out
+                            }
                             Target::None => {
                                 match verifications::latest_of_content(conn, pact.content_id).await? {
                                     Some(v) => versions::by_id(conn, v.provider_version_id)
@@ -386,19 +462,19 @@ async fn decide(conn: &mut Conn, base: &Base, query: &MatrixQuery) -> ApiResult<
             }
         }
     }
+    // The reference broker's order: consumer name, newest consumer version first, provider
+    // name, newest provider version first.
     rows.sort_by(|a, b| {
-        (
-            &a.consumer,
-            a.consumer_version.id,
-            &a.provider,
-            a.provider_version.as_ref().map(|v| v.id),
-        )
-            .cmp(&(
-                &b.consumer,
-                b.consumer_version.id,
-                &b.provider,
-                b.provider_version.as_ref().map(|v| v.id),
-            ))
+        a.consumer
+            .cmp(&b.consumer)
+            .then(b.consumer_version.id.cmp(&a.consumer_version.id))
+            .then(a.provider.cmp(&b.provider))
+            .then(
+                b.provider_version
+                    .as_ref()
+                    .map(|v| v.id)
+                    .cmp(&a.provider_version.as_ref().map(|v| v.id)),
+            )
     });
     rows.dedup_by(|a, b| {
         a.consumer_version.id == b.consumer_version.id
@@ -476,7 +552,12 @@ async fn decide(conn: &mut Conn, base: &Base, query: &MatrixQuery) -> ApiResult<
         .iter()
         .map(|(kind, text)| json!({"type": kind, "text": text}))
         .collect();
-    let matrix: Vec<Value> = rows.iter().map(|r| row_json(base, r)).collect();
+    let matrix: Vec<Value> = rows
+        .iter()
+        .filter(|r| passes_success_filter(&query.success, r))
+        .take(limit)
+        .map(|r| row_json(base, r))
+        .collect();
     let mut summary = json!({"deployable": deployable, "reason": reason, "success": success, "failed": failed, "unknown": unknown});
     if !query.ignores.is_empty() {
         summary["ignored"] = json!(rows.iter().filter(|r| r.ignored).count());

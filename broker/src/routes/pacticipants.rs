@@ -12,7 +12,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::hal::{Base, Hal, enc};
 use crate::store::pacticipants::{self, Pacticipant};
 use crate::store::versions::{self, Version};
-use crate::store::{Conn, environments};
+use crate::store::{Conn, environments, labels};
 
 /// Parses a JSON request body; empty bodies are `{}`.
 pub(crate) fn json_body(body: &str) -> ApiResult<Value> {
@@ -39,6 +39,10 @@ pub(crate) fn pacticipant_json(base: &Base, p: &Pacticipant) -> Value {
             "pb:version-tag": base.templated(&format!("{path}/versions/{{version}}/tags/{{tag}}")),
             "pb:branch-version": base.templated(&format!("{path}/branches/{{branch}}/versions/{{version}}")),
             "pb:latest-version": base.link(&format!("{path}/latest-version")),
+            "pb:label": base.templated(&format!("{path}/labels/{{label}}")),
+            "pb:can-i-deploy-badge": base.templated(&format!(
+                "{path}/branches/{{branch}}/latest-version/can-i-deploy/to-environment/{{environment}}/badge"
+            )),
             "versions": base.link(&format!("{path}/versions")),
         }
     })
@@ -101,7 +105,7 @@ pub(crate) async fn version_json(
     }))
 }
 
-async fn require_pacticipant(conn: &mut Conn, name: &str) -> ApiResult<Pacticipant> {
+pub(crate) async fn require_pacticipant(conn: &mut Conn, name: &str) -> ApiResult<Pacticipant> {
     pacticipants::find(conn, name)
         .await?
         .ok_or_else(|| ApiError::NotFound(format!("pacticipant '{name}'")))
@@ -185,10 +189,12 @@ pub(crate) async fn show(
     let mut conn = state.db.pool.acquire().await?;
     let p = require_pacticipant(&mut conn, &name).await?;
     let mut body = pacticipant_json(&base, &p);
+    let names = labels::of(&mut conn, p.id).await?;
+    body["_embedded"] = json!({"labels": super::labels::labels_json(&base, &p.name, &names)});
     if let Some(latest) = versions::latest(&mut conn, p.id, None).await? {
         let version = version_json(&mut conn, &base, &p.name, &latest).await?;
-        body["_embedded"] =
-            json!({"latestVersion": version.clone(), "latest-version": version, "labels": []});
+        body["_embedded"]["latestVersion"] = version.clone();
+        body["_embedded"]["latest-version"] = version;
     }
     Ok(Hal::ok(body))
 }
@@ -387,6 +393,38 @@ pub(crate) async fn delete_branch(
     }
     w.tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// `GET /pacticipants/{p}/branches/{b}/versions/{v}`: the version, when it is on the branch.
+pub(crate) async fn branch_version(
+    State(state): State<Arc<AppState>>,
+    base: Base,
+    Path((name, branch, number)): Path<(String, String, String)>,
+) -> ApiResult<Hal> {
+    let mut conn = state.db.pool.acquire().await?;
+    let p = require_pacticipant(&mut conn, &name).await?;
+    let v = versions::find(&mut conn, p.id, &number)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("version {number} of '{name}'")))?;
+    if !versions::branches_of(&mut conn, v.id).await?.contains(&branch) {
+        return Err(ApiError::NotFound(format!(
+            "version {number} on branch '{branch}' of '{name}'"
+        )));
+    }
+    let path = format!(
+        "/pacticipants/{}/branches/{}/versions/{}",
+        enc(&p.name),
+        enc(&branch),
+        enc(&number)
+    );
+    let mut body = version_json(&mut conn, &base, &p.name, &v).await?;
+    body["_links"]["self"] = base.link(&path);
+    body["_links"]["pb:version"] = base.named(
+        &format!("/pacticipants/{}/versions/{}", enc(&p.name), enc(&number)),
+        "Version",
+        &number,
+    );
+    Ok(Hal::ok(body))
 }
 
 pub(crate) async fn put_branch_version(

@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use crate::AppState;
 use crate::error::{ApiError, ApiResult};
 use crate::hal::{Base, Hal, enc};
-use crate::store::pacts::{self, PactRow};
+use crate::store::pacts::{self, PactRow, VersionFilter};
 use crate::store::{Conn, pacticipants, versions};
 
 /// The stored pact with `createdAt` and the links verifiers follow.
@@ -153,82 +153,228 @@ pub(crate) async fn by_sha_with_metadata(
     Ok(respond(&base, &consumer, &provider, &row, Some(&meta)))
 }
 
-async fn provider_list(
+fn pact_link(base: &Base, provider: &str, consumer: &str, row: &PactRow) -> Value {
+    let path = format!(
+        "/pacts/provider/{}/consumer/{}/version/{}",
+        enc(provider),
+        enc(consumer),
+        enc(&row.consumer_version)
+    );
+    base.named(
+        &path,
+        &format!(
+            "Pact between {consumer} ({}) and {provider}",
+            row.consumer_version
+        ),
+        consumer,
+    )
+}
+
+/// A list of pact links for a provider, over every consumer or one.
+async fn pact_list(
     state: &AppState,
     base: &Base,
+    self_path: &str,
     provider: &str,
-    tag: Option<&str>,
+    consumer: Option<&str>,
+    filter: VersionFilter<'_>,
     latest_only: bool,
 ) -> ApiResult<Hal> {
     let mut conn = state.db.pool.acquire().await?;
     let p = pacticipants::find(&mut conn, provider)
         .await?
         .ok_or_else(|| ApiError::NotFound(format!("provider '{provider}'")))?;
+    let consumers = match consumer {
+        Some(name) => vec![
+            pacticipants::find(&mut conn, name)
+                .await?
+                .ok_or_else(|| ApiError::NotFound(format!("consumer '{name}'")))?,
+        ],
+        None => pacticipants::consumers_of(&mut conn, p.id).await?,
+    };
+    let limit = if latest_only { 1 } else { i64::MAX };
     let mut links = Vec::new();
-    let consumers = pacticipants::consumers_of(&mut conn, p.id).await?;
-    for consumer in consumers {
-        let rows = if latest_only {
-            pacts::latest(&mut conn, consumer.id, p.id, tag)
-                .await?
-                .into_iter()
-                .collect::<Vec<_>>()
-        } else {
-            pacts::all_for_provider(&mut conn, p.id)
-                .await?
-                .into_iter()
-                .filter(|r| r.consumer_id == consumer.id)
-                .collect()
-        };
-        for row in rows {
-            let path = format!(
-                "/pacts/provider/{}/consumer/{}/version/{}",
-                enc(provider),
-                enc(&consumer.name),
-                enc(&row.consumer_version)
-            );
-            links.push(base.named(
-                &path,
-                &format!(
-                    "Pact between {} ({}) and {provider}",
-                    consumer.name, row.consumer_version
-                ),
-                &consumer.name,
-            ));
+    for c in consumers {
+        for row in pacts::for_pair(&mut conn, c.id, p.id, filter, limit).await? {
+            links.push(pact_link(base, provider, &c.name, &row));
         }
     }
+    let provider_link = base.named(&format!("/pacticipants/{}", enc(provider)), "Provider", provider);
     Ok(Hal::ok(json!({
         "_links": {
-            "self": base.link(&format!("/pacts/provider/{}", enc(provider))),
-            "pb:provider": base.named(&format!("/pacticipants/{}", enc(provider)), "Provider", provider),
-            "provider": base.named(&format!("/pacticipants/{}", enc(provider)), "Provider", provider),
+            "self": base.link(self_path),
+            "pb:provider": provider_link.clone(),
+            "provider": provider_link,
             "pb:pacts": links.clone(),
             "pacts": links,
         }
     })))
 }
 
+fn provider_path(provider: &str, rest: &str) -> String {
+    format!("/pacts/provider/{}{rest}", enc(provider))
+}
+
+/// `GET /pacts/provider/{p}`: every pact version for the provider.
 pub(crate) async fn provider_pacts(
     State(state): State<Arc<AppState>>,
     base: Base,
     Path(provider): Path<String>,
 ) -> ApiResult<Hal> {
-    provider_list(&state, &base, &provider, None, false).await
+    let path = provider_path(&provider, "");
+    pact_list(&state, &base, &path, &provider, None, VersionFilter::Any, false).await
 }
 
+/// `GET /pacts/provider/{p}/latest`: the latest pact of each consumer.
 pub(crate) async fn latest_provider_pacts(
     State(state): State<Arc<AppState>>,
     base: Base,
     Path(provider): Path<String>,
 ) -> ApiResult<Hal> {
-    provider_list(&state, &base, &provider, None, true).await
+    let path = provider_path(&provider, "/latest");
+    pact_list(&state, &base, &path, &provider, None, VersionFilter::Any, true).await
 }
 
+/// `GET /pacts/provider/{p}/latest/{tag}`: the latest pact of each consumer with a tag.
 pub(crate) async fn latest_provider_pacts_with_tag(
     State(state): State<Arc<AppState>>,
     base: Base,
     Path((provider, tag)): Path<(String, String)>,
 ) -> ApiResult<Hal> {
-    provider_list(&state, &base, &provider, Some(&tag), true).await
+    let path = provider_path(&provider, &format!("/latest/{}", enc(&tag)));
+    pact_list(
+        &state,
+        &base,
+        &path,
+        &provider,
+        None,
+        VersionFilter::Tag(&tag),
+        true,
+    )
+    .await
+}
+
+/// `GET /pacts/provider/{p}/tag/{tag}`: every pact of consumer versions with a tag.
+pub(crate) async fn provider_pacts_with_tag(
+    State(state): State<Arc<AppState>>,
+    base: Base,
+    Path((provider, tag)): Path<(String, String)>,
+) -> ApiResult<Hal> {
+    let path = provider_path(&provider, &format!("/tag/{}", enc(&tag)));
+    pact_list(
+        &state,
+        &base,
+        &path,
+        &provider,
+        None,
+        VersionFilter::Tag(&tag),
+        false,
+    )
+    .await
+}
+
+/// `GET /pacts/provider/{p}/branch/{b}`: every pact of consumer versions on a branch.
+pub(crate) async fn provider_pacts_with_branch(
+    State(state): State<Arc<AppState>>,
+    base: Base,
+    Path((provider, branch)): Path<(String, String)>,
+) -> ApiResult<Hal> {
+    let path = provider_path(&provider, &format!("/branch/{}", enc(&branch)));
+    pact_list(
+        &state,
+        &base,
+        &path,
+        &provider,
+        None,
+        VersionFilter::Branch(&branch),
+        false,
+    )
+    .await
+}
+
+/// `GET /pacts/provider/{p}/branch/{b}/latest`: the latest pact of each consumer on a branch.
+pub(crate) async fn latest_provider_pacts_with_branch(
+    State(state): State<Arc<AppState>>,
+    base: Base,
+    Path((provider, branch)): Path<(String, String)>,
+) -> ApiResult<Hal> {
+    let path = provider_path(&provider, &format!("/branch/{}/latest", enc(&branch)));
+    pact_list(
+        &state,
+        &base,
+        &path,
+        &provider,
+        None,
+        VersionFilter::Branch(&branch),
+        true,
+    )
+    .await
+}
+
+/// `GET /pacts/provider/{p}/branch`: every pact from each consumer's main branch.
+pub(crate) async fn provider_pacts_with_main_branch(
+    State(state): State<Arc<AppState>>,
+    base: Base,
+    Path(provider): Path<String>,
+) -> ApiResult<Hal> {
+    let path = provider_path(&provider, "/branch");
+    pact_list(
+        &state,
+        &base,
+        &path,
+        &provider,
+        None,
+        VersionFilter::MainBranch,
+        false,
+    )
+    .await
+}
+
+/// `GET /pacts/provider/{p}/branch/latest`: the latest pact from each consumer's main branch.
+pub(crate) async fn latest_provider_pacts_with_main_branch(
+    State(state): State<Arc<AppState>>,
+    base: Base,
+    Path(provider): Path<String>,
+) -> ApiResult<Hal> {
+    let path = provider_path(&provider, "/branch/latest");
+    pact_list(
+        &state,
+        &base,
+        &path,
+        &provider,
+        None,
+        VersionFilter::MainBranch,
+        true,
+    )
+    .await
+}
+
+/// `GET /pacts/provider/{p}/consumer/{c}/tag/{tag}`: one consumer's pact versions with a tag.
+pub(crate) async fn pair_pacts_with_tag(
+    State(state): State<Arc<AppState>>,
+    base: Base,
+    Path((provider, consumer, tag)): Path<(String, String, String)>,
+) -> ApiResult<Hal> {
+    let path = provider_path(
+        &provider,
+        &format!("/consumer/{}/tag/{}", enc(&consumer), enc(&tag)),
+    );
+    let filter = VersionFilter::Tag(&tag);
+    pact_list(&state, &base, &path, &provider, Some(&consumer), filter, false).await
+}
+
+/// `GET /pacts/provider/{p}/consumer/{c}/branch/{b}`: one consumer's pact versions on a branch.
+pub(crate) async fn pair_pacts_with_branch(
+    State(state): State<Arc<AppState>>,
+    base: Base,
+    Path((provider, consumer, branch)): Path<(String, String, String)>,
+) -> ApiResult<Hal> {
+    let path = provider_path(
+        &provider,
+        &format!("/consumer/{}/branch/{}", enc(&consumer), enc(&branch)),
+    );
+    let filter = VersionFilter::Branch(&branch);
+    pact_list(&state, &base, &path, &provider, Some(&consumer), filter, false).await
 }
 
 /// `GET /pacts/latest`: the latest pact of every integration.

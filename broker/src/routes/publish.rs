@@ -165,6 +165,9 @@ pub(crate) async fn publish_contracts(
     }
 
     let mut w = state.db.write().await?;
+    let mut names = vec![consumer.as_str()];
+    names.extend(decoded.iter().map(|(provider, _, _)| provider.as_str()));
+    refuse_similar_names(&state, &mut w.tx, &names).await?;
     let (consumer_id, _) = pacticipants::ensure(&mut w.tx, &consumer).await?;
     let (version_id, version_created) =
         versions::ensure(&mut w.tx, consumer_id, &number, build_url.as_deref()).await?;
@@ -274,6 +277,38 @@ pub(crate) async fn publish_contracts(
     })))
 }
 
+/// Refuses a publication that would create a pacticipant whose name is probably a misspelling
+/// of an existing one ("Accounts Service" next to "accounts"), unless the check is turned off.
+async fn refuse_similar_names(state: &AppState, conn: &mut Conn, names: &[&str]) -> ApiResult<()> {
+    if state.config.allow_similar_names {
+        return Ok(());
+    }
+    let mut messages = Vec::new();
+    for name in names {
+        let similar = pacticipants::potential_duplicates(conn, name).await?;
+        if !similar.is_empty() {
+            messages.push(format!(
+                "This is the first time a pact has been published for \"{name}\". The name \"{name}\" is very similar \
+                 to the following existing pacticipants: {}. If you meant one of them, publish with that exact name; \
+                 if this is a new application, create it first with POST /pacticipants, or start the broker with \
+                 --allow-similar-names.",
+                similar.join(", ")
+            ));
+        }
+    }
+    if messages.is_empty() {
+        return Ok(());
+    }
+    let notices: Vec<Value> = messages
+        .iter()
+        .map(|m| json!({"type": "error", "text": m}))
+        .collect();
+    Err(ApiError::Conflict(json!({
+        "errors": {"pacticipantName": messages},
+        "notices": notices,
+    })))
+}
+
 /// `PUT /pacts/provider/{p}/consumer/{c}/version/{v}` with the pact as the body.
 pub(crate) async fn put_pact(
     State(state): State<Arc<AppState>>,
@@ -281,9 +316,31 @@ pub(crate) async fn put_pact(
     Path((provider, consumer, number)): Path<(String, String, String)>,
     body: String,
 ) -> ApiResult<Hal> {
+    store_pact(state, base, (provider, consumer, number), body, false).await
+}
+
+/// `PATCH /pacts/provider/{p}/consumer/{c}/version/{v}`: merges the interactions of the body
+/// into the pact already published for that version.
+pub(crate) async fn patch_pact(
+    State(state): State<Arc<AppState>>,
+    base: Base,
+    Path((provider, consumer, number)): Path<(String, String, String)>,
+    body: String,
+) -> ApiResult<Hal> {
+    store_pact(state, base, (provider, consumer, number), body, true).await
+}
+
+async fn store_pact(
+    state: Arc<AppState>,
+    base: Base,
+    (provider, consumer, number): (String, String, String),
+    body: String,
+    merge: bool,
+) -> ApiResult<Hal> {
     let content = json_body(&body)?;
     check_pact(&content, &consumer, &provider)?;
     let mut w = state.db.write().await?;
+    refuse_similar_names(&state, &mut w.tx, &[&consumer, &provider]).await?;
     let (consumer_id, _) = pacticipants::ensure(&mut w.tx, &consumer).await?;
     let (version_id, _) = versions::ensure(&mut w.tx, consumer_id, &number, None).await?;
     let outcome = publish_one(
@@ -293,7 +350,7 @@ pub(crate) async fn put_pact(
         &provider,
         &content,
         state.config.allow_overwrite,
-        false,
+        merge,
     )
     .await?;
     let status = match &outcome.published {

@@ -12,7 +12,7 @@ use crate::AppState;
 use crate::error::{ApiError, ApiResult};
 use crate::hal::{Base, Hal, enc};
 use crate::store::webhooks::{self, Webhook};
-use crate::store::{pacticipants, pacts};
+use crate::store::{labels, pacticipants, pacts};
 
 /// The six events a webhook can subscribe to.
 pub(crate) const EVENTS: &[&str] = &[
@@ -46,13 +46,22 @@ fn redact(request: &Value) -> Value {
     out
 }
 
+/// `{"name": ..}` for one pacticipant, `{"label": ..}` for a label, null for any.
+fn scope_json(name: Option<&str>, label: Option<&str>) -> Value {
+    match (name, label) {
+        (Some(name), _) => json!({"name": name}),
+        (None, Some(label)) => json!({"label": label}),
+        (None, None) => Value::Null,
+    }
+}
+
 fn webhook_json(base: &Base, hook: &Webhook) -> Value {
     let path = format!("/webhooks/{}", hook.uuid);
     json!({
         "uuid": hook.uuid,
         "description": hook.description,
-        "consumer": hook.consumer.as_ref().map(|c| json!({"name": c})),
-        "provider": hook.provider.as_ref().map(|p| json!({"name": p})),
+        "consumer": scope_json(hook.consumer.as_deref(), hook.consumer_label.as_deref()),
+        "provider": scope_json(hook.provider.as_deref(), hook.provider_label.as_deref()),
         "events": hook.events.iter().map(|e| json!({"name": e})).collect::<Vec<_>>(),
         "enabled": hook.enabled,
         "request": redact(&hook.request),
@@ -99,6 +108,20 @@ async fn parse(
     }
     let consumer = consumer.or_else(|| body["consumer"]["name"].as_str().map(str::to_owned));
     let provider = provider.or_else(|| body["provider"]["name"].as_str().map(str::to_owned));
+    let label = |side: &str, name: &Option<String>| -> Option<String> {
+        let label = body[side]["label"]
+            .as_str()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())?;
+        name.is_none().then(|| label.to_owned())
+    };
+    let consumer_label = label("consumer", &consumer);
+    let provider_label = label("provider", &provider);
+    for side in ["consumer", "provider"] {
+        if body[side]["name"].is_string() && body[side]["label"].is_string() {
+            errors.push(format!("{side}: give either a name or a label, not both"));
+        }
+    }
     let mut conn = state.db.pool.acquire().await?;
     for (field, name) in [("consumer.name", &consumer), ("provider.name", &provider)] {
         if let Some(name) = name
@@ -117,6 +140,8 @@ async fn parse(
         description: body["description"].as_str().map(str::to_owned),
         consumer,
         provider,
+        consumer_label,
+        provider_label,
         events,
         request: stored,
         enabled: body["enabled"].as_bool().unwrap_or(true),
@@ -287,6 +312,8 @@ pub(crate) fn pact_vars(
         .into(),
     );
     vars.insert("buildUrl".into(), build_url.unwrap_or_default().into());
+    vars.insert("consumerLabels".into(), "".into());
+    vars.insert("providerLabels".into(), "".into());
     for key in [
         "providerVersionNumber",
         "providerVersionBranch",
@@ -359,6 +386,17 @@ pub(crate) async fn execute(
         vars = pact_vars(&base, c, p, &row.consumer_version, None, &[], &row.sha, None);
     }
     vars.insert("eventName".into(), "test".into());
+    for (key, name) in [
+        ("consumerLabels", &hook.consumer),
+        ("providerLabels", &hook.provider),
+    ] {
+        if let Some(name) = name {
+            vars.insert(
+                key.into(),
+                labels::of_name(&mut conn, name).await?.join(",").into(),
+            );
+        }
+    }
     drop(conn);
     let request = webhooks::rendered_request(&hook, &vars);
     let (success, logs) = crate::webhooks::execute(&request, &state.config.webhook_hosts).await;

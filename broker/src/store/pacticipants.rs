@@ -52,6 +52,40 @@ pub(crate) fn display_name(name: &str) -> String {
         .join(" ")
 }
 
+/// The form two names take when they probably mean the same application: lower-case words
+/// without a plural `s`, without the words "api", "provider" and "service".
+pub(crate) fn normalized(name: &str) -> String {
+    let words: Vec<String> = display_name(name)
+        .split(' ')
+        .map(str::to_lowercase)
+        .filter(|w| !matches!(w.as_str(), "api" | "provider" | "service"))
+        .map(|w| match w.strip_suffix('s') {
+            Some(stem) if !stem.is_empty() => stem.to_owned(),
+            _ => w,
+        })
+        .collect();
+    if words.is_empty() {
+        name.to_lowercase()
+    } else {
+        words.concat()
+    }
+}
+
+/// Existing pacticipants whose names are probably meant when `name` (not yet known) is used.
+pub(crate) async fn potential_duplicates(conn: &mut Conn, name: &str) -> Result<Vec<String>, sqlx::Error> {
+    if find(conn, name).await?.is_some() {
+        return Ok(Vec::new());
+    }
+    let wanted = normalized(name);
+    let names: Vec<String> = sqlx::query("SELECT name FROM pacticipants ORDER BY name")
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(|r| r.try_get("name"))
+        .collect::<Result<_, _>>()?;
+    Ok(names.into_iter().filter(|n| normalized(n) == wanted).collect())
+}
+
 fn from_row(row: &sqlx::any::AnyRow) -> Result<Pacticipant, sqlx::Error> {
     Ok(Pacticipant {
         id: row.try_get("id")?,

@@ -80,7 +80,6 @@ pub(crate) fn with_interaction_ids(mut pact: Value) -> Value {
 /// A publication with its content.
 #[derive(Debug, Clone)]
 pub(crate) struct PactRow {
-    pub(crate) consumer_id: i64,
     pub(crate) provider_id: i64,
     pub(crate) consumer_version: String,
     pub(crate) content_id: i64,
@@ -95,7 +94,6 @@ const SELECT: &str = "SELECT pp.consumer_id, pp.provider_id, pp.consumer_version
 
 fn from_row(row: &sqlx::any::AnyRow) -> Result<PactRow, sqlx::Error> {
     Ok(PactRow {
-        consumer_id: row.try_get("consumer_id")?,
         provider_id: row.try_get("provider_id")?,
         consumer_version: row.try_get("consumer_version")?,
         content_id: row.try_get("content_id")?,
@@ -352,19 +350,6 @@ pub(crate) async fn publish(
     })
 }
 
-/// Latest publications per consumer version for a provider, newest consumer versions first.
-pub(crate) async fn all_for_provider(conn: &mut Conn, provider_id: i64) -> Result<Vec<PactRow>, sqlx::Error> {
-    let rows = sqlx::query(&format!(
-        "{SELECT} WHERE pp.provider_id = $1 AND pp.revision = \
-         (SELECT MAX(p2.revision) FROM pact_publications p2 WHERE p2.consumer_version_id = pp.consumer_version_id AND p2.provider_id = pp.provider_id) \
-         ORDER BY v.id DESC"
-    ))
-    .bind(provider_id)
-    .fetch_all(&mut *conn)
-    .await?;
-    rows.iter().map(from_row).collect()
-}
-
 /// How many publications point at a content row.
 pub(crate) async fn publications_of_content(conn: &mut Conn, content_id: i64) -> Result<i64, sqlx::Error> {
     sqlx::query("SELECT COUNT(*) AS n FROM pact_publications WHERE content_id = $1")
@@ -372,4 +357,53 @@ pub(crate) async fn publications_of_content(conn: &mut Conn, content_id: i64) ->
         .fetch_one(&mut *conn)
         .await?
         .try_get("n")
+}
+
+/// Which consumer versions a pact list covers.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum VersionFilter<'a> {
+    /// Every consumer version.
+    Any,
+    /// Consumer versions with this tag.
+    Tag(&'a str),
+    /// Consumer versions on this branch.
+    Branch(&'a str),
+    /// Consumer versions on the consumer's main branch.
+    MainBranch,
+}
+
+/// Latest revisions of the pacts of one consumer for a provider whose consumer versions pass
+/// `filter`, newest first; `limit` 1 gives the latest.
+pub(crate) async fn for_pair(
+    conn: &mut Conn,
+    consumer_id: i64,
+    provider_id: i64,
+    filter: VersionFilter<'_>,
+    limit: i64,
+) -> Result<Vec<PactRow>, sqlx::Error> {
+    const ON_BRANCH: &str = "EXISTS (SELECT 1 FROM branch_versions bv JOIN branches b ON b.id = bv.branch_id \
+        WHERE bv.version_id = v.id AND b.name = ";
+    let (condition, value) = match filter {
+        VersionFilter::Any => (String::new(), None),
+        VersionFilter::Tag(tag) => (
+            "AND EXISTS (SELECT 1 FROM tags t WHERE t.version_id = v.id AND t.name = $4)".to_owned(),
+            Some(tag),
+        ),
+        VersionFilter::Branch(branch) => (format!("AND {ON_BRANCH}$4)"), Some(branch)),
+        VersionFilter::MainBranch => (
+            format!("AND {ON_BRANCH}(SELECT c.main_branch FROM pacticipants c WHERE c.id = pp.consumer_id))"),
+            None,
+        ),
+    };
+    let sql = format!(
+        "{SELECT} WHERE pp.consumer_id = $1 AND pp.provider_id = $2 AND pp.revision = \
+         (SELECT MAX(p2.revision) FROM pact_publications p2 WHERE p2.consumer_version_id = pp.consumer_version_id AND p2.provider_id = pp.provider_id) \
+         {condition} ORDER BY v.id DESC LIMIT $3"
+    );
+    let mut query = sqlx::query(&sql).bind(consumer_id).bind(provider_id).bind(limit);
+    if let Some(value) = value {
+        query = query.bind(value);
+    }
+    let rows = query.fetch_all(&mut *conn).await?;
+    rows.iter().map(from_row).collect()
 }

@@ -108,6 +108,22 @@ pub(crate) async fn latest_of_content(
     row.as_ref().map(from_row).transpose()
 }
 
+/// Every provider version that verified content, oldest first.
+pub(crate) async fn provider_versions_of_content(
+    conn: &mut Conn,
+    content_id: i64,
+) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query(
+        "SELECT provider_version_id, MIN(id) AS first FROM verifications WHERE content_id = $1          GROUP BY provider_version_id ORDER BY first",
+    )
+    .bind(content_id)
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(|r| r.try_get("provider_version_id"))
+    .collect()
+}
+
 /// Whether content was ever verified successfully, optionally only by provider versions on a
 /// branch or with a tag.
 pub(crate) async fn verified_successfully(

@@ -13,13 +13,17 @@ pub(crate) struct Webhook {
     pub(crate) description: Option<String>,
     pub(crate) consumer: Option<String>,
     pub(crate) provider: Option<String>,
+    /// Matches every consumer carrying this label (instead of one named consumer).
+    pub(crate) consumer_label: Option<String>,
+    /// Matches every provider carrying this label (instead of one named provider).
+    pub(crate) provider_label: Option<String>,
     pub(crate) events: Vec<String>,
     pub(crate) request: Value,
     pub(crate) enabled: bool,
     pub(crate) created_at: String,
 }
 
-const COLUMNS: &str = "uuid, description, consumer_name, provider_name, events, request, enabled, created_at";
+const COLUMNS: &str = "uuid, description, consumer_name, provider_name, consumer_label, provider_label, events, request, enabled, created_at";
 
 fn from_row(row: &sqlx::any::AnyRow) -> Result<Webhook, sqlx::Error> {
     let events: String = row.try_get("events")?;
@@ -29,6 +33,8 @@ fn from_row(row: &sqlx::any::AnyRow) -> Result<Webhook, sqlx::Error> {
         description: row.try_get("description")?,
         consumer: row.try_get("consumer_name")?,
         provider: row.try_get("provider_name")?,
+        consumer_label: row.try_get("consumer_label")?,
+        provider_label: row.try_get("provider_label")?,
         events: serde_json::from_str(&events).unwrap_or_default(),
         request: serde_json::from_str(&request).unwrap_or(Value::Null),
         enabled: row.try_get::<i64, _>("enabled")? != 0,
@@ -42,7 +48,8 @@ pub(crate) async fn save(conn: &mut Conn, hook: &Webhook) -> Result<bool, sqlx::
     let existed = find(conn, &hook.uuid).await?.is_some();
     if existed {
         sqlx::query(
-            "UPDATE webhooks SET description = $1, consumer_name = $2, provider_name = $3, events = $4, request = $5, enabled = $6, updated_at = $7 WHERE uuid = $8",
+            "UPDATE webhooks SET description = $1, consumer_name = $2, provider_name = $3, events = $4, request = $5, enabled = $6, \
+             updated_at = $7, consumer_label = $9, provider_label = $10 WHERE uuid = $8",
         )
         .bind(&hook.description)
         .bind(&hook.consumer)
@@ -52,12 +59,14 @@ pub(crate) async fn save(conn: &mut Conn, hook: &Webhook) -> Result<bool, sqlx::
         .bind(i64::from(hook.enabled))
         .bind(&now)
         .bind(&hook.uuid)
+        .bind(&hook.consumer_label)
+        .bind(&hook.provider_label)
         .execute(&mut *conn)
         .await?;
     } else {
         sqlx::query(
-            "INSERT INTO webhooks (uuid, description, consumer_name, provider_name, events, request, enabled, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            "INSERT INTO webhooks (uuid, description, consumer_name, provider_name, events, request, enabled, created_at, updated_at, \
+             consumer_label, provider_label) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
         )
         .bind(&hook.uuid)
         .bind(&hook.description)
@@ -68,6 +77,8 @@ pub(crate) async fn save(conn: &mut Conn, hook: &Webhook) -> Result<bool, sqlx::
         .bind(i64::from(hook.enabled))
         .bind(&now)
         .bind(&now)
+        .bind(&hook.consumer_label)
+        .bind(&hook.provider_label)
         .execute(&mut *conn)
         .await?;
     }
@@ -164,17 +175,29 @@ pub(crate) async fn enqueue(
         .get("providerName")
         .and_then(Value::as_str)
         .unwrap_or_default();
+    let consumer_labels = super::labels::of_name(conn, consumer).await?;
+    let provider_labels = super::labels::of_name(conn, provider).await?;
     let mut queued = 0;
     for hook in list(conn).await? {
         let matches = hook.enabled
             && hook.events.iter().any(|e| e == event)
             && hook.consumer.as_deref().is_none_or(|c| c == consumer)
-            && hook.provider.as_deref().is_none_or(|p| p == provider);
+            && hook.provider.as_deref().is_none_or(|p| p == provider)
+            && hook
+                .consumer_label
+                .as_ref()
+                .is_none_or(|l| consumer_labels.contains(l))
+            && hook
+                .provider_label
+                .as_ref()
+                .is_none_or(|l| provider_labels.contains(l));
         if !matches {
             continue;
         }
         let mut vars = vars.clone();
         vars.insert("eventName".into(), event.into());
+        vars.insert("consumerLabels".into(), consumer_labels.join(",").into());
+        vars.insert("providerLabels".into(), provider_labels.join(",").into());
         let request = rendered_request(&hook, &vars);
         let now = now();
         sqlx::query(

@@ -324,3 +324,77 @@ async fn merging_publications_and_can_i_merge() {
         );
     }
 }
+
+#[tokio::test]
+async fn matrix_options_latestby_success_filter_limit_and_validation() {
+    let broker = start(BrokerConfig::new(crate::sqlite_only("matrix-options"))).await;
+    broker
+        .publish("web", "v1", Some("main"), &[pact("web", "api", "name")])
+        .await;
+    let selected = pacts_for_verification(
+        &broker,
+        json!({"consumerVersionSelectors": [{"mainBranch": true}]}),
+    )
+    .await;
+    publish_result(&broker, &selected[0], "a1", false).await;
+    publish_result(&broker, &selected[0], "a2", true).await;
+    publish_result(&broker, &selected[0], "a3", true).await;
+
+    let all = "/matrix?q[][pacticipant]=web&q[][version]=v1";
+    let (status, every) = broker.get(all).await;
+    assert_eq!(status, 200, "{every}");
+    let providers = |body: &Value| -> Vec<String> {
+        body["matrix"]
+            .as_array()
+            .map(|rows| {
+                rows.iter()
+                    .map(|r| {
+                        r["provider"]["version"]["number"]
+                            .as_str()
+                            .unwrap_or("-")
+                            .to_owned()
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    assert_eq!(
+        providers(&every),
+        ["a3", "a2", "a1"],
+        "without latestby every verification is a row, newest first"
+    );
+
+    let (_, latest) = broker.get(&format!("{all}&latestby=cvp&latest=true")).await;
+    assert_eq!(
+        providers(&latest),
+        ["a3"],
+        "cvp keeps the latest provider version"
+    );
+    assert_eq!(latest["summary"]["deployable"], true);
+
+    let (_, failed) = broker.get(&format!("{all}&success[]=false")).await;
+    assert_eq!(providers(&failed), ["a1"]);
+    let (_, limited) = broker.get(&format!("{all}&limit=2")).await;
+    assert_eq!(providers(&limited), ["a3", "a2"]);
+
+    for (query, message) in [
+        ("&limit=0", "limit"),
+        ("&latestby=sideways", "latestby"),
+        ("&success[]=maybe", "success"),
+        ("&q[][latest]=true", "cannot both"),
+    ] {
+        let (status, body) = broker.get(&format!("{all}{query}")).await;
+        assert_eq!(status, 400, "{query}: {body}");
+        assert!(body["errors"].to_string().contains(message), "{query}: {body}");
+    }
+    broker
+        .post(
+            "/environments",
+            &json!({"name": "production", "production": true}),
+        )
+        .await;
+    let (status, body) = broker
+        .get(&format!("{all}&latest=true&environment=production"))
+        .await;
+    assert_eq!(status, 400, "{body}");
+}

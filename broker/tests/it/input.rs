@@ -69,3 +69,114 @@ async fn malformed_requests_are_refused_with_the_problem_named() {
         .await;
     assert_eq!(status, 400);
 }
+
+#[tokio::test]
+async fn errors_come_as_problem_json_when_asked_for() {
+    let broker = start(BrokerConfig::new(crate::sqlite_only("problem"))).await;
+    let c = &broker.client;
+    let response = c
+        .post(format!("{}/contracts/publish", broker.url))
+        .header("Accept", "application/problem+json, application/hal+json")
+        .body("{not json")
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(response.status(), 400);
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .unwrap_or("")
+            .starts_with("application/problem+json")
+    );
+    let body: serde_json::Value = response.json().await.expect("json");
+    assert_eq!(body["status"], 400);
+    assert_eq!(body["title"], "Bad Request");
+    assert_eq!(body["instance"], "/contracts/publish");
+    assert!(
+        body["detail"].as_str().unwrap_or("").contains("not valid JSON"),
+        "{body}"
+    );
+    assert!(body["errors"][0]["detail"].is_string(), "{body}");
+
+    let missing = c
+        .get(format!("{}/pacticipants/nobody", broker.url))
+        .header("Accept", "application/problem+json")
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(missing.status(), 404);
+    let body: serde_json::Value = missing.json().await.expect("json");
+    assert_eq!(body["type"], "/problems/not-found");
+    assert!(body["detail"].as_str().unwrap_or("").contains("nobody"), "{body}");
+
+    let plain = c
+        .get(format!("{}/pacticipants/nobody", broker.url))
+        .send()
+        .await
+        .expect("sent");
+    let body: serde_json::Value = plain.json().await.expect("json");
+    assert!(
+        body["error"].is_string(),
+        "other clients keep the usual shape: {body}"
+    );
+}
+
+#[tokio::test]
+async fn a_new_name_close_to_an_existing_one_is_refused() {
+    let broker = start(BrokerConfig::new(crate::sqlite_only("similar"))).await;
+    let (status, _) = broker
+        .publish("web", "v1", Some("main"), &[pact("web", "accounts", "name")])
+        .await;
+    assert_eq!(status, 200);
+    for provider in ["Accounts Service", "account-api", "AccountsProvider"] {
+        let (status, body) = broker
+            .publish("web", "v2", Some("main"), &[pact("web", provider, "name")])
+            .await;
+        assert_eq!(status, 409, "{provider}: {body}");
+        let text = body["errors"]["pacticipantName"][0].as_str().unwrap_or("");
+        assert!(text.contains("accounts") && text.contains(provider), "{text}");
+    }
+    let (status, _) = broker.get("/pacticipants/Accounts%20Service").await;
+    assert_eq!(status, 404, "nothing stored");
+    let (status, _) = broker
+        .publish("web", "v2", Some("main"), &[pact("web", "ledger", "name")])
+        .await;
+    assert_eq!(status, 200, "unrelated names pass");
+    let (status, _) = broker
+        .publish("web", "v3", Some("main"), &[pact("web", "accounts", "name")])
+        .await;
+    assert_eq!(status, 200, "the exact existing name passes");
+
+    let mut config = BrokerConfig::new(crate::sqlite_only("similar-allowed"));
+    config.allow_similar_names = true;
+    let broker = start(config).await;
+    broker
+        .publish("web", "v1", None, &[pact("web", "accounts", "name")])
+        .await;
+    let (status, _) = broker
+        .publish("web", "v2", None, &[pact("web", "Accounts Service", "name")])
+        .await;
+    assert_eq!(status, 200);
+}
+
+#[tokio::test]
+async fn the_legacy_patch_merges_interactions() {
+    let broker = start(BrokerConfig::new(crate::sqlite_only("legacy-patch"))).await;
+    let path = "/pacts/provider/api/consumer/web/version/v1";
+    let (status, _) = broker
+        .send(reqwest::Method::PUT, path, &pact("web", "api", "name"))
+        .await;
+    assert_eq!(status, 201);
+    let mut other = pact("web", "api", "name");
+    other["interactions"][0]["description"] = json!("get other thing");
+    let (status, _) = broker.send(reqwest::Method::PUT, path, &other).await;
+    assert_eq!(status, 409, "PUT with different content is refused");
+    let (status, merged) = broker.send(reqwest::Method::PATCH, path, &other).await;
+    assert_eq!(status, 200, "{merged}");
+    let descriptions: Vec<&str> = merged["interactions"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|i| i["description"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(descriptions.len(), 2, "{merged}");
+    assert!(descriptions.contains(&"get other thing"));
+}

@@ -4,6 +4,7 @@ mod auth;
 mod client;
 mod flow;
 mod input;
+mod resources;
 mod robustness;
 mod ui;
 mod webhooks;

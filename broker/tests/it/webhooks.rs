@@ -229,3 +229,90 @@ async fn two_brokers_on_one_postgres_database_deliver_each_webhook_once() {
     versions.dedup();
     assert_eq!(versions.len(), 10);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn label_scoped_webhooks_fire_for_labelled_consumers_only() {
+    let broker = start(quick(crate::sqlite_only("hooks-label"))).await;
+    let (target, received) = receiver(0).await;
+    for (consumer, version) in [("web", "w1"), ("batch", "b1")] {
+        broker
+            .publish(consumer, version, Some("main"), &[pact(consumer, "api", "name")])
+            .await;
+    }
+    let (status, label) = broker
+        .send(
+            reqwest::Method::PUT,
+            "/pacticipants/web/labels/team-a",
+            &json!({}),
+        )
+        .await;
+    assert_eq!(status, 201, "{label}");
+    assert_eq!(label["name"], "team-a");
+    let (status, _) = broker
+        .send(
+            reqwest::Method::PUT,
+            "/pacticipants/web/labels/team-a",
+            &json!({}),
+        )
+        .await;
+    assert_eq!(status, 200, "labelling twice is not an error");
+    let (status, _) = broker
+        .send(
+            reqwest::Method::PUT,
+            "/pacticipants/nobody/labels/team-a",
+            &json!({}),
+        )
+        .await;
+    assert_eq!(status, 404);
+
+    let (_, web) = broker.get("/pacticipants/web").await;
+    assert_eq!(web["_embedded"]["labels"][0]["name"], "team-a", "{web}");
+    assert!(web["_links"]["pb:label"]["templated"].as_bool().unwrap_or(false));
+    let (_, labelled) = broker.get("/pacticipants/label/team-a").await;
+    let names: Vec<&str> = labelled["pacticipants"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|p| p["name"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(names, ["web"]);
+    let (_, all) = broker.get("/labels").await;
+    assert_eq!(all["_embedded"]["labels"][0]["name"], "team-a", "{all}");
+
+    let mut hook = webhook(&target, "contract_published");
+    hook["consumer"] = json!({"label": "team-a"});
+    hook["request"]["body"]["labels"] = json!("${pactbroker.consumerLabels}");
+    let (status, created) = broker.post("/webhooks", &hook).await;
+    assert_eq!(status, 201, "{created}");
+    assert_eq!(created["consumer"], json!({"label": "team-a"}));
+    let mut both = hook.clone();
+    both["consumer"] = json!({"label": "team-a", "name": "web"});
+    let (status, refused) = broker.post("/webhooks", &both).await;
+    assert_eq!(status, 400, "{refused}");
+
+    broker
+        .publish("batch", "b2", Some("main"), &[pact("batch", "api", "name")])
+        .await;
+    broker
+        .publish("web", "w2", Some("main"), &[pact("web", "api", "name")])
+        .await;
+    wait_for(|| !received.calls.lock().expect("lock").is_empty()).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let calls = received.calls.lock().expect("lock").clone();
+    assert_eq!(
+        calls.len(),
+        1,
+        "only the labelled consumer triggers it: {calls:?}"
+    );
+    assert_eq!(calls[0]["consumer"], "web");
+    assert_eq!(calls[0]["labels"], "team-a");
+
+    let (status, _) = broker
+        .send(
+            reqwest::Method::DELETE,
+            "/pacticipants/web/labels/team-a",
+            &json!({}),
+        )
+        .await;
+    assert_eq!(status, 204);
+    let (_, all) = broker.get("/labels").await;
+    assert_eq!(all["_embedded"]["labels"], json!([]));
+}

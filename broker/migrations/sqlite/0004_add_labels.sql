@@ -1,0 +1,9 @@
+CREATE TABLE labels (
+    pacticipant_id INTEGER NOT NULL REFERENCES pacticipants(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (pacticipant_id, name)
+);
+CREATE INDEX labels_by_name ON labels (name);
+ALTER TABLE webhooks ADD COLUMN consumer_label TEXT;
+ALTER TABLE webhooks ADD COLUMN provider_label TEXT;

@@ -1,0 +1,151 @@
+//! SVG status badges for READMEs and dashboards: the verification status of a pair's latest
+//! pact, and can-i-deploy's answer for a branch's latest version. Rendered here, with no call
+//! to an outside badge service.
+
+use std::sync::Arc;
+
+use axum::extract::{Path, State};
+use axum::http::HeaderValue;
+use axum::response::{IntoResponse, Response};
+
+use crate::AppState;
+use crate::error::ApiResult;
+use crate::hal::Base;
+use crate::store::{Conn, pacticipants, pacts, verifications};
+
+/// What a badge says on its right-hand side.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Status {
+    Verified,
+    Failed,
+    Unknown,
+    Yes,
+    No,
+}
+
+impl Status {
+    fn text(self) -> &'static str {
+        match self {
+            Status::Verified => "verified",
+            Status::Failed => "failed",
+            Status::Unknown => "unknown",
+            Status::Yes => "yes",
+            Status::No => "no",
+        }
+    }
+
+    fn colour(self) -> &'static str {
+        match self {
+            Status::Verified | Status::Yes => "#4c1",
+            Status::Failed | Status::No => "#e05d44",
+            Status::Unknown => "#9f9f9f",
+        }
+    }
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// A flat two-part badge; widths follow the text at about 7 px per character.
+fn svg(label: &str, status: Status) -> String {
+    let width = |text: &str| 10 + 7 * text.chars().count();
+    let (left, right) = (width(label), width(status.text()));
+    let total = left + right;
+    let (label, value) = (escape(label), status.text());
+    format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{total}\" height=\"20\" role=\"img\" aria-label=\"{label}: {value}\">\
+<title>{label}: {value}</title>\
+<rect width=\"{left}\" height=\"20\" fill=\"#555\"/><rect x=\"{left}\" width=\"{right}\" height=\"20\" fill=\"{colour}\"/>\
+<g fill=\"#fff\" text-anchor=\"middle\" font-family=\"Verdana,DejaVu Sans,sans-serif\" font-size=\"11\">\
+<text x=\"{lx}\" y=\"14\">{label}</text><text x=\"{rx}\" y=\"14\">{value}</text></g></svg>",
+        colour = status.colour(),
+        lx = left / 2,
+        rx = left + right / 2,
+    )
+}
+
+fn respond(label: &str, status: Status) -> Response {
+    let mut response = svg(label, status).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        "Content-Type",
+        HeaderValue::from_static("image/svg+xml;charset=utf-8"),
+    );
+    headers.insert("Cache-Control", HeaderValue::from_static("no-cache"));
+    response
+}
+
+async fn pact_status(
+    conn: &mut Conn,
+    provider: &str,
+    consumer: &str,
+    tag: Option<&str>,
+) -> ApiResult<Status> {
+    let (Some(p), Some(c)) = (
+        pacticipants::find(conn, provider).await?,
+        pacticipants::find(conn, consumer).await?,
+    ) else {
+        return Ok(Status::Unknown);
+    };
+    let Some(row) = pacts::latest(conn, c.id, p.id, tag).await? else {
+        return Ok(Status::Unknown);
+    };
+    Ok(
+        match verifications::latest_of_content(conn, row.content_id).await? {
+            Some(v) if v.success => Status::Verified,
+            Some(_) => Status::Failed,
+            None => Status::Unknown,
+        },
+    )
+}
+
+/// `GET /pacts/provider/{p}/consumer/{c}/latest/badge`.
+pub(crate) async fn latest_pact(
+    State(state): State<Arc<AppState>>,
+    Path((provider, consumer)): Path<(String, String)>,
+) -> ApiResult<Response> {
+    let mut conn = state.db.pool.acquire().await?;
+    let status = pact_status(&mut conn, &provider, &consumer, None).await?;
+    Ok(respond(&format!("{consumer}/{provider} pact"), status))
+}
+
+/// `GET /pacts/provider/{p}/consumer/{c}/latest/{tag}/badge`.
+pub(crate) async fn latest_tagged_pact(
+    State(state): State<Arc<AppState>>,
+    Path((provider, consumer, tag)): Path<(String, String, String)>,
+) -> ApiResult<Response> {
+    let mut conn = state.db.pool.acquire().await?;
+    let status = pact_status(&mut conn, &provider, &consumer, Some(&tag)).await?;
+    Ok(respond(&format!("{consumer}/{provider} pact ({tag})"), status))
+}
+
+/// `GET /pacticipants/{p}/branches/{b}/latest-version/can-i-deploy/to-environment/{e}/badge`.
+pub(crate) async fn can_i_deploy_branch(
+    State(state): State<Arc<AppState>>,
+    base: Base,
+    Path((name, branch, environment)): Path<(String, String, String)>,
+) -> ApiResult<Response> {
+    let query = super::matrix::parse_query(&format!(
+        "q[][pacticipant]={}&q[][branch]={}&latestby=cvpv&environment={}",
+        crate::hal::enc(&name),
+        crate::hal::enc(&branch),
+        crate::hal::enc(&environment)
+    ));
+    let mut conn = state.db.pool.acquire().await?;
+    let status = match super::matrix::decide_for_ui(&mut conn, &base, &query).await {
+        Ok(decision) => match decision["summary"]["deployable"].as_bool() {
+            Some(true) => Status::Yes,
+            Some(false) => Status::No,
+            None => Status::Unknown,
+        },
+        Err(_) => Status::Unknown,
+    };
+    Ok(respond(
+        &format!("can-i-deploy {branch} to {environment}"),
+        status,
+    ))
+}

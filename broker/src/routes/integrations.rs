@@ -1,0 +1,171 @@
+//! Integrations (consumer/provider pairs) as HAL or Graphviz, deleting one, and `/metrics`.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::sync::Arc;
+
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+use sqlx::Row;
+
+use crate::AppState;
+use crate::error::{ApiError, ApiResult};
+use crate::hal::{Base, Hal, enc};
+use crate::store::{pacticipants, pacts, verifications};
+
+const PAGE_SIZE: i64 = 1000;
+
+fn wants_graphviz(headers: &HeaderMap) -> bool {
+    headers
+        .get("accept")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|a| a.contains("text/vnd.graphviz"))
+}
+
+/// `GET /integrations`: every consumer/provider pair with its latest pact and verification;
+/// `Accept: text/vnd.graphviz` gives the dependency graph instead.
+pub(crate) async fn list(
+    State(state): State<Arc<AppState>>,
+    base: Base,
+    headers: HeaderMap,
+    Query(query): Query<HashMap<String, String>>,
+) -> ApiResult<Response> {
+    let mut conn = state.db.pool.acquire().await?;
+    let size = query
+        .get("pageSize")
+        .and_then(|s| s.parse::<i64>().ok())
+        .unwrap_or(PAGE_SIZE)
+        .clamp(1, PAGE_SIZE);
+    let number = query
+        .get("pageNumber")
+        .and_then(|s| s.parse::<i64>().ok())
+        .unwrap_or(1)
+        .max(1);
+    let pairs = pacticipants::integrations(&mut conn, size, (number - 1) * size).await?;
+    if wants_graphviz(&headers) {
+        let mut dot = String::from("digraph {\n  ranksep=3;\n  ratio=auto;\n  overlap=false;\n");
+        for (c, p) in &pairs {
+            let _ = writeln!(dot, "  {:?} -> {:?};", c.name, p.name);
+        }
+        dot.push_str("}\n");
+        let mut response = dot.into_response();
+        response.headers_mut().insert(
+            "Content-Type",
+            HeaderValue::from_static("text/vnd.graphviz;charset=utf-8"),
+        );
+        return Ok(response);
+    }
+    let mut items = Vec::with_capacity(pairs.len());
+    for (c, p) in &pairs {
+        let pair = format!("/pacts/provider/{}/consumer/{}", enc(&p.name), enc(&c.name));
+        let latest = pacts::latest(&mut conn, c.id, p.id, None).await?;
+        let status = match &latest {
+            Some(row) => match verifications::latest_of_content(&mut conn, row.content_id).await? {
+                Some(v) if v.success => "success",
+                Some(_) => "failed",
+                None => "unverified",
+            },
+            None => "unverified",
+        };
+        items.push(json!({
+            "consumer": {"name": c.name, "_links": {"self": base.link(&format!("/pacticipants/{}", enc(&c.name)))}},
+            "provider": {"name": p.name, "_links": {"self": base.link(&format!("/pacticipants/{}", enc(&p.name)))}},
+            "verificationStatus": status,
+            "latestPactCreatedAt": latest.as_ref().map(|r| r.created_at.clone()),
+            "_links": {
+                "self": base.link(&format!("/integrations/provider/{}/consumer/{}", enc(&p.name), enc(&c.name))),
+                "pb:latest-pact": base.link(&format!("{pair}/latest")),
+            }
+        }));
+    }
+    Ok(Hal::ok(json!({
+        "_embedded": {"integrations": items},
+        "_links": {"self": base.link("/integrations")}
+    }))
+    .into_response())
+}
+
+/// `DELETE /integrations/provider/{p}/consumer/{c}`: removes the pair's pacts, their
+/// verification results and the webhooks scoped to exactly this pair.
+pub(crate) async fn delete(
+    State(state): State<Arc<AppState>>,
+    Path((provider, consumer)): Path<(String, String)>,
+) -> ApiResult<StatusCode> {
+    let mut w = state.db.write().await?;
+    let p = pacticipants::find(&mut w.tx, &provider)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("provider '{provider}'")))?;
+    let c = pacticipants::find(&mut w.tx, &consumer)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("consumer '{consumer}'")))?;
+    let removed = sqlx::query("DELETE FROM integrations WHERE consumer_id = $1 AND provider_id = $2")
+        .bind(c.id)
+        .bind(p.id)
+        .execute(&mut *w.tx)
+        .await?
+        .rows_affected();
+    if removed == 0 {
+        return Err(ApiError::NotFound(format!(
+            "an integration between '{consumer}' and '{provider}'"
+        )));
+    }
+    for sql in [
+        "DELETE FROM verifications WHERE consumer_id = $1 AND provider_id = $2",
+        "DELETE FROM pact_publications WHERE consumer_id = $1 AND provider_id = $2",
+        "DELETE FROM pact_contents WHERE consumer_id = $1 AND provider_id = $2",
+    ] {
+        sqlx::query(sql).bind(c.id).bind(p.id).execute(&mut *w.tx).await?;
+    }
+    sqlx::query("DELETE FROM webhooks WHERE consumer_name = $1 AND provider_name = $2")
+        .bind(&c.name)
+        .bind(&p.name)
+        .execute(&mut *w.tx)
+        .await?;
+    w.tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `GET /metrics`: row counts of what the broker holds, for dashboards and capacity planning.
+pub(crate) async fn metrics(State(state): State<Arc<AppState>>, base: Base) -> ApiResult<Hal> {
+    let mut conn = state.db.pool.acquire().await?;
+    let mut count = async |sql: &str| -> Result<i64, sqlx::Error> {
+        sqlx::query(sql)
+            .fetch_one(&mut *conn)
+            .await?
+            .try_get::<i64, _>("n")
+    };
+    let body = json!({
+        "pacticipants": {"count": count("SELECT COUNT(*) AS n FROM pacticipants").await?},
+        "integrations": {"count": count("SELECT COUNT(*) AS n FROM integrations").await?},
+        "pactPublications": {"count": count("SELECT COUNT(*) AS n FROM pact_publications").await?},
+        "pactVersions": {"count": count("SELECT COUNT(*) AS n FROM pact_contents").await?},
+        "verificationResults": {
+            "count": count("SELECT COUNT(*) AS n FROM verifications").await?,
+            "successCount": count("SELECT COUNT(*) AS n FROM verifications WHERE success = 1").await?,
+            "failureCount": count("SELECT COUNT(*) AS n FROM verifications WHERE success = 0").await?,
+        },
+        "pacticipantVersions": {"count": count("SELECT COUNT(*) AS n FROM versions").await?},
+        "branches": {"count": count("SELECT COUNT(*) AS n FROM branches").await?},
+        "tags": {"count": count("SELECT COUNT(*) AS n FROM tags").await?},
+        "labels": {"count": count("SELECT COUNT(*) AS n FROM labels").await?},
+        "environments": {"count": count("SELECT COUNT(*) AS n FROM environments").await?},
+        "deployedVersions": {
+            "count": count("SELECT COUNT(*) AS n FROM deployed_versions").await?,
+            "currentlyDeployedCount": count("SELECT COUNT(*) AS n FROM deployed_versions WHERE undeployed_at IS NULL").await?,
+        },
+        "releasedVersions": {
+            "count": count("SELECT COUNT(*) AS n FROM released_versions").await?,
+            "currentlySupportedCount": count("SELECT COUNT(*) AS n FROM released_versions WHERE support_ended_at IS NULL").await?,
+        },
+        "webhooks": {"count": count("SELECT COUNT(*) AS n FROM webhooks").await?},
+        "webhookDeliveries": {
+            "count": count("SELECT COUNT(*) AS n FROM webhook_deliveries").await?,
+            "pendingCount": count("SELECT COUNT(*) AS n FROM webhook_deliveries WHERE status = 'pending'").await?,
+            "failureCount": count("SELECT COUNT(*) AS n FROM webhook_deliveries WHERE status = 'failure'").await?,
+        },
+        "_links": {"self": base.link("/metrics")}
+    });
+    Ok(Hal::ok(body))
+}

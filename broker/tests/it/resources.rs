@@ -1,0 +1,293 @@
+//! Every relation the index advertises resolves; pact lists by tag and branch; integrations,
+//! metrics and the dependency check.
+
+use accord_broker::BrokerConfig;
+use serde_json::{Value, json};
+
+use crate::{Broker, backends, pact, start};
+
+async fn seed(broker: &Broker) -> (String, String) {
+    let (status, body) = broker
+        .post(
+            "/contracts/publish",
+            &json!({"pacticipantName": "web", "pacticipantVersionNumber": "v1", "branch": "main", "tags": ["prod"],
+                    "contracts": crate::publish_body("web", "v1", None, &[pact("web", "api", "name")])["contracts"]}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    broker
+        .publish("web", "v2", Some("feat/x"), &[pact("web", "api", "id")])
+        .await;
+    broker
+        .publish("app", "a1", Some("main"), &[pact("app", "api", "name")])
+        .await;
+    let (_, env) = broker
+        .post(
+            "/environments",
+            &json!({"name": "production", "production": true}),
+        )
+        .await;
+    let (_, hook) = broker
+        .post(
+            "/webhooks",
+            &json!({"events": [{"name": "contract_published"}], "request": {"method": "POST", "url": "http://127.0.0.1:9/hook"}}),
+        )
+        .await;
+    (
+        env["uuid"].as_str().expect("environment uuid").to_owned(),
+        hook["uuid"].as_str().expect("webhook uuid").to_owned(),
+    )
+}
+
+fn names(list: &Value) -> Vec<String> {
+    list["_links"]["pb:pacts"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|l| l["href"].as_str())
+                .map(|h| h.rsplit('/').next().unwrap_or_default().to_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn every_index_relation_resolves() {
+    let broker = start(BrokerConfig::new(crate::sqlite_only("index-links"))).await;
+    let (env_uuid, hook_uuid) = seed(&broker).await;
+    let (_, index) = broker.get("/").await;
+    let links = index["_links"].as_object().expect("links");
+    assert!(links.len() > 30, "{index}");
+    for (rel, link) in links {
+        if rel == "curies" {
+            continue;
+        }
+        let href = link["href"].as_str().expect("href");
+        let uuid = if rel == "pb:webhook" {
+            &hook_uuid
+        } else {
+            &env_uuid
+        };
+        let href = href
+            .replace("{provider}", "api")
+            .replace("{consumer}", "web")
+            .replace("{pacticipant}", "web")
+            .replace("{consumerApplicationVersion}", "v1")
+            .replace("{version}", "v1")
+            .replace("{tag}", "prod")
+            .replace("{branch}", "main")
+            .replace("{environment}", "production")
+            .replace("{uuid}", uuid);
+        assert!(!href.contains('{'), "{rel}: unfilled template {href}");
+        let response = broker.client.get(&href).send().await.expect("sent");
+        let expected = if rel == "pb:publish-contracts" { 405 } else { 200 };
+        assert_eq!(response.status(), expected, "{rel}: GET {href}");
+    }
+}
+
+#[tokio::test]
+async fn pact_lists_by_tag_and_branch() {
+    for url in backends("pact-lists").await {
+        let broker = start(BrokerConfig::new(url.clone())).await;
+        seed(&broker).await;
+        let (_, all) = broker.get("/pacts/provider/api").await;
+        assert_eq!(names(&all).len(), 3, "{url}: {all}");
+        let (_, tagged) = broker.get("/pacts/provider/api/tag/prod").await;
+        assert_eq!(names(&tagged), ["v1"], "{url}");
+        let (_, feature) = broker.get("/pacts/provider/api/branch/feat%2Fx").await;
+        assert_eq!(names(&feature), ["v2"], "{url}");
+        let (_, main_latest) = broker.get("/pacts/provider/api/branch/main/latest").await;
+        let mut main_latest = names(&main_latest);
+        main_latest.sort();
+        assert_eq!(main_latest, ["a1", "v1"], "{url}");
+        let (_, main) = broker.get("/pacts/provider/api/branch/latest").await;
+        assert_eq!(names(&main).len(), 2, "{url}: main branches of both consumers");
+        let (_, pair) = broker.get("/pacts/provider/api/consumer/web/branch/main").await;
+        assert_eq!(names(&pair), ["v1"], "{url}");
+        let (_, pair) = broker.get("/pacts/provider/api/consumer/web/tag/prod").await;
+        assert_eq!(names(&pair), ["v1"], "{url}");
+        let (status, _) = broker.get("/pacts/provider/api/consumer/nobody/tag/prod").await;
+        assert_eq!(status, 404);
+    }
+}
+
+#[tokio::test]
+async fn integrations_metrics_and_dependencies() {
+    for url in backends("integrations").await {
+        let broker = start(BrokerConfig::new(url.clone())).await;
+        seed(&broker).await;
+        let (status, list) = broker.get("/integrations").await;
+        assert_eq!(status, 200);
+        let pairs = list["_embedded"]["integrations"]
+            .as_array()
+            .expect("integrations");
+        assert_eq!(pairs.len(), 2, "{url}: {list}");
+        assert_eq!(pairs[0]["verificationStatus"], "unverified");
+        let graph = broker
+            .client
+            .get(format!("{}/integrations", broker.url))
+            .header("Accept", "text/vnd.graphviz")
+            .send()
+            .await
+            .expect("sent")
+            .text()
+            .await
+            .expect("text");
+        assert!(graph.contains("\"web\" -> \"api\""), "{graph}");
+
+        let (_, metrics) = broker.get("/metrics").await;
+        assert_eq!(metrics["pacticipants"]["count"], 3, "{url}: {metrics}");
+        assert_eq!(metrics["pactPublications"]["count"], 3);
+        assert_eq!(metrics["integrations"]["count"], 2);
+        assert_eq!(metrics["webhooks"]["count"], 1);
+
+        let (status, _) = broker
+            .send(
+                reqwest::Method::DELETE,
+                "/integrations/provider/api/consumer/web",
+                &json!({}),
+            )
+            .await;
+        assert_eq!(status, 204, "{url}");
+        let (_, list) = broker.get("/integrations").await;
+        assert_eq!(
+            list["_embedded"]["integrations"].as_array().map(Vec::len),
+            Some(1)
+        );
+        let (status, _) = broker.get("/pacts/provider/api/consumer/web/latest").await;
+        assert_eq!(status, 404, "{url}: the pair's pacts are gone");
+        let (status, _) = broker.get("/pacts/provider/api/consumer/app/latest").await;
+        assert_eq!(status, 200, "{url}: the other consumer keeps its pact");
+        let (status, _) = broker
+            .send(
+                reqwest::Method::DELETE,
+                "/integrations/provider/api/consumer/web",
+                &json!({}),
+            )
+            .await;
+        assert_eq!(status, 404);
+
+        let (status, deps) = broker.get("/diagnostic/status/dependencies").await;
+        assert_eq!(status, 200);
+        assert_eq!(deps["database"]["ok"], true);
+    }
+}
+
+#[tokio::test]
+async fn links_follow_the_configured_or_forwarded_base_url() {
+    let broker = start(BrokerConfig::new(crate::sqlite_only("base-forwarded"))).await;
+    let index: Value = broker
+        .client
+        .get(format!("{}/", broker.url))
+        .header("X-Forwarded-Proto", "https")
+        .header("X-Forwarded-Host", "broker.example")
+        .header("X-Forwarded-Port", "8443")
+        .header("X-Forwarded-Prefix", "/pact")
+        .send()
+        .await
+        .expect("sent")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(
+        index["_links"]["self"]["href"],
+        "https://broker.example:8443/pact/"
+    );
+
+    let mut config = BrokerConfig::new(crate::sqlite_only("base-configured"));
+    config.base_url = Some("https://a.example/broker, https://b.example".to_owned());
+    let broker = start(config).await;
+    let (_, index) = broker.get("/").await;
+    assert_eq!(index["_links"]["self"]["href"], "https://a.example/broker/");
+    let index: Value = broker
+        .client
+        .get(format!("{}/", broker.url))
+        .header("X-Forwarded-Host", "b.example")
+        .send()
+        .await
+        .expect("sent")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(index["_links"]["self"]["href"], "https://b.example/");
+    let (status, heartbeat) = broker.get("/broker/diagnostic/status/heartbeat").await;
+    assert_eq!(status, 200, "served under the context path too: {heartbeat}");
+    let (status, _) = broker.get("/diagnostic/status/heartbeat").await;
+    assert_eq!(status, 200);
+}
+
+#[tokio::test]
+async fn badges_show_verification_status_and_can_be_public() {
+    let mut config = BrokerConfig::new(crate::sqlite_only("badges"));
+    config
+        .auth
+        .read_write
+        .push(accord_broker::Credential::Token("w".into()));
+    config.auth.public_badges = true;
+    let broker = start(config).await;
+    let c = &broker.client;
+    let body = crate::publish_body("web", "v1", Some("main"), &[pact("web", "api", "name")]);
+    let published = c
+        .post(format!("{}/contracts/publish", broker.url))
+        .bearer_auth("w")
+        .json(&body)
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(published.status(), 200);
+    let badge = |path: &'static str| {
+        let url = format!("{}{path}", broker.url);
+        async move {
+            let response = c.get(url).send().await.expect("sent");
+            assert_eq!(response.status(), 200, "{path}: badges need no credentials");
+            assert!(
+                response.headers()["content-type"]
+                    .to_str()
+                    .unwrap_or("")
+                    .starts_with("image/svg+xml")
+            );
+            response.text().await.expect("svg")
+        }
+    };
+    let svg = badge("/pacts/provider/api/consumer/web/latest/badge").await;
+    assert!(svg.contains("web/api pact: unknown"), "{svg}");
+
+    let doc: Value = c
+        .get(format!("{}/pacts/provider/api/consumer/web/latest", broker.url))
+        .bearer_auth("w")
+        .send()
+        .await
+        .expect("sent")
+        .json()
+        .await
+        .expect("json");
+    let publish = doc["_links"]["pb:publish-verification-results"]["href"]
+        .as_str()
+        .expect("link")
+        .to_owned();
+    let verified = c
+        .post(publish)
+        .bearer_auth("w")
+        .json(&json!({"success": true, "providerApplicationVersion": "a1"}))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(verified.status(), 201);
+    let svg = badge("/pacts/provider/api/consumer/web/latest/badge").await;
+    assert!(
+        svg.contains("web/api pact: verified") && svg.contains("#4c1"),
+        "{svg}"
+    );
+    let svg = badge("/pacts/provider/api/consumer/web/latest/prod/badge").await;
+    assert!(svg.contains("unknown"), "no pact with that tag: {svg}");
+    let svg =
+        badge("/pacticipants/web/branches/main/latest-version/can-i-deploy/to-environment/production/badge")
+            .await;
+    assert!(
+        svg.contains("can-i-deploy main to production: unknown"),
+        "no such environment: {svg}"
+    );
+
+    let (status, _) = broker.get("/pacts/provider/api/consumer/web/latest").await;
+    assert_eq!(status, 401, "everything else still needs credentials");
+}
