@@ -56,6 +56,8 @@ pub struct BrokerConfig {
     /// Accept a first publication under a name very similar to an existing pacticipant's
     /// (otherwise 409, to catch "accounts" vs "Accounts Service").
     pub allow_similar_names: bool,
+    /// For clients that only tag: a just-created version's first tag also becomes its branch.
+    pub first_tag_as_branch: bool,
     /// Hosts webhooks may call (loopback only by default).
     pub webhook_hosts: Vec<String>,
     /// Waits between webhook attempts; one attempt more than there are delays.
@@ -73,6 +75,7 @@ impl BrokerConfig {
             body_limit: 10 * 1024 * 1024,
             allow_overwrite: false,
             allow_similar_names: false,
+            first_tag_as_branch: true,
             webhook_hosts: vec!["127.0.0.1".to_owned(), "localhost".to_owned(), "::1".to_owned()],
             webhook_retry_delays: [10, 60, 120, 300, 600, 1200]
                 .iter()

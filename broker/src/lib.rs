@@ -6,6 +6,7 @@
 //! URL, in which case several instances may share one database.
 
 mod auth;
+pub mod cleanup;
 pub mod client;
 pub mod config;
 pub mod db;

@@ -19,6 +19,8 @@ struct Cli {
 enum Command {
     /// Run the broker.
     Serve(ServeArgs),
+    /// Delete old versions (with their pacts and results) that no keep selector protects.
+    Clean(CleanArgs),
     /// Publish pact files (or directories of them) for a consumer version.
     Publish {
         /// Pact files or directories.
@@ -193,7 +195,7 @@ impl BrokerArgs {
 async fn client_command(command: Command) -> anyhow::Result<ExitCode> {
     use accord_broker::client;
     match command {
-        Command::Serve(_) => unreachable!("serve is handled by main"),
+        Command::Serve(_) | Command::Clean(_) => unreachable!("serve and clean are handled by main"),
         Command::Publish {
             pact_files,
             consumer_app_version,
@@ -409,6 +411,9 @@ struct ServeArgs {
     /// (otherwise 409: "accounts-service" next to "accounts" is usually a mistake).
     #[arg(long, env = "ACCORD_BROKER_ALLOW_SIMILAR_NAMES")]
     allow_similar_names: bool,
+    /// Do not turn the first tag of a just-created version without a branch into its branch.
+    #[arg(long, env = "ACCORD_BROKER_NO_TAG_AS_BRANCH")]
+    no_tag_as_branch: bool,
     /// Hosts webhooks may call (comma separated; default: loopback only).
     #[arg(
         long,
@@ -417,6 +422,64 @@ struct ServeArgs {
         default_value = "127.0.0.1,localhost,::1"
     )]
     webhook_hosts: Vec<String>,
+}
+
+#[derive(Debug, clap::Args)]
+struct CleanArgs {
+    /// `sqlite://FILE` or `postgres://...`: the broker's database.
+    #[arg(
+        long,
+        env = "ACCORD_BROKER_DATABASE_URL",
+        default_value = "sqlite://accord-broker.db"
+    )]
+    database_url: String,
+    /// A version to keep, as JSON (repeatable), e.g. '{"branch": true, "latest": true}',
+    /// '{"deployedOrReleased": true}', '{"maxAge": 30}', '{"pacticipant": "web", "tag": "prod"}'.
+    /// Default: the latest of every branch and tag, everything deployed or released, and the
+    /// last 90 days. The latest version of each application is always kept.
+    #[arg(long = "keep", env = "ACCORD_BROKER_CLEAN_KEEP", value_delimiter = ';')]
+    keep: Vec<String>,
+    /// Only print what would be deleted.
+    #[arg(long)]
+    dry_run: bool,
+}
+
+async fn clean(args: CleanArgs) -> anyhow::Result<()> {
+    use accord_broker::cleanup::{self, KeepSelector};
+    let keep = if args.keep.is_empty() {
+        KeepSelector::defaults()
+    } else {
+        let mut all = Vec::new();
+        for text in &args.keep {
+            all.extend(KeepSelector::parse(text)?);
+        }
+        all
+    };
+    let db = accord_broker::Db::connect(&args.database_url)
+        .await
+        .with_context(|| format!("cannot open the database '{}'", args.database_url))?;
+    let report = cleanup::clean(&db, &keep, args.dry_run).await?;
+    let verb = if args.dry_run { "would delete" } else { "deleted" };
+    for (name, numbers) in &report.versions {
+        println!(
+            "{verb} {} version(s) of {name}: {}",
+            numbers.len(),
+            numbers.join(", ")
+        );
+    }
+    println!(
+        "{verb} {} version(s) in all{}",
+        report.version_count(),
+        if args.dry_run {
+            String::new()
+        } else {
+            format!(
+                ", {} pact content(s) no longer published, {} empty branch(es)",
+                report.orphaned_contents, report.empty_branches
+            )
+        }
+    );
+    Ok(())
 }
 
 fn basic(text: &str, flag: &str) -> anyhow::Result<Credential> {
@@ -460,6 +523,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     config.body_limit = args.body_limit;
     config.allow_overwrite = args.allow_overwrite;
     config.allow_similar_names = args.allow_similar_names;
+    config.first_tag_as_branch = !args.no_tag_as_branch;
     config.webhook_hosts = args.webhook_hosts.clone();
     let app = accord_broker::build(config)
         .await
@@ -494,6 +558,7 @@ async fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Serve(args) => serve(args).await.map(|()| ExitCode::SUCCESS),
+        Command::Clean(args) => clean(args).await.map(|()| ExitCode::SUCCESS),
         other => client_command(other).await,
     };
     match result {

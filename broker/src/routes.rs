@@ -48,7 +48,8 @@ pub(crate) fn router() -> Router<Arc<AppState>> {
             "/pacticipants/{p}/versions/{v}",
             get(pacticipants::version)
                 .put(pacticipants::put_version)
-                .patch(pacticipants::put_version),
+                .patch(pacticipants::put_version)
+                .delete(pacticipants::delete_version),
         )
         .route(
             "/pacticipants/{p}/latest-version",
@@ -136,11 +137,11 @@ pub(crate) fn router() -> Router<Arc<AppState>> {
         )
         .route(
             "/pacts/provider/{p}/consumer/{c}/tag/{tag}",
-            get(pacts::pair_pacts_with_tag),
+            get(pacts::pair_pacts_with_tag).delete(pacts::delete_with_tag),
         )
         .route(
             "/pacts/provider/{p}/consumer/{c}/branch/{b}",
-            get(pacts::pair_pacts_with_branch),
+            get(pacts::pair_pacts_with_branch).delete(pacts::delete_on_branch),
         )
         .route(
             "/pacts/provider/{p}/for-verification",
@@ -150,7 +151,8 @@ pub(crate) fn router() -> Router<Arc<AppState>> {
             "/pacts/provider/{p}/consumer/{c}/version/{v}",
             get(pacts::by_version)
                 .put(publish::put_pact)
-                .patch(publish::patch_pact),
+                .patch(publish::patch_pact)
+                .delete(pacts::delete_by_version),
         )
         .route("/pacts/provider/{p}/consumer/{c}/latest", get(pacts::latest))
         .route(
@@ -198,14 +200,25 @@ pub(crate) fn router() -> Router<Arc<AppState>> {
             "/webhooks/{uuid}",
             get(webhooks::show).put(webhooks::put).delete(webhooks::delete),
         )
+        .route("/webhooks/execute", post(webhooks::execute_unsaved))
         .route("/webhooks/{uuid}/execute", post(webhooks::execute))
+        .route(
+            "/pacts/provider/{p}/consumer/{c}/webhooks",
+            get(webhooks::list_for_pact),
+        )
         .route("/webhooks/{uuid}/deliveries", get(webhooks::deliveries))
         .route(
             "/webhooks/provider/{p}/consumer/{c}",
-            post(webhooks::create_for_pair),
+            get(webhooks::list_for_pair).post(webhooks::create_for_pair),
         )
-        .route("/webhooks/provider/{p}", post(webhooks::create_for_provider))
-        .route("/webhooks/consumer/{c}", post(webhooks::create_for_consumer))
+        .route(
+            "/webhooks/provider/{p}",
+            get(webhooks::list_for_provider).post(webhooks::create_for_provider),
+        )
+        .route(
+            "/webhooks/consumer/{c}",
+            get(webhooks::list_for_consumer).post(webhooks::create_for_consumer),
+        )
         .route("/integrations", get(integrations::list))
         .route(
             "/integrations/provider/{p}/consumer/{c}",

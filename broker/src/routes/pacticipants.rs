@@ -304,8 +304,16 @@ pub(crate) async fn put_version(
             }
         }
     }
-    if let Some(branch) = body["branch"].as_str() {
-        versions::add_to_branch(&mut w.tx, pid, branch, vid).await?;
+    match body["branch"].as_str() {
+        Some(branch) => {
+            versions::add_to_branch(&mut w.tx, pid, branch, vid).await?;
+        }
+        None if state.config.first_tag_as_branch => {
+            if let Some(first) = versions::tags_of(&mut w.tx, vid).await?.first() {
+                versions::first_tag_as_branch(&mut w.tx, pid, vid, first).await?;
+            }
+        }
+        None => {}
     }
     let v = versions::by_id(&mut w.tx, vid)
         .await?
@@ -320,6 +328,23 @@ pub(crate) async fn put_version(
         },
         body,
     ))
+}
+
+/// `DELETE /pacticipants/{p}/versions/{v}`: the version with its tags, branch memberships,
+/// deployments, pacts and the verification results it published.
+pub(crate) async fn delete_version(
+    State(state): State<Arc<AppState>>,
+    Path((name, number)): Path<(String, String)>,
+) -> ApiResult<StatusCode> {
+    let mut w = state.db.write().await?;
+    let p = require_pacticipant(&mut w.tx, &name).await?;
+    let v = versions::find(&mut w.tx, p.id, &number)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("version {number} of '{name}'")))?;
+    versions::delete(&mut w.tx, v.id).await?;
+    crate::store::pacts::delete_orphaned_contents(&mut w.tx).await?;
+    w.tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 pub(crate) async fn latest_version(
@@ -492,6 +517,9 @@ pub(crate) async fn put_tag(
     let (pid, _) = pacticipants::ensure(&mut w.tx, &name).await?;
     let (vid, _) = versions::ensure(&mut w.tx, pid, &number, None).await?;
     let created = versions::add_tag(&mut w.tx, vid, &tag).await?;
+    if state.config.first_tag_as_branch {
+        versions::first_tag_as_branch(&mut w.tx, pid, vid, &tag).await?;
+    }
     w.tx.commit().await?;
     Ok(Hal(
         if created {

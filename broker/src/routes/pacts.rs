@@ -118,12 +118,11 @@ pub(crate) async fn latest_for_branch(
 ) -> ApiResult<Response> {
     let mut conn = state.db.pool.acquire().await?;
     let (pid, cid) = ids(&mut conn, &provider, &consumer).await?;
-    let head = versions::branch_head(&mut conn, cid, &branch)
+    let row = pacts::for_pair(&mut conn, cid, pid, VersionFilter::Branch(&branch), 1)
         .await?
-        .ok_or_else(|| ApiError::NotFound(format!("branch '{branch}' of '{consumer}'")))?;
-    let row = pacts::for_version(&mut conn, head.id, pid)
-        .await?
-        .ok_or_else(|| ApiError::NotFound(format!("pact for the head of branch '{branch}'")))?;
+        .into_iter()
+        .next()
+        .ok_or_else(|| ApiError::NotFound(format!("a pact from branch '{branch}' of '{consumer}'")))?;
     Ok(respond(&base, &consumer, &provider, &row, None))
 }
 
@@ -404,4 +403,73 @@ pub(crate) async fn latest_pacts(State(state): State<Arc<AppState>>, base: Base)
     Ok(Hal::ok(
         json!({"pacts": out, "_links": {"self": base.link("/pacts/latest")}}),
     ))
+}
+
+/// Deletes the publications of one provider's pacts for the given consumer versions, then any
+/// content no publication refers to any more (its verification results go with it).
+async fn delete_publications(
+    state: &AppState,
+    provider: &str,
+    consumer: &str,
+    filter: Option<VersionFilter<'_>>,
+    number: Option<&str>,
+) -> ApiResult<axum::http::StatusCode> {
+    let mut w = state.db.write().await?;
+    let (pid, cid) = ids(&mut w.tx, provider, consumer).await?;
+    let version_ids: Vec<i64> = match (number, filter) {
+        (Some(number), _) => versions::find(&mut w.tx, cid, number)
+            .await?
+            .map(|v| v.id)
+            .into_iter()
+            .collect(),
+        (None, Some(filter)) => {
+            let mut out = Vec::new();
+            for number in pacts::for_pair(&mut w.tx, cid, pid, filter, i64::MAX)
+                .await?
+                .iter()
+                .map(|r| r.consumer_version.clone())
+            {
+                out.extend(versions::find(&mut w.tx, cid, &number).await?.map(|v| v.id));
+            }
+            out
+        }
+        (None, None) => Vec::new(),
+    };
+    let mut deleted = 0;
+    for id in version_ids {
+        deleted += pacts::delete_for_version(&mut w.tx, id, pid).await?;
+    }
+    if deleted == 0 {
+        return Err(ApiError::NotFound("a matching pact".to_owned()));
+    }
+    pacts::delete_orphaned_contents(&mut w.tx).await?;
+    w.tx.commit().await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
+}
+
+/// `DELETE /pacts/provider/{p}/consumer/{c}/version/{v}`: removes that version's pact.
+pub(crate) async fn delete_by_version(
+    State(state): State<Arc<AppState>>,
+    Path((provider, consumer, number)): Path<(String, String, String)>,
+) -> ApiResult<axum::http::StatusCode> {
+    delete_publications(&state, &provider, &consumer, None, Some(&number)).await
+}
+
+/// `DELETE /pacts/provider/{p}/consumer/{c}/tag/{tag}`: removes the pacts of every consumer
+/// version with the tag.
+pub(crate) async fn delete_with_tag(
+    State(state): State<Arc<AppState>>,
+    Path((provider, consumer, tag)): Path<(String, String, String)>,
+) -> ApiResult<axum::http::StatusCode> {
+    delete_publications(&state, &provider, &consumer, Some(VersionFilter::Tag(&tag)), None).await
+}
+
+/// `DELETE /pacts/provider/{p}/consumer/{c}/branch/{b}`: removes the pacts of every consumer
+/// version on the branch.
+pub(crate) async fn delete_on_branch(
+    State(state): State<Arc<AppState>>,
+    Path((provider, consumer, branch)): Path<(String, String, String)>,
+) -> ApiResult<axum::http::StatusCode> {
+    let filter = Some(VersionFilter::Branch(&branch));
+    delete_publications(&state, &provider, &consumer, filter, None).await
 }

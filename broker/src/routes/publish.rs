@@ -174,8 +174,11 @@ pub(crate) async fn publish_contracts(
     if let Some(branch) = &branch {
         versions::add_to_branch(&mut w.tx, consumer_id, branch, version_id).await?;
     }
-    for tag in &tags {
+    for (i, tag) in tags.iter().enumerate() {
         versions::add_tag(&mut w.tx, version_id, tag).await?;
+        if i == 0 && branch.is_none() && state.config.first_tag_as_branch {
+            versions::first_tag_as_branch(&mut w.tx, consumer_id, version_id, tag).await?;
+        }
     }
     let mut outcomes = Vec::new();
     for (provider, content, merge) in &decoded {

@@ -90,6 +90,24 @@ async fn pacts_of_versions(
     Ok(out)
 }
 
+/// The pact of the newest version on a branch that has one with this provider (a newer
+/// version that no longer talks to the provider does not hide it).
+async fn latest_on_branch(
+    conn: &mut Conn,
+    provider: &Pacticipant,
+    consumer: &Pacticipant,
+    branch: &str,
+) -> ApiResult<Vec<PactRow>> {
+    Ok(pacts::for_pair(
+        conn,
+        consumer.id,
+        provider.id,
+        pacts::VersionFilter::Branch(branch),
+        1,
+    )
+    .await?)
+}
+
 async fn evaluate(
     conn: &mut Conn,
     provider: &Pacticipant,
@@ -107,24 +125,20 @@ async fn evaluate(
     };
     if get_bool("mainBranch") {
         let main = consumer.main_branch.clone().unwrap_or_else(|| "main".to_owned());
-        if let Some(head) = versions::branch_head(conn, consumer.id, &main).await? {
-            for row in pacts_of_versions(conn, provider.id, &[head.id]).await? {
-                found.push((row, "latest from main branch".to_owned()));
-            }
+        for row in latest_on_branch(conn, provider, consumer, &main).await? {
+            found.push((row, "latest from main branch".to_owned()));
         }
     } else if let Some(branch) = branch {
-        let mut head = versions::branch_head(conn, consumer.id, &branch).await?;
+        let mut rows = latest_on_branch(conn, provider, consumer, &branch).await?;
         let mut label = format!("latest from branch {branch}");
-        if head.is_none()
+        if rows.is_empty()
             && let Some(fallback) = get_str("fallbackBranch")
         {
-            head = versions::branch_head(conn, consumer.id, fallback).await?;
+            rows = latest_on_branch(conn, provider, consumer, fallback).await?;
             label = format!("latest from branch {fallback}");
         }
-        if let Some(head) = head {
-            for row in pacts_of_versions(conn, provider.id, &[head.id]).await? {
-                found.push((row, label.clone()));
-            }
+        for row in rows {
+            found.push((row, label.clone()));
         }
     } else if let Some(tag) = get_str("tag") {
         let latest = get_bool("latest");

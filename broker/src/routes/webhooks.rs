@@ -149,6 +149,16 @@ async fn parse(
     })
 }
 
+async fn require_names(state: &AppState, names: &[&Option<String>]) -> ApiResult<()> {
+    let mut conn = state.db.pool.acquire().await?;
+    for name in names.iter().filter_map(|n| n.as_deref()) {
+        if pacticipants::find(&mut conn, name).await?.is_none() {
+            return Err(ApiError::NotFound(format!("pacticipant '{name}'")));
+        }
+    }
+    Ok(())
+}
+
 async fn create_scoped(
     state: Arc<AppState>,
     base: Base,
@@ -156,6 +166,7 @@ async fn create_scoped(
     consumer: Option<String>,
     provider: Option<String>,
 ) -> ApiResult<Hal> {
+    require_names(&state, &[&consumer, &provider]).await?;
     let body = json_body(&body)?;
     let hook = parse(
         &state,
@@ -205,9 +216,7 @@ pub(crate) async fn create_for_consumer(
     create_scoped(state, base, body, Some(consumer), None).await
 }
 
-pub(crate) async fn list(State(state): State<Arc<AppState>>, base: Base) -> ApiResult<Hal> {
-    let mut conn = state.db.pool.acquire().await?;
-    let hooks = webhooks::list(&mut conn).await?;
+fn list_json(base: &Base, self_path: &str, hooks: &[Webhook]) -> Value {
     let links: Vec<Value> = hooks
         .iter()
         .map(|h| {
@@ -218,10 +227,106 @@ pub(crate) async fn list(State(state): State<Arc<AppState>>, base: Base) -> ApiR
             )
         })
         .collect();
-    Ok(Hal::ok(json!({
-        "_embedded": {"webhooks": hooks.iter().map(|h| webhook_json(&base, h)).collect::<Vec<_>>()},
-        "_links": {"self": base.link("/webhooks"), "pb:webhooks": links, "pb:create": base.link("/webhooks")}
-    })))
+    json!({
+        "_embedded": {"webhooks": hooks.iter().map(|h| webhook_json(base, h)).collect::<Vec<_>>()},
+        "_links": {"self": base.link(self_path), "pb:webhooks": links, "pb:create": base.link(self_path)}
+    })
+}
+
+/// `GET /webhooks`: every webhook.
+pub(crate) async fn list(State(state): State<Arc<AppState>>, base: Base) -> ApiResult<Hal> {
+    let mut conn = state.db.pool.acquire().await?;
+    let hooks = webhooks::list(&mut conn).await?;
+    Ok(Hal::ok(list_json(&base, "/webhooks", &hooks)))
+}
+
+/// The webhooks stored with exactly this scope.
+async fn list_scoped(
+    state: &AppState,
+    base: &Base,
+    self_path: &str,
+    consumer: Option<&str>,
+    provider: Option<&str>,
+) -> ApiResult<Hal> {
+    require_names(
+        state,
+        &[&consumer.map(str::to_owned), &provider.map(str::to_owned)],
+    )
+    .await?;
+    let mut conn = state.db.pool.acquire().await?;
+    let hooks: Vec<Webhook> = webhooks::list(&mut conn)
+        .await?
+        .into_iter()
+        .filter(|h| h.consumer.as_deref() == consumer && h.provider.as_deref() == provider)
+        .collect();
+    Ok(Hal::ok(list_json(base, self_path, &hooks)))
+}
+
+/// `GET /webhooks/provider/{p}/consumer/{c}`.
+pub(crate) async fn list_for_pair(
+    State(state): State<Arc<AppState>>,
+    base: Base,
+    Path((provider, consumer)): Path<(String, String)>,
+) -> ApiResult<Hal> {
+    let path = format!(
+        "/webhooks/provider/{}/consumer/{}",
+        enc(&provider),
+        enc(&consumer)
+    );
+    list_scoped(&state, &base, &path, Some(&consumer), Some(&provider)).await
+}
+
+/// `GET /webhooks/provider/{p}`.
+pub(crate) async fn list_for_provider(
+    State(state): State<Arc<AppState>>,
+    base: Base,
+    Path(provider): Path<String>,
+) -> ApiResult<Hal> {
+    let path = format!("/webhooks/provider/{}", enc(&provider));
+    list_scoped(&state, &base, &path, None, Some(&provider)).await
+}
+
+/// `GET /webhooks/consumer/{c}`.
+pub(crate) async fn list_for_consumer(
+    State(state): State<Arc<AppState>>,
+    base: Base,
+    Path(consumer): Path<String>,
+) -> ApiResult<Hal> {
+    let path = format!("/webhooks/consumer/{}", enc(&consumer));
+    list_scoped(&state, &base, &path, Some(&consumer), None).await
+}
+
+/// `GET /pacts/provider/{p}/consumer/{c}/webhooks`: every webhook that fires for the pair,
+/// whether scoped to it, to one side, to a label either side carries, or global.
+pub(crate) async fn list_for_pact(
+    State(state): State<Arc<AppState>>,
+    base: Base,
+    Path((provider, consumer)): Path<(String, String)>,
+) -> ApiResult<Hal> {
+    require_names(&state, &[&Some(consumer.clone()), &Some(provider.clone())]).await?;
+    let mut conn = state.db.pool.acquire().await?;
+    let consumer_labels = labels::of_name(&mut conn, &consumer).await?;
+    let provider_labels = labels::of_name(&mut conn, &provider).await?;
+    let hooks: Vec<Webhook> = webhooks::list(&mut conn)
+        .await?
+        .into_iter()
+        .filter(|h| {
+            h.consumer.as_deref().is_none_or(|c| c == consumer)
+                && h.provider.as_deref().is_none_or(|p| p == provider)
+                && h.consumer_label
+                    .as_ref()
+                    .is_none_or(|l| consumer_labels.contains(l))
+                && h.provider_label
+                    .as_ref()
+                    .is_none_or(|l| provider_labels.contains(l))
+        })
+        .collect();
+    let path = format!(
+        "/pacts/provider/{}/consumer/{}/webhooks",
+        enc(&provider),
+        enc(&consumer)
+    );
+    Ok(Hal::ok(list_json(&base, &path, &hooks)))
 }
 
 pub(crate) async fn show(
@@ -362,12 +467,20 @@ pub(crate) async fn execute(
     base: Base,
     Path(uuid): Path<String>,
 ) -> ApiResult<Hal> {
+    let hook = {
+        let mut conn = state.db.pool.acquire().await?;
+        webhooks::find(&mut conn, &uuid)
+            .await?
+            .ok_or_else(|| ApiError::NotFound(format!("webhook '{uuid}'")))?
+    };
+    run_test(&state, &base, &hook).await
+}
+
+/// Sends a webhook once, now, with the latest pact of its pair when it has one.
+async fn run_test(state: &AppState, base: &Base, hook: &Webhook) -> ApiResult<Hal> {
     let mut conn = state.db.pool.acquire().await?;
-    let hook = webhooks::find(&mut conn, &uuid)
-        .await?
-        .ok_or_else(|| ApiError::NotFound(format!("webhook '{uuid}'")))?;
     let mut vars = pact_vars(
-        &base,
+        base,
         "example-consumer",
         "example-provider",
         "1",
@@ -383,7 +496,7 @@ pub(crate) async fn execute(
         )
         && let Some(row) = pacts::latest(&mut conn, cp.id, pp.id, None).await?
     {
-        vars = pact_vars(&base, c, p, &row.consumer_version, None, &[], &row.sha, None);
+        vars = pact_vars(base, c, p, &row.consumer_version, None, &[], &row.sha, None);
     }
     vars.insert("eventName".into(), "test".into());
     for (key, name) in [
@@ -398,11 +511,23 @@ pub(crate) async fn execute(
         }
     }
     drop(conn);
-    let request = webhooks::rendered_request(&hook, &vars);
+    let request = webhooks::rendered_request(hook, &vars);
     let (success, logs) = crate::webhooks::execute(&request, &state.config.webhook_hosts).await;
     Ok(Hal::ok(
         json!({"success": success, "logs": logs, "request": redact(&request)}),
     ))
+}
+
+/// `POST /webhooks/execute`: sends a webhook described in the body, without saving it, with
+/// the latest pact it would apply to (or example values).
+pub(crate) async fn execute_unsaved(
+    State(state): State<Arc<AppState>>,
+    base: Base,
+    body: String,
+) -> ApiResult<Hal> {
+    let body = json_body(&body)?;
+    let hook = parse(&state, "unsaved".to_owned(), &body, None, None).await?;
+    run_test(&state, &base, &hook).await
 }
 
 /// `GET /webhooks/{uuid}/deliveries`: queued, retried and finished deliveries with their logs.

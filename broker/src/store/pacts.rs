@@ -407,3 +407,29 @@ pub(crate) async fn for_pair(
     let rows = query.fetch_all(&mut *conn).await?;
     rows.iter().map(from_row).collect()
 }
+
+/// Deletes every revision of a consumer version's pact with a provider; how many rows went.
+pub(crate) async fn delete_for_version(
+    conn: &mut Conn,
+    consumer_version_id: i64,
+    provider_id: i64,
+) -> Result<u64, sqlx::Error> {
+    Ok(
+        sqlx::query("DELETE FROM pact_publications WHERE consumer_version_id = $1 AND provider_id = $2")
+            .bind(consumer_version_id)
+            .bind(provider_id)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected(),
+    )
+}
+
+/// Deletes content no publication refers to (and, by cascade, its verification results).
+pub(crate) async fn delete_orphaned_contents(conn: &mut Conn) -> Result<u64, sqlx::Error> {
+    Ok(sqlx::query(
+        "DELETE FROM pact_contents WHERE NOT EXISTS (SELECT 1 FROM pact_publications pp WHERE pp.content_id = pact_contents.id)",
+    )
+    .execute(&mut *conn)
+    .await?
+    .rows_affected())
+}

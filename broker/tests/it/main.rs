@@ -1,6 +1,7 @@
 //! The broker through HTTP, on SQLite and on PostgreSQL.
 
 mod auth;
+mod cleanup;
 mod client;
 mod flow;
 mod input;

@@ -291,3 +291,138 @@ async fn badges_show_verification_status_and_can_be_public() {
     let (status, _) = broker.get("/pacts/provider/api/consumer/web/latest").await;
     assert_eq!(status, 401, "everything else still needs credentials");
 }
+
+#[tokio::test]
+async fn the_first_tag_of_a_new_version_without_a_branch_becomes_its_branch() {
+    let broker = start(BrokerConfig::new(crate::sqlite_only("tag-as-branch"))).await;
+    let mut body = crate::publish_body("web", "v1", None, &[pact("web", "api", "name")]);
+    body["tags"] = json!(["feat-x", "dev"]);
+    let (status, _) = broker.post("/contracts/publish", &body).await;
+    assert_eq!(status, 200);
+    let (_, v1) = broker.get("/pacticipants/web/versions/v1").await;
+    assert_eq!(v1["branch"], "feat-x", "{v1}");
+
+    let (status, _) = broker
+        .send(
+            reqwest::Method::PUT,
+            "/pacticipants/api/versions/a1/tags/main",
+            &json!({}),
+        )
+        .await;
+    assert_eq!(status, 201);
+    let (_, a1) = broker.get("/pacticipants/api/versions/a1").await;
+    assert_eq!(a1["branch"], "main", "{a1}");
+    let (_, api) = broker.get("/pacticipants/api").await;
+    assert_eq!(api["mainBranch"], "main", "main-branch detection follows");
+
+    broker
+        .publish("web", "v2", Some("trunk"), &[pact("web", "api", "name")])
+        .await;
+    let (status, _) = broker
+        .send(
+            reqwest::Method::PUT,
+            "/pacticipants/web/versions/v2/tags/prod",
+            &json!({}),
+        )
+        .await;
+    assert_eq!(status, 201);
+    let (_, v2) = broker.get("/pacticipants/web/versions/v2").await;
+    assert_eq!(v2["branch"], "trunk", "a version with a branch keeps it: {v2}");
+
+    let mut config = BrokerConfig::new(crate::sqlite_only("tag-as-branch-off"));
+    config.first_tag_as_branch = false;
+    let broker = start(config).await;
+    broker
+        .send(
+            reqwest::Method::PUT,
+            "/pacticipants/api/versions/a1/tags/main",
+            &json!({}),
+        )
+        .await;
+    let (_, a1) = broker.get("/pacticipants/api/versions/a1").await;
+    assert_eq!(a1["branch"], Value::Null, "{a1}");
+}
+
+#[tokio::test]
+async fn deleting_pacts_and_versions() {
+    for url in backends("deletes").await {
+        let broker = start(BrokerConfig::new(url.clone())).await;
+        seed(&broker).await;
+        // v3 on main talks only to another provider: main's latest pact for api stays v1.
+        broker
+            .publish("web", "v3", Some("main"), &[pact("web", "ledger", "name")])
+            .await;
+        let (status, latest) = broker
+            .get("/pacts/provider/api/consumer/web/branch/main/latest")
+            .await;
+        assert_eq!(status, 200, "{url}: {latest}");
+        assert_eq!(latest["_links"]["pb:consumer-version"]["name"], "v1");
+        let (_, selected) = broker
+            .post(
+                "/pacts/provider/api/for-verification",
+                &json!({"consumerVersionSelectors": [{"consumer": "web", "mainBranch": true}]}),
+            )
+            .await;
+        assert_eq!(
+            selected["_embedded"]["pacts"].as_array().map(Vec::len),
+            Some(1),
+            "{url}: {selected}"
+        );
+
+        let (status, _) = broker
+            .send(
+                reqwest::Method::DELETE,
+                "/pacts/provider/api/consumer/web/branch/feat%2Fx",
+                &json!({}),
+            )
+            .await;
+        assert_eq!(status, 204, "{url}");
+        let (status, _) = broker.get("/pacts/provider/api/consumer/web/version/v2").await;
+        assert_eq!(status, 404, "{url}: the branch's pacts are gone");
+        let (status, _) = broker.get("/pacticipants/web/versions/v2").await;
+        assert_eq!(status, 200, "the version itself stays");
+
+        let (status, _) = broker
+            .send(
+                reqwest::Method::DELETE,
+                "/pacts/provider/api/consumer/web/tag/prod",
+                &json!({}),
+            )
+            .await;
+        assert_eq!(status, 204);
+        let (status, _) = broker.get("/pacts/provider/api/consumer/web/version/v1").await;
+        assert_eq!(status, 404);
+        let (status, _) = broker
+            .send(
+                reqwest::Method::DELETE,
+                "/pacts/provider/api/consumer/web/tag/prod",
+                &json!({}),
+            )
+            .await;
+        assert_eq!(status, 404, "nothing left to delete");
+
+        let (status, _) = broker
+            .send(
+                reqwest::Method::DELETE,
+                "/pacts/provider/api/consumer/app/version/a1",
+                &json!({}),
+            )
+            .await;
+        assert_eq!(status, 204);
+        let (status, _) = broker
+            .send(
+                reqwest::Method::DELETE,
+                "/pacticipants/web/versions/v3",
+                &json!({}),
+            )
+            .await;
+        assert_eq!(status, 204);
+        let (status, _) = broker.get("/pacts/provider/ledger/consumer/web/version/v3").await;
+        assert_eq!(status, 404);
+        let (_, metrics) = broker.get("/metrics").await;
+        assert_eq!(
+            metrics["pactVersions"]["count"], 0,
+            "{url}: no content left over: {metrics}"
+        );
+    }
+}

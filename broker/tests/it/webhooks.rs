@@ -316,3 +316,61 @@ async fn label_scoped_webhooks_fire_for_labelled_consumers_only() {
     let (_, all) = broker.get("/labels").await;
     assert_eq!(all["_embedded"]["labels"], json!([]));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn scoped_webhook_lists_and_testing_an_unsaved_webhook() {
+    let broker = start(quick(crate::sqlite_only("hooks-scoped"))).await;
+    let (target, received) = receiver(0).await;
+    broker
+        .publish("web", "w1", Some("main"), &[pact("web", "api", "name")])
+        .await;
+    broker
+        .publish("batch", "b1", Some("main"), &[pact("batch", "api", "name")])
+        .await;
+    let hook = webhook(&target, "contract_published");
+    let (status, _) = broker.post("/webhooks/provider/api/consumer/web", &hook).await;
+    assert_eq!(status, 201);
+    let (status, _) = broker.post("/webhooks/provider/api", &hook).await;
+    assert_eq!(status, 201);
+    let (status, _) = broker.post("/webhooks/consumer/batch", &hook).await;
+    assert_eq!(status, 201);
+    let (status, _) = broker.post("/webhooks", &hook).await;
+    assert_eq!(status, 201);
+    let (status, _) = broker.post("/webhooks/consumer/nobody", &hook).await;
+    assert_eq!(status, 404, "a scope naming an unknown application is not found");
+
+    let count = |body: &Value| body["_embedded"]["webhooks"].as_array().map_or(0, Vec::len);
+    let (_, pair) = broker.get("/webhooks/provider/api/consumer/web").await;
+    assert_eq!(count(&pair), 1, "{pair}");
+    let (_, provider) = broker.get("/webhooks/provider/api").await;
+    assert_eq!(count(&provider), 1);
+    let (_, consumer) = broker.get("/webhooks/consumer/batch").await;
+    assert_eq!(count(&consumer), 1);
+    let (_, all) = broker.get("/webhooks").await;
+    assert_eq!(count(&all), 4);
+    let (_, for_web) = broker.get("/pacts/provider/api/consumer/web/webhooks").await;
+    assert_eq!(
+        count(&for_web),
+        3,
+        "pair, provider and global ones apply to web: {for_web}"
+    );
+    let (status, _) = broker.get("/webhooks/provider/nobody").await;
+    assert_eq!(status, 404);
+
+    let mut unsaved = webhook(&target, "contract_published");
+    unsaved["consumer"] = json!({"name": "web"});
+    unsaved["provider"] = json!({"name": "api"});
+    let before = received.calls.lock().expect("lock").len();
+    let (status, tested) = broker.post("/webhooks/execute", &unsaved).await;
+    assert_eq!(status, 200, "{tested}");
+    assert_eq!(tested["success"], true, "{tested}");
+    let calls = received.calls.lock().expect("lock").clone();
+    assert_eq!(calls.len(), before + 1);
+    assert_eq!(calls[before]["consumer"], "web");
+    assert_eq!(
+        calls[before]["version"], "w1",
+        "the latest pact of the pair fills the template"
+    );
+    let (_, all) = broker.get("/webhooks").await;
+    assert_eq!(count(&all), 4, "testing does not save");
+}
