@@ -163,7 +163,12 @@ async fn the_allow_list_refuses_other_hosts() {
             &webhook("http://127.0.0.1:1/x", "contract_published"),
         )
         .await;
-    assert_eq!(status, 400, "{body}");
+    assert_eq!(status, 404, "a scope URL naming unknown applications: {body}");
+    let mut unknown = webhook("http://127.0.0.1:1/x", "contract_published");
+    unknown["consumer"] = json!({"name": "none"});
+    let (status, body) = broker.post("/webhooks", &unknown).await;
+    assert_eq!(status, 400, "an unknown name in the body: {body}");
+    assert!(body["errors"].to_string().contains("consumer.name"), "{body}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
