@@ -43,7 +43,7 @@ pub(crate) async fn list(
         .and_then(|s| s.parse::<i64>().ok())
         .unwrap_or(1)
         .max(1);
-    let pairs = pacticipants::integrations(&mut conn, size, (number - 1) * size).await?;
+    let pairs = pacticipants::integrations(&mut conn, size, (number - 1) * size, None).await?;
     if wants_graphviz(&headers) {
         let mut dot = String::from("digraph {\n  ranksep=3;\n  ratio=auto;\n  overlap=false;\n");
         for (c, p) in &pairs {
@@ -127,8 +127,40 @@ pub(crate) async fn delete(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// `GET /metrics`: row counts of what the broker holds, for dashboards and capacity planning.
-pub(crate) async fn metrics(State(state): State<Arc<AppState>>, base: Base) -> ApiResult<Hal> {
+fn snake(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.chars() {
+        if c.is_uppercase() {
+            out.push('_');
+            out.extend(c.to_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The counts in the Prometheus text format: `accord_broker_pact_publications_count 12`.
+fn prometheus(counts: &serde_json::Value) -> String {
+    let mut out = String::new();
+    for (group, values) in counts.as_object().into_iter().flatten() {
+        for (key, value) in values.as_object().into_iter().flatten() {
+            if let Some(n) = value.as_i64() {
+                let name = format!("accord_broker_{}_{}", snake(group), snake(key));
+                let _ = writeln!(out, "# TYPE {name} gauge\n{name} {n}");
+            }
+        }
+    }
+    out
+}
+
+/// `GET /metrics`: row counts of what the broker holds, for dashboards and capacity planning;
+/// in the Prometheus text format when the `Accept` header asks for `text/plain`.
+pub(crate) async fn metrics(
+    State(state): State<Arc<AppState>>,
+    base: Base,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
     let mut conn = state.db.pool.acquire().await?;
     let mut count = async |sql: &str| -> Result<i64, sqlx::Error> {
         sqlx::query(sql)
@@ -165,7 +197,20 @@ pub(crate) async fn metrics(State(state): State<Arc<AppState>>, base: Base) -> A
             "pendingCount": count("SELECT COUNT(*) AS n FROM webhook_deliveries WHERE status = 'pending'").await?,
             "failureCount": count("SELECT COUNT(*) AS n FROM webhook_deliveries WHERE status = 'failure'").await?,
         },
-        "_links": {"self": base.link("/metrics")}
     });
-    Ok(Hal::ok(body))
+    let accept = headers
+        .get("accept")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    if accept.contains("text/plain") || accept.contains("openmetrics") {
+        let mut response = prometheus(&body).into_response();
+        response.headers_mut().insert(
+            "Content-Type",
+            HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),
+        );
+        return Ok(response);
+    }
+    let mut body = body;
+    body["_links"] = json!({"self": base.link("/metrics")});
+    Ok(Hal::ok(body).into_response())
 }

@@ -45,14 +45,15 @@ fn page_of(query: &HashMap<String, String>) -> i64 {
         .max(1)
 }
 
-fn pager(path: &str, page: i64, shown: usize) -> String {
+/// Previous/next links; `prefix` ends in `?` or `&amp;` so `page=N` can follow.
+fn pager(prefix: &str, page: i64, shown: usize) -> String {
     let mut out = String::from("<p>");
     if page > 1 {
-        let _ = write!(out, "<a href=\"{path}?page={}\">previous</a> ", page - 1);
+        let _ = write!(out, "<a href=\"{prefix}page={}\">previous</a> ", page - 1);
     }
     let _ = write!(out, "page {page}");
     if shown as i64 == PAGE_SIZE {
-        let _ = write!(out, " <a href=\"{path}?page={}\">next</a>", page + 1);
+        let _ = write!(out, " <a href=\"{prefix}page={}\">next</a>", page + 1);
     }
     out.push_str("</p>");
     out
@@ -65,7 +66,8 @@ pub(crate) async fn index(
 ) -> ApiResult<Html<String>> {
     let mut conn = state.db.pool.acquire().await?;
     let page = page_of(&query);
-    let pairs = pacticipants::integrations(&mut conn, PAGE_SIZE, (page - 1) * PAGE_SIZE).await?;
+    let search = query.get("q").map(|q| q.trim()).filter(|q| !q.is_empty());
+    let pairs = pacticipants::integrations(&mut conn, PAGE_SIZE, (page - 1) * PAGE_SIZE, search).await?;
     let mut rows = String::new();
     for (consumer, provider) in &pairs {
         let latest = pacts::latest(&mut conn, consumer.id, provider.id, None).await?;
@@ -102,9 +104,21 @@ pub(crate) async fn index(
             d = esc(&published),
         );
     }
+    let form = format!(
+        "<form method=\"get\" action=\"/ui\"><input type=\"search\" name=\"q\" value=\"{}\" placeholder=\"Filter by application name\"> \
+         <button type=\"submit\">Search</button></form>",
+        esc(search.unwrap_or_default())
+    );
     let body = format!(
-        "<table><tr><th>Consumer</th><th>Provider</th><th>Latest pact</th><th>Published</th><th>Latest verification</th><th></th></tr>{rows}</table>{}",
-        pager("/ui", page, pairs.len())
+        "{form}<table><tr><th>Consumer</th><th>Provider</th><th>Latest pact</th><th>Published</th><th>Latest verification</th><th></th></tr>{rows}</table>{}",
+        pager(
+            &match search {
+                Some(q) => format!("/ui?q={}&amp;", enc(q)),
+                None => "/ui?".to_owned(),
+            },
+            page,
+            pairs.len()
+        )
     );
     Ok(layout("Integrations", &body))
 }
@@ -350,7 +364,7 @@ pub(crate) async fn pacticipant(
     let body = format!(
         "<p>Main branch: {}</p><table><tr><th>Version</th><th>Branches</th><th>Tags</th><th>Environments</th><th>Created</th></tr>{rows}</table>{}",
         esc(p.main_branch.as_deref().unwrap_or("(none)")),
-        pager(&path, page, list.len())
+        pager(&format!("{path}?"), page, list.len())
     );
     Ok(layout(&p.display_name, &body))
 }

@@ -208,20 +208,36 @@ pub(crate) async fn consumers_of(conn: &mut Conn, provider_id: i64) -> Result<Ve
     rows.iter().map(from_row).collect()
 }
 
-/// A page of consumer/provider pairs (consumer id, provider id), ordered by names.
+/// A page of consumer/provider pairs, ordered by names; with `search`, only pairs where either
+/// name contains it (ignoring case).
 pub(crate) async fn integrations(
     conn: &mut Conn,
     limit: i64,
     offset: i64,
+    search: Option<&str>,
 ) -> Result<Vec<(Pacticipant, Pacticipant)>, sqlx::Error> {
-    let rows = sqlx::query(
+    let pattern = search.map(|s| {
+        let escaped = s
+            .to_lowercase()
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        format!("%{escaped}%")
+    });
+    let filter = if pattern.is_some() {
+        "WHERE LOWER(c.name) LIKE $3 ESCAPE '\\' OR LOWER(p.name) LIKE $3 ESCAPE '\\'"
+    } else {
+        ""
+    };
+    let sql = format!(
         "SELECT i.consumer_id, i.provider_id FROM integrations i JOIN pacticipants c ON c.id = i.consumer_id \
-         JOIN pacticipants p ON p.id = i.provider_id ORDER BY p.name, c.name LIMIT $1 OFFSET $2",
-    )
-    .bind(limit)
-    .bind(offset)
-    .fetch_all(&mut *conn)
-    .await?;
+         JOIN pacticipants p ON p.id = i.provider_id {filter} ORDER BY p.name, c.name LIMIT $1 OFFSET $2"
+    );
+    let mut query = sqlx::query(&sql).bind(limit).bind(offset);
+    if let Some(pattern) = &pattern {
+        query = query.bind(pattern);
+    }
+    let rows = query.fetch_all(&mut *conn).await?;
     let mut out = Vec::new();
     for row in rows {
         let consumer = find_by_id(conn, row.try_get("consumer_id")?).await?;

@@ -140,6 +140,24 @@ async fn integrations_metrics_and_dependencies() {
         assert_eq!(metrics["pactPublications"]["count"], 3);
         assert_eq!(metrics["integrations"]["count"], 2);
         assert_eq!(metrics["webhooks"]["count"], 1);
+        let scraped = broker
+            .client
+            .get(format!("{}/metrics", broker.url))
+            .header("Accept", "text/plain;version=0.0.4;q=0.5,*/*;q=0.1")
+            .send()
+            .await
+            .expect("sent")
+            .text()
+            .await
+            .expect("text");
+        assert!(
+            scraped.contains("accord_broker_pact_publications_count 3\n"),
+            "{scraped}"
+        );
+        assert!(
+            scraped.contains("# TYPE accord_broker_integrations_count gauge"),
+            "{scraped}"
+        );
 
         let (status, _) = broker
             .send(

@@ -142,6 +142,21 @@ async fn every_page_renders_the_seeded_data() {
             assert!(html.contains(text), "{path} should show '{text}':\n{html}");
         }
     }
+    let filtered = broker
+        .client
+        .get(format!("{}/ui?q=MOBILE", broker.url))
+        .send()
+        .await
+        .expect("sent")
+        .text()
+        .await
+        .expect("html");
+    assert!(filtered.contains("Mobile App"), "{filtered}");
+    assert!(
+        !filtered.contains(">Web<"),
+        "the search leaves out other integrations: {filtered}"
+    );
+    assert!(filtered.contains("value=\"MOBILE\""), "the form keeps the search");
     let (_, last) = (
         0,
         broker
