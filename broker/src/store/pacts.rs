@@ -381,31 +381,85 @@ pub(crate) async fn for_pair(
     filter: VersionFilter<'_>,
     limit: i64,
 ) -> Result<Vec<PactRow>, sqlx::Error> {
-    const ON_BRANCH: &str = "EXISTS (SELECT 1 FROM branch_versions bv JOIN branches b ON b.id = bv.branch_id \
-        WHERE bv.version_id = v.id AND b.name = ";
-    let (condition, value) = match filter {
-        VersionFilter::Any => (String::new(), None),
+    // The common case first: the branch's newest version has a pact with the provider.
+    if limit == 1 {
+        let branch = match filter {
+            VersionFilter::Branch(branch) => Some(branch.to_owned()),
+            VersionFilter::MainBranch => super::pacticipants::find_by_id(conn, consumer_id)
+                .await?
+                .and_then(|c| c.main_branch),
+            _ => None,
+        };
+        if let Some(branch) = branch
+            && let Some(head) = super::versions::branch_head(conn, consumer_id, &branch).await?
+            && let Some(row) = for_version(conn, head.id, provider_id).await?
+        {
+            return Ok(vec![row]);
+        }
+    }
+    // Each form starts from the smallest set (the branch's or tag's versions) and walks it newest
+    // first, so "the latest" stops at the first version that has a pact with the provider.
+    // CROSS JOIN fixes that order for SQLite's planner; PostgreSQL plans it freely.
+    const PACT: &str = "CROSS JOIN pact_publications pp CROSS JOIN pact_contents pc";
+    const MATCH: &str = "pp.provider_id = $2 AND pc.id = pp.content_id";
+    let (tables, condition, order, value) = match filter {
+        VersionFilter::Any => (
+            format!("versions v {PACT}"),
+            format!("v.pacticipant_id = $1 AND pp.consumer_version_id = v.id AND {MATCH}"),
+            "v.id",
+            None,
+        ),
         VersionFilter::Tag(tag) => (
-            "AND EXISTS (SELECT 1 FROM tags t WHERE t.version_id = v.id AND t.name = $4)".to_owned(),
+            format!("tags t CROSS JOIN versions v {PACT}"),
+            format!(
+                "t.name = $3 AND v.id = t.version_id AND v.pacticipant_id = $1 AND pp.consumer_version_id = v.id AND {MATCH}"
+            ),
+            "t.version_id",
             Some(tag),
         ),
-        VersionFilter::Branch(branch) => (format!("AND {ON_BRANCH}$4)"), Some(branch)),
+        VersionFilter::Branch(branch) => (
+            format!("branches b CROSS JOIN branch_versions bv {PACT} CROSS JOIN versions v"),
+            format!(
+                "b.pacticipant_id = $1 AND b.name = $3 AND bv.branch_id = b.id AND pp.consumer_version_id = bv.version_id \
+                 AND {MATCH} AND v.id = bv.version_id"
+            ),
+            "bv.version_id",
+            Some(branch),
+        ),
         VersionFilter::MainBranch => (
-            format!("AND {ON_BRANCH}(SELECT c.main_branch FROM pacticipants c WHERE c.id = pp.consumer_id))"),
+            format!("branches b CROSS JOIN branch_versions bv {PACT} CROSS JOIN versions v"),
+            format!(
+                "b.pacticipant_id = $1 AND b.name = (SELECT c.main_branch FROM pacticipants c WHERE c.id = $1) \
+                 AND bv.branch_id = b.id AND pp.consumer_version_id = bv.version_id AND {MATCH} AND v.id = bv.version_id"
+            ),
+            "bv.version_id",
             None,
         ),
     };
+    let columns = "pp.consumer_version_id, pp.provider_id, v.number AS consumer_version, pc.id AS content_id, pc.sha, pc.content, pp.created_at";
+    let limit_clause = if limit == 1 { "LIMIT 1" } else { "" };
     let sql = format!(
-        "{SELECT} WHERE pp.consumer_id = $1 AND pp.provider_id = $2 AND pp.revision = \
-         (SELECT MAX(p2.revision) FROM pact_publications p2 WHERE p2.consumer_version_id = pp.consumer_version_id AND p2.provider_id = pp.provider_id) \
-         {condition} ORDER BY v.id DESC LIMIT $3"
+        "SELECT {columns} FROM {tables} WHERE {condition} ORDER BY {order} DESC, pp.revision DESC {limit_clause}"
     );
-    let mut query = sqlx::query(&sql).bind(consumer_id).bind(provider_id).bind(limit);
+    let mut query = sqlx::query(&sql).bind(consumer_id).bind(provider_id);
     if let Some(value) = value {
         query = query.bind(value);
     }
-    let rows = query.fetch_all(&mut *conn).await?;
-    rows.iter().map(from_row).collect()
+    let mut out: Vec<PactRow> = Vec::new();
+    let mut last_version = None;
+    for row in query.fetch_all(&mut *conn).await? {
+        // Rows come newest revision first within a version: keep the first of each.
+        let version: i64 = row.try_get("consumer_version_id")?;
+        if last_version == Some(version) {
+            continue;
+        }
+        last_version = Some(version);
+        out.push(from_row(&row)?);
+        if out.len() as i64 >= limit {
+            break;
+        }
+    }
+    Ok(out)
 }
 
 /// Deletes every revision of a consumer version's pact with a provider; how many rows went.

@@ -1,5 +1,5 @@
 CREATE TABLE labels (
-    pacticipant_id INTEGER NOT NULL REFERENCES pacticipants(id) ON DELETE CASCADE,
+    pacticipant_id BIGINT NOT NULL REFERENCES pacticipants(id) ON DELETE CASCADE,
     name TEXT NOT NULL,
     created_at TEXT NOT NULL,
     PRIMARY KEY (pacticipant_id, name)
@@ -7,3 +7,4 @@ CREATE TABLE labels (
 CREATE INDEX labels_by_name ON labels (name);
 ALTER TABLE webhooks ADD COLUMN consumer_label TEXT;
 ALTER TABLE webhooks ADD COLUMN provider_label TEXT;
+CREATE INDEX publications_by_content ON pact_publications (content_id);
