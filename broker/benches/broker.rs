@@ -1,6 +1,7 @@
 //! Benchmark: a broker seeded with 50 pacticipants × 2,000 versions, pacts and verification
 //! results, and deployments in three environments; then can-i-deploy latency,
-//! pacts-for-verification latency, sustained publish rate from 8 clients, and idle memory.
+//! pacts-for-verification latency, sustained publish rate from 8 clients, idle memory, and
+//! the time a clean-up takes to delete nearly all of it.
 //!
 //! Run with `cargo bench -p accord-broker --bench broker` (PostgreSQL on 127.0.0.1:5432 is
 //! measured too when it answers).
@@ -285,6 +286,27 @@ async fn measure(label: &str, database_url: &str) {
     println!("[{label}] sustained publish rate, 8 concurrent clients: {rate:.0} pacts/s (target > 200)");
 }
 
+/// Clean-up of the seeded database: keep the latest of each branch and what is deployed.
+async fn measure_cleanup(label: &str, database_url: &str) {
+    use accord_broker::cleanup::{KeepSelector, clean};
+    let db = Db::connect(database_url).await.expect("database");
+    let mut keep = KeepSelector::parse(r#"{"branch": true, "latest": true}"#).expect("selector");
+    keep.extend(KeepSelector::parse(r#"{"deployedOrReleased": true}"#).expect("selector"));
+    let started = Instant::now();
+    let dry = clean(&db, &keep, true).await.expect("dry run");
+    let dry_time = started.elapsed();
+    let started = Instant::now();
+    let report = clean(&db, &keep, false).await.expect("clean");
+    println!(
+        "[{label}] clean-up keeping branch heads and deployed versions: {} versions and {} pact contents deleted in {:.2} s (dry run {:.2} s)",
+        report.version_count(),
+        report.orphaned_contents,
+        started.elapsed().as_secs_f64(),
+        dry_time.as_secs_f64()
+    );
+    assert_eq!(dry.version_count(), report.version_count());
+}
+
 fn db_pool(db: &Db) -> sqlx::AnyPool {
     db.pool().clone()
 }
@@ -321,6 +343,7 @@ fn main() {
     let sqlite = format!("sqlite://{}", dir.join("bench.db").display());
     runtime.block_on(measure("sqlite", &sqlite));
     idle_memory(&sqlite);
+    runtime.block_on(measure_cleanup("sqlite", &sqlite));
     let postgres = runtime.block_on(async {
         sqlx::any::install_default_drivers();
         let admin = sqlx::any::AnyPoolOptions::new()
@@ -337,7 +360,10 @@ fn main() {
         Some(format!("postgres://postgres@127.0.0.1:5432/{name}"))
     });
     match postgres {
-        Some(url) => runtime.block_on(measure("postgres", &url)),
+        Some(url) => runtime.block_on(async {
+            measure("postgres", &url).await;
+            measure_cleanup("postgres", &url).await;
+        }),
         None => println!("skipped PostgreSQL: not reachable on 127.0.0.1:5432"),
     }
     let _ = std::fs::remove_dir_all(&dir);

@@ -8,3 +8,5 @@ CREATE INDEX labels_by_name ON labels (name);
 ALTER TABLE webhooks ADD COLUMN consumer_label TEXT;
 ALTER TABLE webhooks ADD COLUMN provider_label TEXT;
 CREATE INDEX publications_by_content ON pact_publications (content_id);
+CREATE INDEX verifications_by_provider_version ON verifications (provider_version_id);
+CREATE INDEX deployed_by_version ON deployed_versions (version_id);
