@@ -109,39 +109,39 @@ pub(crate) fn router() -> Router<Arc<AppState>> {
             get(environments::released).patch(environments::patch_released),
         )
         .route("/pacts/latest", get(pacts::latest_pacts))
-        .route("/pacts/provider/{p}", get(pacts::provider_pacts))
-        .route("/pacts/provider/{p}/latest", get(pacts::latest_provider_pacts))
+        .route("/pacts/provider/{p}", pacts::list(pacts::PactList::All))
+        .route("/pacts/provider/{p}/latest", pacts::list(pacts::PactList::Latest))
         .route(
             "/pacts/provider/{p}/latest/{tag}",
-            get(pacts::latest_provider_pacts_with_tag),
+            pacts::list(pacts::PactList::LatestWithTag),
         )
         .route(
             "/pacts/provider/{p}/tag/{tag}",
-            get(pacts::provider_pacts_with_tag),
+            pacts::list(pacts::PactList::WithTag),
         )
         .route(
             "/pacts/provider/{p}/branch",
-            get(pacts::provider_pacts_with_main_branch),
+            pacts::list(pacts::PactList::MainBranch),
         )
         .route(
             "/pacts/provider/{p}/branch/latest",
-            get(pacts::latest_provider_pacts_with_main_branch),
+            pacts::list(pacts::PactList::LatestMainBranch),
         )
         .route(
             "/pacts/provider/{p}/branch/{b}",
-            get(pacts::provider_pacts_with_branch),
+            pacts::list(pacts::PactList::WithBranch),
         )
         .route(
             "/pacts/provider/{p}/branch/{b}/latest",
-            get(pacts::latest_provider_pacts_with_branch),
+            pacts::list(pacts::PactList::LatestWithBranch),
         )
         .route(
             "/pacts/provider/{p}/consumer/{c}/tag/{tag}",
-            get(pacts::pair_pacts_with_tag).delete(pacts::delete_with_tag),
+            pacts::list(pacts::PactList::PairWithTag).delete(pacts::delete_with_tag),
         )
         .route(
             "/pacts/provider/{p}/consumer/{c}/branch/{b}",
-            get(pacts::pair_pacts_with_branch).delete(pacts::delete_on_branch),
+            pacts::list(pacts::PactList::PairWithBranch).delete(pacts::delete_on_branch),
         )
         .route(
             "/pacts/provider/{p}/for-verification",

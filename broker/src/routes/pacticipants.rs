@@ -111,6 +111,15 @@ pub(crate) async fn require_pacticipant(conn: &mut Conn, name: &str) -> ApiResul
         .ok_or_else(|| ApiError::NotFound(format!("pacticipant '{name}'")))
 }
 
+/// The pacticipant and one of its versions, or a 404 naming what is missing.
+async fn require_version(conn: &mut Conn, name: &str, number: &str) -> ApiResult<(Pacticipant, Version)> {
+    let p = require_pacticipant(conn, name).await?;
+    let v = versions::find(conn, p.id, number)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("version {number} of '{name}'")))?;
+    Ok((p, v))
+}
+
 fn page(query: &HashMap<String, String>) -> (i64, i64) {
     let size = query
         .get("pageSize")
@@ -280,10 +289,7 @@ pub(crate) async fn version(
     Path((name, number)): Path<(String, String)>,
 ) -> ApiResult<Hal> {
     let mut conn = state.db.pool.acquire().await?;
-    let p = require_pacticipant(&mut conn, &name).await?;
-    let v = versions::find(&mut conn, p.id, &number)
-        .await?
-        .ok_or_else(|| ApiError::NotFound(format!("version {number} of '{name}'")))?;
+    let (p, v) = require_version(&mut conn, &name, &number).await?;
     Ok(Hal::ok(version_json(&mut conn, &base, &p.name, &v).await?))
 }
 
@@ -337,10 +343,7 @@ pub(crate) async fn delete_version(
     Path((name, number)): Path<(String, String)>,
 ) -> ApiResult<StatusCode> {
     let mut w = state.db.write().await?;
-    let p = require_pacticipant(&mut w.tx, &name).await?;
-    let v = versions::find(&mut w.tx, p.id, &number)
-        .await?
-        .ok_or_else(|| ApiError::NotFound(format!("version {number} of '{name}'")))?;
+    let (_, v) = require_version(&mut w.tx, &name, &number).await?;
     versions::delete(&mut w.tx, v.id).await?;
     crate::store::pacts::delete_orphaned_contents(&mut w.tx).await?;
     w.tx.commit().await?;
@@ -427,10 +430,7 @@ pub(crate) async fn branch_version(
     Path((name, branch, number)): Path<(String, String, String)>,
 ) -> ApiResult<Hal> {
     let mut conn = state.db.pool.acquire().await?;
-    let p = require_pacticipant(&mut conn, &name).await?;
-    let v = versions::find(&mut conn, p.id, &number)
-        .await?
-        .ok_or_else(|| ApiError::NotFound(format!("version {number} of '{name}'")))?;
+    let (p, v) = require_version(&mut conn, &name, &number).await?;
     if !versions::branches_of(&mut conn, v.id).await?.contains(&branch) {
         return Err(ApiError::NotFound(format!(
             "version {number} on branch '{branch}' of '{name}'"
@@ -484,10 +484,7 @@ pub(crate) async fn tag(
     Path((name, number, tag)): Path<(String, String, String)>,
 ) -> ApiResult<Hal> {
     let mut conn = state.db.pool.acquire().await?;
-    let p = require_pacticipant(&mut conn, &name).await?;
-    let v = versions::find(&mut conn, p.id, &number)
-        .await?
-        .ok_or_else(|| ApiError::NotFound(format!("version {number} of '{name}'")))?;
+    let (_, v) = require_version(&mut conn, &name, &number).await?;
     if !versions::tags_of(&mut conn, v.id).await?.contains(&tag) {
         return Err(ApiError::NotFound(format!("tag '{tag}'")));
     }
@@ -536,10 +533,7 @@ pub(crate) async fn delete_tag(
     Path((name, number, tag)): Path<(String, String, String)>,
 ) -> ApiResult<StatusCode> {
     let mut w = state.db.write().await?;
-    let p = require_pacticipant(&mut w.tx, &name).await?;
-    let v = versions::find(&mut w.tx, p.id, &number)
-        .await?
-        .ok_or_else(|| ApiError::NotFound(format!("version {number} of '{name}'")))?;
+    let (_, v) = require_version(&mut w.tx, &name, &number).await?;
     if !versions::delete_tag(&mut w.tx, v.id, &tag).await? {
         return Err(ApiError::NotFound(format!("tag '{tag}'")));
     }

@@ -2,8 +2,12 @@
 
 use std::sync::Arc;
 
+use std::collections::HashMap;
+
 use axum::extract::{Path, State};
+use axum::http::Uri;
 use axum::response::{IntoResponse, Response};
+use axum::routing::{MethodRouter, get};
 use serde_json::{Value, json};
 
 use crate::AppState;
@@ -210,170 +214,61 @@ async fn pact_list(
     })))
 }
 
-fn provider_path(provider: &str, rest: &str) -> String {
-    format!("/pacts/provider/{}{rest}", enc(provider))
+/// Which pact list a route serves; its path parameters are `p` (provider), `c` (consumer),
+/// `tag` and `b` (branch).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PactList {
+    /// `/pacts/provider/{p}`: every pact version.
+    All,
+    /// `/pacts/provider/{p}/latest`: the latest of each consumer.
+    Latest,
+    /// `/pacts/provider/{p}/latest/{tag}`.
+    LatestWithTag,
+    /// `/pacts/provider/{p}/tag/{tag}`.
+    WithTag,
+    /// `/pacts/provider/{p}/branch/{b}`.
+    WithBranch,
+    /// `/pacts/provider/{p}/branch/{b}/latest`.
+    LatestWithBranch,
+    /// `/pacts/provider/{p}/branch`: each consumer's main branch.
+    MainBranch,
+    /// `/pacts/provider/{p}/branch/latest`.
+    LatestMainBranch,
+    /// `/pacts/provider/{p}/consumer/{c}/tag/{tag}`.
+    PairWithTag,
+    /// `/pacts/provider/{p}/consumer/{c}/branch/{b}`.
+    PairWithBranch,
 }
 
-/// `GET /pacts/provider/{p}`: every pact version for the provider.
-pub(crate) async fn provider_pacts(
-    State(state): State<Arc<AppState>>,
-    base: Base,
-    Path(provider): Path<String>,
-) -> ApiResult<Hal> {
-    let path = provider_path(&provider, "");
-    pact_list(&state, &base, &path, &provider, None, VersionFilter::Any, false).await
-}
-
-/// `GET /pacts/provider/{p}/latest`: the latest pact of each consumer.
-pub(crate) async fn latest_provider_pacts(
-    State(state): State<Arc<AppState>>,
-    base: Base,
-    Path(provider): Path<String>,
-) -> ApiResult<Hal> {
-    let path = provider_path(&provider, "/latest");
-    pact_list(&state, &base, &path, &provider, None, VersionFilter::Any, true).await
-}
-
-/// `GET /pacts/provider/{p}/latest/{tag}`: the latest pact of each consumer with a tag.
-pub(crate) async fn latest_provider_pacts_with_tag(
-    State(state): State<Arc<AppState>>,
-    base: Base,
-    Path((provider, tag)): Path<(String, String)>,
-) -> ApiResult<Hal> {
-    let path = provider_path(&provider, &format!("/latest/{}", enc(&tag)));
-    pact_list(
-        &state,
-        &base,
-        &path,
-        &provider,
-        None,
-        VersionFilter::Tag(&tag),
-        true,
+/// The `GET` handler of a pact list route.
+pub(crate) fn list(kind: PactList) -> MethodRouter<Arc<AppState>> {
+    get(
+        move |State(state): State<Arc<AppState>>,
+              base: Base,
+              uri: Uri,
+              Path(params): Path<HashMap<String, String>>| async move {
+            let param = |name: &str| params.get(name).map(String::as_str).unwrap_or_default();
+            let filter = match kind {
+                PactList::All | PactList::Latest => VersionFilter::Any,
+                PactList::LatestWithTag | PactList::WithTag | PactList::PairWithTag => {
+                    VersionFilter::Tag(param("tag"))
+                }
+                PactList::WithBranch | PactList::LatestWithBranch | PactList::PairWithBranch => {
+                    VersionFilter::Branch(param("b"))
+                }
+                PactList::MainBranch | PactList::LatestMainBranch => VersionFilter::MainBranch,
+            };
+            let latest = matches!(
+                kind,
+                PactList::Latest
+                    | PactList::LatestWithTag
+                    | PactList::LatestWithBranch
+                    | PactList::LatestMainBranch
+            );
+            let consumer = params.get("c").map(String::as_str);
+            pact_list(&state, &base, uri.path(), param("p"), consumer, filter, latest).await
+        },
     )
-    .await
-}
-
-/// `GET /pacts/provider/{p}/tag/{tag}`: every pact of consumer versions with a tag.
-pub(crate) async fn provider_pacts_with_tag(
-    State(state): State<Arc<AppState>>,
-    base: Base,
-    Path((provider, tag)): Path<(String, String)>,
-) -> ApiResult<Hal> {
-    let path = provider_path(&provider, &format!("/tag/{}", enc(&tag)));
-    pact_list(
-        &state,
-        &base,
-        &path,
-        &provider,
-        None,
-        VersionFilter::Tag(&tag),
-        false,
-    )
-    .await
-}
-
-/// `GET /pacts/provider/{p}/branch/{b}`: every pact of consumer versions on a branch.
-pub(crate) async fn provider_pacts_with_branch(
-    State(state): State<Arc<AppState>>,
-    base: Base,
-    Path((provider, branch)): Path<(String, String)>,
-) -> ApiResult<Hal> {
-    let path = provider_path(&provider, &format!("/branch/{}", enc(&branch)));
-    pact_list(
-        &state,
-        &base,
-        &path,
-        &provider,
-        None,
-        VersionFilter::Branch(&branch),
-        false,
-    )
-    .await
-}
-
-/// `GET /pacts/provider/{p}/branch/{b}/latest`: the latest pact of each consumer on a branch.
-pub(crate) async fn latest_provider_pacts_with_branch(
-    State(state): State<Arc<AppState>>,
-    base: Base,
-    Path((provider, branch)): Path<(String, String)>,
-) -> ApiResult<Hal> {
-    let path = provider_path(&provider, &format!("/branch/{}/latest", enc(&branch)));
-    pact_list(
-        &state,
-        &base,
-        &path,
-        &provider,
-        None,
-        VersionFilter::Branch(&branch),
-        true,
-    )
-    .await
-}
-
-/// `GET /pacts/provider/{p}/branch`: every pact from each consumer's main branch.
-pub(crate) async fn provider_pacts_with_main_branch(
-    State(state): State<Arc<AppState>>,
-    base: Base,
-    Path(provider): Path<String>,
-) -> ApiResult<Hal> {
-    let path = provider_path(&provider, "/branch");
-    pact_list(
-        &state,
-        &base,
-        &path,
-        &provider,
-        None,
-        VersionFilter::MainBranch,
-        false,
-    )
-    .await
-}
-
-/// `GET /pacts/provider/{p}/branch/latest`: the latest pact from each consumer's main branch.
-pub(crate) async fn latest_provider_pacts_with_main_branch(
-    State(state): State<Arc<AppState>>,
-    base: Base,
-    Path(provider): Path<String>,
-) -> ApiResult<Hal> {
-    let path = provider_path(&provider, "/branch/latest");
-    pact_list(
-        &state,
-        &base,
-        &path,
-        &provider,
-        None,
-        VersionFilter::MainBranch,
-        true,
-    )
-    .await
-}
-
-/// `GET /pacts/provider/{p}/consumer/{c}/tag/{tag}`: one consumer's pact versions with a tag.
-pub(crate) async fn pair_pacts_with_tag(
-    State(state): State<Arc<AppState>>,
-    base: Base,
-    Path((provider, consumer, tag)): Path<(String, String, String)>,
-) -> ApiResult<Hal> {
-    let path = provider_path(
-        &provider,
-        &format!("/consumer/{}/tag/{}", enc(&consumer), enc(&tag)),
-    );
-    let filter = VersionFilter::Tag(&tag);
-    pact_list(&state, &base, &path, &provider, Some(&consumer), filter, false).await
-}
-
-/// `GET /pacts/provider/{p}/consumer/{c}/branch/{b}`: one consumer's pact versions on a branch.
-pub(crate) async fn pair_pacts_with_branch(
-    State(state): State<Arc<AppState>>,
-    base: Base,
-    Path((provider, consumer, branch)): Path<(String, String, String)>,
-) -> ApiResult<Hal> {
-    let path = provider_path(
-        &provider,
-        &format!("/consumer/{}/branch/{}", enc(&consumer), enc(&branch)),
-    );
-    let filter = VersionFilter::Branch(&branch);
-    pact_list(&state, &base, &path, &provider, Some(&consumer), filter, false).await
 }
 
 /// `GET /pacts/latest`: the latest pact of every integration.

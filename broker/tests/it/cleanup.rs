@@ -16,20 +16,8 @@ async fn seed(broker: &Broker) {
     broker
         .publish("web", "f1", Some("feat"), &[pact("web", "api", "e")])
         .await;
-    broker
-        .send(
-            reqwest::Method::PUT,
-            "/pacticipants/web/versions/v1/tags/prod",
-            &json!({}),
-        )
-        .await;
-    broker
-        .send(
-            reqwest::Method::PUT,
-            "/pacticipants/web/branches/old/versions/v3",
-            &json!({}),
-        )
-        .await;
+    broker.put("/pacticipants/web/versions/v1/tags/prod").await;
+    broker.put("/pacticipants/web/branches/old/versions/v3").await;
     let (_, env) = broker
         .post(
             "/environments",

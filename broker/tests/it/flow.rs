@@ -303,13 +303,7 @@ async fn merging_publications_and_can_i_merge() {
         assert_eq!(status, 409, "a merge conflict is refused");
 
         // can-i-merge: the provider's main branch head has not verified v1's content.
-        broker
-            .send(
-                reqwest::Method::PUT,
-                "/pacticipants/api/branches/main/versions/a1",
-                &json!({}),
-            )
-            .await;
+        broker.put("/pacticipants/api/branches/main/versions/a1").await;
         let (status, answer) = broker
             .get("/matrix?q%5B%5D%5Bpacticipant%5D=web&q%5B%5D%5Bversion%5D=v1&mainBranch=true&latest=true&latestby=cvp")
             .await;

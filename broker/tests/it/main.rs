@@ -169,6 +169,26 @@ impl Broker {
         (status, response.json().await.unwrap_or(Value::Null))
     }
 
+    pub(crate) async fn delete(&self, path: &str) -> u16 {
+        self.send(reqwest::Method::DELETE, path, &Value::Null).await.0
+    }
+
+    pub(crate) async fn put(&self, path: &str) -> (u16, Value) {
+        self.send(reqwest::Method::PUT, path, &serde_json::json!({}))
+            .await
+    }
+
+    /// A GET with extra headers, answered as text.
+    pub(crate) async fn get_text(&self, path: &str, headers: &[(&str, &str)]) -> (u16, String) {
+        let mut request = self.client.get(format!("{}{path}", self.url));
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let response = request.send().await.expect("sent");
+        let status = response.status().as_u16();
+        (status, response.text().await.unwrap_or_default())
+    }
+
     pub(crate) async fn post(&self, path: &str, body: &Value) -> (u16, Value) {
         self.send(reqwest::Method::POST, path, body).await
     }

@@ -123,16 +123,9 @@ async fn integrations_metrics_and_dependencies() {
             .expect("integrations");
         assert_eq!(pairs.len(), 2, "{url}: {list}");
         assert_eq!(pairs[0]["verificationStatus"], "unverified");
-        let graph = broker
-            .client
-            .get(format!("{}/integrations", broker.url))
-            .header("Accept", "text/vnd.graphviz")
-            .send()
-            .await
-            .expect("sent")
-            .text()
-            .await
-            .expect("text");
+        let (_, graph) = broker
+            .get_text("/integrations", &[("Accept", "text/vnd.graphviz")])
+            .await;
         assert!(graph.contains("\"web\" -> \"api\""), "{graph}");
 
         let (_, metrics) = broker.get("/metrics").await;
@@ -140,16 +133,12 @@ async fn integrations_metrics_and_dependencies() {
         assert_eq!(metrics["pactPublications"]["count"], 3);
         assert_eq!(metrics["integrations"]["count"], 2);
         assert_eq!(metrics["webhooks"]["count"], 1);
-        let scraped = broker
-            .client
-            .get(format!("{}/metrics", broker.url))
-            .header("Accept", "text/plain;version=0.0.4;q=0.5,*/*;q=0.1")
-            .send()
-            .await
-            .expect("sent")
-            .text()
-            .await
-            .expect("text");
+        let (_, scraped) = broker
+            .get_text(
+                "/metrics",
+                &[("Accept", "text/plain;version=0.0.4;q=0.5,*/*;q=0.1")],
+            )
+            .await;
         assert!(
             scraped.contains("accord_broker_pact_publications_count 3\n"),
             "{scraped}"
@@ -159,13 +148,7 @@ async fn integrations_metrics_and_dependencies() {
             "{scraped}"
         );
 
-        let (status, _) = broker
-            .send(
-                reqwest::Method::DELETE,
-                "/integrations/provider/api/consumer/web",
-                &json!({}),
-            )
-            .await;
+        let status = broker.delete("/integrations/provider/api/consumer/web").await;
         assert_eq!(status, 204, "{url}");
         let (_, list) = broker.get("/integrations").await;
         assert_eq!(
@@ -176,13 +159,7 @@ async fn integrations_metrics_and_dependencies() {
         assert_eq!(status, 404, "{url}: the pair's pacts are gone");
         let (status, _) = broker.get("/pacts/provider/api/consumer/app/latest").await;
         assert_eq!(status, 200, "{url}: the other consumer keeps its pact");
-        let (status, _) = broker
-            .send(
-                reqwest::Method::DELETE,
-                "/integrations/provider/api/consumer/web",
-                &json!({}),
-            )
-            .await;
+        let status = broker.delete("/integrations/provider/api/consumer/web").await;
         assert_eq!(status, 404);
 
         let (status, deps) = broker.get("/diagnostic/status/dependencies").await;
@@ -194,19 +171,21 @@ async fn integrations_metrics_and_dependencies() {
 #[tokio::test]
 async fn links_follow_the_configured_or_forwarded_base_url() {
     let broker = start(BrokerConfig::new(crate::sqlite_only("base-forwarded"))).await;
-    let index: Value = broker
-        .client
-        .get(format!("{}/", broker.url))
-        .header("X-Forwarded-Proto", "https")
-        .header("X-Forwarded-Host", "broker.example")
-        .header("X-Forwarded-Port", "8443")
-        .header("X-Forwarded-Prefix", "/pact")
-        .send()
-        .await
-        .expect("sent")
-        .json()
-        .await
-        .expect("json");
+    let index: Value = serde_json::from_str(
+        &broker
+            .get_text(
+                "/",
+                &[
+                    ("X-Forwarded-Proto", "https"),
+                    ("X-Forwarded-Host", "broker.example"),
+                    ("X-Forwarded-Port", "8443"),
+                    ("X-Forwarded-Prefix", "/pact"),
+                ],
+            )
+            .await
+            .1,
+    )
+    .expect("json");
     assert_eq!(
         index["_links"]["self"]["href"],
         "https://broker.example:8443/pact/"
@@ -217,16 +196,9 @@ async fn links_follow_the_configured_or_forwarded_base_url() {
     let broker = start(config).await;
     let (_, index) = broker.get("/").await;
     assert_eq!(index["_links"]["self"]["href"], "https://a.example/broker/");
-    let index: Value = broker
-        .client
-        .get(format!("{}/", broker.url))
-        .header("X-Forwarded-Host", "b.example")
-        .send()
-        .await
-        .expect("sent")
-        .json()
-        .await
-        .expect("json");
+    let index: Value =
+        serde_json::from_str(&broker.get_text("/", &[("X-Forwarded-Host", "b.example")]).await.1)
+            .expect("json");
     assert_eq!(index["_links"]["self"]["href"], "https://b.example/");
     let (status, heartbeat) = broker.get("/broker/diagnostic/status/heartbeat").await;
     assert_eq!(status, 200, "served under the context path too: {heartbeat}");
@@ -320,13 +292,7 @@ async fn the_first_tag_of_a_new_version_without_a_branch_becomes_its_branch() {
     let (_, v1) = broker.get("/pacticipants/web/versions/v1").await;
     assert_eq!(v1["branch"], "feat-x", "{v1}");
 
-    let (status, _) = broker
-        .send(
-            reqwest::Method::PUT,
-            "/pacticipants/api/versions/a1/tags/main",
-            &json!({}),
-        )
-        .await;
+    let (status, _) = broker.put("/pacticipants/api/versions/a1/tags/main").await;
     assert_eq!(status, 201);
     let (_, a1) = broker.get("/pacticipants/api/versions/a1").await;
     assert_eq!(a1["branch"], "main", "{a1}");
@@ -336,13 +302,7 @@ async fn the_first_tag_of_a_new_version_without_a_branch_becomes_its_branch() {
     broker
         .publish("web", "v2", Some("trunk"), &[pact("web", "api", "name")])
         .await;
-    let (status, _) = broker
-        .send(
-            reqwest::Method::PUT,
-            "/pacticipants/web/versions/v2/tags/prod",
-            &json!({}),
-        )
-        .await;
+    let (status, _) = broker.put("/pacticipants/web/versions/v2/tags/prod").await;
     assert_eq!(status, 201);
     let (_, v2) = broker.get("/pacticipants/web/versions/v2").await;
     assert_eq!(v2["branch"], "trunk", "a version with a branch keeps it: {v2}");
@@ -350,13 +310,7 @@ async fn the_first_tag_of_a_new_version_without_a_branch_becomes_its_branch() {
     let mut config = BrokerConfig::new(crate::sqlite_only("tag-as-branch-off"));
     config.first_tag_as_branch = false;
     let broker = start(config).await;
-    broker
-        .send(
-            reqwest::Method::PUT,
-            "/pacticipants/api/versions/a1/tags/main",
-            &json!({}),
-        )
-        .await;
+    broker.put("/pacticipants/api/versions/a1/tags/main").await;
     let (_, a1) = broker.get("/pacticipants/api/versions/a1").await;
     assert_eq!(a1["branch"], Value::Null, "{a1}");
 }
@@ -387,12 +341,8 @@ async fn deleting_pacts_and_versions() {
             "{url}: {selected}"
         );
 
-        let (status, _) = broker
-            .send(
-                reqwest::Method::DELETE,
-                "/pacts/provider/api/consumer/web/branch/feat%2Fx",
-                &json!({}),
-            )
+        let status = broker
+            .delete("/pacts/provider/api/consumer/web/branch/feat%2Fx")
             .await;
         assert_eq!(status, 204, "{url}");
         let (status, _) = broker.get("/pacts/provider/api/consumer/web/version/v2").await;
@@ -400,40 +350,16 @@ async fn deleting_pacts_and_versions() {
         let (status, _) = broker.get("/pacticipants/web/versions/v2").await;
         assert_eq!(status, 200, "the version itself stays");
 
-        let (status, _) = broker
-            .send(
-                reqwest::Method::DELETE,
-                "/pacts/provider/api/consumer/web/tag/prod",
-                &json!({}),
-            )
-            .await;
+        let status = broker.delete("/pacts/provider/api/consumer/web/tag/prod").await;
         assert_eq!(status, 204);
         let (status, _) = broker.get("/pacts/provider/api/consumer/web/version/v1").await;
         assert_eq!(status, 404);
-        let (status, _) = broker
-            .send(
-                reqwest::Method::DELETE,
-                "/pacts/provider/api/consumer/web/tag/prod",
-                &json!({}),
-            )
-            .await;
+        let status = broker.delete("/pacts/provider/api/consumer/web/tag/prod").await;
         assert_eq!(status, 404, "nothing left to delete");
 
-        let (status, _) = broker
-            .send(
-                reqwest::Method::DELETE,
-                "/pacts/provider/api/consumer/app/version/a1",
-                &json!({}),
-            )
-            .await;
+        let status = broker.delete("/pacts/provider/api/consumer/app/version/a1").await;
         assert_eq!(status, 204);
-        let (status, _) = broker
-            .send(
-                reqwest::Method::DELETE,
-                "/pacticipants/web/versions/v3",
-                &json!({}),
-            )
-            .await;
+        let status = broker.delete("/pacticipants/web/versions/v3").await;
         assert_eq!(status, 204);
         let (status, _) = broker.get("/pacts/provider/ledger/consumer/web/version/v3").await;
         assert_eq!(status, 404);

@@ -244,30 +244,12 @@ async fn label_scoped_webhooks_fire_for_labelled_consumers_only() {
             .publish(consumer, version, Some("main"), &[pact(consumer, "api", "name")])
             .await;
     }
-    let (status, label) = broker
-        .send(
-            reqwest::Method::PUT,
-            "/pacticipants/web/labels/team-a",
-            &json!({}),
-        )
-        .await;
+    let (status, label) = broker.put("/pacticipants/web/labels/team-a").await;
     assert_eq!(status, 201, "{label}");
     assert_eq!(label["name"], "team-a");
-    let (status, _) = broker
-        .send(
-            reqwest::Method::PUT,
-            "/pacticipants/web/labels/team-a",
-            &json!({}),
-        )
-        .await;
+    let (status, _) = broker.put("/pacticipants/web/labels/team-a").await;
     assert_eq!(status, 200, "labelling twice is not an error");
-    let (status, _) = broker
-        .send(
-            reqwest::Method::PUT,
-            "/pacticipants/nobody/labels/team-a",
-            &json!({}),
-        )
-        .await;
+    let (status, _) = broker.put("/pacticipants/nobody/labels/team-a").await;
     assert_eq!(status, 404);
 
     let (_, web) = broker.get("/pacticipants/web").await;
@@ -310,13 +292,7 @@ async fn label_scoped_webhooks_fire_for_labelled_consumers_only() {
     assert_eq!(calls[0]["consumer"], "web");
     assert_eq!(calls[0]["labels"], "team-a");
 
-    let (status, _) = broker
-        .send(
-            reqwest::Method::DELETE,
-            "/pacticipants/web/labels/team-a",
-            &json!({}),
-        )
-        .await;
+    let status = broker.delete("/pacticipants/web/labels/team-a").await;
     assert_eq!(status, 204);
     let (_, all) = broker.get("/labels").await;
     assert_eq!(all["_embedded"]["labels"], json!([]));
