@@ -10,6 +10,7 @@ mod pacticipants;
 mod pacts;
 mod publish;
 mod ui;
+mod usage;
 mod verification;
 mod webhooks;
 
@@ -229,6 +230,8 @@ pub(crate) fn router() -> Router<Arc<AppState>> {
         .route("/ui/pacts/provider/{p}/consumer/{c}", get(ui::pact))
         .route("/ui/pacticipants/{p}", get(ui::pacticipant))
         .route("/ui/matrix", get(ui::matrix))
+        .route("/ui/pacticipants/{p}/fields", get(usage::page))
+        .route("/pacts/provider/{p}/field-usage", get(usage::field_usage))
         .route("/matrix", get(matrix::matrix))
         .route("/can-i-deploy", get(matrix::can_i_deploy))
 }

@@ -31,6 +31,7 @@ pub mod model;
 pub mod pact_file;
 pub mod report;
 pub mod rules;
+pub mod usage;
 
 pub use error::{PactReadError, PactWriteError};
 pub use mismatch::{Mismatch, MismatchKind};

@@ -53,5 +53,24 @@ async fn the_walkthrough_catches_the_breaking_change_on_every_backend() {
             text.contains("4. can-i-deploy to production: investment-manager im-1.0.0: yes"),
             "{text}"
         );
+        // Before renaming investmentManagerRef, the provider team can see who needs it.
+        let usage: serde_json::Value = reqwest::get(format!(
+            "{}/pacts/provider/accounts/field-usage?q=investmentManagerRef",
+            broker.url
+        ))
+        .await
+        .expect("sent")
+        .json()
+        .await
+        .expect("json");
+        let fields = usage["fields"].as_array().cloned().unwrap_or_default();
+        assert!(!fields.is_empty(), "{url}: {usage}");
+        for field in &fields {
+            assert_eq!(
+                field["consumers"],
+                serde_json::json!(["investment-manager"]),
+                "{url}: only investment-manager relies on it: {usage}"
+            );
+        }
     }
 }

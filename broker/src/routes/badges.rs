@@ -43,19 +43,12 @@ impl Status {
     }
 }
 
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
 /// A flat two-part badge; widths follow the text at about 7 px per character.
 fn svg(label: &str, status: Status) -> String {
     let width = |text: &str| 10 + 7 * text.chars().count();
     let (left, right) = (width(label), width(status.text()));
     let total = left + right;
-    let (label, value) = (escape(label), status.text());
+    let (label, value) = (super::ui::esc(label), status.text());
     format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{total}\" height=\"20\" role=\"img\" aria-label=\"{label}: {value}\">\
 <title>{label}: {value}</title>\

@@ -18,14 +18,16 @@ use crate::store::{Conn, environments, pacticipants, pacts, verifications, versi
 
 const PAGE_SIZE: i64 = 50;
 
-fn esc(text: &str) -> String {
+/// Escapes text for HTML.
+pub(crate) fn esc(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")
 }
 
-fn layout(title: &str, body: &str) -> Html<String> {
+/// A page with the shared style and navigation.
+pub(crate) fn layout(title: &str, body: &str) -> Html<String> {
     Html(format!(
         "<!doctype html><html><head><meta charset=\"utf-8\"><title>{} - accord broker</title><style>\
          body{{font-family:system-ui,sans-serif;margin:2rem;color:#222}}table{{border-collapse:collapse;width:100%}}\
@@ -362,7 +364,7 @@ pub(crate) async fn pacticipant(
     }
     let path = format!("/ui/pacticipants/{}", enc(&p.name));
     let body = format!(
-        "<p>Main branch: {}</p><table><tr><th>Version</th><th>Branches</th><th>Tags</th><th>Environments</th><th>Created</th></tr>{rows}</table>{}",
+        "<p>Main branch: {}. <a href=\"{path}/fields\">Which consumer uses which field</a></p><table><tr><th>Version</th><th>Branches</th><th>Tags</th><th>Environments</th><th>Created</th></tr>{rows}</table>{}",
         esc(p.main_branch.as_deref().unwrap_or("(none)")),
         pager(&format!("{path}?"), page, list.len())
     );

@@ -370,3 +370,54 @@ async fn deleting_pacts_and_versions() {
         );
     }
 }
+
+#[tokio::test]
+async fn which_consumer_uses_which_field() {
+    let broker = start(BrokerConfig::new(crate::sqlite_only("field-usage"))).await;
+    broker
+        .publish("web", "w1", Some("main"), &[pact("web", "api", "name")])
+        .await;
+    broker
+        .publish("web", "w2", Some("feat"), &[pact("web", "api", "nickname")])
+        .await;
+    broker
+        .publish("app", "a1", Some("main"), &[pact("app", "api", "name")])
+        .await;
+    broker
+        .publish("batch", "b1", None, &[pact("batch", "api", "total")])
+        .await;
+    let (status, usage) = broker.get("/pacts/provider/api/field-usage").await;
+    assert_eq!(status, 200, "{usage}");
+    let users = |path: &str| -> Vec<String> {
+        usage["fields"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|f| f["path"] == path && f["part"] == "response body")
+            .map(|f| serde_json::from_value(f["consumers"].clone()).unwrap_or_default())
+            .unwrap_or_default()
+    };
+    assert_eq!(users("$.name"), ["app", "web"], "{usage}");
+    assert_eq!(
+        users("$.total"),
+        ["batch"],
+        "a consumer without branches counts with its latest pact"
+    );
+    assert!(
+        users("$.nickname").is_empty(),
+        "web is read from its main branch, not a feature branch"
+    );
+    let versions: Vec<&str> = usage["consumers"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|c| c["version"].as_str())
+        .collect();
+    assert_eq!(versions, ["a1", "b1", "w1"]);
+    assert_eq!(usage["fields"][0]["endpoint"], "GET /thing");
+
+    let (_, searched) = broker.get("/pacts/provider/api/field-usage?q=TOT").await;
+    assert_eq!(searched["fields"].as_array().map(Vec::len), Some(1), "{searched}");
+    let (status, _) = broker.get("/pacts/provider/nobody/field-usage").await;
+    assert_eq!(status, 404);
+}

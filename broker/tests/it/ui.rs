@@ -124,6 +124,17 @@ async fn every_page_renders_the_seeded_data() {
             vec!["Can web w1 deploy to production?", "verified by a1"],
         ),
         (
+            "fields",
+            "/ui/pacticipants/api/fields",
+            vec![
+                "Who uses which field of api",
+                "GET /thing",
+                "$.name",
+                "$.title",
+                "mobile-app",
+            ],
+        ),
+        (
             "versions",
             "/ui/pacticipants/many?page=2",
             vec!["v069", "v020", "page 2", "next", "previous"],

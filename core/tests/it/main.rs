@@ -6,6 +6,7 @@ mod generators;
 mod matchers;
 mod report;
 mod spec_cases;
+mod usage;
 
 use accord_core::format::{message_from_json, request_from_json, response_from_json};
 use accord_core::{HttpRequest, HttpResponse, MessageContents, SpecVersion};

@@ -297,7 +297,8 @@ pub async fn run(
     writeln!(
         out,
         "7. open the broker: {broker}/ui (integrations), {broker}/ui/pacts/provider/accounts/consumer/investment-manager (the pact), \
-         {broker}/ui/pacticipants/accounts (versions), {broker}/ui/matrix?consumer=investment-manager&provider=accounts (matrix)"
+         {broker}/ui/pacticipants/accounts (versions), {broker}/ui/matrix?consumer=investment-manager&provider=accounts (matrix), \
+         {broker}/ui/pacticipants/accounts/fields (which consumer uses which field)"
     )?;
     Ok(Summary {
         broker_url: broker.to_owned(),

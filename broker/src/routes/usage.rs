@@ -1,0 +1,144 @@
+//! Which consumer uses which field of a provider's API, from the latest pact of each consumer
+//! (from its main branch when it has one): the answer a provider team needs before removing or
+//! renaming a field.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write as _;
+use std::sync::Arc;
+
+use accord_core::usage::{FieldUse, field_uses};
+use axum::extract::{Path, Query, State};
+use axum::response::Html;
+use serde_json::{Value, json};
+
+use super::ui::{esc, layout};
+use crate::AppState;
+use crate::error::{ApiError, ApiResult};
+use crate::hal::{Base, Hal, enc};
+use crate::store::pacts::{self, VersionFilter};
+use crate::store::{Conn, pacticipants};
+
+/// A consumer whose pact was read, with the version it came from.
+struct Source {
+    consumer: String,
+    version: String,
+    sha: String,
+}
+
+/// Every field with the consumers relying on it, and the pacts read.
+struct Usage {
+    sources: Vec<Source>,
+    fields: BTreeMap<FieldUse, Vec<String>>,
+}
+
+async fn usage(conn: &mut Conn, provider: &str, search: Option<&str>) -> ApiResult<Usage> {
+    let p = pacticipants::find(conn, provider)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("provider '{provider}'")))?;
+    let mut sources = Vec::new();
+    let mut fields: BTreeMap<FieldUse, Vec<String>> = BTreeMap::new();
+    for consumer in pacticipants::consumers_of(conn, p.id).await? {
+        let main = pacts::for_pair(conn, consumer.id, p.id, VersionFilter::MainBranch, 1)
+            .await?
+            .into_iter()
+            .next();
+        let row = match main {
+            Some(row) => Some(row),
+            None => pacts::latest(conn, consumer.id, p.id, None).await?,
+        };
+        let Some(row) = row else { continue };
+        let Ok(pact) = accord_core::format::parse_pact(&row.content, &consumer.name) else {
+            tracing::warn!(consumer = %consumer.name, "a stored pact could not be read for field usage");
+            continue;
+        };
+        for field in field_uses(&pact) {
+            let wanted = search.is_none_or(|q| {
+                let q = q.to_lowercase();
+                field.path.to_lowercase().contains(&q) || field.endpoint.to_lowercase().contains(&q)
+            });
+            if wanted {
+                fields.entry(field).or_default().push(consumer.name.clone());
+            }
+        }
+        sources.push(Source {
+            consumer: consumer.name.clone(),
+            version: row.consumer_version.clone(),
+            sha: row.sha.clone(),
+        });
+    }
+    Ok(Usage { sources, fields })
+}
+
+fn search_of(query: &HashMap<String, String>) -> Option<&str> {
+    query.get("q").map(|q| q.trim()).filter(|q| !q.is_empty())
+}
+
+/// `GET /pacts/provider/{p}/field-usage[?q=text]`.
+pub(crate) async fn field_usage(
+    State(state): State<Arc<AppState>>,
+    base: Base,
+    Path(provider): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
+) -> ApiResult<Hal> {
+    let mut conn = state.db.pool.acquire().await?;
+    let found = usage(&mut conn, &provider, search_of(&query)).await?;
+    let consumers: Vec<Value> = found
+        .sources
+        .iter()
+        .map(|s| {
+            json!({"name": s.consumer, "version": s.version, "_links": {"pb:pact": base.link(&format!(
+                "/pacts/provider/{}/consumer/{}/pact-version/{}", enc(&provider), enc(&s.consumer), s.sha))}})
+        })
+        .collect();
+    let fields: Vec<Value> = found
+        .fields
+        .iter()
+        .map(|(f, users)| json!({"endpoint": f.endpoint, "part": f.part.to_string(), "path": f.path, "consumers": users}))
+        .collect();
+    Ok(Hal::ok(json!({
+        "provider": provider,
+        "consumers": consumers,
+        "fields": fields,
+        "_links": {"self": base.link(&format!("/pacts/provider/{}/field-usage", enc(&provider)))}
+    })))
+}
+
+/// `GET /ui/pacticipants/{p}/fields[?q=text]`: the same as a page.
+pub(crate) async fn page(
+    State(state): State<Arc<AppState>>,
+    Path(provider): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
+) -> ApiResult<Html<String>> {
+    let mut conn = state.db.pool.acquire().await?;
+    let search = search_of(&query);
+    let found = usage(&mut conn, &provider, search).await?;
+    let mut rows = String::new();
+    for (field, users) in &found.fields {
+        let _ = write!(
+            rows,
+            "<tr><td><code>{}</code></td><td>{}</td><td><code>{}</code></td><td>{}</td></tr>",
+            esc(&field.endpoint),
+            field.part,
+            esc(&field.path),
+            users.iter().map(|u| esc(u)).collect::<Vec<_>>().join(", ")
+        );
+    }
+    let read: Vec<String> = found
+        .sources
+        .iter()
+        .map(|s| format!("{} {}", esc(&s.consumer), esc(&s.version)))
+        .collect();
+    let body = format!(
+        "<form method=\"get\"><input type=\"search\" name=\"q\" value=\"{}\" placeholder=\"Field or endpoint\"> \
+         <button type=\"submit\">Search</button></form>\
+         <p>From the latest pact of each consumer (from its main branch when it has one): {}.</p>\
+         <table><tr><th>Endpoint or message</th><th>Part</th><th>Field</th><th>Used by</th></tr>{rows}</table>",
+        esc(search.unwrap_or_default()),
+        if read.is_empty() {
+            "no pacts yet".to_owned()
+        } else {
+            read.join(", ")
+        }
+    );
+    Ok(layout(&format!("Who uses which field of {provider}"), &body))
+}
