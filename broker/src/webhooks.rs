@@ -83,6 +83,9 @@ pub(crate) async fn execute(request: &Value, hosts: &[String]) -> (bool, String)
 async fn run_one(state: &AppState) -> Result<bool, sqlx::Error> {
     let lease = chrono::Utc::now() + chrono::Duration::seconds(60);
     let lease = lease.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    if !webhooks::any_due(&mut *state.db.pool.acquire().await?).await? {
+        return Ok(false);
+    }
     let claimed: Option<Delivery> = {
         let mut w = state.db.write().await?;
         let claimed = webhooks::claim_due(&mut w.tx, &lease).await?;

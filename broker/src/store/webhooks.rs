@@ -245,6 +245,21 @@ fn delivery(row: &sqlx::any::AnyRow) -> Result<Delivery, sqlx::Error> {
 
 const DELIVERY_COLUMNS: &str = "uuid, webhook_uuid, event, request, status, attempts, created_at";
 
+/// Whether any delivery is due now: a plain read, so the worker takes the write lock only when
+/// there is something to claim.
+pub(crate) async fn any_due(conn: &mut Conn) -> Result<bool, sqlx::Error> {
+    let now = now();
+    Ok(sqlx::query(
+        "SELECT 1 AS due FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= $1 \
+         AND (locked_until IS NULL OR locked_until < $2) LIMIT 1",
+    )
+    .bind(&now)
+    .bind(&now)
+    .fetch_optional(&mut *conn)
+    .await?
+    .is_some())
+}
+
 /// Claims the oldest due delivery for `lease` (an RFC 3339 time); call inside a write transaction.
 pub(crate) async fn claim_due(conn: &mut Conn, lease_until: &str) -> Result<Option<Delivery>, sqlx::Error> {
     let now = now();
