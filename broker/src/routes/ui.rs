@@ -13,7 +13,7 @@ use axum::response::Html;
 
 use crate::AppState;
 use crate::error::{ApiError, ApiResult};
-use crate::hal::enc;
+use crate::hal::{Base, enc};
 use crate::store::{Conn, environments, pacticipants, pacts, verifications, versions};
 
 const PAGE_SIZE: i64 = 50;
@@ -26,14 +26,21 @@ pub(crate) fn esc(text: &str) -> String {
         .replace('"', "&quot;")
 }
 
-/// A page with the shared style and navigation.
-pub(crate) fn layout(title: &str, body: &str) -> Html<String> {
+/// A page with the shared style and navigation. Links in pages are relative to the broker's
+/// root (`<base href>`), so they keep a context path the broker is served under.
+pub(crate) fn layout(base: &Base, title: &str, body: &str) -> Html<String> {
+    let root = base
+        .0
+        .split_once("://")
+        .and_then(|(_, rest)| rest.find('/').map(|i| rest[i..].to_owned()))
+        .unwrap_or_default();
     Html(format!(
-        "<!doctype html><html><head><meta charset=\"utf-8\"><title>{} - accord broker</title><style>\
+        "<!doctype html><html><head><meta charset=\"utf-8\"><base href=\"{}/\"><title>{} - accord broker</title><style>\
          body{{font-family:system-ui,sans-serif;margin:2rem;color:#222}}table{{border-collapse:collapse;width:100%}}\
          td,th{{border:1px solid #ccc;padding:.4rem .6rem;text-align:left;vertical-align:top}}th{{background:#f3f3f3}}\
          .ok{{background:#d9f2d9}}.failed{{background:#f8d0d0}}.unknown{{background:#f6f0c8}}pre{{background:#f7f7f7;padding:.5rem;overflow:auto}}\
-         nav a{{margin-right:1rem}}</style></head><body><nav><a href=\"/ui\">Integrations</a></nav><h1>{}</h1>{body}</body></html>",
+         nav a{{margin-right:1rem}}</style></head><body><nav><a href=\"ui\">Integrations</a></nav><h1>{}</h1>{body}</body></html>",
+        esc(root.trim_end_matches('/')),
         esc(title),
         esc(title)
     ))
@@ -64,6 +71,7 @@ fn pager(prefix: &str, page: i64, shown: usize) -> String {
 /// `GET /ui`: every integration with its latest pact and verification.
 pub(crate) async fn index(
     State(state): State<Arc<AppState>>,
+    base: Base,
     Query(query): Query<HashMap<String, String>>,
 ) -> ApiResult<Html<String>> {
     let mut conn = state.db.pool.acquire().await?;
@@ -95,9 +103,9 @@ pub(crate) async fn index(
         };
         let _ = write!(
             rows,
-            "<tr><td><a href=\"/ui/pacticipants/{c}\">{cn}</a></td><td><a href=\"/ui/pacticipants/{p}\">{pn}</a></td>\
-             <td><a href=\"/ui/pacts/provider/{p}/consumer/{c}\">{v}</a></td><td>{d}</td>{status_cell}\
-             <td><a href=\"/ui/matrix?consumer={c}&amp;provider={p}\">matrix</a></td></tr>",
+            "<tr><td><a href=\"ui/pacticipants/{c}\">{cn}</a></td><td><a href=\"ui/pacticipants/{p}\">{pn}</a></td>\
+             <td><a href=\"ui/pacts/provider/{p}/consumer/{c}\">{v}</a></td><td>{d}</td>{status_cell}\
+             <td><a href=\"ui/matrix?consumer={c}&amp;provider={p}\">matrix</a></td></tr>",
             c = enc(&consumer.name),
             p = enc(&provider.name),
             cn = esc(&consumer.display_name),
@@ -107,7 +115,7 @@ pub(crate) async fn index(
         );
     }
     let form = format!(
-        "<form method=\"get\" action=\"/ui\"><input type=\"search\" name=\"q\" value=\"{}\" placeholder=\"Filter by application name\"> \
+        "<form method=\"get\" action=\"ui\"><input type=\"search\" name=\"q\" value=\"{}\" placeholder=\"Filter by application name\"> \
          <button type=\"submit\">Search</button></form>",
         esc(search.unwrap_or_default())
     );
@@ -115,14 +123,14 @@ pub(crate) async fn index(
         "{form}<table><tr><th>Consumer</th><th>Provider</th><th>Latest pact</th><th>Published</th><th>Latest verification</th><th></th></tr>{rows}</table>{}",
         pager(
             &match search {
-                Some(q) => format!("/ui?q={}&amp;", enc(q)),
-                None => "/ui?".to_owned(),
+                Some(q) => format!("ui?q={}&amp;", enc(q)),
+                None => "ui?".to_owned(),
             },
             page,
             pairs.len()
         )
     );
-    Ok(layout("Integrations", &body))
+    Ok(layout(&base, "Integrations", &body))
 }
 
 /// Describes a matcher in words.
@@ -222,6 +230,7 @@ fn headers_html(headers: &accord_core::Headers) -> String {
 /// `GET /ui/pacts/provider/{p}/consumer/{c}`: the latest pact as documentation.
 pub(crate) async fn pact(
     State(state): State<Arc<AppState>>,
+    base: Base,
     Path((provider, consumer)): Path<(String, String)>,
 ) -> ApiResult<Html<String>> {
     let mut conn = state.db.pool.acquire().await?;
@@ -232,7 +241,7 @@ pub(crate) async fn pact(
     let parsed = accord_core::format::parse_pact(&row.content, "stored pact")
         .map_err(|e| ApiError::bad(e.to_string()))?;
     let mut out = format!(
-        "<p>Consumer version {} published {}. <a href=\"/pacts/provider/{}/consumer/{}/latest\">JSON</a></p>",
+        "<p>Consumer version {} published {}. <a href=\"pacts/provider/{}/consumer/{}/latest\">JSON</a></p>",
         esc(&row.consumer_version),
         esc(&row.created_at),
         enc(&provider),
@@ -302,6 +311,7 @@ pub(crate) async fn pact(
         }
     }
     Ok(layout(
+        &base,
         &format!("Pact between {} and {}", c.display_name, p.display_name),
         &out,
     ))
@@ -325,6 +335,7 @@ async fn pair(
 /// environments.
 pub(crate) async fn pacticipant(
     State(state): State<Arc<AppState>>,
+    base: Base,
     Path(name): Path<String>,
     Query(query): Query<HashMap<String, String>>,
 ) -> ApiResult<Html<String>> {
@@ -362,19 +373,20 @@ pub(crate) async fn pacticipant(
             esc(&v.created_at)
         );
     }
-    let path = format!("/ui/pacticipants/{}", enc(&p.name));
+    let path = format!("ui/pacticipants/{}", enc(&p.name));
     let body = format!(
         "<p>Main branch: {}. <a href=\"{path}/fields\">Which consumer uses which field</a></p><table><tr><th>Version</th><th>Branches</th><th>Tags</th><th>Environments</th><th>Created</th></tr>{rows}</table>{}",
         esc(p.main_branch.as_deref().unwrap_or("(none)")),
         pager(&format!("{path}?"), page, list.len())
     );
-    Ok(layout(&p.display_name, &body))
+    Ok(layout(&base, &p.display_name, &body))
 }
 
 /// `GET /ui/matrix?consumer=&provider=`: verification results of a pair and can-i-deploy's
 /// answer for the latest consumer version in each environment.
 pub(crate) async fn matrix(
     State(state): State<Arc<AppState>>,
+    base: Base,
     Query(query): Query<HashMap<String, String>>,
 ) -> ApiResult<Html<String>> {
     let consumer = query.get("consumer").cloned().unwrap_or_default();
@@ -412,8 +424,8 @@ pub(crate) async fn matrix(
                 enc(&latest.number),
                 enc(&env.name)
             ));
-            let base = crate::hal::Base(String::new());
-            let decision = super::matrix::decide_for_ui(&mut conn, &base, &query).await?;
+            let no_links = Base(String::new());
+            let decision = super::matrix::decide_for_ui(&mut conn, &no_links, &query).await?;
             let yes = decision["summary"]["deployable"] == true;
             let _ = write!(
                 answers,
@@ -433,6 +445,7 @@ pub(crate) async fn matrix(
         esc(&p.display_name)
     );
     Ok(layout(
+        &base,
         &format!("{} and {}", c.display_name, p.display_name),
         &body,
     ))

@@ -106,6 +106,7 @@ pub(crate) async fn field_usage(
 /// `GET /ui/pacticipants/{p}/fields[?q=text]`: the same as a page.
 pub(crate) async fn page(
     State(state): State<Arc<AppState>>,
+    base: Base,
     Path(provider): Path<String>,
     Query(query): Query<HashMap<String, String>>,
 ) -> ApiResult<Html<String>> {
@@ -140,5 +141,9 @@ pub(crate) async fn page(
             read.join(", ")
         }
     );
-    Ok(layout(&format!("Who uses which field of {provider}"), &body))
+    Ok(layout(
+        &base,
+        &format!("Who uses which field of {provider}"),
+        &body,
+    ))
 }

@@ -204,6 +204,12 @@ async fn links_follow_the_configured_or_forwarded_base_url() {
     assert_eq!(status, 200, "served under the context path too: {heartbeat}");
     let (status, _) = broker.get("/diagnostic/status/heartbeat").await;
     assert_eq!(status, 200);
+    let (status, page) = broker.get_text("/broker/ui", &[]).await;
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("<base href=\"/broker/\">") && page.contains("href=\"ui\""),
+        "pages link relative to the context path: {page}"
+    );
 }
 
 #[tokio::test]
