@@ -141,6 +141,14 @@ pub(crate) fn router() -> Router<Arc<AppState>> {
             pacts::list(pacts::PactList::PairWithTag).delete(pacts::delete_with_tag),
         )
         .route(
+            "/pacts/provider/{p}/consumer/{c}/branch",
+            pacts::list(pacts::PactList::PairMainBranch),
+        )
+        .route(
+            "/pacts/provider/{p}/consumer/{c}/branch/latest",
+            pacts::list(pacts::PactList::PairLatestMainBranch),
+        )
+        .route(
             "/pacts/provider/{p}/consumer/{c}/branch/{b}",
             pacts::list(pacts::PactList::PairWithBranch).delete(pacts::delete_on_branch),
         )
@@ -232,6 +240,7 @@ pub(crate) fn router() -> Router<Arc<AppState>> {
         .route("/ui/matrix", get(ui::matrix))
         .route("/ui/pacticipants/{p}/fields", get(usage::page))
         .route("/pacts/provider/{p}/field-usage", get(usage::field_usage))
+        .route("/pacts/provider/{p}/provider-states", get(usage::provider_states))
         .route("/matrix", get(matrix::matrix))
         .route("/can-i-deploy", get(matrix::can_i_deploy))
 }

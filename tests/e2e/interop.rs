@@ -227,6 +227,49 @@ async fn the_official_broker_cli_and_verifier_work_against_the_accord_broker() {
     );
     assert_eq!(code, 0, "{out}");
 
+    // Reading pacts, provider states and applications back.
+    for (args, expected) in [
+        (
+            vec!["get-pacts", "--provider", "accounts"],
+            "Pact between investment-manager (im-1) and accounts",
+        ),
+        (
+            vec![
+                "get-pacts",
+                "--provider",
+                "accounts",
+                "--consumer",
+                "investment-manager",
+                "--latest",
+            ],
+            "investment-manager",
+        ),
+        (
+            vec![
+                "get-pacts",
+                "--provider",
+                "accounts",
+                "--branch",
+                "main",
+                "--latest",
+            ],
+            "investment-manager",
+        ),
+        (
+            vec!["provider-states", "list", "--provider", "accounts"],
+            "account 42 exists",
+        ),
+        (vec!["list-latest-pact-versions"], "im-1"),
+        (vec!["list-pacticipants"], "Investment Manager"),
+    ] {
+        let (code, out) = broker_cmd(args.clone(), &token);
+        assert_eq!(code, 0, "{args:?}:\n{out}");
+        assert!(
+            out.contains(expected),
+            "{args:?} should print '{expected}':\n{out}"
+        );
+    }
+
     // The official verifier fetches pacts for verification and publishes results.
     let (provider_port, _provider) = serve(accounts::router(accounts::Variant::Main)).await;
     let mut args: Vec<String> = [

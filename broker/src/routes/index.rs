@@ -77,7 +77,7 @@ pub(crate) async fn index(base: Base) -> Hal {
             t("/pacts/provider/{provider}/consumer/{consumer}/branch/{branch}"),
         ),
         (
-            "pb:latest-branch-pact-version",
+            "pb:latest-branch-pact-versions",
             t("/pacts/provider/{provider}/consumer/{consumer}/branch/{branch}/latest"),
         ),
         (

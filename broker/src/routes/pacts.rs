@@ -238,6 +238,10 @@ pub(crate) enum PactList {
     PairWithTag,
     /// `/pacts/provider/{p}/consumer/{c}/branch/{b}`.
     PairWithBranch,
+    /// `/pacts/provider/{p}/consumer/{c}/branch`: the consumer's main branch.
+    PairMainBranch,
+    /// `/pacts/provider/{p}/consumer/{c}/branch/latest`.
+    PairLatestMainBranch,
 }
 
 /// The `GET` handler of a pact list route.
@@ -256,7 +260,10 @@ pub(crate) fn list(kind: PactList) -> MethodRouter<Arc<AppState>> {
                 PactList::WithBranch | PactList::LatestWithBranch | PactList::PairWithBranch => {
                     VersionFilter::Branch(param("b"))
                 }
-                PactList::MainBranch | PactList::LatestMainBranch => VersionFilter::MainBranch,
+                PactList::MainBranch
+                | PactList::LatestMainBranch
+                | PactList::PairMainBranch
+                | PactList::PairLatestMainBranch => VersionFilter::MainBranch,
             };
             let latest = matches!(
                 kind,
@@ -264,6 +271,7 @@ pub(crate) fn list(kind: PactList) -> MethodRouter<Arc<AppState>> {
                     | PactList::LatestWithTag
                     | PactList::LatestWithBranch
                     | PactList::LatestMainBranch
+                    | PactList::PairLatestMainBranch
             );
             let consumer = params.get("c").map(String::as_str);
             pact_list(&state, &base, uri.path(), param("p"), consumer, filter, latest).await

@@ -1,11 +1,12 @@
-//! Which consumer uses which field of a provider's API, from the latest pact of each consumer
-//! (from its main branch when it has one): the answer a provider team needs before removing or
-//! renaming a field.
+//! What a provider's consumers rely on, from the latest pact of each consumer (from its main
+//! branch when it has one): which consumer uses which field (the answer a provider team needs
+//! before removing or renaming one), and which provider states they need.
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 use std::sync::Arc;
 
+use accord_core::Pact;
 use accord_core::usage::{FieldUse, field_uses};
 use axum::extract::{Path, Query, State};
 use axum::response::Html;
@@ -31,12 +32,13 @@ struct Usage {
     fields: BTreeMap<FieldUse, Vec<String>>,
 }
 
-async fn usage(conn: &mut Conn, provider: &str, search: Option<&str>) -> ApiResult<Usage> {
+/// The pact each consumer of a provider counts with: the latest from its main branch, else its
+/// latest; pacts that cannot be read are skipped with a warning.
+async fn current_pacts(conn: &mut Conn, provider: &str) -> ApiResult<Vec<(Source, Pact)>> {
     let p = pacticipants::find(conn, provider)
         .await?
         .ok_or_else(|| ApiError::NotFound(format!("provider '{provider}'")))?;
-    let mut sources = Vec::new();
-    let mut fields: BTreeMap<FieldUse, Vec<String>> = BTreeMap::new();
+    let mut out = Vec::new();
     for consumer in pacticipants::consumers_of(conn, p.id).await? {
         let main = pacts::for_pair(conn, consumer.id, p.id, VersionFilter::MainBranch, 1)
             .await?
@@ -47,26 +49,73 @@ async fn usage(conn: &mut Conn, provider: &str, search: Option<&str>) -> ApiResu
             None => pacts::latest(conn, consumer.id, p.id, None).await?,
         };
         let Some(row) = row else { continue };
-        let Ok(pact) = accord_core::format::parse_pact(&row.content, &consumer.name) else {
-            tracing::warn!(consumer = %consumer.name, "a stored pact could not be read for field usage");
-            continue;
-        };
+        match accord_core::format::parse_pact(&row.content, &consumer.name) {
+            Ok(pact) => out.push((
+                Source {
+                    consumer: consumer.name.clone(),
+                    version: row.consumer_version.clone(),
+                    sha: row.sha.clone(),
+                },
+                pact,
+            )),
+            Err(error) => {
+                tracing::warn!(consumer = %consumer.name, %error, "a stored pact could not be read");
+            }
+        }
+    }
+    Ok(out)
+}
+
+async fn usage(conn: &mut Conn, provider: &str, search: Option<&str>) -> ApiResult<Usage> {
+    let mut sources = Vec::new();
+    let mut fields: BTreeMap<FieldUse, Vec<String>> = BTreeMap::new();
+    for (source, pact) in current_pacts(conn, provider).await? {
         for field in field_uses(&pact) {
             let wanted = search.is_none_or(|q| {
                 let q = q.to_lowercase();
                 field.path.to_lowercase().contains(&q) || field.endpoint.to_lowercase().contains(&q)
             });
             if wanted {
-                fields.entry(field).or_default().push(consumer.name.clone());
+                fields.entry(field).or_default().push(source.consumer.clone());
             }
         }
-        sources.push(Source {
-            consumer: consumer.name.clone(),
-            version: row.consumer_version.clone(),
-            sha: row.sha.clone(),
-        });
+        sources.push(source);
     }
     Ok(Usage { sources, fields })
+}
+
+/// `GET /pacts/provider/{p}/provider-states`: every provider state the current pacts of the
+/// provider's consumers use, without repeats, with the consumers that use it and the parameters
+/// they pass.
+pub(crate) async fn provider_states(
+    State(state): State<Arc<AppState>>,
+    base: Base,
+    Path(provider): Path<String>,
+) -> ApiResult<Hal> {
+    let mut conn = state.db.pool.acquire().await?;
+    let mut states: BTreeMap<String, (Vec<String>, Vec<Value>)> = BTreeMap::new();
+    for (source, pact) in current_pacts(&mut conn, &provider).await? {
+        for interaction in &pact.interactions {
+            for ps in &interaction.info().provider_states {
+                let (consumers, params) = states.entry(ps.name.clone()).or_default();
+                if !consumers.contains(&source.consumer) {
+                    consumers.push(source.consumer.clone());
+                }
+                let value = Value::Object(ps.params.clone());
+                if !ps.params.is_empty() && !params.contains(&value) {
+                    params.push(value);
+                }
+            }
+        }
+    }
+    let list: Vec<Value> = states
+        .into_iter()
+        .map(|(name, (consumers, params))| json!({"name": name, "consumers": consumers, "params": params}))
+        .collect();
+    Ok(Hal::ok(json!({
+        "providerStates": list,
+        "_links": {"self": base.link(&format!("/pacts/provider/{}/provider-states", enc(&provider)))}
+    })))
 }
 
 fn search_of(query: &HashMap<String, String>) -> Option<&str> {

@@ -427,3 +427,47 @@ async fn which_consumer_uses_which_field() {
     let (status, _) = broker.get("/pacts/provider/nobody/field-usage").await;
     assert_eq!(status, 404);
 }
+
+#[tokio::test]
+async fn provider_states_of_the_current_pacts() {
+    let broker = start(BrokerConfig::new(crate::sqlite_only("provider-states"))).await;
+    let with_state = |consumer: &str, state: Value| {
+        let mut p = pact(consumer, "api", "name");
+        p["interactions"][0]["providerStates"] = state;
+        p
+    };
+    broker
+        .publish(
+            "web",
+            "w1",
+            Some("main"),
+            &[with_state(
+                "web",
+                json!([{"name": "thing 1 exists", "params": {"id": 1}}]),
+            )],
+        )
+        .await;
+    broker
+        .publish(
+            "app",
+            "a1",
+            Some("main"),
+            &[with_state(
+                "app",
+                json!([{"name": "thing 1 exists", "params": {"id": 2}}, {"name": "no things"}]),
+            )],
+        )
+        .await;
+    let (status, body) = broker.get("/pacts/provider/api/provider-states").await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        body["providerStates"],
+        json!([
+            {"name": "no things", "consumers": ["app"], "params": []},
+            {"name": "thing 1 exists", "consumers": ["app", "web"], "params": [{"id": 2}, {"id": 1}]}
+        ]),
+        "{body}"
+    );
+    let (status, _) = broker.get("/pacts/provider/nobody/provider-states").await;
+    assert_eq!(status, 404);
+}
