@@ -416,6 +416,91 @@ async fn the_official_broker_cli_and_verifier_work_against_the_accord_broker() {
     );
     assert_eq!(code, 1, "{out}");
 
+    // The rest of the lifecycle commands.
+    for (args, expected) in [
+        (
+            vec![
+                "can-i-merge",
+                "--pacticipant",
+                "investment-manager",
+                "--version",
+                "im-1",
+            ],
+            "accounts",
+        ),
+        (
+            vec!["describe-pacticipant", "--name", "accounts"],
+            "Main Branch: main",
+        ),
+        (
+            vec![
+                "create-or-update-version",
+                "--pacticipant",
+                "accounts",
+                "--version",
+                "acc-3",
+                "--branch",
+                "old",
+            ],
+            "old",
+        ),
+        (
+            vec!["delete-branch", "--pacticipant", "accounts", "--branch", "old"],
+            "old",
+        ),
+        (
+            vec![
+                "create-or-update-webhook",
+                "http://127.0.0.1:9/hook",
+                "--uuid",
+                "interop-webhook-0001",
+                "--request",
+                "POST",
+                "--contract-published",
+                "--description",
+                "interop",
+            ],
+            "interop-webhook-0001",
+        ),
+        (
+            vec!["test-webhook", "--uuid", "interop-webhook-0001"],
+            "127.0.0.1:9/hook",
+        ),
+        (
+            vec!["delete-webhook", "--uuid", "interop-webhook-0001"],
+            "interop-webhook-0001",
+        ),
+        (
+            vec![
+                "record-undeployment",
+                "--pacticipant",
+                "investment-manager",
+                "--environment",
+                "production",
+            ],
+            "investment-manager",
+        ),
+        (
+            vec![
+                "record-support-ended",
+                "--pacticipant",
+                "accounts",
+                "--version",
+                "acc-1",
+                "--environment",
+                "production",
+            ],
+            "accounts",
+        ),
+    ] {
+        let (code, out) = broker_cmd(args.clone(), &token);
+        assert_eq!(code, 0, "{args:?}:\n{out}");
+        assert!(
+            out.contains(expected),
+            "{args:?} should print '{expected}':\n{out}"
+        );
+    }
+
     let (code, out) = broker_cmd(
         vec!["describe-version", "--pacticipant", "investment-manager"],
         &["--broker-base-url", broker.as_str()],
