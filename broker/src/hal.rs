@@ -47,10 +47,32 @@ pub(crate) fn enc(segment: &str) -> String {
 #[derive(Debug, Clone)]
 pub(crate) struct Base(pub(crate) String);
 
-/// The authority (`host[:port]`) of a URL.
-fn authority(url: &str) -> &str {
+/// The authority (`host[:port]`) and the path (without a trailing `/`) of an absolute URL.
+fn split_url(url: &str) -> (&str, &str) {
     let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
-    rest.split('/').next().unwrap_or(rest)
+    match rest.find('/') {
+        Some(i) => (&rest[..i], rest[i..].trim_end_matches('/')),
+        None => (rest, ""),
+    }
+}
+
+/// The base URLs of the `base_url` setting, which may hold several separated by spaces or commas.
+fn configured_urls(setting: &str) -> impl Iterator<Item = &str> {
+    setting
+        .split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|u| !u.is_empty())
+}
+
+/// The path prefixes of the configured base URLs (`https://host/broker` → `/broker`), under
+/// which the broker also answers, for proxies that do not strip a context path.
+pub(crate) fn context_paths(setting: &str) -> Vec<String> {
+    let mut out: Vec<String> = configured_urls(setting)
+        .map(|url| split_url(url).1.to_owned())
+        .filter(|path| !path.is_empty())
+        .collect();
+    out.sort();
+    out.dedup();
+    out
 }
 
 impl FromRequestParts<Arc<AppState>> for Base {
@@ -68,13 +90,10 @@ impl FromRequestParts<Arc<AppState>> for Base {
         };
         let host = header("x-forwarded-host").or_else(|| header("host"));
         if let Some(configured) = &state.config.base_url {
-            let candidates: Vec<&str> = configured
-                .split(|c: char| c == ',' || c.is_whitespace())
-                .filter(|u| !u.is_empty())
-                .collect();
+            let candidates: Vec<&str> = configured_urls(configured).collect();
             let chosen = host
                 .as_deref()
-                .and_then(|h| candidates.iter().find(|u| authority(u).eq_ignore_ascii_case(h)))
+                .and_then(|h| candidates.iter().find(|u| split_url(u).0.eq_ignore_ascii_case(h)))
                 .or(candidates.first());
             if let Some(url) = chosen {
                 return Ok(Base(url.trim_end_matches('/').to_owned()));
@@ -103,6 +122,11 @@ impl FromRequestParts<Arc<AppState>> for Base {
 }
 
 impl Base {
+    /// The path the broker's root sits at: empty, or a context path such as `/broker`.
+    pub(crate) fn root_path(&self) -> &str {
+        split_url(&self.0).1
+    }
+
     /// An absolute URL for a path.
     pub(crate) fn url(&self, path: &str) -> String {
         format!("{}{}", self.0, path)

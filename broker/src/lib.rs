@@ -41,25 +41,11 @@ pub async fn build(config: BrokerConfig) -> Result<Router, DbError> {
     Ok(app(state))
 }
 
-/// The path prefixes of the configured base URLs (`https://host/broker` → `/broker`): the
-/// broker answers under them as well, for proxies that do not strip a context path.
-fn context_paths(base_urls: &str) -> Vec<String> {
-    let mut out: Vec<String> = base_urls
-        .split(|c: char| c == ',' || c.is_whitespace())
-        .filter_map(|url| url.split_once("://").map(|(_, rest)| rest))
-        .filter_map(|rest| rest.find('/').map(|i| rest[i..].trim_end_matches('/').to_owned()))
-        .filter(|path| !path.is_empty())
-        .collect();
-    out.sort();
-    out.dedup();
-    out
-}
-
 /// The application for an already connected state.
 pub fn app(state: Arc<AppState>) -> Router {
     let limit = state.config.body_limit;
     let mut router = routes::router();
-    for prefix in context_paths(state.config.base_url.as_deref().unwrap_or_default()) {
+    for prefix in hal::context_paths(state.config.base_url.as_deref().unwrap_or_default()) {
         router = router.clone().nest(&prefix, routes::router());
     }
     router

@@ -171,6 +171,17 @@ async fn the_official_broker_cli_and_verifier_work_against_the_accord_broker() {
         all.extend(auth);
         run(&cli2, &all)
     };
+    // Each command exits 0 and prints the fact it is expected to show.
+    let succeeds = |cases: Vec<(Vec<&str>, &str)>| {
+        for (args, expected) in cases {
+            let (code, out) = broker_cmd(args.clone(), &token);
+            assert_eq!(code, 0, "{args:?}:\n{out}");
+            assert!(
+                out.contains(expected),
+                "{args:?} should print '{expected}':\n{out}"
+            );
+        }
+    };
 
     let (code, out) = broker_cmd(
         vec![
@@ -228,7 +239,7 @@ async fn the_official_broker_cli_and_verifier_work_against_the_accord_broker() {
     assert_eq!(code, 0, "{out}");
 
     // Reading pacts, provider states and applications back.
-    for (args, expected) in [
+    succeeds(vec![
         (
             vec!["get-pacts", "--provider", "accounts"],
             "Pact between investment-manager (im-1) and accounts",
@@ -261,14 +272,7 @@ async fn the_official_broker_cli_and_verifier_work_against_the_accord_broker() {
         ),
         (vec!["list-latest-pact-versions"], "im-1"),
         (vec!["list-pacticipants"], "Investment Manager"),
-    ] {
-        let (code, out) = broker_cmd(args.clone(), &token);
-        assert_eq!(code, 0, "{args:?}:\n{out}");
-        assert!(
-            out.contains(expected),
-            "{args:?} should print '{expected}':\n{out}"
-        );
-    }
+    ]);
 
     // The official verifier fetches pacts for verification and publishes results.
     let (provider_port, _provider) = serve(accounts::router(accounts::Variant::Main)).await;
@@ -417,7 +421,7 @@ async fn the_official_broker_cli_and_verifier_work_against_the_accord_broker() {
     assert_eq!(code, 1, "{out}");
 
     // The rest of the lifecycle commands.
-    for (args, expected) in [
+    succeeds(vec![
         (
             vec![
                 "can-i-merge",
@@ -492,14 +496,7 @@ async fn the_official_broker_cli_and_verifier_work_against_the_accord_broker() {
             ],
             "accounts",
         ),
-    ] {
-        let (code, out) = broker_cmd(args.clone(), &token);
-        assert_eq!(code, 0, "{args:?}:\n{out}");
-        assert!(
-            out.contains(expected),
-            "{args:?} should print '{expected}':\n{out}"
-        );
-    }
+    ]);
 
     let (code, out) = broker_cmd(
         vec!["describe-version", "--pacticipant", "investment-manager"],

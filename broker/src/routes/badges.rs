@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use crate::AppState;
 use crate::error::ApiResult;
 use crate::hal::Base;
-use crate::store::{Conn, pacticipants, pacts, verifications};
+use crate::store::{Conn, pacticipants, verifications};
 
 /// What a badge says on its right-hand side.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -84,14 +84,11 @@ async fn pact_status(
     ) else {
         return Ok(Status::Unknown);
     };
-    let Some(row) = pacts::latest(conn, c.id, p.id, tag).await? else {
-        return Ok(Status::Unknown);
-    };
     Ok(
-        match verifications::latest_of_content(conn, row.content_id).await? {
-            Some(v) if v.success => Status::Verified,
-            Some(_) => Status::Failed,
-            None => Status::Unknown,
+        match verifications::latest_pact_with_result(conn, c.id, p.id, tag).await? {
+            Some((_, Some(v))) if v.success => Status::Verified,
+            Some((_, Some(_))) => Status::Failed,
+            _ => Status::Unknown,
         },
     )
 }

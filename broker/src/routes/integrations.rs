@@ -13,7 +13,7 @@ use sqlx::Row;
 use crate::AppState;
 use crate::error::{ApiError, ApiResult};
 use crate::hal::{Base, Hal, enc};
-use crate::store::{pacticipants, pacts, verifications};
+use crate::store::{pacticipants, verifications};
 
 const PAGE_SIZE: i64 = 1000;
 
@@ -60,20 +60,17 @@ pub(crate) async fn list(
     let mut items = Vec::with_capacity(pairs.len());
     for (c, p) in &pairs {
         let pair = format!("/pacts/provider/{}/consumer/{}", enc(&p.name), enc(&c.name));
-        let latest = pacts::latest(&mut conn, c.id, p.id, None).await?;
+        let latest = verifications::latest_pact_with_result(&mut conn, c.id, p.id, None).await?;
         let status = match &latest {
-            Some(row) => match verifications::latest_of_content(&mut conn, row.content_id).await? {
-                Some(v) if v.success => "success",
-                Some(_) => "failed",
-                None => "unverified",
-            },
-            None => "unverified",
+            Some((_, Some(v))) if v.success => "success",
+            Some((_, Some(_))) => "failed",
+            _ => "unverified",
         };
         items.push(json!({
             "consumer": {"name": c.name, "_links": {"self": base.link(&format!("/pacticipants/{}", enc(&c.name)))}},
             "provider": {"name": p.name, "_links": {"self": base.link(&format!("/pacticipants/{}", enc(&p.name)))}},
             "verificationStatus": status,
-            "latestPactCreatedAt": latest.as_ref().map(|r| r.created_at.clone()),
+            "latestPactCreatedAt": latest.as_ref().map(|(r, _)| r.created_at.clone()),
             "_links": {
                 "self": base.link(&format!("/integrations/provider/{}/consumer/{}", enc(&p.name), enc(&c.name))),
                 "pb:latest-pact": base.link(&format!("{pair}/latest")),

@@ -10,7 +10,7 @@ use super::pacticipants::{pacticipant_json, require_pacticipant};
 use crate::AppState;
 use crate::error::{ApiError, ApiResult};
 use crate::hal::{Base, Hal, enc};
-use crate::store::labels;
+use crate::store::{labels, pacticipants};
 
 fn label_json(base: &Base, pacticipant: &str, label: &str) -> Value {
     let owner = format!("/pacticipants/{}", enc(pacticipant));
@@ -100,7 +100,7 @@ pub(crate) async fn pacticipants(
     Path(label): Path<String>,
 ) -> ApiResult<Hal> {
     let mut conn = state.db.pool.acquire().await?;
-    let found = labels::pacticipants_with(&mut conn, &label).await?;
+    let found = pacticipants::with_label(&mut conn, &label).await?;
     let items: Vec<Value> = found.iter().map(|p| pacticipant_json(&base, p)).collect();
     Ok(Hal::ok(json!({
         "_embedded": {"pacticipants": items.clone()},

@@ -275,8 +275,9 @@ fn is_ignored(ignores: &[Selector], name: &str, version: Option<&Version>) -> bo
 
 const DEFAULT_LIMIT: usize = 100;
 
-/// The checks the reference broker makes before answering a matrix query.
-fn validate(query: &MatrixQuery) -> ApiResult<()> {
+/// The checks the reference broker makes before answering a matrix query; the number of rows
+/// to list when they pass.
+fn validate(query: &MatrixQuery) -> ApiResult<usize> {
     let mut errors = Vec::new();
     for s in &query.selectors {
         let name = s.pacticipant.as_deref().unwrap_or("the pacticipant");
@@ -294,20 +295,23 @@ fn validate(query: &MatrixQuery) -> ApiResult<()> {
     {
         errors.push(format!("latestby must be one of cvpv, cvp or cp, not '{by}'"));
     }
-    if let Some(limit) = &query.limit
-        && limit.parse::<usize>().map_or(true, |n| n < 1)
-    {
-        errors.push(format!(
-            "The limit must be a number greater than 0, not '{limit}'"
-        ));
-    }
+    let limit = match &query.limit {
+        None => DEFAULT_LIMIT,
+        Some(text) => match text.parse::<usize>() {
+            Ok(n) if n >= 1 => n,
+            _ => {
+                errors.push(format!("The limit must be a number greater than 0, not '{text}'"));
+                0
+            }
+        },
+    };
     for value in &query.success {
         if !matches!(value.as_str(), "true" | "false" | "") {
             errors.push(format!("success[] must be true, false or empty, not '{value}'"));
         }
     }
     if errors.is_empty() {
-        Ok(())
+        Ok(limit)
     } else {
         Err(ApiError::BadRequest(errors))
     }
@@ -344,11 +348,7 @@ async fn decide(conn: &mut Conn, base: &Base, query: &MatrixQuery) -> ApiResult<
             "Please specify only one of environment, tag or mainBranch.",
         ));
     }
-    validate(query)?;
-    let limit = match &query.limit {
-        Some(text) => text.parse::<usize>().unwrap_or(0),
-        None => DEFAULT_LIMIT,
-    };
+    let limit = validate(query)?;
     let target = match (&query.environment, &query.tag) {
         (Some(env), _) => {
             let e = environments::by_name(conn, env)

@@ -325,17 +325,11 @@ async fn delete_publications(
             .map(|v| v.id)
             .into_iter()
             .collect(),
-        (None, Some(filter)) => {
-            let mut out = Vec::new();
-            for number in pacts::for_pair(&mut w.tx, cid, pid, filter, i64::MAX)
-                .await?
-                .iter()
-                .map(|r| r.consumer_version.clone())
-            {
-                out.extend(versions::find(&mut w.tx, cid, &number).await?.map(|v| v.id));
-            }
-            out
-        }
+        (None, Some(filter)) => pacts::for_pair(&mut w.tx, cid, pid, filter, i64::MAX)
+            .await?
+            .iter()
+            .map(|r| r.consumer_version_id)
+            .collect(),
         (None, None) => Vec::new(),
     };
     let mut deleted = 0;

@@ -286,19 +286,19 @@ async fn refuse_similar_names(state: &AppState, conn: &mut Conn, names: &[&str])
     if state.config.allow_similar_names {
         return Ok(());
     }
-    let mut messages = Vec::new();
-    for name in names {
-        let similar = pacticipants::potential_duplicates(conn, name).await?;
-        if !similar.is_empty() {
-            messages.push(format!(
+    let messages: Vec<String> = pacticipants::potential_duplicates(conn, names)
+        .await?
+        .into_iter()
+        .map(|(name, similar)| {
+            format!(
                 "This is the first time a pact has been published for \"{name}\". The name \"{name}\" is very similar \
                  to the following existing pacticipants: {}. If you meant one of them, publish with that exact name; \
                  if this is a new application, create it first with POST /pacticipants, or start the broker with \
                  --allow-similar-names.",
                 similar.join(", ")
-            ));
-        }
-    }
+            )
+        })
+        .collect();
     if messages.is_empty() {
         return Ok(());
     }

@@ -29,21 +29,21 @@ pub(crate) fn esc(text: &str) -> String {
 /// A page with the shared style and navigation. Links in pages are relative to the broker's
 /// root (`<base href>`), so they keep a context path the broker is served under.
 pub(crate) fn layout(base: &Base, title: &str, body: &str) -> Html<String> {
-    let root = base
-        .0
-        .split_once("://")
-        .and_then(|(_, rest)| rest.find('/').map(|i| rest[i..].to_owned()))
-        .unwrap_or_default();
     Html(format!(
         "<!doctype html><html><head><meta charset=\"utf-8\"><base href=\"{}/\"><title>{} - accord broker</title><style>\
          body{{font-family:system-ui,sans-serif;margin:2rem;color:#222}}table{{border-collapse:collapse;width:100%}}\
          td,th{{border:1px solid #ccc;padding:.4rem .6rem;text-align:left;vertical-align:top}}th{{background:#f3f3f3}}\
          .ok{{background:#d9f2d9}}.failed{{background:#f8d0d0}}.unknown{{background:#f6f0c8}}pre{{background:#f7f7f7;padding:.5rem;overflow:auto}}\
          nav a{{margin-right:1rem}}</style></head><body><nav><a href=\"ui\">Integrations</a></nav><h1>{}</h1>{body}</body></html>",
-        esc(root.trim_end_matches('/')),
+        esc(base.root_path()),
         esc(title),
         esc(title)
     ))
+}
+
+/// The `q` search text of a page, when one was given.
+pub(crate) fn search_of(query: &HashMap<String, String>) -> Option<&str> {
+    query.get("q").map(|q| q.trim()).filter(|q| !q.is_empty())
 }
 
 fn page_of(query: &HashMap<String, String>) -> i64 {
@@ -76,14 +76,14 @@ pub(crate) async fn index(
 ) -> ApiResult<Html<String>> {
     let mut conn = state.db.pool.acquire().await?;
     let page = page_of(&query);
-    let search = query.get("q").map(|q| q.trim()).filter(|q| !q.is_empty());
+    let search = search_of(&query);
     let pairs = pacticipants::integrations(&mut conn, PAGE_SIZE, (page - 1) * PAGE_SIZE, search).await?;
     let mut rows = String::new();
     for (consumer, provider) in &pairs {
-        let latest = pacts::latest(&mut conn, consumer.id, provider.id, None).await?;
-        let (version, published, status_cell) = match &latest {
-            Some(row) => {
-                let verification = verifications::latest_of_content(&mut conn, row.content_id).await?;
+        let latest =
+            verifications::latest_pact_with_result(&mut conn, consumer.id, provider.id, None).await?;
+        let (version, published, status_cell) = match latest {
+            Some((row, verification)) => {
                 let cell = match verification {
                     Some(v) if v.success => format!(
                         "<td class=\"ok\">verified by {} on {}</td>",
@@ -97,7 +97,7 @@ pub(crate) async fn index(
                     ),
                     None => "<td class=\"unknown\">not verified yet</td>".to_owned(),
                 };
-                (row.consumer_version.clone(), row.created_at.clone(), cell)
+                (row.consumer_version, row.created_at, cell)
             }
             None => (String::new(), String::new(), "<td></td>".to_owned()),
         };

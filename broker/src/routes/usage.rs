@@ -12,7 +12,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::Html;
 use serde_json::{Value, json};
 
-use super::ui::{esc, layout};
+use super::ui::{esc, layout, search_of};
 use crate::AppState;
 use crate::error::{ApiError, ApiResult};
 use crate::hal::{Base, Hal, enc};
@@ -116,10 +116,6 @@ pub(crate) async fn provider_states(
         "providerStates": list,
         "_links": {"self": base.link(&format!("/pacts/provider/{}/provider-states", enc(&provider)))}
     })))
-}
-
-fn search_of(query: &HashMap<String, String>) -> Option<&str> {
-    query.get("q").map(|q| q.trim()).filter(|q| !q.is_empty())
 }
 
 /// `GET /pacts/provider/{p}/field-usage[?q=text]`.

@@ -149,9 +149,10 @@ async fn parse(
     })
 }
 
-async fn require_names(state: &AppState, names: &[&Option<String>]) -> ApiResult<()> {
+/// 404 unless every given application exists.
+async fn require_names(state: &AppState, names: &[Option<&str>]) -> ApiResult<()> {
     let mut conn = state.db.pool.acquire().await?;
-    for name in names.iter().filter_map(|n| n.as_deref()) {
+    for name in names.iter().flatten() {
         if pacticipants::find(&mut conn, name).await?.is_none() {
             return Err(ApiError::NotFound(format!("pacticipant '{name}'")));
         }
@@ -166,7 +167,7 @@ async fn create_scoped(
     consumer: Option<String>,
     provider: Option<String>,
 ) -> ApiResult<Hal> {
-    require_names(&state, &[&consumer, &provider]).await?;
+    require_names(&state, &[consumer.as_deref(), provider.as_deref()]).await?;
     let body = json_body(&body)?;
     let hook = parse(
         &state,
@@ -248,11 +249,7 @@ async fn list_scoped(
     consumer: Option<&str>,
     provider: Option<&str>,
 ) -> ApiResult<Hal> {
-    require_names(
-        state,
-        &[&consumer.map(str::to_owned), &provider.map(str::to_owned)],
-    )
-    .await?;
+    require_names(state, &[consumer, provider]).await?;
     let mut conn = state.db.pool.acquire().await?;
     let hooks: Vec<Webhook> = webhooks::list(&mut conn)
         .await?
@@ -303,23 +300,13 @@ pub(crate) async fn list_for_pact(
     base: Base,
     Path((provider, consumer)): Path<(String, String)>,
 ) -> ApiResult<Hal> {
-    require_names(&state, &[&Some(consumer.clone()), &Some(provider.clone())]).await?;
+    require_names(&state, &[Some(&consumer), Some(&provider)]).await?;
     let mut conn = state.db.pool.acquire().await?;
-    let consumer_labels = labels::of_name(&mut conn, &consumer).await?;
-    let provider_labels = labels::of_name(&mut conn, &provider).await?;
+    let pair = webhooks::PairScope::load(&mut conn, &consumer, &provider).await?;
     let hooks: Vec<Webhook> = webhooks::list(&mut conn)
         .await?
         .into_iter()
-        .filter(|h| {
-            h.consumer.as_deref().is_none_or(|c| c == consumer)
-                && h.provider.as_deref().is_none_or(|p| p == provider)
-                && h.consumer_label
-                    .as_ref()
-                    .is_none_or(|l| consumer_labels.contains(l))
-                && h.provider_label
-                    .as_ref()
-                    .is_none_or(|l| provider_labels.contains(l))
-        })
+        .filter(|h| h.applies_to(&pair))
         .collect();
     let path = format!(
         "/pacts/provider/{}/consumer/{}/webhooks",

@@ -3,7 +3,6 @@
 use sqlx::Row;
 
 use super::Conn;
-use super::pacticipants::{self, Pacticipant};
 use crate::db::now;
 
 /// Adds a label; `true` when it was new.
@@ -62,25 +61,4 @@ pub(crate) async fn all(conn: &mut Conn) -> Result<Vec<String>, sqlx::Error> {
         .iter()
         .map(|r| r.try_get("name"))
         .collect()
-}
-
-/// The pacticipants carrying a label, by name.
-pub(crate) async fn pacticipants_with(conn: &mut Conn, label: &str) -> Result<Vec<Pacticipant>, sqlx::Error> {
-    let ids: Vec<i64> = sqlx::query(
-        "SELECT l.pacticipant_id FROM labels l JOIN pacticipants p ON p.id = l.pacticipant_id \
-         WHERE l.name = $1 ORDER BY p.name",
-    )
-    .bind(label)
-    .fetch_all(&mut *conn)
-    .await?
-    .iter()
-    .map(|r| r.try_get("pacticipant_id"))
-    .collect::<Result<_, _>>()?;
-    let mut out = Vec::with_capacity(ids.len());
-    for id in ids {
-        if let Some(p) = pacticipants::find_by_id(conn, id).await? {
-            out.push(p);
-        }
-    }
-    Ok(out)
 }

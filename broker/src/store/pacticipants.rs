@@ -71,19 +71,40 @@ pub(crate) fn normalized(name: &str) -> String {
     }
 }
 
-/// Existing pacticipants whose names are probably meant when `name` (not yet known) is used.
-pub(crate) async fn potential_duplicates(conn: &mut Conn, name: &str) -> Result<Vec<String>, sqlx::Error> {
-    if find(conn, name).await?.is_some() {
+/// For each of `names` not known yet, the existing pacticipants it probably means; names that
+/// exist or resemble nothing are left out.
+pub(crate) async fn potential_duplicates(
+    conn: &mut Conn,
+    names: &[&str],
+) -> Result<Vec<(String, Vec<String>)>, sqlx::Error> {
+    let mut new = Vec::new();
+    for name in names {
+        if find(conn, name).await?.is_none() {
+            new.push(*name);
+        }
+    }
+    if new.is_empty() {
         return Ok(Vec::new());
     }
-    let wanted = normalized(name);
-    let names: Vec<String> = sqlx::query("SELECT name FROM pacticipants ORDER BY name")
+    let existing: Vec<String> = sqlx::query("SELECT name FROM pacticipants ORDER BY name")
         .fetch_all(&mut *conn)
         .await?
         .iter()
         .map(|r| r.try_get("name"))
         .collect::<Result<_, _>>()?;
-    Ok(names.into_iter().filter(|n| normalized(n) == wanted).collect())
+    let existing: Vec<(String, String)> = existing.into_iter().map(|n| (normalized(&n), n)).collect();
+    Ok(new
+        .into_iter()
+        .filter_map(|name| {
+            let wanted = normalized(name);
+            let similar: Vec<String> = existing
+                .iter()
+                .filter(|(n, _)| *n == wanted)
+                .map(|(_, original)| original.clone())
+                .collect();
+            (!similar.is_empty()).then(|| (name.to_owned(), similar))
+        })
+        .collect())
 }
 
 fn from_row(row: &sqlx::any::AnyRow) -> Result<Pacticipant, sqlx::Error> {
@@ -195,6 +216,17 @@ pub(crate) async fn delete(conn: &mut Conn, id: i64) -> Result<(), sqlx::Error> 
         .execute(&mut *conn)
         .await?;
     Ok(())
+}
+
+/// The pacticipants carrying a label, by name.
+pub(crate) async fn with_label(conn: &mut Conn, label: &str) -> Result<Vec<Pacticipant>, sqlx::Error> {
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM pacticipants WHERE id IN (SELECT pacticipant_id FROM labels WHERE name = $1) ORDER BY name"
+    ))
+    .bind(label)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter().map(from_row).collect()
 }
 
 /// Consumers that have published pacts for a provider.

@@ -80,6 +80,7 @@ pub(crate) fn with_interaction_ids(mut pact: Value) -> Value {
 /// A publication with its content.
 #[derive(Debug, Clone)]
 pub(crate) struct PactRow {
+    pub(crate) consumer_version_id: i64,
     pub(crate) provider_id: i64,
     pub(crate) consumer_version: String,
     pub(crate) content_id: i64,
@@ -94,6 +95,7 @@ const SELECT: &str = "SELECT pp.consumer_id, pp.provider_id, pp.consumer_version
 
 fn from_row(row: &sqlx::any::AnyRow) -> Result<PactRow, sqlx::Error> {
     Ok(PactRow {
+        consumer_version_id: row.try_get("consumer_version_id")?,
         provider_id: row.try_get("provider_id")?,
         consumer_version: row.try_get("consumer_version")?,
         content_id: row.try_get("content_id")?,
@@ -135,36 +137,18 @@ pub(crate) async fn of_consumer_version(
     rows.iter().map(from_row).collect()
 }
 
-/// The pact of the latest consumer version (optionally with a tag or on a branch) that has one.
+/// The pact of the latest consumer version (optionally one with a tag) that has one.
 pub(crate) async fn latest(
     conn: &mut Conn,
     consumer_id: i64,
     provider_id: i64,
     tag: Option<&str>,
 ) -> Result<Option<PactRow>, sqlx::Error> {
-    let row = match tag {
-        Some(tag) => {
-            sqlx::query(&format!(
-                "{SELECT} WHERE pp.consumer_id = $1 AND pp.provider_id = $2 AND EXISTS (SELECT 1 FROM tags t WHERE t.version_id = v.id AND t.name = $3) \
-                 ORDER BY v.id DESC, pp.revision DESC LIMIT 1"
-            ))
-            .bind(consumer_id)
-            .bind(provider_id)
-            .bind(tag)
-            .fetch_optional(&mut *conn)
-            .await?
-        }
-        None => {
-            sqlx::query(&format!(
-                "{SELECT} WHERE pp.consumer_id = $1 AND pp.provider_id = $2 ORDER BY v.id DESC, pp.revision DESC LIMIT 1"
-            ))
-            .bind(consumer_id)
-            .bind(provider_id)
-            .fetch_optional(&mut *conn)
-            .await?
-        }
-    };
-    row.as_ref().map(from_row).transpose()
+    let filter = tag.map_or(VersionFilter::Any, VersionFilter::Tag);
+    Ok(for_pair(conn, consumer_id, provider_id, filter, 1)
+        .await?
+        .into_iter()
+        .next())
 }
 
 /// The content with a given hash for a consumer and provider.

@@ -3,6 +3,7 @@
 use sqlx::Row;
 
 use super::Conn;
+use super::pacts::PactRow;
 use crate::db::now;
 
 /// A verification row.
@@ -106,6 +107,21 @@ pub(crate) async fn latest_of_content(
     .fetch_optional(&mut *conn)
     .await?;
     row.as_ref().map(from_row).transpose()
+}
+
+/// The latest pact between a consumer and a provider (optionally from a version with a tag),
+/// with the latest verification of its content, if any.
+pub(crate) async fn latest_pact_with_result(
+    conn: &mut Conn,
+    consumer_id: i64,
+    provider_id: i64,
+    tag: Option<&str>,
+) -> Result<Option<(PactRow, Option<Verification>)>, sqlx::Error> {
+    let Some(row) = super::pacts::latest(conn, consumer_id, provider_id, tag).await? else {
+        return Ok(None);
+    };
+    let verification = latest_of_content(conn, row.content_id).await?;
+    Ok(Some((row, verification)))
 }
 
 /// Every provider version that verified content, oldest first.

@@ -161,44 +161,69 @@ pub(crate) fn rendered_request(hook: &Webhook, vars: &Map<String, Value>) -> Val
     })
 }
 
-/// Queues a delivery of every enabled webhook that matches the event, pair and names.
+/// A consumer/provider pair as webhook scopes see it: names and labels.
+pub(crate) struct PairScope {
+    consumer: String,
+    provider: String,
+    consumer_labels: Vec<String>,
+    provider_labels: Vec<String>,
+}
+
+impl PairScope {
+    /// Looks up the labels of both sides.
+    pub(crate) async fn load(
+        conn: &mut Conn,
+        consumer: &str,
+        provider: &str,
+    ) -> Result<PairScope, sqlx::Error> {
+        Ok(PairScope {
+            consumer: consumer.to_owned(),
+            provider: provider.to_owned(),
+            consumer_labels: super::labels::of_name(conn, consumer).await?,
+            provider_labels: super::labels::of_name(conn, provider).await?,
+        })
+    }
+}
+
+impl Webhook {
+    /// Whether the webhook's scope (any, a name or a label on each side) covers the pair.
+    pub(crate) fn applies_to(&self, pair: &PairScope) -> bool {
+        self.consumer.as_deref().is_none_or(|c| c == pair.consumer)
+            && self.provider.as_deref().is_none_or(|p| p == pair.provider)
+            && self
+                .consumer_label
+                .as_ref()
+                .is_none_or(|l| pair.consumer_labels.contains(l))
+            && self
+                .provider_label
+                .as_ref()
+                .is_none_or(|l| pair.provider_labels.contains(l))
+    }
+}
+
+/// Queues a delivery of every enabled webhook that subscribes to the event and covers the pair.
 pub(crate) async fn enqueue(
     conn: &mut Conn,
     event: &str,
     vars: &Map<String, Value>,
 ) -> Result<usize, sqlx::Error> {
-    let consumer = vars
-        .get("consumerName")
-        .and_then(Value::as_str)
-        .unwrap_or_default();
-    let provider = vars
-        .get("providerName")
-        .and_then(Value::as_str)
-        .unwrap_or_default();
-    let consumer_labels = super::labels::of_name(conn, consumer).await?;
-    let provider_labels = super::labels::of_name(conn, provider).await?;
+    let subscribed: Vec<Webhook> = list(conn)
+        .await?
+        .into_iter()
+        .filter(|h| h.enabled && h.events.iter().any(|e| e == event))
+        .collect();
+    if subscribed.is_empty() {
+        return Ok(0);
+    }
+    let name = |key: &str| vars.get(key).and_then(Value::as_str).unwrap_or_default();
+    let pair = PairScope::load(conn, name("consumerName"), name("providerName")).await?;
     let mut queued = 0;
-    for hook in list(conn).await? {
-        let matches = hook.enabled
-            && hook.events.iter().any(|e| e == event)
-            && hook.consumer.as_deref().is_none_or(|c| c == consumer)
-            && hook.provider.as_deref().is_none_or(|p| p == provider)
-            && hook
-                .consumer_label
-                .as_ref()
-                .is_none_or(|l| consumer_labels.contains(l))
-            && hook
-                .provider_label
-                .as_ref()
-                .is_none_or(|l| provider_labels.contains(l));
-        if !matches {
-            continue;
-        }
+    for hook in subscribed.iter().filter(|h| h.applies_to(&pair)) {
         let mut vars = vars.clone();
         vars.insert("eventName".into(), event.into());
-        vars.insert("consumerLabels".into(), consumer_labels.join(",").into());
-        vars.insert("providerLabels".into(), provider_labels.join(",").into());
-        let request = rendered_request(&hook, &vars);
+        vars.insert("consumerLabels".into(), pair.consumer_labels.join(",").into());
+        vars.insert("providerLabels".into(), pair.provider_labels.join(",").into());
+        let request = rendered_request(hook, &vars);
         let now = now();
         sqlx::query(
             "INSERT INTO webhook_deliveries (uuid, webhook_uuid, event, request, status, attempts, next_attempt_at, created_at, updated_at) \
@@ -245,14 +270,18 @@ fn delivery(row: &sqlx::any::AnyRow) -> Result<Delivery, sqlx::Error> {
 
 const DELIVERY_COLUMNS: &str = "uuid, webhook_uuid, event, request, status, attempts, created_at";
 
+/// Deliveries waiting for an attempt whose time has come and that no worker holds; `$1` and
+/// `$2` are both the current time.
+const DUE: &str =
+    "status = 'pending' AND next_attempt_at <= $1 AND (locked_until IS NULL OR locked_until < $2)";
+
 /// Whether any delivery is due now: a plain read, so the worker takes the write lock only when
 /// there is something to claim.
 pub(crate) async fn any_due(conn: &mut Conn) -> Result<bool, sqlx::Error> {
     let now = now();
-    Ok(sqlx::query(
-        "SELECT 1 AS due FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= $1 \
-         AND (locked_until IS NULL OR locked_until < $2) LIMIT 1",
-    )
+    Ok(sqlx::query(&format!(
+        "SELECT 1 AS due FROM webhook_deliveries WHERE {DUE} LIMIT 1"
+    ))
     .bind(&now)
     .bind(&now)
     .fetch_optional(&mut *conn)
@@ -264,8 +293,7 @@ pub(crate) async fn any_due(conn: &mut Conn) -> Result<bool, sqlx::Error> {
 pub(crate) async fn claim_due(conn: &mut Conn, lease_until: &str) -> Result<Option<Delivery>, sqlx::Error> {
     let now = now();
     let row = sqlx::query(&format!(
-        "SELECT {DELIVERY_COLUMNS} FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= $1 \
-         AND (locked_until IS NULL OR locked_until < $2) ORDER BY id LIMIT 1"
+        "SELECT {DELIVERY_COLUMNS} FROM webhook_deliveries WHERE {DUE} ORDER BY id LIMIT 1"
     ))
     .bind(&now)
     .bind(&now)
