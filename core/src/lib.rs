@@ -13,8 +13,8 @@
 //!   "interactions": [{"description": "get account", "request": {"method": "GET", "path": "/accounts/42"},
 //!     "response": {"status": 200, "body": {"id": 42}}}],
 //!   "metadata": {"pactSpecification": {"version": "2.0.0"}}
-//! }"#, "example.json").unwrap();
-//! let interaction = pact.http_interactions().next().unwrap();
+//! }"#, "example.json").expect("a valid pact");
+//! let interaction = pact.http_interactions().next().expect("one interaction");
 //! let mut actual = interaction.request.clone();
 //! actual.path = "/accounts/43".to_owned();
 //! let mismatches = matching::match_request(&interaction.request, &actual);

@@ -85,6 +85,7 @@ fn source_files_have_module_docs_and_stay_small() {
         "verifier",
         "broker",
         "examples",
+        "test-support",
     ] {
         rust_files(
             &workspace()
@@ -116,6 +117,119 @@ fn source_files_have_module_docs_and_stay_small() {
             lines <= 800,
             "{} has {lines} lines; split it by responsibility",
             file.display()
+        );
+    }
+}
+
+/// The lines of the first code block of a `//!` crate doc, without rustdoc's hidden `# ` lines.
+fn crate_doc_example(lib: &Path) -> Vec<String> {
+    let text = std::fs::read_to_string(lib).expect("lib.rs");
+    let mut lines = Vec::new();
+    let mut inside = false;
+    for line in text.lines().filter_map(|l| l.strip_prefix("//!")) {
+        let line = line.strip_prefix(' ').unwrap_or(line);
+        if line.starts_with("```") {
+            if inside {
+                break;
+            }
+            inside = true;
+        } else if inside && !line.starts_with("# ") && !line.trim().is_empty() {
+            lines.push(line.split_whitespace().collect());
+        }
+    }
+    lines
+}
+
+#[test]
+fn crate_doc_examples_are_run_as_tests() {
+    for krate in ["core", "client-lib"] {
+        let example = crate_doc_example(&workspace().join(krate).join("src/lib.rs"));
+        assert!(example.len() > 5, "{krate}: no crate doc example found");
+        let test_file = workspace().join(krate).join("tests/it/doc_example.rs");
+        let test: String = std::fs::read_to_string(&test_file)
+            .expect("doc example test")
+            .split_whitespace()
+            .collect();
+        for line in example {
+            assert!(
+                test.contains(&line),
+                "{}: the crate doc example's line `{line}` is not in {}",
+                krate,
+                test_file.display()
+            );
+        }
+    }
+}
+
+/// Files git tracks (or, outside a checkout, none).
+fn tracked_files() -> Vec<String> {
+    std::process::Command::new("git")
+        .args(["ls-files"])
+        .current_dir(workspace())
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| {
+            String::from_utf8_lossy(&o.stdout)
+                .lines()
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn no_copy_of_other_projects_data_is_committed() {
+    let files = tracked_files();
+    if files.is_empty() {
+        accord_test_support::skip(
+            "the check that no shared data is committed (not a git checkout)",
+            "run the tests from a git clone",
+        );
+        return;
+    }
+    let spec_case = |f: &str| {
+        ["/request/", "/response/", "/message/"]
+            .iter()
+            .any(|k| f.contains(k))
+            && ["v1/", "v1.1/", "v2/", "v3/", "v4/"]
+                .iter()
+                .any(|v| f.contains(v))
+            && f.ends_with(".json")
+    };
+    let mut shared_names = Vec::new();
+    for relative in ["wild-pacts/pacts", "contracts/pact-broker-client"] {
+        if let Ok(entries) = std::fs::read_dir(accord_test_support::shared_dir().join(relative)) {
+            for entry in entries.flatten() {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                if name.ends_with(".json") {
+                    shared_names.push(name);
+                }
+            }
+        }
+    }
+    for file in &files {
+        assert!(!spec_case(file), "{file} looks like a copied specification case");
+        let base = file.rsplit('/').next().unwrap_or(file);
+        assert!(
+            !shared_names.iter().any(|n| n == base),
+            "{file} is a copy of shared data (other projects' files stay in ../shared)"
+        );
+    }
+}
+
+#[test]
+fn tests_wait_for_conditions_not_for_time() {
+    let files = tracked_files();
+    let test_files: Vec<&String> = files
+        .iter()
+        .filter(|f| f.ends_with(".rs") && (f.contains("tests/") || f.starts_with("tests")))
+        .collect();
+    for file in test_files {
+        let text = std::fs::read_to_string(workspace().join(file)).unwrap_or_default();
+        assert!(
+            !text.contains(concat!("sleep", "(")),
+            "{file} sleeps: wait for a condition with accord_test_support::eventually instead"
         );
     }
 }

@@ -33,68 +33,17 @@ impl Drop for Broker {
 
 /// A fresh SQLite database URL, for tests that exercise behaviour independent of the backend.
 pub(crate) fn sqlite_only(name: &str) -> String {
-    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
-    let file = dir.join(format!("broker-{name}-{}-{}.db", std::process::id(), nanos()));
-    format!("sqlite://{}", file.display())
+    accord_test_support::sqlite_url(&tmp_dir(), &format!("broker-{name}"))
 }
 
 /// The database URLs to test: a fresh SQLite file, and a fresh PostgreSQL database when the
-/// server on 127.0.0.1:5432 answers (required under `CI=true`).
+/// server on 127.0.0.1:5432 answers (a recorded skip otherwise; required under `CI=true`).
 pub(crate) async fn backends(name: &str) -> Vec<String> {
-    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
-    let file = dir.join(format!("broker-{name}-{}-{}.db", std::process::id(), nanos()));
-    let mut urls = vec![format!("sqlite://{}", file.display())];
-    match fresh_postgres(name).await {
-        Some(url) => urls.push(url),
-        None if std::env::var_os("CI").is_some() => {
-            panic!("PostgreSQL on 127.0.0.1:5432 is required under CI=true")
-        }
-        None => eprintln!("skipped: PostgreSQL backend (start it with pg_ctlcluster ... main start)"),
-    }
-    urls
+    accord_test_support::backends(&tmp_dir(), &format!("broker-{name}")).await
 }
 
-fn nanos() -> u128 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or(0)
-}
-
-async fn fresh_postgres(name: &str) -> Option<String> {
-    let name = name.replace('-', "_");
-    sqlx::any::install_default_drivers();
-    let admin = "postgres://postgres@127.0.0.1:5432/postgres";
-    let pool = sqlx::any::AnyPoolOptions::new()
-        .max_connections(1)
-        .acquire_timeout(std::time::Duration::from_secs(10))
-        .connect(admin)
-        .await
-        .map_err(|e| eprintln!("cannot connect to PostgreSQL: {e}"))
-        .ok()?;
-    let db = format!(
-        "accord_{}_{}_{}",
-        name,
-        std::process::id(),
-        nanos() % 1_000_000_000
-    );
-    // Concurrent CREATE DATABASE statements can collide on the template database; retry.
-    let mut created = false;
-    for attempt in 0..20u64 {
-        if sqlx::query(&format!("CREATE DATABASE {db}"))
-            .execute(&pool)
-            .await
-            .is_ok()
-        {
-            created = true;
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50 * (attempt + 1))).await;
-    }
-    if !created {
-        return None;
-    }
-    Some(format!("postgres://postgres@127.0.0.1:5432/{db}"))
+fn tmp_dir() -> std::path::PathBuf {
+    std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
 }
 
 /// Starts a broker (with its webhook worker) on a database.

@@ -89,9 +89,15 @@ fn a_killed_broker_loses_no_acknowledged_publish() {
             }
         })
     };
-    while acknowledged.lock().expect("lock").len() < 30 {
-        std::thread::sleep(std::time::Duration::from_millis(5));
-    }
+    accord_test_support::eventually_blocking(
+        "30 acknowledged publishes before the kill",
+        accord_test_support::DEFAULT_WAIT,
+        || acknowledged.lock().expect("lock").len() >= 30 || writer.is_finished(),
+    );
+    assert!(
+        acknowledged.lock().expect("lock").len() >= 30,
+        "the writer stopped before 30 acknowledged publishes"
+    );
     // SIGKILL: no chance to flush or shut down cleanly.
     child.kill().expect("kill");
     let _ = child.wait();

@@ -19,10 +19,10 @@ fn chromium() -> Option<PathBuf> {
             return Some(PathBuf::from(candidate));
         }
     }
-    if std::env::var_os("CI").is_some() {
-        panic!("Chromium is required under CI=true (apt-get install chromium)");
-    }
-    eprintln!("skipped: Chromium checks (install with apt-get install chromium)");
+    accord_test_support::skip(
+        "the broker UI checks in headless Chromium",
+        "apt-get install chromium",
+    );
     None
 }
 

@@ -10,7 +10,9 @@ use axum::http::StatusCode;
 use axum::routing::post;
 use serde_json::{Value, json};
 
-use crate::{backends, pact, start};
+use accord_test_support::DEFAULT_WAIT;
+
+use crate::{Broker, backends, pact, start};
 
 /// A local receiver that fails its first `failures` calls and records every body.
 #[derive(Clone, Default)]
@@ -64,13 +66,37 @@ fn webhook(url: &str, event: &str) -> Value {
                      "status": "${pactbroker.githubVerificationStatus}", "provider": "${pactbroker.providerName}"}}})
 }
 
-async fn wait_for(mut done: impl FnMut() -> bool) {
-    for _ in 0..100 {
-        if done() {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+/// Waits (bounded, failing with `what`) until the receiver has at least `n` calls.
+async fn calls_reach(received: &Receiver, n: usize, what: &str) {
+    accord_test_support::eventually(what, DEFAULT_WAIT, || async {
+        received.calls.lock().expect("lock").len() >= n
+    })
+    .await;
+}
+
+/// Waits (bounded) until no delivery of webhook `uuid` is pending, and returns the deliveries.
+async fn settled(broker: &Broker, uuid: &str) -> Value {
+    let path = format!("/webhooks/{uuid}/deliveries");
+    let last = std::cell::RefCell::new(Value::Null);
+    accord_test_support::eventually(
+        &format!("every delivery of webhook {uuid} to finish"),
+        DEFAULT_WAIT,
+        || async {
+            let (status, deliveries) = broker.get(&path).await;
+            let done = status == 200
+                && deliveries["deliveries"]
+                    .as_array()
+                    .is_some_and(|d| d.iter().all(|d| d["status"] != "pending"));
+            *last.borrow_mut() = deliveries;
+            done
+        },
+    )
+    .await;
+    last.into_inner()
+}
+
+fn uuid_of(created: &Value) -> String {
+    created["uuid"].as_str().expect("webhook uuid").to_owned()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -93,7 +119,8 @@ async fn webhooks_fire_with_variables_and_retry() {
     broker
         .publish("web", "v1", Some("main"), &[pact("web", "api", "name")])
         .await;
-    wait_for(|| received.calls.lock().expect("lock").len() >= 3).await;
+    calls_reach(&received, 3, "three calls: two failures, then success").await;
+    let deliveries = settled(&broker, &uuid).await;
     let calls = received.calls.lock().expect("lock").clone();
     assert_eq!(calls.len(), 3, "two failures, then success: {calls:?}");
     let body = &calls[2];
@@ -109,8 +136,6 @@ async fn webhooks_fire_with_variables_and_retry() {
             .contains("/pacts/provider/api/consumer/web/pact-version/"),
         "{body}"
     );
-    tokio::time::sleep(Duration::from_millis(200)).await;
-    let (_, deliveries) = broker.get(&format!("/webhooks/{uuid}/deliveries")).await;
     let delivery = &deliveries["deliveries"][0];
     assert_eq!(delivery["status"], "success", "{deliveries}");
     assert_eq!(delivery["attempts"], 3);
@@ -178,17 +203,19 @@ async fn a_restart_in_the_middle_of_a_retry_delivers_exactly_once() {
     let mut config = BrokerConfig::new(url.clone());
     config.webhook_retry_delays = vec![Duration::from_millis(800)];
     let first = start(config.clone()).await;
-    first
+    let (_, created) = first
         .post("/webhooks", &webhook(&target, "contract_published"))
         .await;
+    let uuid = uuid_of(&created);
     first
         .publish("web", "v1", None, &[pact("web", "api", "name")])
         .await;
-    wait_for(|| !received.calls.lock().expect("lock").is_empty()).await;
+    calls_reach(&received, 1, "the first (failing) delivery attempt").await;
     drop(first); // stopped while the retry is pending
     let second = start(config).await;
-    wait_for(|| received.calls.lock().expect("lock").len() >= 2).await;
-    tokio::time::sleep(Duration::from_millis(1000)).await;
+    calls_reach(&received, 2, "the retry after the restart").await;
+    let deliveries = settled(&second, &uuid).await;
+    assert_eq!(deliveries["deliveries"][0]["status"], "success", "{deliveries}");
     assert_eq!(
         received.calls.lock().expect("lock").len(),
         2,
@@ -206,7 +233,8 @@ async fn two_brokers_on_one_postgres_database_deliver_each_webhook_once() {
     let (target, received) = receiver(0).await;
     let a = start(quick(url.clone())).await;
     let b = start(quick(url)).await;
-    a.post("/webhooks", &webhook(&target, "contract_published")).await;
+    let (_, created) = a.post("/webhooks", &webhook(&target, "contract_published")).await;
+    let uuid = uuid_of(&created);
     for i in 0..10 {
         let broker = if i % 2 == 0 { &a } else { &b };
         broker
@@ -218,8 +246,8 @@ async fn two_brokers_on_one_postgres_database_deliver_each_webhook_once() {
             )
             .await;
     }
-    wait_for(|| received.calls.lock().expect("lock").len() >= 10).await;
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    calls_reach(&received, 10, "one delivery per publication").await;
+    settled(&a, &uuid).await;
     let calls = received.calls.lock().expect("lock").clone();
     let mut versions: Vec<String> = calls
         .iter()
@@ -281,8 +309,8 @@ async fn label_scoped_webhooks_fire_for_labelled_consumers_only() {
     broker
         .publish("web", "w2", Some("main"), &[pact("web", "api", "name")])
         .await;
-    wait_for(|| !received.calls.lock().expect("lock").is_empty()).await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    calls_reach(&received, 1, "the labelled consumer's delivery").await;
+    settled(&broker, &uuid_of(&created)).await;
     let calls = received.calls.lock().expect("lock").clone();
     assert_eq!(
         calls.len(),

@@ -2,6 +2,7 @@
 
 mod concurrency;
 mod consumer;
+mod doc_example;
 mod messages;
 
 use std::path::PathBuf;

@@ -1,5 +1,6 @@
 //! Integration tests of accord-core through its public API.
 
+mod doc_example;
 mod format_read;
 mod format_write;
 mod generators;

@@ -1,18 +1,12 @@
-//! Runs every official Pact specification test case from `../shared/pact-spec-testcases/`
-//! and fails listing each case whose result differs from its `match`.
+//! Runs every official Pact specification test case from the shared data folder
+//! (`pact-spec-testcases/`, found by `accord_test_support::shared_data`) and fails listing each
+//! case whose result differs from its `match`.
 
 use std::path::{Path, PathBuf};
 
 use accord_core::SpecVersion;
 use accord_core::format::{message_from_json, parse_json, request_from_json, response_from_json};
 use accord_core::matching::{MatchOptions, match_message, match_request_with, match_response_with};
-
-fn cases_dir() -> PathBuf {
-    match std::env::var_os("ACCORD_SPEC_CASES") {
-        Some(dir) => PathBuf::from(dir),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/pact-spec-testcases"),
-    }
-}
 
 fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
     let entries = std::fs::read_dir(dir).unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()));
@@ -72,12 +66,12 @@ fn run_case(path: &Path, root: &Path) -> Result<(bool, Vec<String>), String> {
 
 #[test]
 fn every_spec_case_gives_its_expected_result() {
-    let root = cases_dir();
-    assert!(
-        root.is_dir(),
-        "the Pact specification cases are missing at {} (set ACCORD_SPEC_CASES to their folder)",
-        root.display()
-    );
+    let Some(root) = accord_test_support::shared_data(
+        "pact-spec-testcases",
+        "the official Pact specification cases (accord-core spec_cases)",
+    ) else {
+        return;
+    };
     let mut files = Vec::new();
     collect(&root, &mut files);
     files.sort();

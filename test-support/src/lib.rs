@@ -1,0 +1,268 @@
+//! Test-only helpers shared by every crate's tests.
+//!
+//! - [`shared_data`]: reference data copied from other projects (the Pact specification's test
+//!   cases, the official broker client's contract, real-world pacts) lives outside this
+//!   repository, in `../shared/` beside the checkout or wherever `ACCORD_SHARED_DIR` points.
+//! - [`skip`]: a test that cannot run (missing data, PostgreSQL, Chromium, the official Pact
+//!   tools) says so where a person sees it, records the skip for the closing list printed by the
+//!   `skipped` test of `tests/`, and fails under `CI=true`.
+//! - [`eventually`] and [`eventually_blocking`]: waits for a condition with a bound, failing with
+//!   a message that names what was awaited.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// The environment variable that points at the folder of shared reference data.
+pub const SHARED_DIR_VAR: &str = "ACCORD_SHARED_DIR";
+
+/// How long a test waits for a condition by default: generous, because CI machines are loaded.
+pub const DEFAULT_WAIT: Duration = Duration::from_secs(60);
+
+/// Whether the tests run under CI (`CI` set to anything but empty, `0` or `false`), where a
+/// missing tool or data set is a failure instead of a skip.
+pub fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| !matches!(v.trim(), "" | "0" | "false" | "FALSE" | "False"))
+}
+
+/// The folder of shared reference data: `ACCORD_SHARED_DIR`, else `shared/` beside the checkout.
+pub fn shared_dir() -> PathBuf {
+    match std::env::var_os(SHARED_DIR_VAR) {
+        Some(dir) if !dir.is_empty() => PathBuf::from(dir),
+        _ => workspace_root().join("../shared"),
+    }
+}
+
+/// The workspace root (the folder holding this crate's folder).
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// The path `relative` inside the shared data folder, or `None` after recording a skip of
+/// `what` when it does not exist (a failure under `CI=true`).
+pub fn shared_data(relative: &str, what: &str) -> Option<PathBuf> {
+    let path = shared_dir().join(relative);
+    if path.exists() {
+        return Some(path);
+    }
+    skip(
+        what,
+        &format!(
+            "put the data at {} or set {SHARED_DIR_VAR} to a folder holding {relative}",
+            path.display()
+        ),
+    );
+    None
+}
+
+/// Records that `what` could not run and how to enable it: printed straight to the terminal
+/// (test output capture does not hide it), listed again at the end of the test run, and a panic
+/// under `CI=true`.
+pub fn skip(what: &str, enable: &str) {
+    if in_ci() {
+        panic!("{what} is required under CI=true: {enable}");
+    }
+    let line = format!("{}\t{}\n", one_line(what), one_line(enable));
+    let _ = std::io::stderr().write_all(format!("SKIPPED: {what} ({enable})\n").as_bytes());
+    let dir = skips_dir_of(run_id());
+    if std::fs::create_dir_all(&dir).is_ok() {
+        let file = dir.join(format!("{}.txt", std::process::id()));
+        if let Ok(mut out) = std::fs::OpenOptions::new().create(true).append(true).open(file) {
+            let _ = out.write_all(line.as_bytes());
+        }
+    }
+}
+
+/// One skipped check and the command or step that enables it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Skipped {
+    /// What could not run.
+    pub what: String,
+    /// How to enable it.
+    pub enable: String,
+}
+
+/// Takes the skips every test process of this run recorded (deduplicated and sorted), removing
+/// the records. A run is one `cargo test` (or nextest) invocation: its processes share a parent.
+pub fn take_skips() -> Vec<Skipped> {
+    let dir = skips_dir_of(run_id());
+    let mut skips = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(&dir) {
+        for entry in entries.flatten() {
+            let Ok(text) = std::fs::read_to_string(entry.path()) else {
+                continue;
+            };
+            for line in text.lines() {
+                if let Some((what, enable)) = line.split_once('\t') {
+                    skips.push(Skipped {
+                        what: what.to_owned(),
+                        enable: enable.to_owned(),
+                    });
+                }
+            }
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    remove_stale_records();
+    skips.sort();
+    skips.dedup();
+    skips
+}
+
+/// Writes the closing list of skips straight to the terminal.
+pub fn print_skips(skips: &[Skipped]) {
+    let mut text = String::new();
+    if skips.is_empty() {
+        text.push_str("\nNothing was skipped: every test ran what it names.\n");
+    } else {
+        text.push_str(&format!(
+            "\n{} kind(s) of check were SKIPPED in this run (a skip is not a pass):\n",
+            skips.len()
+        ));
+        for s in skips {
+            text.push_str(&format!("  - {}\n      enable: {}\n", s.what, s.enable));
+        }
+        text.push_str("Under CI=true each of these is a failure.\n");
+    }
+    let _ = std::io::stderr().write_all(text.as_bytes());
+}
+
+fn one_line(text: &str) -> String {
+    text.replace(['\t', '\n', '\r'], " ")
+}
+
+/// Test processes of one run share their parent (cargo or nextest).
+fn run_id() -> u32 {
+    std::os::unix::process::parent_id()
+}
+
+fn skips_root() -> PathBuf {
+    std::env::temp_dir().join("accord-test-skips")
+}
+
+fn skips_dir_of(run: u32) -> PathBuf {
+    skips_root().join(run.to_string())
+}
+
+/// Removes the records of runs that ended without a closing list (a filtered run), after a day.
+fn remove_stale_records() {
+    let Ok(entries) = std::fs::read_dir(skips_root()) else {
+        return;
+    };
+    let day = Duration::from_secs(24 * 3600);
+    for entry in entries.flatten() {
+        let old = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > day);
+        if old {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+/// Polls `check` until it returns true, panicking after `within` with a message naming `what`.
+pub async fn eventually<F, Fut>(what: &str, within: Duration, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let start = Instant::now();
+    let mut pause = Duration::from_millis(5);
+    loop {
+        if check().await {
+            return;
+        }
+        if start.elapsed() > within {
+            panic!("timed out after {within:?} waiting for {what}");
+        }
+        tokio::time::sleep(pause).await;
+        pause = (pause * 2).min(Duration::from_millis(100));
+    }
+}
+
+/// The blocking form of [`eventually`], for tests without a runtime.
+pub fn eventually_blocking(what: &str, within: Duration, mut check: impl FnMut() -> bool) {
+    let start = Instant::now();
+    let mut pause = Duration::from_millis(5);
+    loop {
+        if check() {
+            return;
+        }
+        if start.elapsed() > within {
+            panic!("timed out after {within:?} waiting for {what}");
+        }
+        std::thread::sleep(pause);
+        pause = (pause * 2).min(Duration::from_millis(100));
+    }
+}
+
+/// A fresh, empty PostgreSQL database on 127.0.0.1:5432 (user postgres, trust auth) named after
+/// `name`, or `None` when the server does not answer (the caller decides whether that is a skip).
+pub async fn fresh_postgres(name: &str) -> Option<String> {
+    let name: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::any::AnyPoolOptions::new()
+        .max_connections(1)
+        .acquire_timeout(Duration::from_secs(10))
+        .connect("postgres://postgres@127.0.0.1:5432/postgres")
+        .await
+        .ok()?;
+    let db = format!(
+        "accord_{name}_{}_{}",
+        std::process::id(),
+        unique() % 1_000_000_000
+    );
+    // Concurrent CREATE DATABASE statements can collide on the template database: retry a few
+    // times, then report the last error.
+    let mut last_error = None;
+    for attempt in 0..20u64 {
+        match sqlx::query(&format!("CREATE DATABASE {db}")).execute(&pool).await {
+            Ok(_) => return Some(format!("postgres://postgres@127.0.0.1:5432/{db}")),
+            Err(e) => last_error = Some(e),
+        }
+        tokio::time::sleep(Duration::from_millis(50 * (attempt + 1))).await;
+    }
+    panic!("PostgreSQL answers but cannot create database {db}: {last_error:?}");
+}
+
+/// The database URLs a broker test runs on: a fresh SQLite file under `dir`, and a fresh
+/// PostgreSQL database when the server answers (a recorded skip otherwise; required in CI).
+pub async fn backends(dir: &Path, name: &str) -> Vec<String> {
+    let mut urls = vec![sqlite_url(dir, name)];
+    match fresh_postgres(name).await {
+        Some(url) => urls.push(url),
+        None => skip(
+            "PostgreSQL legs of the broker tests (no server on 127.0.0.1:5432)",
+            "pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start",
+        ),
+    }
+    urls
+}
+
+/// A fresh SQLite database URL for a file under `dir`.
+pub fn sqlite_url(dir: &Path, name: &str) -> String {
+    let file = dir.join(format!("{name}-{}-{}.db", std::process::id(), unique()));
+    format!("sqlite://{}", file.display())
+}
+
+/// A number unique within this process and unlikely to repeat across processes.
+fn unique() -> u128 {
+    static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    nanos + u128::from(COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
+}
