@@ -29,13 +29,17 @@ pub fn in_ci() -> bool {
 pub fn shared_dir() -> PathBuf {
     match std::env::var_os(SHARED_DIR_VAR) {
         Some(dir) if !dir.is_empty() => PathBuf::from(dir),
-        _ => workspace_root().join("../shared"),
+        _ => {
+            let root = workspace_root();
+            root.parent().unwrap_or(&root).join("shared")
+        }
     }
 }
 
 /// The workspace root (the folder holding this crate's folder).
 pub fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().unwrap_or(manifest).to_path_buf()
 }
 
 /// The path `relative` inside the shared data folder, or `None` after recording a skip of
