@@ -13,7 +13,6 @@ use serde_json::Value;
 use crate::mismatch::{Mismatch, MismatchKind};
 use crate::model::{Body, ContentType, HttpRequest, HttpResponse, MessageContents, SpecVersion};
 use crate::rules::{Category, MatchingRules};
-use matchers::Engine;
 use rule_cursor::CompiledRules;
 
 /// Settings that change how comparison works.
@@ -51,29 +50,20 @@ pub fn match_request_with(
     actual: &HttpRequest,
     options: MatchOptions,
 ) -> Vec<Mismatch> {
-    let engine = Engine::default();
     let mut out = Vec::new();
     parts::match_method(&expected.method, &actual.method, &mut out);
-    parts::match_path(
-        &expected.path,
-        &actual.path,
-        &expected.matching_rules,
-        &engine,
-        &mut out,
-    );
+    parts::match_path(&expected.path, &actual.path, &expected.matching_rules, &mut out);
     parts::match_query(
         expected.query.as_ref(),
         actual.query.as_ref(),
         &expected.matching_rules,
         options.spec,
-        &engine,
         &mut out,
     );
     parts::match_headers(
         &expected.headers,
         &actual.headers,
         &expected.matching_rules,
-        &engine,
         &mut out,
     );
     out.extend(match_body_with(
@@ -83,9 +73,34 @@ pub fn match_request_with(
         actual.content_type().as_ref(),
         &expected.matching_rules,
         Strictness::Request,
-        &engine,
     ));
     out
+}
+
+/// Whether an actual path satisfies an expected request's path (its path rule, or equality):
+/// a cheap first test before comparing a whole request.
+pub fn path_matches(expected: &HttpRequest, actual_path: &str) -> bool {
+    if let Some(regex) = path_regex(expected) {
+        return regex.is_full_match(actual_path).unwrap_or(false);
+    }
+    let mut out = Vec::new();
+    parts::match_path(&expected.path, actual_path, &expected.matching_rules, &mut out);
+    out.is_empty()
+}
+
+/// The regex of a request's path rule when that rule is exactly one `regex` matcher (the way
+/// the official libraries write a path with ids), so callers can recognise many paths at once.
+pub fn path_regex(expected: &HttpRequest) -> Option<&crate::rules::RegexPattern> {
+    let list = expected
+        .matching_rules
+        .category(Category::Path)?
+        .iter()
+        .next()
+        .map(|(_, list)| list)?;
+    match list.rules.as_slice() {
+        [crate::rules::MatchingRule::Regex(regex)] => Some(regex),
+        _ => None,
+    }
 }
 
 /// Compares an actual response with an expected one (V4 rules).
@@ -100,20 +115,12 @@ pub fn match_response_with(
     options: MatchOptions,
 ) -> Vec<Mismatch> {
     let _ = options;
-    let engine = Engine::default();
     let mut out = Vec::new();
-    parts::match_status(
-        expected.status,
-        actual.status,
-        &expected.matching_rules,
-        &engine,
-        &mut out,
-    );
+    parts::match_status(expected.status, actual.status, &expected.matching_rules, &mut out);
     parts::match_headers(
         &expected.headers,
         &actual.headers,
         &expected.matching_rules,
-        &engine,
         &mut out,
     );
     out.extend(match_body_with(
@@ -123,14 +130,12 @@ pub fn match_response_with(
         actual.content_type().as_ref(),
         &expected.matching_rules,
         Strictness::Response,
-        &engine,
     ));
     out
 }
 
 /// Compares an actual message (contents and metadata) with an expected one.
 pub fn match_message(expected: &MessageContents, actual: &MessageContents) -> Vec<Mismatch> {
-    let engine = Engine::default();
     let mut out = Vec::new();
     out.extend(match_body_with(
         &expected.contents,
@@ -139,13 +144,11 @@ pub fn match_message(expected: &MessageContents, actual: &MessageContents) -> Ve
         actual.content_type().as_ref(),
         &expected.matching_rules,
         Strictness::Response,
-        &engine,
     ));
     parts::match_metadata(
         &expected.metadata,
         &actual.metadata,
         &expected.matching_rules,
-        &engine,
         &mut out,
     );
     out
@@ -160,15 +163,7 @@ pub fn match_body(
     rules: &MatchingRules,
     strictness: Strictness,
 ) -> Vec<Mismatch> {
-    match_body_with(
-        expected,
-        actual,
-        expected_type,
-        actual_type,
-        rules,
-        strictness,
-        &Engine::default(),
-    )
+    match_body_with(expected, actual, expected_type, actual_type, rules, strictness)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -208,7 +203,6 @@ fn match_body_with(
     actual_type: Option<&ContentType>,
     rules: &MatchingRules,
     strictness: Strictness,
-    engine: &Engine,
 ) -> Vec<Mismatch> {
     let mut out = Vec::new();
     let compiled = CompiledRules::new(rules.category(Category::Body));
@@ -289,14 +283,9 @@ fn match_body_with(
             }
             let allow_unexpected = strictness == Strictness::Response;
             match class {
-                BodyClass::Json => match_json_bodies(
-                    content,
-                    actual_content,
-                    &compiled,
-                    engine,
-                    allow_unexpected,
-                    &mut out,
-                ),
+                BodyClass::Json => {
+                    match_json_bodies(content, actual_content, &compiled, allow_unexpected, &mut out)
+                }
                 BodyClass::Xml => {
                     let parsed = (
                         xml::parse(&String::from_utf8_lossy(content)),
@@ -306,7 +295,6 @@ fn match_body_with(
                         (Ok(e), Ok(a)) => {
                             let mut comparer = xml::XmlComparer {
                                 rules: &compiled,
-                                engine,
                                 allow_unexpected,
                                 mismatches: Vec::new(),
                             };
@@ -333,7 +321,6 @@ fn match_body_with(
                     &String::from_utf8_lossy(content),
                     &String::from_utf8_lossy(actual_content),
                     &compiled,
-                    engine,
                     allow_unexpected,
                     &mut out,
                 ),
@@ -343,14 +330,12 @@ fn match_body_with(
                     &expected_ct,
                     &actual_ct,
                     &compiled,
-                    engine,
                     &mut out,
                 ),
                 BodyClass::Text => bodies::match_text(
                     &String::from_utf8_lossy(content),
                     &String::from_utf8_lossy(actual_content),
                     &compiled,
-                    engine,
                     &mut out,
                 ),
                 BodyClass::Binary => bodies::match_binary(
@@ -371,7 +356,6 @@ fn match_json_bodies(
     expected: &[u8],
     actual: &[u8],
     rules: &CompiledRules<'_>,
-    engine: &Engine,
     allow_unexpected: bool,
     out: &mut Vec<Mismatch>,
 ) {
@@ -405,7 +389,6 @@ fn match_json_bodies(
         &expected_value,
         &actual_value,
         rules,
-        engine,
         allow_unexpected,
     ));
 }
@@ -414,12 +397,10 @@ fn compare_json_values(
     expected: &Value,
     actual: &Value,
     rules: &CompiledRules<'_>,
-    engine: &Engine,
     allow_unexpected: bool,
 ) -> Vec<Mismatch> {
     let mut comparer = json::JsonComparer {
         rules,
-        engine,
         allow_unexpected_keys: allow_unexpected,
         mismatches: Vec::new(),
     };
@@ -436,13 +417,7 @@ pub fn match_json(
     strictness: Strictness,
 ) -> Vec<Mismatch> {
     let compiled = CompiledRules::new(rules.category(Category::Body));
-    compare_json_values(
-        expected,
-        actual,
-        &compiled,
-        &Engine::default(),
-        strictness == Strictness::Response,
-    )
+    compare_json_values(expected, actual, &compiled, strictness == Strictness::Response)
 }
 
 fn match_multipart(
@@ -451,7 +426,6 @@ fn match_multipart(
     expected_ct: &ContentType,
     actual_ct: &ContentType,
     rules: &CompiledRules<'_>,
-    engine: &Engine,
     out: &mut Vec<Mismatch>,
 ) {
     let parse = |bytes: &[u8], ct: &ContentType| {
@@ -502,7 +476,7 @@ fn match_multipart(
                     other => {
                         let e = Value::String(String::from_utf8_lossy(&part.content).into_owned());
                         let a = Value::String(String::from_utf8_lossy(&actual_part.content).into_owned());
-                        engine.check(other, &e, &a, matchers::Coercion::Strict)
+                        matchers::check(other, &e, &a, matchers::Coercion::Strict)
                     }
                 };
                 if let Err(message) = result {
@@ -524,7 +498,6 @@ fn match_multipart(
                 &part.content,
                 &actual_part.content,
                 &sub_rules,
-                engine,
                 false,
                 &mut part_out,
             ),
@@ -540,7 +513,6 @@ fn match_multipart(
                 &String::from_utf8_lossy(&part.content),
                 &String::from_utf8_lossy(&actual_part.content),
                 &sub_rules,
-                engine,
                 &mut part_out,
             ),
         }

@@ -88,6 +88,28 @@ pub struct Pact {
 }
 
 impl Pact {
+    /// Makes every rule with the same regex or date format share one compiled form, so each
+    /// distinct pattern is compiled once for the whole pact. The readers do this; call it after
+    /// assembling a pact from parts.
+    pub fn share_patterns(&mut self) {
+        let mut sharing = crate::rules::PatternSharing::default();
+        for interaction in &mut self.interactions {
+            match interaction {
+                Interaction::Http(http) => {
+                    sharing.share(&mut http.request.matching_rules);
+                    sharing.share(&mut http.response.matching_rules);
+                }
+                Interaction::AsyncMessage(message) => sharing.share(&mut message.message.matching_rules),
+                Interaction::SyncMessage(sync) => {
+                    sharing.share(&mut sync.request.matching_rules);
+                    for response in &mut sync.response {
+                        sharing.share(&mut response.matching_rules);
+                    }
+                }
+            }
+        }
+    }
+
     /// An empty pact between `consumer` and `provider`, to be written as V4.
     pub fn new(consumer: impl Into<String>, provider: impl Into<String>) -> Pact {
         Pact {

@@ -164,12 +164,15 @@ fn merge_locked(
         }
     }
     let mut added = 0;
+    let mut positions: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for (index, existing) in merged.interactions.iter().enumerate() {
+        positions.entry(identity(existing)).or_insert(index);
+    }
     for interaction in &pact.interactions {
         let id = identity(interaction);
-        let declared = content_of(interaction);
-        let position = merged.interactions.iter().position(|i| identity(i) == id);
-        match position {
+        match positions.get(&id).copied() {
             Some(index) => {
+                let declared = content_of(interaction);
                 let existing = content_of(&merged.interactions[index]);
                 if existing != declared {
                     return Err(PactFileError::Conflict {
@@ -185,6 +188,7 @@ fn merge_locked(
                 if copy.info().key.is_none() {
                     copy.info_mut().key = Some(interaction_key(interaction));
                 }
+                positions.insert(id, merged.interactions.len());
                 merged.interactions.push(copy);
                 added += 1;
             }

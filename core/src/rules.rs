@@ -1,8 +1,10 @@
 //! Matching rules: the matchers of V2–V4, grouped by category and keyed by path or name.
 
 mod path;
+mod pattern;
 
 pub use path::{DocPath, PathToken, ValueStep};
+pub use pattern::{DateFormat, RegexPattern};
 
 use std::collections::BTreeMap;
 
@@ -175,7 +177,7 @@ pub enum MatchingRule {
     /// Equal values; also resets rules cascading from a parent.
     Equality,
     /// The value's string form matches the whole regex (Java semantics).
-    Regex(String),
+    Regex(RegexPattern),
     /// Same JSON type; collection size limits when given.
     Type {
         /// Minimum collection size.
@@ -192,11 +194,11 @@ pub enum MatchingRule {
     /// Any number.
     Number,
     /// A date-time in the given Java-style format.
-    Timestamp(String),
+    Timestamp(DateFormat),
     /// A date in the given Java-style format.
-    Date(String),
+    Date(DateFormat),
     /// A time in the given Java-style format.
-    Time(String),
+    Time(DateFormat),
     /// JSON null.
     Null,
     /// A boolean or the strings `true`/`false`.
@@ -316,6 +318,14 @@ pub struct RuleCategory {
 }
 
 impl RuleCategory {
+    fn visit_rules_mut(&mut self, f: &mut impl FnMut(&mut MatchingRule)) {
+        for (_, list) in &mut self.entries {
+            for rule in &mut list.rules {
+                visit_rule_mut(rule, f);
+            }
+        }
+    }
+
     /// Adds matchers at a key, appending to any already there.
     pub fn add(&mut self, key: impl Into<String>, list: RuleList) {
         let key = key.into();
@@ -389,6 +399,14 @@ impl MatchingRules {
         self.category_mut(category).add_rule(key, rule);
     }
 
+    /// Calls `f` on every matcher, those nested in `eachKey`, `eachValue` and `arrayContains`
+    /// included.
+    pub(crate) fn visit_rules_mut(&mut self, f: &mut impl FnMut(&mut MatchingRule)) {
+        for category in self.categories.values_mut() {
+            category.visit_rules_mut(f);
+        }
+    }
+
     /// Every non-empty category.
     pub fn iter(&self) -> impl Iterator<Item = (Category, &RuleCategory)> {
         self.categories
@@ -415,5 +433,53 @@ impl MatchingRules {
             }
         }
         found
+    }
+}
+
+fn visit_rule_mut(rule: &mut MatchingRule, f: &mut impl FnMut(&mut MatchingRule)) {
+    f(rule);
+    match rule {
+        MatchingRule::EachKey { rules, .. } | MatchingRule::EachValue { rules, .. } => {
+            for nested in rules {
+                visit_rule_mut(nested, f);
+            }
+        }
+        MatchingRule::ArrayContains(variants) => {
+            for variant in variants {
+                variant.rules.visit_rules_mut(f);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Makes matchers with the same regex or date format share one compiled form, so a pact
+/// compiles each distinct pattern once however many interactions use it.
+#[derive(Debug, Default)]
+pub(crate) struct PatternSharing {
+    regexes: std::collections::HashMap<String, RegexPattern>,
+    formats: std::collections::HashMap<String, DateFormat>,
+}
+
+impl PatternSharing {
+    /// Replaces the patterns of `rules` with the first seen of the same text.
+    pub(crate) fn share(&mut self, rules: &mut MatchingRules) {
+        rules.visit_rules_mut(&mut |rule| match rule {
+            MatchingRule::Regex(regex) => {
+                let shared = self
+                    .regexes
+                    .entry(regex.as_str().to_owned())
+                    .or_insert_with(|| regex.clone());
+                *regex = shared.clone();
+            }
+            MatchingRule::Timestamp(format) | MatchingRule::Date(format) | MatchingRule::Time(format) => {
+                let shared = self
+                    .formats
+                    .entry(format.as_str().to_owned())
+                    .or_insert_with(|| format.clone());
+                *format = shared.clone();
+            }
+            _ => {}
+        });
     }
 }

@@ -1,9 +1,13 @@
 //! Benchmarks of the mock server: start/shutdown latency, throughput of
 //! `accord-mock-server serve` against a bare hyper server returning the same canned response
-//! (measured with `wrk` over loopback in the same run), memory after a million requests, and
-//! writing a pact file that already holds 1,000 interactions.
+//! (measured with `wrk` over loopback in the same run, 16 connections) on a pact without rules and
+//! on a 100-interaction pact written the way the official libraries write them (regexes on
+//! headers and paths, query matchers, date formats, eachLike), memory after a million requests,
+//! and writing a pact file that already holds 1,000 interactions.
 //!
 //! Run with `cargo bench -p accord-mock-server --bench serve` (needs `wrk`: `apt-get install wrk`).
+//! `ACCORD_BENCH_BASELINE_MOCK` names another `accord-mock-server` binary (an older build) to
+//! measure on the official-style pact in the same run.
 
 use std::convert::Infallible;
 use std::io::{BufRead, BufReader};
@@ -47,7 +51,14 @@ fn median(mut samples: Vec<Duration>) -> Duration {
 
 fn wrk(url: &str, seconds: u64) -> Option<(f64, u64)> {
     let output = Command::new("wrk")
-        .args(["-t1", "-c32", &format!("-d{seconds}s"), url])
+        .args([
+            "-t1",
+            "-c16",
+            "-H",
+            "Accept: application/json",
+            &format!("-d{seconds}s"),
+            url,
+        ])
         .output()
         .ok()?;
     let text = String::from_utf8_lossy(&output.stdout);
@@ -61,6 +72,21 @@ fn wrk(url: &str, seconds: u64) -> Option<(f64, u64)> {
         .and_then(|l| l.split_whitespace().next())
         .and_then(|v| v.parse().ok())?;
     Some((rps, total))
+}
+
+/// Starts `accord-mock-server serve` on a pact file: the child and its base URL.
+fn serve(binary: &str, pact: &Path) -> (std::process::Child, String) {
+    let mut child = Command::new(binary)
+        .args(["serve", "--pact", &pact.display().to_string()])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("serve starts");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut line)
+        .expect("url");
+    (child, line.trim().to_owned())
 }
 
 fn peak_rss_kib(pid: u32) -> Option<u64> {
@@ -152,28 +178,56 @@ fn main() {
         accord_core::format::pact_to_string(&pact, SpecVersion::V4).expect("json"),
     )
     .expect("write");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_accord-mock-server"))
-        .args(["serve", "--pact", &pact_path.display().to_string()])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("serve starts");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().expect("stdout"))
-        .read_line(&mut line)
-        .expect("url");
-    let mock_url = format!("{}/items/50", line.trim());
+    let official_path = dir.join("official-style-100.json");
+    let official = parse_pact(
+        &accord_test_support::official_style_pact(100).to_string(),
+        "official-style",
+    )
+    .expect("valid pact");
+    std::fs::write(
+        &official_path,
+        accord_core::format::pact_to_string(&official, SpecVersion::V4).expect("json"),
+    )
+    .expect("write");
+    let ours = env!("CARGO_BIN_EXE_accord-mock-server");
+    let (mut plain_child, plain_base) = serve(ours, &pact_path);
+    let (mut official_child, official_base) = serve(ours, &official_path);
+    let mock_url = format!("{plain_base}/items/50");
+    let official_url = format!("{official_base}/api/v1/resource50/1050");
     let bare = runtime.block_on(bare_hyper());
     let bare_url = format!("http://{bare}/items/50");
-    let _ = wrk(&mock_url, 1);
-    let _ = wrk(&bare_url, 1);
+    for url in [&mock_url, &official_url, &bare_url] {
+        let _ = wrk(url, 1);
+    }
     let (bare_rps, _) = wrk(&bare_url, 5).expect("wrk bare");
-    let (mock_rps, _) = wrk(&mock_url, 5).expect("wrk mock");
-    println!("bare hyper:          {bare_rps:>10.0} req/s");
+    let (plain_rps, _) = wrk(&mock_url, 5).expect("wrk mock");
+    let (official_rps, _) = wrk(&official_url, 5).expect("wrk mock");
+    println!("bare hyper:                                  {bare_rps:>10.0} req/s");
     println!(
-        "accord-mock-server:  {mock_rps:>10.0} req/s ({:.0}% of bare hyper, target >= 70%)",
-        mock_rps / bare_rps * 100.0
+        "accord-mock-server, 100 rule-free interactions: {plain_rps:>7.0} req/s ({:.0}% of bare hyper)",
+        plain_rps / bare_rps * 100.0
     );
+    println!(
+        "accord-mock-server, 100 official-style interactions: {official_rps:>7.0} req/s ({:.0}% of bare hyper, target >= 70%)",
+        official_rps / bare_rps * 100.0
+    );
+    let _ = plain_child.kill();
+    let _ = plain_child.wait();
+    if let Ok(baseline) = std::env::var("ACCORD_BENCH_BASELINE_MOCK") {
+        let (mut child, base) = serve(&baseline, &official_path);
+        let url = format!("{base}/api/v1/resource50/1050");
+        let _ = wrk(&url, 1);
+        let (rps, _) = wrk(&url, 5).expect("wrk baseline");
+        println!(
+            "baseline binary, 100 official-style interactions: {rps:>7.0} req/s ({:.0}% of bare hyper)",
+            rps / bare_rps * 100.0
+        );
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+    let child = &mut official_child;
+    let mock_rps = official_rps;
+    let mock_url = official_url;
 
     let mut served: u64 = 0;
     while served < 1_000_000 {

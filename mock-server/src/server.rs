@@ -313,7 +313,7 @@ async fn handle(
     if is_preflight
         && shared
             .index
-            .candidates("OPTIONS", request.uri().path())
+            .candidates(&shared.interactions, "OPTIONS", request.uri().path())
             .is_empty()
     {
         return preflight(&request);
@@ -330,7 +330,9 @@ async fn handle(
         }
     };
     let actual = to_model_request(&parts, body);
-    let candidates = shared.index.candidates(&actual.method, &actual.path);
+    let candidates = shared
+        .index
+        .candidates(&shared.interactions, &actual.method, &actual.path);
     let mut closest: Option<(usize, Vec<Mismatch>)> = None;
     for idx in candidates {
         let mismatches = match_request_with(&shared.interactions[idx].request, &actual, shared.options);
@@ -351,14 +353,10 @@ async fn handle(
                 &[]
             });
         }
-        // A patterned path that does not match means this interaction is not a candidate.
-        let path_differs = mismatches
-            .iter()
-            .any(|m| m.kind == accord_core::MismatchKind::Path);
-        if !path_differs
-            && closest
-                .as_ref()
-                .is_none_or(|(_, best)| mismatches.len() < best.len())
+        // Candidates match the path already; the closest differs least elsewhere.
+        if closest
+            .as_ref()
+            .is_none_or(|(_, best)| mismatches.len() < best.len())
         {
             closest = Some((idx, mismatches));
         }

@@ -270,3 +270,97 @@ fn unique() -> u128 {
         .unwrap_or(0);
     nanos + u128::from(COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
 }
+
+/// A V3 pact of `n` HTTP interactions written the way pact-js, pact-jvm and pact-python write
+/// them, for benchmarks: a regex on `Accept` and `Content-Type` of every interaction, a path
+/// regex with an id on every even one, query matchers on every third, a POST with a JSON body on
+/// every fourth, and response bodies with `integer`, `decimal`, `type`, `regex`, `date`,
+/// `timestamp` rules and an `eachLike` list. Interaction `i` is served at
+/// `/api/v1/resource{i}/{id}` (see [`official_style_response`]).
+pub fn official_style_pact(n: usize) -> serde_json::Value {
+    use serde_json::json;
+    let interactions: Vec<serde_json::Value> = (0..n)
+        .map(|i| {
+            let id = 1000 + i;
+            let path = format!("/api/v1/resource{i}/{id}");
+            let post = i % 4 == 3;
+            let mut request = json!({
+                "method": if post { "POST" } else { "GET" },
+                "path": path,
+                "headers": {"Accept": "application/json"},
+                "matchingRules": {"header": {"Accept": {"matchers": [{"match": "regex", "regex": "application/json.*"}], "combine": "AND"}}}
+            });
+            if i % 2 == 0 {
+                request["matchingRules"]["path"] =
+                    json!({"matchers": [{"match": "regex", "regex": format!("/api/v1/resource{i}/\\d+")}], "combine": "AND"});
+            }
+            if i % 3 == 0 {
+                request["query"] = json!({"status": ["OPEN"], "limit": ["10"]});
+                request["matchingRules"]["query"] = json!({
+                    "status": {"matchers": [{"match": "regex", "regex": "OPEN|CLOSED"}], "combine": "AND"},
+                    "limit": {"matchers": [{"match": "integer"}], "combine": "AND"}});
+            }
+            if post {
+                request["headers"]["Content-Type"] = json!("application/json");
+                request["body"] = json!({"name": "savings", "currency": "EUR", "openedOn": "2024-01-31"});
+                request["matchingRules"]["header"]["Content-Type"] =
+                    json!({"matchers": [{"match": "regex", "regex": "application/json.*"}], "combine": "AND"});
+                request["matchingRules"]["body"] = json!({
+                    "$.name": {"matchers": [{"match": "type"}], "combine": "AND"},
+                    "$.currency": {"matchers": [{"match": "regex", "regex": "[A-Z]{3}"}], "combine": "AND"},
+                    "$.openedOn": {"matchers": [{"match": "date", "date": "yyyy-MM-dd"}], "combine": "AND"}});
+            }
+            json!({
+                "description": format!("a request for resource {i}"),
+                "providerStates": [{"name": format!("resource {i} exists"), "params": {"id": id}}],
+                "request": request,
+                "response": {
+                    "status": if post { 201 } else { 200 },
+                    "headers": {"Content-Type": "application/json; charset=utf-8"},
+                    "body": official_style_response(id as u64),
+                    "matchingRules": {
+                        "header": {"Content-Type": {"matchers": [{"match": "regex", "regex": "application/json;?.*"}], "combine": "AND"}},
+                        "body": {
+                            "$.id": {"matchers": [{"match": "integer"}], "combine": "AND"},
+                            "$.name": {"matchers": [{"match": "type"}], "combine": "AND"},
+                            "$.owner.email": {"matchers": [{"match": "regex", "regex": "^[^@\\s]+@[^@\\s]+\\.[a-z]{2,}$"}], "combine": "AND"},
+                            "$.owner.name": {"matchers": [{"match": "type"}], "combine": "AND"},
+                            "$.balance": {"matchers": [{"match": "decimal"}], "combine": "AND"},
+                            "$.status": {"matchers": [{"match": "regex", "regex": "OPEN|CLOSED|FROZEN"}], "combine": "AND"},
+                            "$.openedOn": {"matchers": [{"match": "date", "date": "yyyy-MM-dd"}], "combine": "AND"},
+                            "$.updatedAt": {"matchers": [{"match": "timestamp", "timestamp": "yyyy-MM-dd'T'HH:mm:ss.SSSX"}], "combine": "AND"},
+                            "$.transactions": {"matchers": [{"match": "type", "min": 1}], "combine": "AND"},
+                            "$.transactions[*].id": {"matchers": [{"match": "regex", "regex": "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"}], "combine": "AND"},
+                            "$.transactions[*].amount": {"matchers": [{"match": "decimal"}], "combine": "AND"},
+                            "$.transactions[*].at": {"matchers": [{"match": "timestamp", "timestamp": "yyyy-MM-dd'T'HH:mm:ss.SSSX"}], "combine": "AND"}
+                        }
+                    }
+                }
+            })
+        })
+        .collect();
+    json!({
+        "consumer": {"name": "bench-consumer"},
+        "provider": {"name": "bench-provider"},
+        "interactions": interactions,
+        "metadata": {"pactSpecification": {"version": "3.0.0"}, "pactJs": {"version": "12.1.0"}}
+    })
+}
+
+/// The response body of [`official_style_pact`] for an id: what a provider answers (its values
+/// differ from the pact's examples only where a rule allows).
+pub fn official_style_response(id: u64) -> serde_json::Value {
+    serde_json::json!({
+        "id": id,
+        "name": format!("account {id}"),
+        "owner": {"name": "Ann Example", "email": "ann@example.com"},
+        "balance": 1250.5,
+        "status": "OPEN",
+        "openedOn": "2024-01-31",
+        "updatedAt": "2024-02-01T10:15:30.123Z",
+        "transactions": [
+            {"id": "3f2b8c4e-1a2b-4c3d-9e8f-0123456789ab", "amount": 12.5, "at": "2024-02-01T09:00:00.000Z"},
+            {"id": "7a6b5c4d-3e2f-4a1b-8c9d-abcdef012345", "amount": 99.95, "at": "2024-02-01T09:30:00.000Z"}
+        ]
+    })
+}

@@ -2,7 +2,12 @@
 //! state each) against a local provider that answers immediately, with accord and, when it is
 //! installed, the official Pact verifier (`pact verifier`, from `pip install pact-python-cli`).
 //!
-//! Run with `cargo bench -p accord-verifier --bench verify`. Set `PACT_CLI` to the `pact`
+//! Then the CPU the `accord-verifier` process itself uses (user + sys, the provider excluded) on
+//! pacts of 100 and 1,000 interactions written the way the official libraries write them
+//! (regexes on headers and paths, query matchers, date formats, eachLike).
+//!
+//! Run with `cargo bench -p accord-verifier --bench verify`. `ACCORD_BENCH_BASELINE_VERIFIER`
+//! names another `accord-verifier` binary (an older build) to measure in the same run. Set `PACT_CLI` to the `pact`
 //! binary (default: `pact` on PATH); set `ACCORD_BENCH_SKIP_OFFICIAL=1` to skip it.
 
 use std::path::Path;
@@ -37,8 +42,49 @@ fn write_pact(path: &Path, n: usize) {
     std::fs::write(path, doc.to_string()).expect("write pact");
 }
 
+/// The CPU seconds (user + sys) and wall time of one `accord-verifier` run, read with the
+/// shell's `times` builtin, which reports the children's CPU.
+fn verifier_cpu(binary: &str, pact: &Path, base: &str) -> (f64, Duration) {
+    let start = Instant::now();
+    let output = Command::new("bash")
+        .arg("-c")
+        .arg(r#""$@" > /dev/null || echo "exit $?" >&2; times"#)
+        .arg("bash")
+        .arg(binary)
+        .args(["--file", &pact.display().to_string()])
+        .args(["--provider-base-url", base])
+        .args(["--state-change-url", &format!("{base}/state")])
+        .output()
+        .expect("bash runs");
+    let wall = start.elapsed();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        !stderr.contains("exit "),
+        "the official-style pact must verify: {stderr}"
+    );
+    let text = String::from_utf8_lossy(&output.stdout);
+    // `times` prints the shell's user and sys time, then its children's: "0m1.234s 0m0.056s".
+    let children = text.lines().last().unwrap_or("");
+    let seconds = |t: &str| -> f64 {
+        let (m, s) = t.trim_end_matches('s').split_once('m').unwrap_or(("0", "0"));
+        m.parse::<f64>().unwrap_or(0.0) * 60.0 + s.parse::<f64>().unwrap_or(0.0)
+    };
+    let cpu = children.split_whitespace().map(seconds).sum();
+    (cpu, wall)
+}
+
 async fn start_provider() -> String {
+    let official = |UrlPath((_, id)): UrlPath<(String, u64)>| async move {
+        (
+            [("Content-Type", "application/json; charset=utf-8")],
+            accord_test_support::official_style_response(id).to_string(),
+        )
+    };
+    let created = move |path: UrlPath<(String, u64)>| async move {
+        (axum::http::StatusCode::CREATED, official(path).await)
+    };
     let router = Router::new()
+        .route("/api/v1/{resource}/{id}", get(official).post(created))
         .route(
             "/items/{id}",
             get(|UrlPath(id): UrlPath<u64>| async move {
@@ -127,6 +173,39 @@ fn main() {
                 "official pact verifier not run ({e}); install it with `pip install pact-python-cli`"
             ),
         }
+    }
+    let mut binaries = vec![(
+        "accord-verifier".to_owned(),
+        env!("CARGO_BIN_EXE_accord-verifier").to_owned(),
+    )];
+    if let Ok(baseline) = std::env::var("ACCORD_BENCH_BASELINE_VERIFIER") {
+        binaries.push(("baseline".to_owned(), baseline));
+    }
+    let mut cpu_per = Vec::new();
+    for n in [100usize, 1000] {
+        let pact = dir.join(format!("official-style-{n}.json"));
+        std::fs::write(&pact, accord_test_support::official_style_pact(n).to_string()).expect("write");
+        for (label, binary) in &binaries {
+            let mut samples: Vec<(f64, Duration)> =
+                (0..5).map(|_| verifier_cpu(binary, &pact, &base)).collect();
+            samples.sort_by(|a, b| a.0.total_cmp(&b.0));
+            let (cpu, wall) = samples[samples.len() / 2];
+            let per = cpu * 1e3 / n as f64;
+            println!(
+                "{label} CLI, {n:>5} official-style interactions: {per:.3} ms CPU per interaction ({:.0} ms CPU, {:.0} ms wall; median of 5; target <= 0.3 ms)",
+                cpu * 1e3,
+                wall.as_secs_f64() * 1e3
+            );
+            if label == "accord-verifier" {
+                cpu_per.push(per);
+            }
+        }
+    }
+    if let [small, large] = cpu_per.as_slice() {
+        println!(
+            "CPU per interaction, 1000 vs 100 official-style interactions: {:.2}x",
+            large / small
+        );
     }
     if let [(n1, t1), (n2, t2)] = accord_times.as_slice() {
         let per1 = t1.as_secs_f64() / *n1 as f64;

@@ -229,12 +229,13 @@ async fn verify_interaction(
         Interaction::Http(http) => {
             let request = generate_request(&http.request, &generator_ctx);
             result.request_line = Some(format!("{} {}", request.method, ctx.provider.url_for(&request)));
-            result.expected_body = http.response.body.clone();
             match ctx.provider.send(&request).await {
                 Ok(actual) => {
                     let mismatches = match_response_with(&http.response, &actual, MatchOptions { spec });
-                    result.actual_body = actual.body;
+                    // The bodies are kept for the diff of a failure only.
                     if !mismatches.is_empty() {
+                        result.expected_body = http.response.body.clone();
+                        result.actual_body = actual.body;
                         result.outcome = Outcome::Failed(mismatches);
                     }
                 }

@@ -93,7 +93,7 @@ impl Part {
         self.rules.add_rule(
             Category::Body,
             "$",
-            accord_core::rules::MatchingRule::Regex(pattern.to_owned()),
+            accord_core::rules::MatchingRule::Regex(pattern.into()),
         );
     }
 
@@ -162,7 +162,7 @@ impl Part {
         self.rules.add_rule(
             Category::Header,
             "Content-Type",
-            accord_core::rules::MatchingRule::Regex("multipart/form-data;\\s*boundary=.*".to_owned()),
+            accord_core::rules::MatchingRule::Regex("multipart/form-data;\\s*boundary=.*".into()),
         );
         self.body = Body::bytes(body, Some(ct));
     }

@@ -154,14 +154,16 @@ pub(crate) fn read_pact(doc: &Value, source: &str) -> Result<Pact, PactReadError
     ] {
         metadata.remove(key);
     }
-    Ok(Pact {
+    let mut pact = Pact {
         consumer,
         provider,
         interactions,
         spec_version: version,
         plugins,
         metadata,
-    })
+    };
+    pact.share_patterns();
+    Ok(pact)
 }
 
 fn read_info(map: &Map<String, Value>, ctx: &Ctx<'_>) -> Result<InteractionInfo, PactReadError> {

@@ -47,7 +47,9 @@ pub(crate) fn read_matcher(map: &Map<String, Value>, ctx: &Ctx<'_>) -> Result<Ma
     let rule = match kind.as_str() {
         "equality" => MatchingRule::Equality,
         "regex" => MatchingRule::Regex(
-            str_of(map, "regex").ok_or_else(|| ctx.invalid("regex matcher without a 'regex' attribute"))?,
+            str_of(map, "regex")
+                .ok_or_else(|| ctx.invalid("regex matcher without a 'regex' attribute"))?
+                .into(),
         ),
         "type" | "min" | "max" | "min-type" | "max-type" | "minType" | "maxType" => MatchingRule::Type {
             min: usize_of(map.get("min")),
@@ -62,10 +64,10 @@ pub(crate) fn read_matcher(map: &Map<String, Value>, ctx: &Ctx<'_>) -> Result<Ma
         "decimal" | "real" => MatchingRule::Decimal,
         "number" => MatchingRule::Number,
         "timestamp" | "datetime" | "dateTime" => {
-            MatchingRule::Timestamp(format(&["format", "timestamp", "datetime"]))
+            MatchingRule::Timestamp(format(&["format", "timestamp", "datetime"]).into())
         }
-        "date" => MatchingRule::Date(format(&["format", "date"])),
-        "time" => MatchingRule::Time(format(&["format", "time"])),
+        "date" => MatchingRule::Date(format(&["format", "date"]).into()),
+        "time" => MatchingRule::Time(format(&["format", "time"]).into()),
         "null" => MatchingRule::Null,
         "boolean" => MatchingRule::Boolean,
         "contentType" | "content-type" => MatchingRule::ContentType(
@@ -285,7 +287,7 @@ pub(crate) fn write_matcher(rule: &MatchingRule) -> Value {
     map.insert("match".into(), rule.name().into());
     match rule {
         MatchingRule::Regex(regex) => {
-            map.insert("regex".into(), regex.clone().into());
+            map.insert("regex".into(), regex.as_str().into());
         }
         MatchingRule::Type { min, max } => {
             if let Some(min) = min {
@@ -301,7 +303,7 @@ pub(crate) fn write_matcher(rule: &MatchingRule) -> Value {
         MatchingRule::Timestamp(format) | MatchingRule::Date(format) | MatchingRule::Time(format)
             if !format.is_empty() =>
         {
-            map.insert("format".into(), format.clone().into());
+            map.insert("format".into(), format.as_str().into());
         }
         MatchingRule::ArrayContains(variants) => {
             let list = variants

@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use super::matchers::{Coercion, Engine, check_content_type};
+use super::matchers::{Coercion, check_content_type, check_list};
 use super::rule_cursor::CompiledRules;
 use crate::mismatch::{Mismatch, MismatchKind};
 use crate::model::{ContentType, Query};
@@ -18,19 +18,13 @@ fn body_mismatch(
 }
 
 /// Compares text bodies: equality, or the rule at `$`.
-pub(crate) fn match_text(
-    expected: &str,
-    actual: &str,
-    rules: &CompiledRules<'_>,
-    engine: &Engine,
-    out: &mut Vec<Mismatch>,
-) {
+pub(crate) fn match_text(expected: &str, actual: &str, rules: &CompiledRules<'_>, out: &mut Vec<Mismatch>) {
     let root = rules.root();
     match rules.best(&root).filter(|s| !s.list.is_equality_only()) {
         Some(selected) => {
             let e = Value::String(expected.to_owned());
             let a = Value::String(actual.to_owned());
-            for message in engine.check_list(selected.list, &e, &a, Coercion::Strict) {
+            for message in check_list(selected.list, &e, &a, Coercion::Strict) {
                 out.push(body_mismatch("$", expected, actual, message));
             }
         }
@@ -105,7 +99,6 @@ pub(crate) fn match_form(
     expected: &str,
     actual: &str,
     rules: &CompiledRules<'_>,
-    engine: &Engine,
     allow_unexpected: bool,
     out: &mut Vec<Mismatch>,
 ) {
@@ -131,7 +124,7 @@ pub(crate) fn match_form(
                     .or_else(|| expected_values.first())
                     .cloned()
                     .unwrap_or_default();
-                for message in engine.check_list(
+                for message in check_list(
                     selected.list,
                     &Value::String(template.clone()),
                     &Value::String(value.clone()),

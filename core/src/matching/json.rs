@@ -2,7 +2,7 @@
 
 use serde_json::{Map, Value};
 
-use super::matchers::{Coercion, Engine, json_equal, same_type};
+use super::matchers::{Coercion, check_list, json_equal, same_type};
 use super::rule_cursor::{CompiledRules, Cursor, Selected};
 use crate::mismatch::{Mismatch, MismatchKind, describe_value};
 use crate::rules::{MatchingRule, RuleList, ValueStep};
@@ -10,7 +10,6 @@ use crate::rules::{MatchingRule, RuleList, ValueStep};
 /// Compares two JSON documents, collecting mismatches.
 pub(crate) struct JsonComparer<'a, 'r> {
     pub(crate) rules: &'a CompiledRules<'r>,
-    pub(crate) engine: &'a Engine,
     /// Whether keys the expected object does not have are allowed (responses and messages).
     pub(crate) allow_unexpected_keys: bool,
     pub(crate) mismatches: Vec<Mismatch>,
@@ -195,7 +194,7 @@ impl<'a, 'r> JsonComparer<'a, 'r> {
             }
             self.descend_with_rules(path, cursor, list, expected, actual);
         } else {
-            let errors = self.engine.check_list(list, expected, actual, Coercion::Strict);
+            let errors = check_list(list, expected, actual, Coercion::Strict);
             for message in errors {
                 self.mismatch(path, expected, actual, message);
             }
@@ -320,10 +319,7 @@ impl<'a, 'r> JsonComparer<'a, 'r> {
                             rules: rules.clone(),
                             combine: crate::rules::Combine::And,
                         };
-                        for message in self
-                            .engine
-                            .check_list(&list, &key_value, &key_value, Coercion::Strict)
-                        {
+                        for message in check_list(&list, &key_value, &key_value, Coercion::Strict) {
                             let len = push_key(path, key);
                             self.mismatch(path, &Value::Null, &key_value, message);
                             path.truncate(len);
@@ -363,7 +359,7 @@ impl<'a, 'r> JsonComparer<'a, 'r> {
                 self.mismatch(path, expected, actual, message);
             }
         } else {
-            for message in self.engine.check_list(&list, expected, actual, Coercion::Strict) {
+            for message in check_list(&list, expected, actual, Coercion::Strict) {
                 self.mismatch(path, expected, actual, message);
             }
         }
@@ -384,7 +380,6 @@ impl<'a, 'r> JsonComparer<'a, 'r> {
             let found = actual.iter().any(|candidate| {
                 let mut sub = JsonComparer {
                     rules: &rules,
-                    engine: self.engine,
                     allow_unexpected_keys: self.allow_unexpected_keys,
                     mismatches: Vec::new(),
                 };

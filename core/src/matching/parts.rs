@@ -2,7 +2,7 @@
 
 use serde_json::{Map, Value};
 
-use super::matchers::{Coercion, Engine, json_equal};
+use super::matchers::{Coercion, check_list, json_equal};
 use crate::mismatch::{Mismatch, MismatchKind, value_text};
 use crate::model::{ContentType, Headers, Query, SpecVersion};
 use crate::rules::{Category, MatchingRules, RuleList};
@@ -32,17 +32,11 @@ fn single_rule_list(rules: &MatchingRules, category: Category) -> Option<&RuleLi
 }
 
 /// Compares paths exactly, or with the path rule.
-pub(crate) fn match_path(
-    expected: &str,
-    actual: &str,
-    rules: &MatchingRules,
-    engine: &Engine,
-    out: &mut Vec<Mismatch>,
-) {
+pub(crate) fn match_path(expected: &str, actual: &str, rules: &MatchingRules, out: &mut Vec<Mismatch>) {
     if let Some(list) = single_rule_list(rules, Category::Path) {
         let e = Value::String(expected.to_owned());
         let a = Value::String(actual.to_owned());
-        for message in engine.check_list(list, &e, &a, Coercion::FromText) {
+        for message in check_list(list, &e, &a, Coercion::FromText) {
             out.push(Mismatch::new(MismatchKind::Path, "", expected, actual, message));
         }
     } else if expected != actual {
@@ -57,15 +51,9 @@ pub(crate) fn match_path(
 }
 
 /// Compares status codes exactly, or with a status rule.
-pub(crate) fn match_status(
-    expected: u16,
-    actual: u16,
-    rules: &MatchingRules,
-    engine: &Engine,
-    out: &mut Vec<Mismatch>,
-) {
+pub(crate) fn match_status(expected: u16, actual: u16, rules: &MatchingRules, out: &mut Vec<Mismatch>) {
     if let Some(list) = single_rule_list(rules, Category::Status) {
-        for message in engine.check_list(
+        for message in check_list(
             list,
             &Value::from(expected),
             &Value::from(actual),
@@ -96,7 +84,6 @@ pub(crate) fn match_query(
     actual: Option<&Query>,
     rules: &MatchingRules,
     spec: SpecVersion,
-    engine: &Engine,
     out: &mut Vec<Mismatch>,
 ) {
     if spec == SpecVersion::V1
@@ -140,7 +127,6 @@ pub(crate) fn match_query(
                 expected_values,
                 actual_values,
                 list,
-                engine,
                 out,
             );
         } else if expected_values != actual_values {
@@ -178,7 +164,6 @@ fn check_values_with_rules(
     expected: &[String],
     actual: &[String],
     list: &RuleList,
-    engine: &Engine,
     out: &mut Vec<Mismatch>,
 ) {
     use crate::rules::MatchingRule;
@@ -213,7 +198,7 @@ fn check_values_with_rules(
             .unwrap_or_default();
         let e = Value::String(template.clone());
         let a = Value::String(value.clone());
-        for message in engine.check_list(list, &e, &a, Coercion::FromText) {
+        for message in check_list(list, &e, &a, Coercion::FromText) {
             out.push(Mismatch::new(
                 kind,
                 name,
@@ -275,7 +260,6 @@ pub(crate) fn match_headers(
     expected: &Headers,
     actual: &Headers,
     rules: &MatchingRules,
-    engine: &Engine,
     out: &mut Vec<Mismatch>,
 ) {
     let header_rules = rules.category(Category::Header);
@@ -296,7 +280,7 @@ pub(crate) fn match_headers(
             .and_then(|r| r.get_ignore_case(name))
             .filter(|l| !l.is_equality_only())
         {
-            let whole = engine.check_list(
+            let whole = check_list(
                 list,
                 &Value::String(expected_joined.clone()),
                 &Value::String(actual_joined.clone()),
@@ -314,7 +298,6 @@ pub(crate) fn match_headers(
                 &e_split,
                 &a_split,
                 list,
-                engine,
                 &mut per_value,
             );
             if !per_value.is_empty() {
@@ -350,7 +333,6 @@ pub(crate) fn match_metadata(
     expected: &Map<String, Value>,
     actual: &Map<String, Value>,
     rules: &MatchingRules,
-    engine: &Engine,
     out: &mut Vec<Mismatch>,
 ) {
     let meta_rules = rules.category(Category::Metadata);
@@ -375,7 +357,7 @@ pub(crate) fn match_metadata(
             .and_then(|r| r.get(key))
             .filter(|l| !l.is_equality_only())
         {
-            for message in engine.check_list(list, expected_value, actual_value, Coercion::FromText) {
+            for message in check_list(list, expected_value, actual_value, Coercion::FromText) {
                 out.push(Mismatch::new(
                     MismatchKind::Metadata,
                     key,
