@@ -10,6 +10,7 @@ pub mod cleanup;
 pub mod client;
 pub mod config;
 pub mod db;
+mod domain;
 mod error;
 mod hal;
 mod routes;

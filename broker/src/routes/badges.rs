@@ -9,8 +9,9 @@ use axum::http::HeaderValue;
 use axum::response::{IntoResponse, Response};
 
 use crate::AppState;
+use crate::domain::DomainError;
+use crate::domain::matrix::{Deployable, MatrixQuery, Selector, decide};
 use crate::error::ApiResult;
-use crate::hal::Base;
 use crate::store::{Conn, pacticipants, verifications};
 
 /// What a badge says on its right-hand side.
@@ -116,22 +117,26 @@ pub(crate) async fn latest_tagged_pact(
 /// `GET /pacticipants/{p}/branches/{b}/latest-version/can-i-deploy/to-environment/{e}/badge`.
 pub(crate) async fn can_i_deploy_branch(
     State(state): State<Arc<AppState>>,
-    base: Base,
     Path((name, branch, environment)): Path<(String, String, String)>,
 ) -> ApiResult<Response> {
-    let query = super::matrix::parse_query(&format!(
-        "q[][pacticipant]={}&q[][branch]={}&latestby=cvpv&environment={}",
-        crate::hal::enc(&name),
-        crate::hal::enc(&branch),
-        crate::hal::enc(&environment)
-    ));
+    let query = MatrixQuery {
+        selectors: vec![Selector {
+            pacticipant: Some(name),
+            branch: Some(branch.clone()),
+            ..Selector::default()
+        }],
+        latest_by: Some("cvpv".to_owned()),
+        environment: Some(environment.clone()),
+        ..MatrixQuery::default()
+    };
     let mut conn = state.db.pool.acquire().await?;
-    let status = match super::matrix::decide_for_ui(&mut conn, &base, &query).await {
-        Ok(decision) => match decision["summary"]["deployable"].as_bool() {
-            Some(true) => Status::Yes,
-            Some(false) => Status::No,
-            None => Status::Unknown,
+    let status = match decide(&mut conn, &query).await {
+        Ok(decision) => match decision.deployable {
+            Deployable::Yes => Status::Yes,
+            Deployable::No => Status::No,
+            Deployable::Unknown => Status::Unknown,
         },
+        Err(DomainError::Store(e)) => return Err(e.into()),
         Err(_) => Status::Unknown,
     };
     Ok(respond(

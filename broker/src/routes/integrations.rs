@@ -8,12 +8,11 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
-use sqlx::Row;
 
 use crate::AppState;
 use crate::error::{ApiError, ApiResult};
 use crate::hal::{Base, Hal, enc};
-use crate::store::{pacticipants, verifications};
+use crate::store::{integrations, metrics, pacticipants, verifications};
 
 const PAGE_SIZE: i64 = 1000;
 
@@ -97,29 +96,11 @@ pub(crate) async fn delete(
     let c = pacticipants::find(&mut w.tx, &consumer)
         .await?
         .ok_or_else(|| ApiError::NotFound(format!("consumer '{consumer}'")))?;
-    let removed = sqlx::query("DELETE FROM integrations WHERE consumer_id = $1 AND provider_id = $2")
-        .bind(c.id)
-        .bind(p.id)
-        .execute(&mut *w.tx)
-        .await?
-        .rows_affected();
-    if removed == 0 {
+    if !integrations::delete_pair(&mut w.tx, (c.id, &c.name), (p.id, &p.name)).await? {
         return Err(ApiError::NotFound(format!(
             "an integration between '{consumer}' and '{provider}'"
         )));
     }
-    for sql in [
-        "DELETE FROM verifications WHERE consumer_id = $1 AND provider_id = $2",
-        "DELETE FROM pact_publications WHERE consumer_id = $1 AND provider_id = $2",
-        "DELETE FROM pact_contents WHERE consumer_id = $1 AND provider_id = $2",
-    ] {
-        sqlx::query(sql).bind(c.id).bind(p.id).execute(&mut *w.tx).await?;
-    }
-    sqlx::query("DELETE FROM webhooks WHERE consumer_name = $1 AND provider_name = $2")
-        .bind(&c.name)
-        .bind(&p.name)
-        .execute(&mut *w.tx)
-        .await?;
     w.tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -159,42 +140,10 @@ pub(crate) async fn metrics(
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     let mut conn = state.db.pool.acquire().await?;
-    let mut count = async |sql: &str| -> Result<i64, sqlx::Error> {
-        sqlx::query(sql)
-            .fetch_one(&mut *conn)
-            .await?
-            .try_get::<i64, _>("n")
-    };
-    let body = json!({
-        "pacticipants": {"count": count("SELECT COUNT(*) AS n FROM pacticipants").await?},
-        "integrations": {"count": count("SELECT COUNT(*) AS n FROM integrations").await?},
-        "pactPublications": {"count": count("SELECT COUNT(*) AS n FROM pact_publications").await?},
-        "pactVersions": {"count": count("SELECT COUNT(*) AS n FROM pact_contents").await?},
-        "verificationResults": {
-            "count": count("SELECT COUNT(*) AS n FROM verifications").await?,
-            "successCount": count("SELECT COUNT(*) AS n FROM verifications WHERE success = 1").await?,
-            "failureCount": count("SELECT COUNT(*) AS n FROM verifications WHERE success = 0").await?,
-        },
-        "pacticipantVersions": {"count": count("SELECT COUNT(*) AS n FROM versions").await?},
-        "branches": {"count": count("SELECT COUNT(*) AS n FROM branches").await?},
-        "tags": {"count": count("SELECT COUNT(*) AS n FROM tags").await?},
-        "labels": {"count": count("SELECT COUNT(*) AS n FROM labels").await?},
-        "environments": {"count": count("SELECT COUNT(*) AS n FROM environments").await?},
-        "deployedVersions": {
-            "count": count("SELECT COUNT(*) AS n FROM deployed_versions").await?,
-            "currentlyDeployedCount": count("SELECT COUNT(*) AS n FROM deployed_versions WHERE undeployed_at IS NULL").await?,
-        },
-        "releasedVersions": {
-            "count": count("SELECT COUNT(*) AS n FROM released_versions").await?,
-            "currentlySupportedCount": count("SELECT COUNT(*) AS n FROM released_versions WHERE support_ended_at IS NULL").await?,
-        },
-        "webhooks": {"count": count("SELECT COUNT(*) AS n FROM webhooks").await?},
-        "webhookDeliveries": {
-            "count": count("SELECT COUNT(*) AS n FROM webhook_deliveries").await?,
-            "pendingCount": count("SELECT COUNT(*) AS n FROM webhook_deliveries WHERE status = 'pending'").await?,
-            "failureCount": count("SELECT COUNT(*) AS n FROM webhook_deliveries WHERE status = 'failure'").await?,
-        },
-    });
+    let mut body = json!({});
+    for (group, measure, n) in metrics::counts(&mut conn).await? {
+        body[group][measure] = json!(n);
+    }
     let accept = headers
         .get("accept")
         .and_then(|v| v.to_str().ok())
@@ -207,7 +156,6 @@ pub(crate) async fn metrics(
         );
         return Ok(response);
     }
-    let mut body = body;
     body["_links"] = json!({"self": base.link("/metrics")});
     Ok(Hal::ok(body).into_response())
 }

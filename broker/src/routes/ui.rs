@@ -12,6 +12,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::Html;
 
 use crate::AppState;
+use crate::domain::matrix::{Deployable, MatrixQuery, Selector, decide};
 use crate::error::{ApiError, ApiResult};
 use crate::hal::{Base, enc};
 use crate::store::{Conn, environments, pacticipants, pacts, verifications, versions};
@@ -418,15 +419,17 @@ pub(crate) async fn matrix(
     let mut answers = String::new();
     if let Some(latest) = consumer_versions.first() {
         for env in environments::list(&mut conn).await? {
-            let query = super::matrix::parse_query(&format!(
-                "q[][pacticipant]={}&q[][version]={}&environment={}",
-                enc(&c.name),
-                enc(&latest.number),
-                enc(&env.name)
-            ));
-            let no_links = Base(String::new());
-            let decision = super::matrix::decide_for_ui(&mut conn, &no_links, &query).await?;
-            let yes = decision["summary"]["deployable"] == true;
+            let query = MatrixQuery {
+                selectors: vec![Selector {
+                    pacticipant: Some(c.name.clone()),
+                    version: Some(latest.number.clone()),
+                    ..Selector::default()
+                }],
+                environment: Some(env.name.clone()),
+                ..MatrixQuery::default()
+            };
+            let decision = decide(&mut conn, &query).await?;
+            let yes = decision.deployable == Deployable::Yes;
             let _ = write!(
                 answers,
                 "<li class=\"{}\">Can {} {} deploy to {}? <strong>{}</strong> — {}</li>",
@@ -435,7 +438,7 @@ pub(crate) async fn matrix(
                 esc(&latest.number),
                 esc(&env.name),
                 if yes { "yes" } else { "no" },
-                esc(decision["summary"]["reason"].as_str().unwrap_or_default())
+                esc(&decision.reason())
             );
         }
     }

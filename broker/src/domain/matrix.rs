@@ -1,0 +1,605 @@
+//! The matrix and can-i-deploy: which versions were verified against which, and whether a
+//! version may be deployed. Selectors resolve to versions, versions to rows (a pact between
+//! two versions and its verification), rows to a decision with the reasons for it.
+
+use crate::domain::{DomainError, DomainResult};
+use crate::store::pacticipants::{self, Pacticipant};
+use crate::store::versions::{self, Version};
+use crate::store::{Conn, environments, pacts, verifications};
+
+/// One `q[]` or `ignore[]` selector: which versions of an application.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Selector {
+    /// The application's name.
+    pub(crate) pacticipant: Option<String>,
+    /// One version number.
+    pub(crate) version: Option<String>,
+    /// Only the latest version (with the tag, when one is given).
+    pub(crate) latest: bool,
+    /// Versions with this tag.
+    pub(crate) tag: Option<String>,
+    /// Versions from this branch.
+    pub(crate) branch: Option<String>,
+    /// Versions from the application's main branch.
+    pub(crate) main_branch: bool,
+    /// Versions in this environment.
+    pub(crate) environment: Option<String>,
+}
+
+/// A matrix or can-i-deploy question.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct MatrixQuery {
+    /// The versions asked about.
+    pub(crate) selectors: Vec<Selector>,
+    /// Applications (or versions) to leave out of the decision.
+    pub(crate) ignores: Vec<Selector>,
+    /// Deploying to this environment.
+    pub(crate) environment: Option<String>,
+    /// Deploying alongside the latest versions with this tag.
+    pub(crate) tag: Option<String>,
+    /// Only latest versions.
+    pub(crate) latest: bool,
+    /// Deploying alongside the main branches' latest versions.
+    pub(crate) main_branch: bool,
+    /// `cvpv`, `cvp` or `cp`; absent lists every provider version that verified.
+    pub(crate) latest_by: Option<String>,
+    /// How many rows to list (default 100), as sent.
+    pub(crate) limit: Option<String>,
+    /// `success[]` filter on the listed rows: `true`, `false` or empty (not verified).
+    pub(crate) success: Vec<String>,
+}
+
+/// Whether the versions asked about may be deployed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Deployable {
+    /// Every required verification is published and successful.
+    Yes,
+    /// A verification failed or a version is missing.
+    No,
+    /// Some required verification is not published yet.
+    Unknown,
+}
+
+/// The kind of a notice, as the Pact CLIs print it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// Why the answer is no.
+    Error,
+    /// Something the asker should know.
+    Warning,
+    /// A row left out by an ignore selector.
+    Info,
+    /// Why the answer is yes.
+    Success,
+}
+
+impl Kind {
+    /// The name in the API's `notices[].type`.
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Kind::Error => "error",
+            Kind::Warning => "warning",
+            Kind::Info => "info",
+            Kind::Success => "success",
+        }
+    }
+}
+
+/// One reason given with a decision.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Notice {
+    /// Its kind.
+    pub(crate) kind: Kind,
+    /// The sentence.
+    pub(crate) text: String,
+}
+
+/// The answer to a matrix query: every row, the decision and its reasons.
+#[derive(Debug, Clone)]
+pub(crate) struct Decision {
+    /// The answer.
+    pub(crate) deployable: Deployable,
+    /// The reasons, in the order the reference broker gives them.
+    pub(crate) notices: Vec<Notice>,
+    /// Rows considered with a successful verification.
+    pub(crate) success: usize,
+    /// Rows considered with a failed verification.
+    pub(crate) failed: usize,
+    /// Rows considered without a verification.
+    pub(crate) unknown: usize,
+    /// Rows left out by ignore selectors, when the query had any.
+    pub(crate) ignored: Option<usize>,
+    /// Every row, sorted as the reference broker sorts them.
+    pub(crate) rows: Vec<Row>,
+    limit: usize,
+    success_filter: Vec<String>,
+}
+
+impl Decision {
+    /// All reasons as one text, a line each.
+    pub(crate) fn reason(&self) -> String {
+        self.notices
+            .iter()
+            .map(|n| n.text.as_str())
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    /// The rows to list: those passing the `success[]` filter, at most `limit` (the decision
+    /// itself always uses every row).
+    pub(crate) fn listed_rows(&self) -> impl Iterator<Item = &Row> {
+        self.rows
+            .iter()
+            .filter(|r| passes_success_filter(&self.success_filter, r))
+            .take(self.limit)
+    }
+}
+
+/// One line of the matrix: a pact between two versions and its verification.
+#[derive(Debug, Clone)]
+pub(crate) struct Row {
+    /// The consumer's name.
+    pub(crate) consumer: String,
+    /// The consumer version whose pact this row is about.
+    pub(crate) consumer_version: Version,
+    /// The provider's name.
+    pub(crate) provider: String,
+    /// The provider version it was (or would need to be) verified by.
+    pub(crate) provider_version: Option<Version>,
+    /// The pact content's hash.
+    pub(crate) sha: String,
+    /// When the pact was published.
+    pub(crate) pact_created_at: String,
+    /// The latest verification of this pact content by this provider version.
+    pub(crate) verification: Option<verifications::Verification>,
+    /// Whether an `ignore` selector leaves the row out of the decision.
+    pub(crate) ignored: bool,
+}
+
+struct Resolved {
+    pacticipant: Pacticipant,
+    versions: Vec<Version>,
+    description: String,
+}
+
+async fn resolve(
+    conn: &mut Conn,
+    selector: &Selector,
+    reasons: &mut Vec<(Kind, String)>,
+) -> DomainResult<Option<Resolved>> {
+    let name = selector
+        .pacticipant
+        .clone()
+        .ok_or_else(|| DomainError::invalid("Please specify the pacticipant name"))?;
+    let pacticipant = pacticipants::find(conn, &name)
+        .await?
+        .ok_or_else(|| DomainError::invalid(format!("Pacticipant {name} not found")))?;
+    let (versions, description) = if let Some(number) = &selector.version {
+        let v = versions::find(conn, pacticipant.id, number).await?;
+        if v.is_none() {
+            reasons.push((
+                Kind::Error,
+                format!("No pacts or verifications have been published for version {number} of {name}"),
+            ));
+        }
+        (
+            v.into_iter().collect::<Vec<_>>(),
+            format!("version {number} of {name}"),
+        )
+    } else if let Some(branch) = &selector.branch {
+        let v = versions::branch_head(conn, pacticipant.id, branch).await?;
+        if v.is_none() {
+            reasons.push((
+                Kind::Error,
+                format!("No version of {name} from branch {branch} exists"),
+            ));
+        }
+        (
+            v.into_iter().collect(),
+            format!("the latest version of {name} from branch {branch}"),
+        )
+    } else if selector.main_branch {
+        let branch = pacticipant.main_branch.clone().unwrap_or_else(|| "main".into());
+        let v = versions::branch_head(conn, pacticipant.id, &branch).await?;
+        if v.is_none() {
+            reasons.push((
+                Kind::Error,
+                format!("No version of {name} from the main branch {branch} exists"),
+            ));
+        }
+        (
+            v.into_iter().collect(),
+            format!("the latest version of {name} from the main branch"),
+        )
+    } else if let Some(tag) = &selector.tag {
+        let v = versions::latest(conn, pacticipant.id, Some(tag)).await?;
+        if v.is_none() {
+            reasons.push((
+                Kind::Error,
+                format!("No version with tag {tag} exists for {name}"),
+            ));
+        }
+        (
+            v.into_iter().collect(),
+            format!("the latest version of {name} with tag {tag}"),
+        )
+    } else {
+        let v = versions::latest(conn, pacticipant.id, None).await?;
+        if v.is_none() {
+            reasons.push((Kind::Error, format!("No versions of {name} exist")));
+        }
+        (v.into_iter().collect(), format!("the latest version of {name}"))
+    };
+    let description = match versions.first() {
+        Some(v) if selector.version.is_none() => format!("{description} ({})", v.number),
+        _ => description,
+    };
+    Ok(Some(Resolved {
+        pacticipant,
+        versions,
+        description,
+    }))
+}
+
+enum Target {
+    Environment(String, i64),
+    Tag(String),
+    MainBranch,
+    None,
+}
+
+async fn target_versions(
+    conn: &mut Conn,
+    pacticipant_id: i64,
+    target: &Target,
+) -> DomainResult<Vec<Version>> {
+    let ids: Vec<i64> = match target {
+        Target::Environment(_, env_id) => {
+            let mut ids: Vec<i64> = environments::currently_deployed(conn, *env_id, Some(pacticipant_id))
+                .await?
+                .iter()
+                .map(|p| p.version_id)
+                .collect();
+            ids.extend(
+                environments::currently_supported(conn, *env_id, Some(pacticipant_id))
+                    .await?
+                    .iter()
+                    .map(|p| p.version_id),
+            );
+            ids.sort_unstable();
+            ids.dedup();
+            ids
+        }
+        Target::Tag(tag) => versions::latest(conn, pacticipant_id, Some(tag))
+            .await?
+            .iter()
+            .map(|v| v.id)
+            .collect(),
+        Target::MainBranch => {
+            let main = pacticipants::find_by_id(conn, pacticipant_id)
+                .await?
+                .and_then(|p| p.main_branch)
+                .unwrap_or_else(|| "main".to_owned());
+            versions::branch_head(conn, pacticipant_id, &main)
+                .await?
+                .iter()
+                .map(|v| v.id)
+                .collect()
+        }
+        Target::None => Vec::new(),
+    };
+    let mut out = Vec::new();
+    for id in ids {
+        if let Some(v) = versions::by_id(conn, id).await? {
+            out.push(v);
+        }
+    }
+    Ok(out)
+}
+
+fn target_text(target: &Target, name: &str) -> String {
+    match target {
+        Target::Environment(env, _) => format!("a version of {name} currently in {env}"),
+        Target::Tag(tag) => format!("the latest version of {name} with tag {tag}"),
+        Target::MainBranch => format!("the latest version of {name} from its main branch"),
+        Target::None => format!("a version of {name}"),
+    }
+}
+
+fn is_ignored(ignores: &[Selector], name: &str, version: Option<&Version>) -> bool {
+    ignores.iter().any(|i| {
+        i.pacticipant.as_deref() == Some(name)
+            && i.version
+                .as_deref()
+                .is_none_or(|v| version.is_some_and(|x| x.number == v))
+    })
+}
+
+const DEFAULT_LIMIT: usize = 100;
+
+/// The checks the reference broker makes before answering a matrix query; the number of rows
+/// to list when they pass.
+fn validate(query: &MatrixQuery) -> DomainResult<usize> {
+    let mut errors = Vec::new();
+    for s in &query.selectors {
+        let name = s.pacticipant.as_deref().unwrap_or("the pacticipant");
+        if s.version.is_some() && s.latest {
+            errors.push(format!(
+                "A version number and latest flag cannot both be specified for {name}"
+            ));
+        }
+    }
+    if query.latest && query.environment.is_some() {
+        errors.push("Cannot specify latest=true with an environment.".to_owned());
+    }
+    if let Some(by) = &query.latest_by
+        && !matches!(by.as_str(), "cvpv" | "cvp" | "cp")
+    {
+        errors.push(format!("latestby must be one of cvpv, cvp or cp, not '{by}'"));
+    }
+    let limit = match &query.limit {
+        None => DEFAULT_LIMIT,
+        Some(text) => match text.parse::<usize>() {
+            Ok(n) if n >= 1 => n,
+            _ => {
+                errors.push(format!("The limit must be a number greater than 0, not '{text}'"));
+                0
+            }
+        },
+    };
+    for value in &query.success {
+        if !matches!(value.as_str(), "true" | "false" | "") {
+            errors.push(format!("success[] must be true, false or empty, not '{value}'"));
+        }
+    }
+    if errors.is_empty() {
+        Ok(limit)
+    } else {
+        Err(DomainError::Invalid(errors))
+    }
+}
+
+/// Whether a row passes the `success[]` filter (no filter passes everything).
+fn passes_success_filter(filter: &[String], row: &Row) -> bool {
+    if filter.is_empty() {
+        return true;
+    }
+    let state = match &row.verification {
+        Some(v) if v.success => "true",
+        Some(_) => "false",
+        None => "",
+    };
+    filter.iter().any(|f| f == state)
+}
+
+/// Computes the matrix rows and the decision for a query.
+pub(crate) async fn decide(conn: &mut Conn, query: &MatrixQuery) -> DomainResult<Decision> {
+    if query.selectors.is_empty() {
+        return Err(DomainError::invalid(
+            "Please provide 1 or more version selectors.",
+        ));
+    }
+    let targets = [
+        query.environment.is_some(),
+        query.tag.is_some(),
+        query.main_branch,
+    ]
+    .iter()
+    .filter(|b| **b)
+    .count();
+    if targets > 1 {
+        return Err(DomainError::invalid(
+            "Please specify only one of environment, tag or mainBranch.",
+        ));
+    }
+    let limit = validate(query)?;
+    let target = match (&query.environment, &query.tag) {
+        (Some(env), _) => {
+            let e = environments::by_name(conn, env).await?.ok_or_else(|| {
+                DomainError::invalid(format!("Environment with name '{env}' does not exist"))
+            })?;
+            Target::Environment(env.clone(), e.id)
+        }
+        (None, Some(tag)) => Target::Tag(tag.clone()),
+        _ if query.main_branch => Target::MainBranch,
+        _ => Target::None,
+    };
+    let mut reasons: Vec<(Kind, String)> = Vec::new();
+    let mut resolved = Vec::new();
+    for selector in &query.selectors {
+        if let Some(r) = resolve(conn, selector, &mut reasons).await? {
+            resolved.push(r);
+        }
+    }
+    let missing_version = reasons.iter().any(|(kind, _)| *kind == Kind::Error);
+    let mut rows: Vec<Row> = Vec::new();
+    let mut unknown_lines: Vec<String> = Vec::new();
+    for r in &resolved {
+        for version in &r.versions {
+            // As a consumer: every provider of this version's pacts must have verified it.
+            for pact in pacts::of_consumer_version(conn, version.id).await? {
+                let Some(provider) = pacticipants::find_by_id(conn, pact.provider_id).await? else {
+                    continue;
+                };
+                let counterpart: Vec<Version> =
+                    match resolved.iter().find(|o| o.pacticipant.id == provider.id) {
+                        Some(o) => o.versions.clone(),
+                        None => match &target {
+                            Target::None if query.latest_by.is_none() => {
+                                let mut out = Vec::new();
+                                for id in
+                                    verifications::provider_versions_of_content(conn, pact.content_id).await?
+                                {
+                                    out.extend(versions::by_id(conn, id).await?);
+                                }
+                                out
+                            }
+                            Target::None => {
+                                match verifications::latest_of_content(conn, pact.content_id).await? {
+                                    Some(v) => versions::by_id(conn, v.provider_version_id)
+                                        .await?
+                                        .into_iter()
+                                        .collect(),
+                                    None => Vec::new(),
+                                }
+                            }
+                            other => target_versions(conn, provider.id, other).await?,
+                        },
+                    };
+                if counterpart.is_empty() {
+                    let ignored = is_ignored(&query.ignores, &provider.name, None);
+                    rows.push(Row {
+                        consumer: r.pacticipant.name.clone(),
+                        consumer_version: version.clone(),
+                        provider: provider.name.clone(),
+                        provider_version: None,
+                        sha: pact.sha.clone(),
+                        pact_created_at: pact.created_at.clone(),
+                        verification: None,
+                        ignored,
+                    });
+                    if !ignored {
+                        unknown_lines.push(format!(
+                            "There is no verified pact between {} and {}",
+                            r.description,
+                            target_text(&target, &provider.name)
+                        ));
+                    }
+                }
+                for pv in counterpart {
+                    let verification = verifications::latest_for(conn, pact.content_id, pv.id).await?;
+                    rows.push(Row {
+                        consumer: r.pacticipant.name.clone(),
+                        consumer_version: version.clone(),
+                        provider: provider.name.clone(),
+                        provider_version: Some(pv.clone()),
+                        sha: pact.sha.clone(),
+                        pact_created_at: pact.created_at.clone(),
+                        verification,
+                        ignored: is_ignored(&query.ignores, &provider.name, Some(&pv)),
+                    });
+                }
+            }
+            // As a provider: every consumer version in the target that has a pact with it.
+            for consumer in pacticipants::consumers_of(conn, r.pacticipant.id).await? {
+                let counterpart: Vec<Version> =
+                    match resolved.iter().find(|o| o.pacticipant.id == consumer.id) {
+                        Some(_) => Vec::new(), // covered from the consumer's side above
+                        None => target_versions(conn, consumer.id, &target).await?,
+                    };
+                for cv in counterpart {
+                    let Some(pact) = pacts::for_version(conn, cv.id, r.pacticipant.id).await? else {
+                        continue;
+                    };
+                    let verification = verifications::latest_for(conn, pact.content_id, version.id).await?;
+                    rows.push(Row {
+                        consumer: consumer.name.clone(),
+                        consumer_version: cv.clone(),
+                        provider: r.pacticipant.name.clone(),
+                        provider_version: Some(version.clone()),
+                        sha: pact.sha.clone(),
+                        pact_created_at: pact.created_at.clone(),
+                        verification,
+                        ignored: is_ignored(&query.ignores, &consumer.name, Some(&cv)),
+                    });
+                }
+            }
+        }
+    }
+    // The reference broker's order: consumer name, newest consumer version first, provider
+    // name, newest provider version first.
+    rows.sort_by(|a, b| {
+        a.consumer
+            .cmp(&b.consumer)
+            .then(b.consumer_version.id.cmp(&a.consumer_version.id))
+            .then(a.provider.cmp(&b.provider))
+            .then(
+                b.provider_version
+                    .as_ref()
+                    .map(|v| v.id)
+                    .cmp(&a.provider_version.as_ref().map(|v| v.id)),
+            )
+    });
+    rows.dedup_by(|a, b| {
+        a.consumer_version.id == b.consumer_version.id
+            && a.provider == b.provider
+            && a.provider_version.as_ref().map(|v| v.id) == b.provider_version.as_ref().map(|v| v.id)
+    });
+
+    let considered: Vec<&Row> = rows.iter().filter(|r| !r.ignored).collect();
+    let success = considered
+        .iter()
+        .filter(|r| r.verification.as_ref().is_some_and(|v| v.success))
+        .count();
+    let failed = considered
+        .iter()
+        .filter(|r| r.verification.as_ref().is_some_and(|v| !v.success))
+        .count();
+    let unknown = considered.iter().filter(|r| r.verification.is_none()).count();
+    for row in &considered {
+        let pv = row.provider_version.as_ref();
+        match (&row.verification, pv) {
+            (Some(v), Some(pv)) if !v.success => reasons.push((
+                Kind::Error,
+                format!(
+                    "The verification for the pact between version {} of {} and version {} of {} failed",
+                    row.consumer_version.number, row.consumer, pv.number, row.provider
+                ),
+            )),
+            (None, Some(pv)) => reasons.push((
+                Kind::Error,
+                format!(
+                    "There is no verified pact between version {} of {} and version {} of {}",
+                    row.consumer_version.number, row.consumer, pv.number, row.provider
+                ),
+            )),
+            _ => {}
+        }
+    }
+    for line in unknown_lines {
+        reasons.push((Kind::Error, line));
+    }
+    let deployable = if missing_version || failed > 0 {
+        Deployable::No
+    } else if unknown > 0 {
+        Deployable::Unknown
+    } else {
+        if considered.is_empty() {
+            reasons.push((Kind::Success, "There are no missing dependencies".into()));
+        } else {
+            reasons.push((
+                Kind::Success,
+                "All required verification results are published and successful".into(),
+            ));
+        }
+        Deployable::Yes
+    };
+    if query.selectors.len() == 1 && matches!(target, Target::None) {
+        reasons.push((
+            Kind::Warning,
+            "No target environment or tag was specified, so only the latest verifications were checked"
+                .into(),
+        ));
+    }
+    let ignored = rows.iter().filter(|r| r.ignored).count();
+    for row in rows.iter().filter(|r| r.ignored) {
+        reasons.push((
+            Kind::Info,
+            format!("Ignoring: the pact between {} and {}", row.consumer, row.provider),
+        ));
+    }
+    Ok(Decision {
+        deployable,
+        notices: reasons
+            .into_iter()
+            .map(|(kind, text)| Notice { kind, text })
+            .collect(),
+        success,
+        failed,
+        unknown,
+        ignored: (!query.ignores.is_empty()).then_some(ignored),
+        rows,
+        limit,
+        success_filter: query.success.clone(),
+    })
+}
