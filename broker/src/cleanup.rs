@@ -3,10 +3,11 @@
 //! branches left without versions. Brokers that serve hundreds of CI pipelines otherwise grow
 //! without bound.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
+use crate::store::cleanup as store;
+use crate::store::cleanup::Facts;
 use serde_json::Value;
-use sqlx::Row;
 
 use crate::db::Db;
 
@@ -173,86 +174,6 @@ impl CleanupReport {
     }
 }
 
-/// One application's versions with what the selectors look at.
-struct Facts {
-    /// (id, number, created_at), oldest first.
-    versions: Vec<(i64, String, String)>,
-    branches: HashMap<i64, Vec<String>>,
-    tags: HashMap<i64, Vec<String>>,
-    deployed: HashSet<i64>,
-    released: HashSet<i64>,
-    main_branch: Option<String>,
-}
-
-async fn facts(conn: &mut sqlx::AnyConnection, pacticipant_id: i64) -> Result<Facts, sqlx::Error> {
-    let versions =
-        sqlx::query("SELECT id, number, created_at FROM versions WHERE pacticipant_id = $1 ORDER BY id")
-            .bind(pacticipant_id)
-            .fetch_all(&mut *conn)
-            .await?
-            .iter()
-            .map(|r| Ok((r.try_get("id")?, r.try_get("number")?, r.try_get("created_at")?)))
-            .collect::<Result<Vec<_>, sqlx::Error>>()?;
-    let mut branches: HashMap<i64, Vec<String>> = HashMap::new();
-    for row in sqlx::query(
-        "SELECT bv.version_id, b.name FROM branch_versions bv JOIN branches b ON b.id = bv.branch_id \
-         WHERE b.pacticipant_id = $1",
-    )
-    .bind(pacticipant_id)
-    .fetch_all(&mut *conn)
-    .await?
-    {
-        branches
-            .entry(row.try_get("version_id")?)
-            .or_default()
-            .push(row.try_get("name")?);
-    }
-    let mut tags: HashMap<i64, Vec<String>> = HashMap::new();
-    for row in sqlx::query(
-        "SELECT t.version_id, t.name FROM tags t JOIN versions v ON v.id = t.version_id WHERE v.pacticipant_id = $1",
-    )
-    .bind(pacticipant_id)
-    .fetch_all(&mut *conn)
-    .await?
-    {
-        tags.entry(row.try_get("version_id")?)
-            .or_default()
-            .push(row.try_get("name")?);
-    }
-    let ids = async |conn: &mut sqlx::AnyConnection, sql: &str| -> Result<HashSet<i64>, sqlx::Error> {
-        sqlx::query(sql)
-            .bind(pacticipant_id)
-            .fetch_all(&mut *conn)
-            .await?
-            .iter()
-            .map(|r| r.try_get("version_id"))
-            .collect()
-    };
-    let deployed = ids(
-        conn,
-        "SELECT version_id FROM deployed_versions WHERE pacticipant_id = $1 AND undeployed_at IS NULL",
-    )
-    .await?;
-    let released = ids(
-        conn,
-        "SELECT version_id FROM released_versions WHERE pacticipant_id = $1 AND support_ended_at IS NULL",
-    )
-    .await?;
-    let main_branch = sqlx::query("SELECT main_branch FROM pacticipants WHERE id = $1")
-        .bind(pacticipant_id)
-        .fetch_one(&mut *conn)
-        .await?
-        .try_get("main_branch")?;
-    Ok(Facts {
-        versions,
-        branches,
-        tags,
-        deployed,
-        released,
-        main_branch,
-    })
-}
-
 /// The ids of the versions one selector keeps.
 fn kept_by(selector: &KeepSelector, facts: &Facts, now: chrono::DateTime<chrono::Utc>) -> HashSet<i64> {
     let empty = Vec::new();
@@ -320,16 +241,11 @@ fn kept_by(selector: &KeepSelector, facts: &Facts, now: chrono::DateTime<chrono:
 pub async fn clean(db: &Db, keep: &[KeepSelector], dry_run: bool) -> Result<CleanupReport, CleanupError> {
     let mut w = db.write().await?;
     let now = chrono::Utc::now();
-    let pacticipants: Vec<(i64, String)> = sqlx::query("SELECT id, name FROM pacticipants ORDER BY name")
-        .fetch_all(&mut *w.tx)
-        .await?
-        .iter()
-        .map(|r| Ok((r.try_get("id")?, r.try_get("name")?)))
-        .collect::<Result<_, sqlx::Error>>()?;
+    let pacticipants = store::pacticipants(&mut w.tx).await?;
     let mut report = CleanupReport::default();
     let mut doomed: Vec<i64> = Vec::new();
     for (id, name) in &pacticipants {
-        let facts = facts(&mut w.tx, *id).await?;
+        let facts = store::facts(&mut w.tx, *id).await?;
         let mut kept: BTreeSet<i64> = BTreeSet::new();
         if let Some((latest, _, _)) = facts.versions.last() {
             kept.insert(*latest);
@@ -355,21 +271,9 @@ pub async fn clean(db: &Db, keep: &[KeepSelector], dry_run: bool) -> Result<Clea
     if dry_run {
         return Ok(report);
     }
-    for chunk in doomed.chunks(500) {
-        let list = chunk.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
-        // Versions cascade to their tags, branch memberships, deployments, publications and
-        // the verifications they made.
-        sqlx::query(&format!("DELETE FROM versions WHERE id IN ({list})"))
-            .execute(&mut *w.tx)
-            .await?;
-    }
+    store::delete_versions(&mut w.tx, &doomed).await?;
     report.orphaned_contents = crate::store::pacts::delete_orphaned_contents(&mut w.tx).await?;
-    report.empty_branches = sqlx::query(
-        "DELETE FROM branches WHERE NOT EXISTS (SELECT 1 FROM branch_versions bv WHERE bv.branch_id = branches.id)",
-    )
-    .execute(&mut *w.tx)
-    .await?
-    .rows_affected();
+    report.empty_branches = store::delete_empty_branches(&mut w.tx).await?;
     w.tx.commit().await?;
     Ok(report)
 }

@@ -1,5 +1,6 @@
 //! All SQL lives here and in the submodules; handlers never see rows.
 
+pub(crate) mod cleanup;
 pub(crate) mod environments;
 pub(crate) mod integrations;
 pub(crate) mod labels;

@@ -1,6 +1,7 @@
 //! Pact files on disk and on the wire: reading every version, writing V3 and V4.
 //! This is the only module that knows how specification versions differ in JSON.
 
+mod ctx;
 mod read;
 mod rules_json;
 mod write;
@@ -57,7 +58,7 @@ pub fn request_from_json(
     version: SpecVersion,
     source_name: &str,
 ) -> Result<HttpRequest, PactReadError> {
-    read::read_request(value, version, &read::Ctx::root(source_name))
+    read::read_request(value, version, &ctx::Ctx::root(source_name))
 }
 
 /// Reads a single response as written in a pact of the given version.
@@ -66,7 +67,7 @@ pub fn response_from_json(
     version: SpecVersion,
     source_name: &str,
 ) -> Result<HttpResponse, PactReadError> {
-    read::read_response(value, version, &read::Ctx::root(source_name))
+    read::read_response(value, version, &ctx::Ctx::root(source_name))
 }
 
 /// Reads a single message (contents, metadata, rules) as written in a pact of the given version.
@@ -75,7 +76,7 @@ pub fn message_from_json(
     version: SpecVersion,
     source_name: &str,
 ) -> Result<MessageContents, PactReadError> {
-    read::read_message_contents(value, version, &read::Ctx::root(source_name))
+    read::read_message_contents(value, version, &ctx::Ctx::root(source_name))
 }
 
 /// Reads one matcher object (`{"match": "regex", "regex": ...}`, legacy forms too).
@@ -83,7 +84,7 @@ pub fn matcher_from_json(
     value: &serde_json::Map<String, Value>,
     source_name: &str,
 ) -> Result<crate::rules::MatchingRule, PactReadError> {
-    rules_json::read_matcher(value, &read::Ctx::root(source_name))
+    rules_json::read_matcher(value, &ctx::Ctx::root(source_name))
 }
 
 /// Writes one matcher in its pact JSON form.

@@ -236,3 +236,171 @@ fn tests_wait_for_conditions_not_for_time() {
         );
     }
 }
+
+/// Every `.rs` file under `dir`, as (module path like `routes/labels`, text).
+fn modules_of(src: &Path) -> Vec<(String, String)> {
+    let mut files = Vec::new();
+    rust_files(src, &mut files);
+    files
+        .into_iter()
+        .filter_map(|file| {
+            let relative = file.strip_prefix(src).ok()?.with_extension("");
+            let module = relative.to_string_lossy().replace('\\', "/");
+            Some((module, std::fs::read_to_string(&file).ok()?))
+        })
+        .collect()
+}
+
+/// The sibling modules a module's code names through `super::x` or `crate::parent::x`.
+fn sibling_uses(module: &str, text: &str, siblings: &[&str]) -> Vec<String> {
+    let parent = module.rsplit_once('/').map_or("", |(p, _)| p);
+    let crate_prefix = if parent.is_empty() {
+        "crate::".to_owned()
+    } else {
+        format!("crate::{}::", parent.replace('/', "::"))
+    };
+    let code: String = text
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("//"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let mut out = Vec::new();
+    for sibling in siblings {
+        let name = sibling.rsplit('/').next().unwrap_or(sibling);
+        if *sibling == module {
+            continue;
+        }
+        let named = [
+            format!("super::{name}::"),
+            format!("{crate_prefix}{name}::"),
+            format!("super::{{{name}"),
+        ]
+        .iter()
+        .any(|p| code.contains(p.as_str()))
+            || code.contains(&format!("use super::{name};"));
+        if named {
+            out.push((*sibling).to_owned());
+        }
+    }
+    out
+}
+
+#[test]
+fn sibling_modules_do_not_import_each_other_in_a_cycle() {
+    for krate in ["core", "mock-server", "client-lib", "verifier", "broker"] {
+        let modules = modules_of(&workspace().join(krate).join("src"));
+        let mut edges: Vec<(String, String)> = Vec::new();
+        for (module, text) in &modules {
+            let parent = module.rsplit_once('/').map_or("", |(p, _)| p);
+            let siblings: Vec<&str> = modules
+                .iter()
+                .map(|(m, _)| m.as_str())
+                .filter(|m| m.rsplit_once('/').map_or("", |(p, _)| p) == parent)
+                .collect();
+            for target in sibling_uses(module, text, &siblings) {
+                edges.push((module.clone(), target));
+            }
+        }
+        // A cycle among siblings: depth-first search from each module.
+        for (start, _) in &modules {
+            let mut stack = vec![(start.clone(), vec![start.clone()])];
+            while let Some((node, path)) = stack.pop() {
+                for (_, next) in edges.iter().filter(|(from, _)| *from == node) {
+                    if next == start {
+                        panic!(
+                            "{krate}: modules import each other in a cycle: {} -> {start}",
+                            path.join(" -> ")
+                        );
+                    }
+                    if !path.contains(next) {
+                        let mut longer = path.clone();
+                        longer.push(next.clone());
+                        stack.push((next.clone(), longer));
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn broker_sql_lives_only_in_the_store() {
+    for (module, text) in modules_of(&workspace().join("broker/src")) {
+        let allowed = module == "db" || module == "store" || module.starts_with("store/");
+        assert!(
+            allowed || !text.contains("sqlx::query"),
+            "broker/src/{module}.rs runs SQL; queries belong in broker/src/store/"
+        );
+    }
+}
+
+/// Tables with their columns, and index names, that a backend's migrations create.
+fn schema(
+    dir: &Path,
+) -> (
+    std::collections::BTreeMap<String, std::collections::BTreeSet<String>>,
+    std::collections::BTreeSet<String>,
+) {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .expect("migrations")
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    files.sort();
+    let mut tables: std::collections::BTreeMap<String, std::collections::BTreeSet<String>> =
+        Default::default();
+    let mut indexes = std::collections::BTreeSet::new();
+    for file in files {
+        let text = std::fs::read_to_string(&file).expect("migration");
+        let mut current: Option<String> = None;
+        for line in text.lines() {
+            let words: Vec<&str> = line.split_whitespace().collect();
+            match words.as_slice() {
+                ["CREATE", "TABLE", name, ..] => {
+                    let name = name.trim_end_matches('(').to_owned();
+                    tables.entry(name.clone()).or_default();
+                    current = Some(name);
+                }
+                ["ALTER", "TABLE", table, "ADD", "COLUMN", column, ..] => {
+                    tables
+                        .entry((*table).to_owned())
+                        .or_default()
+                        .insert((*column).to_owned());
+                }
+                ["CREATE", "INDEX", name, ..] | ["CREATE", "UNIQUE", "INDEX", name, ..] => {
+                    indexes.insert((*name).to_owned());
+                }
+                [first, ..] if first.starts_with(')') => current = None,
+                [column, ..] => {
+                    let keyword = ["UNIQUE", "PRIMARY", "FOREIGN", "CHECK", "CONSTRAINT"];
+                    if let Some(table) = &current
+                        && !keyword.iter().any(|k| column.starts_with(k))
+                    {
+                        tables
+                            .entry(table.clone())
+                            .or_default()
+                            .insert((*column).to_owned());
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    (tables, indexes)
+}
+
+#[test]
+fn sqlite_and_postgres_migrations_define_the_same_schema() {
+    let root = workspace().join("broker/migrations");
+    let (sqlite_tables, sqlite_indexes) = schema(&root.join("sqlite"));
+    let (postgres_tables, postgres_indexes) = schema(&root.join("postgres"));
+    assert!(sqlite_tables.len() > 10, "found {} tables", sqlite_tables.len());
+    assert_eq!(
+        sqlite_tables, postgres_tables,
+        "tables and columns differ between backends"
+    );
+    assert_eq!(
+        sqlite_indexes, postgres_indexes,
+        "indexes differ between backends"
+    );
+}

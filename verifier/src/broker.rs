@@ -2,8 +2,27 @@
 
 use serde_json::Value;
 
+use crate::auth::Auth;
 use crate::error::SourceError;
-use crate::source::{Auth, BrokerPactInfo};
+
+/// What the broker said about a pact it selected.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct BrokerPactInfo {
+    /// The broker the pact came from.
+    pub broker_url: String,
+    /// Where to publish the verification result.
+    pub publish_url: Option<String>,
+    /// Failures are reported but do not fail the build.
+    pub pending: bool,
+    /// Work in progress.
+    pub wip: bool,
+    /// Why the pact was selected ("latest from main branch", ...).
+    pub short_description: String,
+    /// Notices to print before verification.
+    pub notices: Vec<String>,
+    /// The consumer version the pact belongs to.
+    pub consumer_version: Option<String>,
+}
 
 /// A pact the broker selected, before it is fetched.
 #[derive(Debug, Clone)]

@@ -6,6 +6,7 @@
 //! axum `Router` in-process with [`Verifier::for_router`] and register state and message
 //! handlers as async closures.
 
+mod auth;
 mod broker;
 pub mod cli;
 mod config;

@@ -6,35 +6,10 @@ use accord_core::Pact;
 use accord_core::format::{parse_json, parse_pact_value};
 use serde_json::{Value, json};
 
+pub use crate::auth::Auth;
 use crate::broker::BrokerClient;
+pub use crate::broker::BrokerPactInfo;
 use crate::error::SourceError;
-
-/// Credentials for URLs and the broker.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub enum Auth {
-    /// No credentials.
-    #[default]
-    None,
-    /// HTTP basic.
-    Basic {
-        /// User name.
-        username: String,
-        /// Password.
-        password: String,
-    },
-    /// Bearer token.
-    Bearer(String),
-}
-
-impl Auth {
-    pub(crate) fn apply(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
-        match self {
-            Auth::None => request,
-            Auth::Basic { username, password } => request.basic_auth(username, Some(password)),
-            Auth::Bearer(token) => request.bearer_auth(token),
-        }
-    }
-}
 
 /// Pacts for one provider from a broker, chosen by consumer version selectors.
 #[derive(Debug, Clone, Default)]
@@ -66,25 +41,6 @@ pub enum PactSource {
     Url(String),
     /// A broker.
     Broker(BrokerSource),
-}
-
-/// What the broker said about a pact it selected.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct BrokerPactInfo {
-    /// The broker the pact came from.
-    pub broker_url: String,
-    /// Where to publish the verification result.
-    pub publish_url: Option<String>,
-    /// Failures are reported but do not fail the build.
-    pub pending: bool,
-    /// Work in progress.
-    pub wip: bool,
-    /// Why the pact was selected ("latest from main branch", ...).
-    pub short_description: String,
-    /// Notices to print before verification.
-    pub notices: Vec<String>,
-    /// The consumer version the pact belongs to.
-    pub consumer_version: Option<String>,
 }
 
 /// A pact ready to verify.

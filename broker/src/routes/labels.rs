@@ -6,27 +6,11 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 
-use super::pacticipants::{pacticipant_json, require_pacticipant};
+use super::pacticipants::{label_json, pacticipant_json, require_pacticipant};
 use crate::AppState;
 use crate::error::{ApiError, ApiResult};
 use crate::hal::{Base, Hal, enc};
 use crate::store::{labels, pacticipants};
-
-fn label_json(base: &Base, pacticipant: &str, label: &str) -> Value {
-    let owner = format!("/pacticipants/{}", enc(pacticipant));
-    json!({
-        "name": label,
-        "_links": {
-            "self": base.link(&format!("{owner}/labels/{}", enc(label))),
-            "pb:pacticipant": base.named(&owner, "Pacticipant", pacticipant),
-        }
-    })
-}
-
-/// The `_embedded.labels` list of a pacticipant.
-pub(crate) fn labels_json(base: &Base, pacticipant: &str, names: &[String]) -> Vec<Value> {
-    names.iter().map(|l| label_json(base, pacticipant, l)).collect()
-}
 
 /// `GET /pacticipants/{p}/labels/{label}`.
 pub(crate) async fn show(

@@ -199,7 +199,7 @@ pub(crate) async fn show(
     let p = require_pacticipant(&mut conn, &name).await?;
     let mut body = pacticipant_json(&base, &p);
     let names = labels::of(&mut conn, p.id).await?;
-    body["_embedded"] = json!({"labels": super::labels::labels_json(&base, &p.name, &names)});
+    body["_embedded"] = json!({"labels": labels_json(&base, &p.name, &names)});
     if let Some(latest) = versions::latest(&mut conn, p.id, None).await? {
         let version = version_json(&mut conn, &base, &p.name, &latest).await?;
         body["_embedded"]["latestVersion"] = version.clone();
@@ -539,4 +539,21 @@ pub(crate) async fn delete_tag(
     }
     w.tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// One label of a pacticipant, with its links.
+pub(crate) fn label_json(base: &Base, pacticipant: &str, label: &str) -> Value {
+    let owner = format!("/pacticipants/{}", enc(pacticipant));
+    json!({
+        "name": label,
+        "_links": {
+            "self": base.link(&format!("{owner}/labels/{}", enc(label))),
+            "pb:pacticipant": base.named(&owner, "Pacticipant", pacticipant),
+        }
+    })
+}
+
+/// The `_embedded.labels` list of a pacticipant.
+pub(crate) fn labels_json(base: &Base, pacticipant: &str, names: &[String]) -> Vec<Value> {
+    names.iter().map(|l| label_json(base, pacticipant, l)).collect()
 }

@@ -2,7 +2,7 @@
 
 use serde_json::{Map, Value};
 
-use super::read::Ctx;
+use super::ctx::Ctx;
 use crate::error::PactReadError;
 use crate::generators::{Generator, Generators};
 use crate::rules::{
