@@ -9,6 +9,7 @@ mod write;
 use std::path::Path;
 
 use serde_json::Value;
+use serde_json::value::RawValue;
 
 use crate::error::{PactReadError, PactWriteError};
 use crate::model::{HttpRequest, HttpResponse, Interaction, MessageContents, Pact, SpecVersion};
@@ -16,6 +17,30 @@ use crate::model::{HttpRequest, HttpResponse, Interaction, MessageContents, Pact
 /// Parses pact JSON text; `source_name` (a file name or URL) is used in errors.
 /// A leading UTF-8 byte-order mark is ignored.
 pub fn parse_pact(text: &str, source_name: &str) -> Result<Pact, PactReadError> {
+    let stripped = text.strip_prefix('\u{feff}').unwrap_or(text);
+    // The interaction lists are read one interaction at a time, so the JSON tree of a large
+    // pact never exists whole. Text that is not a JSON object takes the ordinary path, which
+    // names what is wrong with it.
+    if let Ok(top) = serde_json::from_str::<std::collections::HashMap<String, &RawValue>>(stripped) {
+        let mut map = serde_json::Map::new();
+        for (key, raw) in &top {
+            if key != "interactions" && key != "messages" {
+                let value: Value = serde_json::from_str(raw.get()).map_err(|e| PactReadError::Invalid {
+                    source_name: source_name.to_owned(),
+                    json_path: format!("$.{key}"),
+                    message: e.to_string(),
+                })?;
+                map.insert(key.clone(), value);
+            }
+        }
+        return read::read_pact_with(&map, source_name, |key| {
+            top.get(key).map(|raw| {
+                serde_json::from_str::<Vec<&RawValue>>(raw.get())
+                    .map(read::Items::Raw)
+                    .map_err(|_| ())
+            })
+        });
+    }
     let value = parse_json(text, source_name)?;
     parse_pact_value(&value, source_name)
 }

@@ -4,6 +4,12 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+/// mimalloc instead of the system allocator: reading a large pact builds and drops a JSON tree
+/// of many small allocations, which glibc's allocator frees in time that grows faster than the
+/// pact (it consolidates every freed small chunk on each large free).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(

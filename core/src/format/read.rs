@@ -38,9 +38,61 @@ pub(crate) fn spec_version_of(doc: &Map<String, Value>) -> Option<SpecVersion> {
 }
 
 /// Reads a whole pact document.
+/// One interaction list of a pact document: already parsed, or raw JSON parsed one item at a
+/// time, so the JSON tree of a large pact never exists whole.
+pub(crate) enum Items<'a> {
+    /// Items of a parsed document.
+    Parsed(&'a [Value]),
+    /// Items still as text.
+    Raw(Vec<&'a serde_json::value::RawValue>),
+}
+
+impl Items<'_> {
+    fn for_each(
+        &self,
+        ctx: &Ctx<'_>,
+        key: &str,
+        mut f: impl FnMut(&Value, &Ctx<'_>) -> Result<(), PactReadError>,
+    ) -> Result<(), PactReadError> {
+        match self {
+            Items::Parsed(list) => {
+                for (i, item) in list.iter().enumerate() {
+                    f(item, &ctx.index(key, i))?;
+                }
+            }
+            Items::Raw(list) => {
+                for (i, raw) in list.iter().enumerate() {
+                    let ictx = ctx.index(key, i);
+                    let item: Value =
+                        serde_json::from_str(raw.get()).map_err(|e| ictx.invalid(e.to_string()))?;
+                    f(&item, &ictx)?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// What a document holds under a list key: nothing, something that is not a list, or items.
+pub(crate) type ListLookup<'a> = Option<Result<Items<'a>, ()>>;
+
 pub(crate) fn read_pact(doc: &Value, source: &str) -> Result<Pact, PactReadError> {
     let ctx = Ctx::root(source);
     let map = object(doc, &ctx)?;
+    read_pact_with(map, source, |key| {
+        map.get(key)
+            .map(|v| v.as_array().map(|a| Items::Parsed(a)).ok_or(()))
+    })
+}
+
+/// Reads a pact from its top-level fields (`map`, without the interaction lists) and its
+/// interaction lists (`lists`, by key).
+pub(crate) fn read_pact_with<'a>(
+    map: &Map<String, Value>,
+    source: &str,
+    lists: impl Fn(&str) -> ListLookup<'a>,
+) -> Result<Pact, PactReadError> {
+    let ctx = Ctx::root(source);
     let name_of = |key: &str| -> Result<String, PactReadError> {
         let pctx = ctx.key(key);
         let party = map
@@ -56,39 +108,39 @@ pub(crate) fn read_pact(doc: &Value, source: &str) -> Result<Pact, PactReadError
     let provider = name_of("provider")?;
     let version = spec_version_of(map).unwrap_or(SpecVersion::V3);
     let mut interactions = Vec::new();
-    if version == SpecVersion::V4 {
-        if let Some(list) = map.get("interactions") {
-            let list = list
-                .as_array()
-                .ok_or_else(|| ctx.key("interactions").invalid("expected a list"))?;
-            for (i, item) in list.iter().enumerate() {
-                interactions.push(read_v4_interaction(item, &ctx.index("interactions", i))?);
-            }
+    let list = |key: &str| -> Result<Option<Items<'a>>, PactReadError> {
+        match lists(key) {
+            None => Ok(None),
+            Some(Ok(items)) => Ok(Some(items)),
+            Some(Err(())) => Err(ctx.key(key).invalid("expected a list")),
         }
-        if let Some(list) = map.get("messages").and_then(Value::as_array) {
-            for (i, item) in list.iter().enumerate() {
-                let mctx = ctx.index("messages", i);
-                interactions.push(Interaction::AsyncMessage(read_v3_message(item, version, &mctx)?));
-            }
+    };
+    if version == SpecVersion::V4 {
+        if let Some(items) = list("interactions")? {
+            items.for_each(&ctx, "interactions", |item, ictx| {
+                interactions.push(read_v4_interaction(item, ictx)?);
+                Ok(())
+            })?;
+        }
+        // V4 readers ignore a `messages` entry that is not a list.
+        if let Some(Ok(items)) = lists("messages") {
+            items.for_each(&ctx, "messages", |item, mctx| {
+                interactions.push(Interaction::AsyncMessage(read_v3_message(item, version, mctx)?));
+                Ok(())
+            })?;
         }
     } else {
-        if let Some(list) = map.get("interactions") {
-            let list = list
-                .as_array()
-                .ok_or_else(|| ctx.key("interactions").invalid("expected a list"))?;
-            for (i, item) in list.iter().enumerate() {
-                let ictx = ctx.index("interactions", i);
-                interactions.push(Interaction::Http(read_http_interaction(item, version, &ictx)?));
-            }
+        if let Some(items) = list("interactions")? {
+            items.for_each(&ctx, "interactions", |item, ictx| {
+                interactions.push(Interaction::Http(read_http_interaction(item, version, ictx)?));
+                Ok(())
+            })?;
         }
-        if let Some(list) = map.get("messages") {
-            let list = list
-                .as_array()
-                .ok_or_else(|| ctx.key("messages").invalid("expected a list"))?;
-            for (i, item) in list.iter().enumerate() {
-                let mctx = ctx.index("messages", i);
-                interactions.push(Interaction::AsyncMessage(read_v3_message(item, version, &mctx)?));
-            }
+        if let Some(items) = list("messages")? {
+            items.for_each(&ctx, "messages", |item, mctx| {
+                interactions.push(Interaction::AsyncMessage(read_v3_message(item, version, mctx)?));
+                Ok(())
+            })?;
         }
     }
     let mut metadata = map

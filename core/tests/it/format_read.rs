@@ -194,3 +194,52 @@ fn rejects_bad_rule_shapes_with_their_path() {
         Some("$.interactions[0].response.matchingRules.body['$.a'].matchers[0]")
     );
 }
+
+/// Reading text (interactions parsed one at a time) and reading a parsed document agree, in
+/// what they read and in the errors they give.
+fn both_ways(
+    text: &str,
+) -> (
+    Result<accord_core::Pact, String>,
+    Result<accord_core::Pact, String>,
+) {
+    let streamed = parse_pact(text, "doc").map_err(|e| e.to_string());
+    let whole = accord_core::format::parse_json(text, "doc")
+        .and_then(|v| accord_core::format::parse_pact_value(&v, "doc"))
+        .map_err(|e| e.to_string());
+    (streamed, whole)
+}
+
+#[test]
+fn reading_text_and_reading_a_parsed_document_agree() {
+    let mut docs = vec![
+        accord_test_support::official_style_pact(20).to_string(),
+        r#"{"consumer": {"name": "c"}, "provider": {"name": "p"}, "interactions": null}"#.to_owned(),
+        r#"{"consumer": {"name": "c"}, "provider": {"name": "p"}, "messages": {},
+            "metadata": {"pactSpecification": {"version": "4.0"}}}"#
+            .to_owned(),
+        r#"{"consumer": {"name": "c"}, "provider": {"name": "p"}, "messages": {}}"#.to_owned(),
+        r#"{"consumer": {"name": "c"}, "interactions": []}"#.to_owned(),
+        r#"{"consumer": {"name": "c"}, "provider": {"name": "p"},
+            "interactions": [{"description": "x", "request": {"method": "GET", "path": "/"}, "response": {"status": "x"}}]}"#
+            .to_owned(),
+        "[1, 2]".to_owned(),
+        "{\"consumer\": ".to_owned(),
+    ];
+    if let Some(dir) = accord_test_support::shared_data("wild-pacts/pacts", "real-world pacts read both ways")
+    {
+        let mut files: Vec<_> = std::fs::read_dir(dir)
+            .expect("wild pacts")
+            .flatten()
+            .map(|e| e.path())
+            .collect();
+        files.sort();
+        for file in files {
+            docs.push(std::fs::read_to_string(&file).expect("readable"));
+        }
+    }
+    for doc in &docs {
+        let (streamed, whole) = both_ways(doc);
+        assert_eq!(streamed, whole, "{}", &doc[..doc.len().min(200)]);
+    }
+}
