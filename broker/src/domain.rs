@@ -2,7 +2,9 @@
 //! call a function here and render what it returns; the functions read and write through
 //! `store`.
 
+pub(crate) mod events;
 pub(crate) mod matrix;
+pub(crate) mod publish;
 
 use crate::error::ApiError;
 
@@ -12,6 +14,21 @@ pub(crate) enum DomainError {
     /// The request is not valid; one message per problem, naming the field at fault.
     #[error("invalid request: {}", .0.join("; "))]
     Invalid(Vec<String>),
+    /// A first publication under names very close to existing ones; one message each.
+    #[error("similar names: {}", .0.join("; "))]
+    SimilarNames(Vec<String>),
+    /// Different content for a pact already published for this consumer version.
+    #[error("the pact for {consumer} version {version} and provider {provider} has different content")]
+    ContentChanged {
+        /// The consumer.
+        consumer: String,
+        /// The consumer version.
+        version: String,
+        /// The provider.
+        provider: String,
+        /// What differs.
+        diff: String,
+    },
     /// The store failed.
     #[error("database error: {0}")]
     Store(#[from] sqlx::Error),
@@ -31,6 +48,32 @@ impl From<DomainError> for ApiError {
     fn from(error: DomainError) -> ApiError {
         match error {
             DomainError::Invalid(messages) => ApiError::BadRequest(messages),
+            DomainError::SimilarNames(messages) => {
+                let notices: Vec<serde_json::Value> = messages
+                    .iter()
+                    .map(|m| serde_json::json!({"type": "error", "text": m}))
+                    .collect();
+                ApiError::Conflict(serde_json::json!({
+                    "errors": {"pacticipantName": messages},
+                    "notices": notices,
+                }))
+            }
+            DomainError::ContentChanged {
+                consumer,
+                version,
+                provider,
+                diff,
+            } => {
+                let text = format!(
+                    "Cannot change the content of the pact for {consumer} version {version} and provider {provider}, \
+                     as race conditions will cause unreliable results for can-i-deploy. Each pact must be published \
+                     with a unique consumer version number."
+                );
+                ApiError::Conflict(serde_json::json!({
+                    "errors": {"contracts": [text.clone()]},
+                    "notices": [{"type": "error", "text": text}, {"type": "info", "text": diff}],
+                }))
+            }
             DomainError::Store(e) => ApiError::Internal(e),
         }
     }

@@ -1,6 +1,7 @@
 //! Router assembly; each submodule holds the handlers of one group of resources.
 
 mod badges;
+mod body;
 mod environments;
 mod index;
 mod integrations;

@@ -1,151 +1,75 @@
-//! Publishing pacts: `POST /contracts/publish` and the legacy `PUT`.
+//! Publishing pacts: `POST /contracts/publish` and the legacy `PUT` and `PATCH` of one pact.
+//! The handlers read the request into a `Publication` and render what `domain::publish` did.
 
 use std::sync::Arc;
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use base64::Engine as _;
+use serde::Deserialize;
 use serde_json::{Value, json};
 
+use super::body::typed;
 use super::pacticipants::json_body;
 use crate::AppState;
+use crate::domain::DomainError;
+use crate::domain::publish::{Contract, Policy, Publication, publish};
 use crate::error::{ApiError, ApiResult};
 use crate::hal::{Base, Hal, enc};
 use crate::store::pacts::{self, Published};
-use crate::store::{Conn, pacticipants, versions};
 
-/// Checks that the body is a pact accord can read, naming the problem otherwise.
-fn check_pact(content: &Value, consumer: &str, provider: &str) -> ApiResult<()> {
-    accord_core::format::parse_pact_value(content, "the published pact")
-        .map_err(|e| ApiError::bad(e.to_string()))?;
-    let named_consumer = content["consumer"]["name"].as_str().unwrap_or_default();
-    let named_provider = content["provider"]["name"].as_str().unwrap_or_default();
-    if named_consumer != consumer {
-        return Err(ApiError::bad(format!(
-            "the pact's consumer name '{named_consumer}' does not match '{consumer}'"
-        )));
-    }
-    if named_provider != provider {
-        return Err(ApiError::bad(format!(
-            "the pact's provider name '{named_provider}' does not match '{provider}'"
-        )));
-    }
-    Ok(())
+/// The body of `POST /contracts/publish`, as the Pact clients send it.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct PublishBody {
+    pacticipant_name: Option<String>,
+    pacticipant_version_number: Option<String>,
+    branch: Option<String>,
+    tags: Option<Vec<String>>,
+    build_url: Option<String>,
+    contracts: Option<Vec<ContractBody>>,
 }
 
-struct Outcome {
-    provider: String,
-    published: Published,
-    sha: String,
-    new_content: bool,
+/// One element of `contracts`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ContractBody {
+    consumer_name: Option<String>,
+    provider_name: Option<String>,
+    content: Option<String>,
+    on_conflict: Option<String>,
 }
 
-async fn publish_one(
-    conn: &mut Conn,
-    consumer_id: i64,
-    version_id: i64,
-    provider: &str,
-    content: &Value,
-    allow_overwrite: bool,
-    merge: bool,
-) -> ApiResult<Outcome> {
-    let (provider_id, _) = pacticipants::ensure(conn, provider).await?;
-    let published = pacts::publish(
-        conn,
-        consumer_id,
-        provider_id,
-        version_id,
-        content,
-        allow_overwrite,
-        merge,
-    )
-    .await?;
-    let row = pacts::for_version(conn, version_id, provider_id).await?;
-    let (sha, new_content) = match &row {
-        Some(row) => (
-            row.sha.clone(),
-            pacts::publications_of_content(conn, row.content_id).await? == 1,
-        ),
-        None => (String::new(), false),
-    };
-    Ok(Outcome {
-        provider: provider.to_owned(),
-        published,
-        sha,
-        new_content,
-    })
-}
-
-/// Queues the webhooks of a publication in its own transaction, so they fire only if it commits.
-async fn trigger_publication_events(
-    conn: &mut Conn,
-    vars: &serde_json::Map<String, Value>,
-    outcome: &Outcome,
-) -> ApiResult<()> {
-    use crate::store::webhooks::enqueue;
-    enqueue(conn, "contract_published", vars).await?;
-    if outcome.published != Published::Unchanged && outcome.new_content {
-        enqueue(conn, "contract_content_changed", vars).await?;
-        let mut needed = vars.clone();
-        if let Some(provider) = pacticipants::find(conn, &outcome.provider).await? {
-            let main = provider.main_branch.clone().unwrap_or_else(|| "main".to_owned());
-            if let Some(head) = versions::branch_head(conn, provider.id, &main).await? {
-                needed.insert("providerVersionNumber".into(), head.number.into());
-                needed.insert("providerVersionBranch".into(), main.into());
-                needed.insert(
-                    "providerVersionDescriptions".into(),
-                    "latest from main branch".into(),
-                );
-            }
-        }
-        enqueue(conn, "contract_requiring_verification_published", &needed).await?;
-    }
-    Ok(())
-}
-
-/// `POST /contracts/publish`.
-pub(crate) async fn publish_contracts(
-    State(state): State<Arc<AppState>>,
-    base: Base,
-    body: String,
-) -> ApiResult<Hal> {
-    let body = json_body(&body)?;
-    let consumer = body["pacticipantName"]
-        .as_str()
+/// Checks the fields of a publish request and decodes its pacts.
+fn publication(body: PublishBody) -> ApiResult<Publication> {
+    let consumer = body
+        .pacticipant_name
         .filter(|s| !s.trim().is_empty())
-        .ok_or_else(|| ApiError::bad("pacticipantName is required"))?
-        .to_owned();
-    let number = body["pacticipantVersionNumber"]
-        .as_str()
+        .ok_or_else(|| ApiError::bad("pacticipantName is required"))?;
+    let number = body
+        .pacticipant_version_number
         .filter(|s| !s.trim().is_empty() && !s.contains('\n'))
-        .ok_or_else(|| ApiError::bad("pacticipantVersionNumber is required and must be a single line"))?
-        .to_owned();
-    let branch = body["branch"].as_str().map(str::to_owned);
-    if branch.as_deref().is_some_and(|b| b.trim().is_empty()) {
+        .ok_or_else(|| ApiError::bad("pacticipantVersionNumber is required and must be a single line"))?;
+    if body.branch.as_deref().is_some_and(|b| b.trim().is_empty()) {
         return Err(ApiError::bad("branch cannot be blank"));
     }
-    let tags: Vec<String> = body["tags"]
-        .as_array()
-        .map(|t| t.iter().filter_map(|x| x.as_str().map(str::to_owned)).collect())
-        .unwrap_or_default();
-    let build_url = body["buildUrl"].as_str().map(str::to_owned);
-    let contracts = body["contracts"]
-        .as_array()
+    let contracts = body
+        .contracts
         .filter(|c| !c.is_empty())
         .ok_or_else(|| ApiError::bad("contracts must be a non-empty list"))?;
     let mut decoded = Vec::new();
-    for (i, contract) in contracts.iter().enumerate() {
-        let provider = contract["providerName"]
-            .as_str()
+    for (i, contract) in contracts.into_iter().enumerate() {
+        let provider = contract
+            .provider_name
             .filter(|s| !s.trim().is_empty())
             .ok_or_else(|| ApiError::bad(format!("contracts[{i}].providerName is required")))?;
-        if contract["consumerName"].as_str().is_some_and(|c| c != consumer) {
+        if contract.consumer_name.as_deref().is_some_and(|c| c != consumer) {
             return Err(ApiError::bad(format!(
                 "contracts[{i}].consumerName must equal pacticipantName"
             )));
         }
-        let encoded = contract["content"]
-            .as_str()
+        let encoded = contract
+            .content
             .ok_or_else(|| ApiError::bad(format!("contracts[{i}].content is required")))?;
         let bytes = base64::engine::general_purpose::STANDARD
             .decode(encoded.trim())
@@ -154,70 +78,42 @@ pub(crate) async fn publish_contracts(
             .map_err(|_| ApiError::bad(format!("contracts[{i}].content is not UTF-8")))?;
         let content: Value = serde_json::from_str(text.trim_start_matches('\u{feff}'))
             .map_err(|e| ApiError::bad(format!("contracts[{i}].content is not valid JSON: {e}")))?;
-        check_pact(&content, &consumer, provider).map_err(|e| match e {
-            ApiError::BadRequest(msgs) => {
-                ApiError::BadRequest(msgs.into_iter().map(|m| format!("contracts[{i}]: {m}")).collect())
-            }
-            other => other,
-        })?;
-        let merge = contract["onConflict"].as_str() == Some("merge");
-        decoded.push((provider.to_owned(), content, merge));
-    }
-
-    let mut w = state.db.write().await?;
-    let mut names = vec![consumer.as_str()];
-    names.extend(decoded.iter().map(|(provider, _, _)| provider.as_str()));
-    refuse_similar_names(&state, &mut w.tx, &names).await?;
-    let (consumer_id, _) = pacticipants::ensure(&mut w.tx, &consumer).await?;
-    let (version_id, version_created) =
-        versions::ensure(&mut w.tx, consumer_id, &number, build_url.as_deref()).await?;
-    if let Some(branch) = &branch {
-        versions::add_to_branch(&mut w.tx, consumer_id, branch, version_id).await?;
-    }
-    for (i, tag) in tags.iter().enumerate() {
-        versions::add_tag(&mut w.tx, version_id, tag).await?;
-        if i == 0 && branch.is_none() && state.config.first_tag_as_branch {
-            versions::first_tag_as_branch(&mut w.tx, consumer_id, version_id, tag).await?;
-        }
-    }
-    let mut outcomes = Vec::new();
-    for (provider, content, merge) in &decoded {
-        let outcome = publish_one(
-            &mut w.tx,
-            consumer_id,
-            version_id,
+        decoded.push(Contract {
             provider,
             content,
-            state.config.allow_overwrite,
-            *merge,
-        )
-        .await?;
-        if let Published::Conflict(diff) = &outcome.published {
-            // Nothing of this publication is stored: the transaction is dropped.
-            let text = format!(
-                "Cannot change the content of the pact for {consumer} version {number} and provider {provider}, \
-                 as race conditions will cause unreliable results for can-i-deploy. Each pact must be published \
-                 with a unique consumer version number."
-            );
-            return Err(ApiError::Conflict(json!({
-                "errors": {"contracts": [text.clone()]},
-                "notices": [{"type": "error", "text": text}, {"type": "info", "text": diff}],
-            })));
-        }
-        let vars = super::webhooks::pact_vars(
-            &base,
-            &consumer,
-            &outcome.provider,
-            &number,
-            branch.as_deref(),
-            &tags,
-            &outcome.sha,
-            build_url.as_deref(),
-        );
-        trigger_publication_events(&mut w.tx, &vars, &outcome).await?;
-        outcomes.push(outcome);
+            merge: contract.on_conflict.as_deref() == Some("merge"),
+        });
     }
+    Ok(Publication {
+        consumer,
+        version: number,
+        branch: body.branch,
+        tags: body.tags.unwrap_or_default(),
+        build_url: body.build_url,
+        contracts: decoded,
+        name_contracts: true,
+    })
+}
+
+/// `POST /contracts/publish`.
+pub(crate) async fn publish_contracts(
+    State(state): State<Arc<AppState>>,
+    base: Base,
+    body: String,
+) -> ApiResult<Hal> {
+    let publication = publication(typed::<PublishBody>(&body)?)?;
+    let (consumer, number, branch, tags) = (
+        publication.consumer.clone(),
+        publication.version.clone(),
+        publication.branch.clone(),
+        publication.tags.clone(),
+    );
+    let checked = publication.check()?;
+    let mut w = state.db.write().await?;
+    let result = publish(&mut w.tx, &base, &checked, Policy::of(&state.config)).await?;
     w.tx.commit().await?;
+    let version_created = result.version_created;
+    let outcomes = result.outcomes;
 
     let version_path = format!("/pacticipants/{}/versions/{}", enc(&consumer), enc(&number));
     let mut notices = vec![json!({"type": "debug", "text": format!(
@@ -280,38 +176,6 @@ pub(crate) async fn publish_contracts(
     })))
 }
 
-/// Refuses a publication that would create a pacticipant whose name is probably a misspelling
-/// of an existing one ("Accounts Service" next to "accounts"), unless the check is turned off.
-async fn refuse_similar_names(state: &AppState, conn: &mut Conn, names: &[&str]) -> ApiResult<()> {
-    if state.config.allow_similar_names {
-        return Ok(());
-    }
-    let messages: Vec<String> = pacticipants::potential_duplicates(conn, names)
-        .await?
-        .into_iter()
-        .map(|(name, similar)| {
-            format!(
-                "This is the first time a pact has been published for \"{name}\". The name \"{name}\" is very similar \
-                 to the following existing pacticipants: {}. If you meant one of them, publish with that exact name; \
-                 if this is a new application, create it first with POST /pacticipants, or start the broker with \
-                 --allow-similar-names.",
-                similar.join(", ")
-            )
-        })
-        .collect();
-    if messages.is_empty() {
-        return Ok(());
-    }
-    let notices: Vec<Value> = messages
-        .iter()
-        .map(|m| json!({"type": "error", "text": m}))
-        .collect();
-    Err(ApiError::Conflict(json!({
-        "errors": {"pacticipantName": messages},
-        "notices": notices,
-    })))
-}
-
 /// `PUT /pacts/provider/{p}/consumer/{c}/version/{v}` with the pact as the body.
 pub(crate) async fn put_pact(
     State(state): State<Arc<AppState>>,
@@ -341,47 +205,40 @@ async fn store_pact(
     merge: bool,
 ) -> ApiResult<Hal> {
     let content = json_body(&body)?;
-    check_pact(&content, &consumer, &provider)?;
+    let publication = Publication {
+        consumer: consumer.clone(),
+        version: number.clone(),
+        branch: None,
+        tags: Vec::new(),
+        build_url: None,
+        contracts: vec![Contract {
+            provider: provider.clone(),
+            content,
+            merge,
+        }],
+        name_contracts: false,
+    };
+    let checked = publication.check()?;
     let mut w = state.db.write().await?;
-    refuse_similar_names(&state, &mut w.tx, &[&consumer, &provider]).await?;
-    let (consumer_id, _) = pacticipants::ensure(&mut w.tx, &consumer).await?;
-    let (version_id, _) = versions::ensure(&mut w.tx, consumer_id, &number, None).await?;
-    let outcome = publish_one(
-        &mut w.tx,
-        consumer_id,
-        version_id,
-        &provider,
-        &content,
-        state.config.allow_overwrite,
-        merge,
-    )
-    .await?;
-    let status = match &outcome.published {
-        Published::Conflict(diff) => {
+    let result = match publish(&mut w.tx, &base, &checked, Policy::of(&state.config)).await {
+        Ok(result) => result,
+        Err(DomainError::ContentChanged { diff, .. }) => {
             return Err(ApiError::Conflict(json!({
                 "errors": {"pact": [format!("Cannot change the content of the pact for {consumer} version {number} and provider {provider}")]},
                 "notices": [{"type": "info", "text": diff}],
             })));
         }
-        Published::Created => StatusCode::CREATED,
+        Err(other) => return Err(other.into()),
+    };
+    let status = match result.outcomes.first().map(|o| &o.published) {
+        Some(Published::Created) => StatusCode::CREATED,
         _ => StatusCode::OK,
     };
-    let vars = super::webhooks::pact_vars(
-        &base,
-        &consumer,
-        &provider,
-        &number,
-        None,
-        &[],
-        &outcome.sha,
-        None,
-    );
-    trigger_publication_events(&mut w.tx, &vars, &outcome).await?;
-    let provider_id = pacticipants::find(&mut w.tx, &provider)
+    let provider_id = crate::store::pacticipants::find(&mut w.tx, &provider)
         .await?
         .map(|p| p.id)
         .unwrap_or_default();
-    let row = pacts::for_version(&mut w.tx, version_id, provider_id)
+    let row = pacts::for_version(&mut w.tx, result.version_id, provider_id)
         .await?
         .ok_or(ApiError::Internal(sqlx::Error::RowNotFound))?;
     w.tx.commit().await?;

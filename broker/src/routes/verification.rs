@@ -534,7 +534,7 @@ async fn record_result(
     );
     // Webhooks are queued in the same transaction, so they fire only if the result is stored.
     let branches = versions::branches_of(&mut w.tx, provider_version_id).await?;
-    let vars = super::webhooks::pact_vars(
+    let vars = crate::domain::events::pact_vars(
         base,
         consumer,
         provider,

@@ -373,58 +373,6 @@ pub(crate) async fn delete(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Template values for a pact publication or verification.
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn pact_vars(
-    base: &Base,
-    consumer: &str,
-    provider: &str,
-    consumer_version: &str,
-    consumer_branch: Option<&str>,
-    consumer_tags: &[String],
-    sha: &str,
-    build_url: Option<&str>,
-) -> Map<String, Value> {
-    let mut vars = Map::new();
-    vars.insert("consumerName".into(), consumer.into());
-    vars.insert("providerName".into(), provider.into());
-    vars.insert("consumerVersionNumber".into(), consumer_version.into());
-    vars.insert(
-        "consumerVersionBranch".into(),
-        consumer_branch.unwrap_or_default().into(),
-    );
-    vars.insert("consumerVersionTags".into(), consumer_tags.join(",").into());
-    vars.insert(
-        "pactUrl".into(),
-        base.url(&format!(
-            "/pacts/provider/{}/consumer/{}/pact-version/{sha}",
-            enc(provider),
-            enc(consumer)
-        ))
-        .into(),
-    );
-    vars.insert("buildUrl".into(), build_url.unwrap_or_default().into());
-    vars.insert("consumerLabels".into(), "".into());
-    vars.insert("providerLabels".into(), "".into());
-    for key in [
-        "providerVersionNumber",
-        "providerVersionBranch",
-        "providerVersionTags",
-        "verificationResultUrl",
-    ] {
-        vars.insert(key.into(), "".into());
-    }
-    for key in [
-        "githubVerificationStatus",
-        "gitlabVerificationStatus",
-        "azureDevOpsVerificationStatus",
-    ] {
-        vars.insert(key.into(), "pending".into());
-    }
-    vars.insert("bitbucketVerificationStatus".into(), "INPROGRESS".into());
-    vars
-}
-
 /// Adds a verification's outcome to template values.
 pub(crate) fn with_verification(
     mut vars: Map<String, Value>,
@@ -466,7 +414,7 @@ pub(crate) async fn execute(
 /// Sends a webhook once, now, with the latest pact of its pair when it has one.
 async fn run_test(state: &AppState, base: &Base, hook: &Webhook) -> ApiResult<Hal> {
     let mut conn = state.db.pool.acquire().await?;
-    let mut vars = pact_vars(
+    let mut vars = crate::domain::events::pact_vars(
         base,
         "example-consumer",
         "example-provider",
@@ -483,7 +431,7 @@ async fn run_test(state: &AppState, base: &Base, hook: &Webhook) -> ApiResult<Ha
         )
         && let Some(row) = pacts::latest(&mut conn, cp.id, pp.id, None).await?
     {
-        vars = pact_vars(base, c, p, &row.consumer_version, None, &[], &row.sha, None);
+        vars = crate::domain::events::pact_vars(base, c, p, &row.consumer_version, None, &[], &row.sha, None);
     }
     vars.insert("eventName".into(), "test".into());
     for (key, name) in [

@@ -180,3 +180,36 @@ async fn the_legacy_patch_merges_interactions() {
     assert_eq!(descriptions.len(), 2, "{merged}");
     assert!(descriptions.contains(&"get other thing"));
 }
+
+#[tokio::test]
+async fn wrongly_typed_fields_of_a_publication_are_refused_naming_the_field() {
+    let broker = start(BrokerConfig::new(crate::sqlite_only("input-typed"))).await;
+    let cases = [
+        ("branch", json!(1), "branch"),
+        ("tags", json!("t"), "tags"),
+        ("buildUrl", json!(["x"]), "buildUrl"),
+    ];
+    for (field, value, named) in cases {
+        let mut body = publish_body("web", "v1", Some("main"), &[pact("web", "api", "name")]);
+        body[field] = value;
+        let (status, answer) = broker.post("/contracts/publish", &body).await;
+        assert_eq!(status, 400, "{field}: {answer}");
+        assert!(
+            answer["errors"][0].as_str().unwrap_or("").starts_with(named),
+            "{field}: {answer}"
+        );
+    }
+    let mut body = publish_body("web", "v1", Some("main"), &[pact("web", "api", "name")]);
+    body["contracts"][0]["providerName"] = json!(3);
+    let (status, answer) = broker.post("/contracts/publish", &body).await;
+    assert_eq!(status, 400, "{answer}");
+    assert!(
+        answer["errors"][0].as_str().unwrap_or("").starts_with("contracts[0].providerName"),
+        "{answer}"
+    );
+    let (_, versions) = broker.get("/pacticipants/web/versions").await;
+    assert!(
+        versions["_embedded"]["versions"].as_array().is_none_or(Vec::is_empty),
+        "nothing was stored: {versions}"
+    );
+}

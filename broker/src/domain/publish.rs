@@ -1,0 +1,250 @@
+//! Publishing pacts: checking each pact, creating the consumer and its version with branch and
+//! tags, storing or merging each pact, refusing near-duplicate names and changed content, and
+//! raising the events webhooks listen for, all in one transaction.
+
+use serde_json::Value;
+
+use crate::domain::events::{pact_vars, trigger_publication_events};
+use crate::domain::{DomainError, DomainResult};
+use crate::hal::Base;
+use crate::store::pacts::{self, Published};
+use crate::store::{Conn, pacticipants, versions};
+
+/// The settings that change what a publication may do.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Policy {
+    /// Different content for an existing consumer version replaces it (otherwise a conflict).
+    pub(crate) allow_overwrite: bool,
+    /// A first publication under a name very close to an existing one is accepted.
+    pub(crate) allow_similar_names: bool,
+    /// A just-created version without a branch takes its first tag as its branch.
+    pub(crate) first_tag_as_branch: bool,
+}
+
+impl Policy {
+    /// The policy the broker's configuration sets.
+    pub(crate) fn of(config: &crate::BrokerConfig) -> Policy {
+        Policy {
+            allow_overwrite: config.allow_overwrite,
+            allow_similar_names: config.allow_similar_names,
+            first_tag_as_branch: config.first_tag_as_branch,
+        }
+    }
+}
+
+/// One pact of a publication.
+#[derive(Debug, Clone)]
+pub(crate) struct Contract {
+    /// The provider it is with.
+    pub(crate) provider: String,
+    /// The pact document.
+    pub(crate) content: Value,
+    /// Merge its interactions into the pact already published for this version.
+    pub(crate) merge: bool,
+}
+
+/// A consumer version's pacts, with its branch and tags.
+#[derive(Debug, Clone)]
+pub(crate) struct Publication {
+    /// The consumer.
+    pub(crate) consumer: String,
+    /// The consumer version.
+    pub(crate) version: String,
+    /// Its branch.
+    pub(crate) branch: Option<String>,
+    /// Its tags.
+    pub(crate) tags: Vec<String>,
+    /// The CI build that published it.
+    pub(crate) build_url: Option<String>,
+    /// The pacts.
+    pub(crate) contracts: Vec<Contract>,
+    /// Errors name each pact by its place in `contracts` (`POST /contracts/publish`); the
+    /// legacy one-pact `PUT` does not.
+    pub(crate) name_contracts: bool,
+}
+
+/// What publishing one pact did.
+#[derive(Debug, Clone)]
+pub(crate) struct Outcome {
+    /// The provider.
+    pub(crate) provider: String,
+    /// Created, unchanged, overwritten or merged.
+    pub(crate) published: Published,
+    /// The content hash now published for the version.
+    pub(crate) sha: String,
+    /// Whether this content was published for the first time.
+    pub(crate) new_content: bool,
+}
+
+/// What a publication did.
+#[derive(Debug, Clone)]
+pub(crate) struct PublicationResult {
+    /// Whether the consumer version was created by it.
+    pub(crate) version_created: bool,
+    /// The version's id.
+    pub(crate) version_id: i64,
+    /// Each pact, in the order given.
+    pub(crate) outcomes: Vec<Outcome>,
+}
+
+/// Checks that a document is a pact accord can read, between the named applications.
+pub(crate) fn check_pact(content: &Value, consumer: &str, provider: &str) -> DomainResult<()> {
+    accord_core::format::parse_pact_value(content, "the published pact")
+        .map_err(|e| DomainError::invalid(e.to_string()))?;
+    let named_consumer = content["consumer"]["name"].as_str().unwrap_or_default();
+    let named_provider = content["provider"]["name"].as_str().unwrap_or_default();
+    if named_consumer != consumer {
+        return Err(DomainError::invalid(format!(
+            "the pact's consumer name '{named_consumer}' does not match '{consumer}'"
+        )));
+    }
+    if named_provider != provider {
+        return Err(DomainError::invalid(format!(
+            "the pact's provider name '{named_provider}' does not match '{provider}'"
+        )));
+    }
+    Ok(())
+}
+
+/// A publication whose pacts were all read and checked: what `publish` takes, so that reading
+/// large pacts happens before the write transaction, never inside it.
+#[derive(Debug, Clone)]
+pub(crate) struct Checked(Publication);
+
+impl Publication {
+    /// Checks every pact: readable by accord and between the named applications.
+    pub(crate) fn check(self) -> DomainResult<Checked> {
+        for (i, contract) in self.contracts.iter().enumerate() {
+            check_pact(&contract.content, &self.consumer, &contract.provider).map_err(|e| match e {
+                DomainError::Invalid(messages) if self.name_contracts => DomainError::Invalid(
+                    messages
+                        .into_iter()
+                        .map(|m| format!("contracts[{i}]: {m}"))
+                        .collect(),
+                ),
+                other => other,
+            })?;
+        }
+        Ok(Checked(self))
+    }
+}
+
+/// Publishes a consumer version's pacts in the transaction `conn`; nothing of it may be
+/// committed when this returns an error.
+pub(crate) async fn publish(
+    conn: &mut Conn,
+    base: &Base,
+    publication: &Checked,
+    policy: Policy,
+) -> DomainResult<PublicationResult> {
+    let Checked(publication) = publication;
+    let mut names = vec![publication.consumer.as_str()];
+    names.extend(publication.contracts.iter().map(|c| c.provider.as_str()));
+    refuse_similar_names(conn, &names, policy).await?;
+    let (consumer_id, _) = pacticipants::ensure(conn, &publication.consumer).await?;
+    let (version_id, version_created) = versions::ensure(
+        conn,
+        consumer_id,
+        &publication.version,
+        publication.build_url.as_deref(),
+    )
+    .await?;
+    if let Some(branch) = &publication.branch {
+        versions::add_to_branch(conn, consumer_id, branch, version_id).await?;
+    }
+    for (i, tag) in publication.tags.iter().enumerate() {
+        versions::add_tag(conn, version_id, tag).await?;
+        if i == 0 && publication.branch.is_none() && policy.first_tag_as_branch {
+            versions::first_tag_as_branch(conn, consumer_id, version_id, tag).await?;
+        }
+    }
+    let mut outcomes = Vec::new();
+    for contract in &publication.contracts {
+        let outcome = publish_one(conn, consumer_id, version_id, contract, policy.allow_overwrite).await?;
+        if let Published::Conflict(diff) = &outcome.published {
+            return Err(DomainError::ContentChanged {
+                consumer: publication.consumer.clone(),
+                version: publication.version.clone(),
+                provider: outcome.provider.clone(),
+                diff: diff.clone(),
+            });
+        }
+        let vars = pact_vars(
+            base,
+            &publication.consumer,
+            &outcome.provider,
+            &publication.version,
+            publication.branch.as_deref(),
+            &publication.tags,
+            &outcome.sha,
+            publication.build_url.as_deref(),
+        );
+        trigger_publication_events(conn, &vars, &outcome).await?;
+        outcomes.push(outcome);
+    }
+    Ok(PublicationResult {
+        version_created,
+        version_id,
+        outcomes,
+    })
+}
+
+async fn publish_one(
+    conn: &mut Conn,
+    consumer_id: i64,
+    version_id: i64,
+    contract: &Contract,
+    allow_overwrite: bool,
+) -> DomainResult<Outcome> {
+    let (provider_id, _) = pacticipants::ensure(conn, &contract.provider).await?;
+    let published = pacts::publish(
+        conn,
+        consumer_id,
+        provider_id,
+        version_id,
+        &contract.content,
+        allow_overwrite,
+        contract.merge,
+    )
+    .await?;
+    let row = pacts::for_version(conn, version_id, provider_id).await?;
+    let (sha, new_content) = match &row {
+        Some(row) => (
+            row.sha.clone(),
+            pacts::publications_of_content(conn, row.content_id).await? == 1,
+        ),
+        None => (String::new(), false),
+    };
+    Ok(Outcome {
+        provider: contract.provider.clone(),
+        published,
+        sha,
+        new_content,
+    })
+}
+
+/// Refuses a publication that would create a pacticipant whose name is probably a misspelling
+/// of an existing one ("Accounts Service" next to "accounts"), unless the policy allows it.
+async fn refuse_similar_names(conn: &mut Conn, names: &[&str], policy: Policy) -> DomainResult<()> {
+    if policy.allow_similar_names {
+        return Ok(());
+    }
+    let messages: Vec<String> = pacticipants::potential_duplicates(conn, names)
+        .await?
+        .into_iter()
+        .map(|(name, similar)| {
+            format!(
+                "This is the first time a pact has been published for \"{name}\". The name \"{name}\" is very similar \
+                 to the following existing pacticipants: {}. If you meant one of them, publish with that exact name; \
+                 if this is a new application, create it first with POST /pacticipants, or start the broker with \
+                 --allow-similar-names.",
+                similar.join(", ")
+            )
+        })
+        .collect();
+    if messages.is_empty() {
+        Ok(())
+    } else {
+        Err(DomainError::SimilarNames(messages))
+    }
+}
