@@ -5,6 +5,7 @@
 pub(crate) mod events;
 pub(crate) mod matrix;
 pub(crate) mod publish;
+pub(crate) mod verification;
 
 use crate::error::ApiError;
 

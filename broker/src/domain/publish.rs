@@ -4,7 +4,9 @@
 
 use serde_json::Value;
 
-use crate::domain::events::{pact_vars, trigger_publication_events};
+use serde_json::Map;
+
+use crate::domain::events::pact_vars;
 use crate::domain::{DomainError, DomainResult};
 use crate::hal::Base;
 use crate::store::pacts::{self, Published};
@@ -247,4 +249,31 @@ async fn refuse_similar_names(conn: &mut Conn, names: &[&str], policy: Policy) -
     } else {
         Err(DomainError::SimilarNames(messages))
     }
+}
+
+/// Queues the webhooks of a publication in its own transaction, so they fire only if it commits.
+async fn trigger_publication_events(
+    conn: &mut Conn,
+    vars: &Map<String, Value>,
+    outcome: &Outcome,
+) -> Result<(), sqlx::Error> {
+    use crate::store::webhooks::enqueue;
+    enqueue(conn, "contract_published", vars).await?;
+    if outcome.published != Published::Unchanged && outcome.new_content {
+        enqueue(conn, "contract_content_changed", vars).await?;
+        let mut needed = vars.clone();
+        if let Some(provider) = pacticipants::find(conn, &outcome.provider).await? {
+            let main = provider.main_branch.clone().unwrap_or_else(|| "main".to_owned());
+            if let Some(head) = versions::branch_head(conn, provider.id, &main).await? {
+                needed.insert("providerVersionNumber".into(), head.number.into());
+                needed.insert("providerVersionBranch".into(), main.into());
+                needed.insert(
+                    "providerVersionDescriptions".into(),
+                    "latest from main branch".into(),
+                );
+            }
+        }
+        enqueue(conn, "contract_requiring_verification_published", &needed).await?;
+    }
+    Ok(())
 }

@@ -204,12 +204,51 @@ async fn wrongly_typed_fields_of_a_publication_are_refused_naming_the_field() {
     let (status, answer) = broker.post("/contracts/publish", &body).await;
     assert_eq!(status, 400, "{answer}");
     assert!(
-        answer["errors"][0].as_str().unwrap_or("").starts_with("contracts[0].providerName"),
+        answer["errors"][0]
+            .as_str()
+            .unwrap_or("")
+            .starts_with("contracts[0].providerName"),
         "{answer}"
     );
     let (_, versions) = broker.get("/pacticipants/web/versions").await;
     assert!(
-        versions["_embedded"]["versions"].as_array().is_none_or(Vec::is_empty),
+        versions["_embedded"]["versions"]
+            .as_array()
+            .is_none_or(Vec::is_empty),
         "nothing was stored: {versions}"
     );
+}
+
+#[tokio::test]
+async fn wrongly_typed_fields_of_a_pacts_for_verification_request_are_named() {
+    let broker = start(BrokerConfig::new(crate::sqlite_only("input-selectors"))).await;
+    broker
+        .publish("web", "v1", Some("main"), &[pact("web", "api", "name")])
+        .await;
+    for (body, named) in [
+        (
+            json!({"consumerVersionSelectors": "x"}),
+            "consumerVersionSelectors",
+        ),
+        (
+            json!({"consumerVersionSelectors": [{"mainBranch": "yes"}]}),
+            "consumerVersionSelectors[0].mainBranch",
+        ),
+        (json!({"providerVersionTags": "t"}), "providerVersionTags"),
+    ] {
+        let (status, answer) = broker.post("/pacts/provider/api/for-verification", &body).await;
+        assert_eq!(status, 400, "{body}: {answer}");
+        assert!(
+            answer["errors"][0].as_str().unwrap_or("").starts_with(named),
+            "{body}: {answer}"
+        );
+    }
+    let (status, answer) = broker
+        .post(
+            "/pacts/provider/api/for-verification",
+            &json!({"consumerVersionSelectors": [{"mainBranch": true}]}),
+        )
+        .await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(answer["_embedded"]["pacts"].as_array().map(Vec::len), Some(1));
 }

@@ -1,0 +1,437 @@
+//! Which pacts a provider version verifies: consumer version selectors (main branch, branch
+//! with fallback, tag, deployed, released, environment, latest), one pact per distinct
+//! content with every reason it was selected, pending status and work-in-progress pacts.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+use crate::domain::{DomainError, DomainResult};
+use crate::store::environments;
+use crate::store::pacticipants::{self, Pacticipant};
+use crate::store::pacts::{self, PactRow};
+use crate::store::{Conn, verifications, versions};
+
+/// One consumer version selector, as the verifiers send it.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct ConsumerVersionSelector {
+    /// The latest pact from each consumer's main branch.
+    pub(crate) main_branch: Option<bool>,
+    /// The latest pact from this branch.
+    pub(crate) branch: Option<String>,
+    /// The branch to use when `branch` has no pact.
+    pub(crate) fallback_branch: Option<String>,
+    /// The branch with the provider version's branch name.
+    pub(crate) matching_branch: Option<bool>,
+    /// Pacts of versions with this tag (the latest only with `latest`).
+    pub(crate) tag: Option<String>,
+    /// The tag to use when `tag` has no pact.
+    pub(crate) fallback_tag: Option<String>,
+    /// Only the latest.
+    pub(crate) latest: Option<bool>,
+    /// Versions currently deployed.
+    pub(crate) deployed: Option<bool>,
+    /// Versions currently released and supported.
+    pub(crate) released: Option<bool>,
+    /// Versions deployed or released.
+    pub(crate) deployed_or_released: Option<bool>,
+    /// In this environment only.
+    pub(crate) environment: Option<String>,
+    /// Only this consumer.
+    pub(crate) consumer: Option<String>,
+}
+
+impl ConsumerVersionSelector {
+    /// The checks the reference broker makes of a selector.
+    fn validate(&self, provider_branch: Option<&str>) -> DomainResult<()> {
+        let present = [
+            self.main_branch.is_some(),
+            self.branch.is_some(),
+            self.matching_branch.is_some(),
+            self.tag.is_some(),
+            self.latest.is_some(),
+            self.deployed.is_some(),
+            self.released.is_some(),
+            self.deployed_or_released.is_some(),
+            self.environment.is_some(),
+        ];
+        if !present.iter().any(|p| *p) {
+            return Err(DomainError::invalid(
+                "must specify a value for environment or tag or branch, or specify mainBranch=true, matchingBranch=true, latest=true, deployed=true, released=true or deployedOrReleased=true",
+            ));
+        }
+        if self.tag.is_some() && self.branch.is_some() {
+            return Err(DomainError::invalid(
+                "cannot specify both a tag and a branch in one selector",
+            ));
+        }
+        let branch_family = self.latest.is_some()
+            || self.tag.is_some()
+            || self.branch.is_some()
+            || self.main_branch.is_some()
+            || self.matching_branch.is_some();
+        let env_family = self.environment.is_some()
+            || self.deployed.is_some()
+            || self.released.is_some()
+            || self.deployed_or_released.is_some();
+        let fields = present.iter().filter(|p| **p).count()
+            + usize::from(self.fallback_branch.is_some())
+            + usize::from(self.fallback_tag.is_some())
+            + usize::from(self.consumer.is_some());
+        let latest_in_environment = fields == 2 && self.latest.is_some() && self.environment.is_some();
+        if branch_family && env_family && !latest_in_environment {
+            return Err(DomainError::invalid(
+                "branch or tag selection cannot be combined with environment selection in one selector",
+            ));
+        }
+        if self.matching_branch == Some(true) && provider_branch.is_none() {
+            return Err(DomainError::invalid(
+                "matchingBranch requires providerVersionBranch",
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// What a provider version asks for.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct SelectionRequest {
+    /// The provider version's branch (for `matchingBranch`, pending and WIP).
+    pub(crate) provider_branch: Option<String>,
+    /// The provider version's tags (for pending).
+    pub(crate) provider_tags: Vec<String>,
+    /// Report whether each pact is pending.
+    pub(crate) include_pending: bool,
+    /// Also include work-in-progress pacts published since this date.
+    pub(crate) wip_since: Option<String>,
+    /// The selectors; none means the main branch and everything deployed or released.
+    pub(crate) selectors: Vec<ConsumerVersionSelector>,
+}
+
+/// A pact to verify.
+#[derive(Debug, Clone)]
+pub(crate) struct SelectedPact {
+    /// The consumer.
+    pub(crate) consumer: String,
+    /// The pact (one of the publications of its content).
+    pub(crate) row: PactRow,
+    /// Every reason it was selected.
+    pub(crate) descriptions: Vec<String>,
+    /// Every consumer version it stands for.
+    pub(crate) consumer_versions: Vec<String>,
+    /// Whether it is pending, when the request asked.
+    pub(crate) pending: Option<bool>,
+    /// Whether it is a work in progress.
+    pub(crate) wip: bool,
+}
+
+/// A selected pact with every reason it was selected and every consumer version it stands for.
+type Merged = (Selected, Vec<String>, Vec<String>);
+
+/// One selected pact before deduplication by content.
+#[derive(Debug, Clone)]
+struct Selected {
+    consumer: String,
+    row: PactRow,
+    description: String,
+}
+
+async fn pacts_of_versions(
+    conn: &mut Conn,
+    provider_id: i64,
+    version_ids: &[i64],
+) -> Result<Vec<PactRow>, sqlx::Error> {
+    let mut out = Vec::new();
+    for id in version_ids {
+        if let Some(row) = pacts::for_version(conn, *id, provider_id).await? {
+            out.push(row);
+        }
+    }
+    Ok(out)
+}
+
+/// The pact of the newest version on a branch that has one with this provider (a newer
+/// version that no longer talks to the provider does not hide it).
+async fn latest_on_branch(
+    conn: &mut Conn,
+    provider: &Pacticipant,
+    consumer: &Pacticipant,
+    branch: &str,
+) -> Result<Vec<PactRow>, sqlx::Error> {
+    pacts::for_pair(
+        conn,
+        consumer.id,
+        provider.id,
+        pacts::VersionFilter::Branch(branch),
+        1,
+    )
+    .await
+}
+
+async fn evaluate(
+    conn: &mut Conn,
+    provider: &Pacticipant,
+    consumer: &Pacticipant,
+    selector: &ConsumerVersionSelector,
+    provider_branch: Option<&str>,
+) -> DomainResult<Vec<(PactRow, String)>> {
+    let mut found: Vec<(PactRow, String)> = Vec::new();
+    let branch = if selector.matching_branch == Some(true) {
+        provider_branch.map(str::to_owned)
+    } else {
+        selector.branch.clone()
+    };
+    if selector.main_branch == Some(true) {
+        let main = consumer.main_branch.clone().unwrap_or_else(|| "main".to_owned());
+        for row in latest_on_branch(conn, provider, consumer, &main).await? {
+            found.push((row, "latest from main branch".to_owned()));
+        }
+    } else if let Some(branch) = branch {
+        let mut rows = latest_on_branch(conn, provider, consumer, &branch).await?;
+        let mut label = format!("latest from branch {branch}");
+        if rows.is_empty()
+            && let Some(fallback) = selector.fallback_branch.as_deref()
+        {
+            rows = latest_on_branch(conn, provider, consumer, fallback).await?;
+            label = format!("latest from branch {fallback}");
+        }
+        for row in rows {
+            found.push((row, label.clone()));
+        }
+    } else if let Some(tag) = selector.tag.as_deref() {
+        let latest = selector.latest == Some(true);
+        let mut rows = if latest {
+            pacts::latest(conn, consumer.id, provider.id, Some(tag))
+                .await?
+                .into_iter()
+                .collect::<Vec<_>>()
+        } else {
+            let ids: Vec<i64> = versions::with_tag(conn, consumer.id, tag)
+                .await?
+                .iter()
+                .map(|v| v.id)
+                .collect();
+            pacts_of_versions(conn, provider.id, &ids).await?
+        };
+        let mut label = if latest {
+            format!("latest with tag {tag}")
+        } else {
+            format!("one of {tag}")
+        };
+        if rows.is_empty()
+            && let Some(fallback) = selector.fallback_tag.as_deref()
+        {
+            rows = pacts::latest(conn, consumer.id, provider.id, Some(fallback))
+                .await?
+                .into_iter()
+                .collect();
+            label = format!("latest with tag {fallback}");
+        }
+        for row in rows {
+            found.push((row, label.clone()));
+        }
+    } else if selector.deployed == Some(true)
+        || selector.released == Some(true)
+        || selector.deployed_or_released == Some(true)
+        || selector.environment.is_some()
+    {
+        let envs = match selector.environment.as_deref() {
+            Some(name) => vec![
+                environments::by_name(conn, name)
+                    .await?
+                    .ok_or_else(|| DomainError::invalid(format!("environment '{name}' does not exist")))?,
+            ],
+            None => environments::list(conn).await?,
+        };
+        let (is_deployed, is_released, either) = (
+            selector.deployed == Some(true),
+            selector.released == Some(true),
+            selector.deployed_or_released == Some(true),
+        );
+        let deployed = is_deployed || either || !is_released;
+        let released = is_released || either || !is_deployed;
+        for env in envs {
+            if deployed {
+                let ids: Vec<i64> = environments::currently_deployed(conn, env.id, Some(consumer.id))
+                    .await?
+                    .iter()
+                    .map(|p| p.version_id)
+                    .collect();
+                for row in pacts_of_versions(conn, provider.id, &ids).await? {
+                    found.push((row, format!("deployed to {}", env.name)));
+                }
+            }
+            if released {
+                let ids: Vec<i64> = environments::currently_supported(conn, env.id, Some(consumer.id))
+                    .await?
+                    .iter()
+                    .map(|p| p.version_id)
+                    .collect();
+                for row in pacts_of_versions(conn, provider.id, &ids).await? {
+                    found.push((row, format!("released in {}", env.name)));
+                }
+            }
+        }
+    } else if selector.latest == Some(true)
+        && let Some(row) = pacts::latest(conn, consumer.id, provider.id, None).await?
+    {
+        found.push((row, "latest".to_owned()));
+    }
+    Ok(found)
+}
+
+async fn is_pending(
+    conn: &mut Conn,
+    provider: &Pacticipant,
+    content_id: i64,
+    branch: Option<&str>,
+    tags: &[String],
+) -> Result<bool, sqlx::Error> {
+    if let Some(branch) = branch {
+        if verifications::verified_successfully(conn, content_id, Some(branch), None).await? {
+            return Ok(false);
+        }
+        return Ok(
+            match verifications::branch_started(conn, provider.id, branch).await? {
+                Some(started) => {
+                    !verifications::verified_successfully_before(conn, content_id, &started).await?
+                }
+                None => !verifications::verified_successfully(conn, content_id, None, None).await?,
+            },
+        );
+    }
+    if !tags.is_empty() {
+        for tag in tags {
+            if !verifications::verified_successfully(conn, content_id, None, Some(tag)).await? {
+                return Ok(true);
+            }
+        }
+        return Ok(false);
+    }
+    Ok(!verifications::verified_successfully(conn, content_id, None, None).await?)
+}
+
+/// The pacts a provider version should verify, with the reasons each was selected, whether
+/// it is pending and whether it is a work in progress. An unknown provider has none.
+pub(crate) async fn select(
+    conn: &mut Conn,
+    provider_name: &str,
+    request: &SelectionRequest,
+) -> DomainResult<Vec<SelectedPact>> {
+    let provider_branch = request.provider_branch.as_deref().filter(|b| !b.is_empty());
+    let provider_tags = &request.provider_tags;
+    let include_pending = request.include_pending;
+    let wip_since = request.wip_since.as_deref();
+    let selectors = &request.selectors;
+    for selector in selectors {
+        selector.validate(provider_branch)?;
+    }
+    let Some(provider) = pacticipants::find(conn, provider_name).await? else {
+        return Ok(Vec::new());
+    };
+    let consumers = pacticipants::consumers_of(conn, provider.id).await?;
+    let mut selected: Vec<Selected> = Vec::new();
+    for consumer in &consumers {
+        let effective: Vec<ConsumerVersionSelector> = if selectors.is_empty() {
+            vec![
+                ConsumerVersionSelector {
+                    main_branch: Some(true),
+                    ..ConsumerVersionSelector::default()
+                },
+                ConsumerVersionSelector {
+                    deployed_or_released: Some(true),
+                    ..ConsumerVersionSelector::default()
+                },
+            ]
+        } else {
+            selectors.clone()
+        };
+        let mut for_consumer = Vec::new();
+        for selector in &effective {
+            if selector.consumer.as_deref().is_some_and(|c| c != consumer.name) {
+                continue;
+            }
+            for (row, description) in evaluate(conn, &provider, consumer, selector, provider_branch).await? {
+                for_consumer.push(Selected {
+                    consumer: consumer.name.clone(),
+                    row,
+                    description,
+                });
+            }
+        }
+        if selectors.is_empty()
+            && consumer.main_branch.is_none()
+            && for_consumer.is_empty()
+            && let Some(row) = pacts::latest(conn, consumer.id, provider.id, None).await?
+        {
+            for_consumer.push(Selected {
+                consumer: consumer.name.clone(),
+                row,
+                description: "latest".to_owned(),
+            });
+        }
+        selected.extend(for_consumer);
+    }
+    // One verifiable pact per distinct content, carrying every reason it was selected.
+    let mut by_sha: BTreeMap<(String, String), Merged> = BTreeMap::new();
+    for s in selected {
+        let key = (s.consumer.clone(), s.row.sha.clone());
+        let entry = by_sha
+            .entry(key)
+            .or_insert_with(|| (s.clone(), Vec::new(), Vec::new()));
+        if !entry.1.contains(&s.description) {
+            entry.1.push(s.description.clone());
+        }
+        if !entry.2.contains(&s.row.consumer_version) {
+            entry.2.push(s.row.consumer_version.clone());
+        }
+    }
+    let mut out = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for (s, descriptions, consumer_versions) in by_sha.into_values() {
+        seen.insert((s.consumer.clone(), s.row.sha.clone()));
+        let pending = if include_pending {
+            Some(is_pending(conn, &provider, s.row.content_id, provider_branch, provider_tags).await?)
+        } else {
+            None
+        };
+        out.push(SelectedPact {
+            consumer: s.consumer,
+            row: s.row,
+            descriptions,
+            consumer_versions,
+            pending,
+            wip: false,
+        });
+    }
+    if let (Some(since), Some(branch)) = (wip_since, provider_branch) {
+        for consumer in &consumers {
+            for branch_name in versions::branch_names(conn, consumer.id).await? {
+                let Some(head) = versions::branch_head(conn, consumer.id, &branch_name).await? else {
+                    continue;
+                };
+                let Some(row) = pacts::for_version(conn, head.id, provider.id).await? else {
+                    continue;
+                };
+                if row.created_at.as_str() < since || seen.contains(&(consumer.name.clone(), row.sha.clone()))
+                {
+                    continue;
+                }
+                if verifications::verified_successfully(conn, row.content_id, Some(branch), None).await? {
+                    continue;
+                }
+                seen.insert((consumer.name.clone(), row.sha.clone()));
+                out.push(SelectedPact {
+                    consumer: consumer.name.clone(),
+                    consumer_versions: vec![row.consumer_version.clone()],
+                    descriptions: vec![format!("work in progress from branch {branch_name}")],
+                    row,
+                    pending: Some(true),
+                    wip: true,
+                });
+            }
+        }
+    }
+    Ok(out)
+}
