@@ -16,7 +16,18 @@ use serde_json::json;
 use sqlx::Executor;
 
 const PACTICIPANTS: usize = 50;
-const VERSIONS: usize = 2000;
+/// Versions per pacticipant: 2,000 by default (100,000 in all), `ACCORD_BENCH_VERSIONS` to
+/// measure with more history (20,000 gives a million versions).
+fn versions() -> usize {
+    static VERSIONS: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *VERSIONS.get_or_init(|| {
+        std::env::var("ACCORD_BENCH_VERSIONS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .filter(|n| *n >= 100)
+            .unwrap_or(2000)
+    })
+}
 const CONSUMERS_OF_P0: usize = 20;
 
 fn pact_text(consumer: &str, provider: &str, variant: usize) -> String {
@@ -64,9 +75,9 @@ async fn seed(pool: &sqlx::AnyPool, postgres: bool) {
     )
     .await
     .expect("branches");
-    // Versions: id = p * VERSIONS + v + 1, interleaved so ids grow with time.
+    // Versions: id = p * versions() + v + 1, interleaved so ids grow with time.
     let mut rows = Vec::new();
-    for v in 0..VERSIONS {
+    for v in 0..versions() {
         for p in 0..PACTICIPANTS {
             let id = v * PACTICIPANTS + p + 1;
             rows.push(format!("({id}, {}, 'v{v}', '{now}')", p + 1));
@@ -83,7 +94,7 @@ async fn seed(pool: &sqlx::AnyPool, postgres: bool) {
         .await
         .expect("versions");
     }
-    let bv: Vec<String> = (0..VERSIONS * PACTICIPANTS)
+    let bv: Vec<String> = (0..versions() * PACTICIPANTS)
         .map(|i| format!("({}, {}, {}, '{now}')", i + 1, i % PACTICIPANTS + 1, i + 1))
         .collect();
     for chunk in bv.chunks(1000) {
@@ -105,7 +116,7 @@ async fn seed(pool: &sqlx::AnyPool, postgres: bool) {
     let mut publication_id = 0usize;
     for c in 5..PACTICIPANTS {
         let provider = if c < 5 + CONSUMERS_OF_P0 { 0 } else { 1 + c % 4 };
-        for v in 0..VERSIONS {
+        for v in 0..versions() {
             if v % 10 == 0 {
                 content_id += 1;
                 let text = pact_text(&format!("app{c}"), &format!("app{provider}"), v).replace('\'', "''");
@@ -160,11 +171,11 @@ async fn seed(pool: &sqlx::AnyPool, postgres: bool) {
     )
     .await
     .expect("integrations");
-    // Each pacticipant has its version 1990 deployed in every environment.
+    // Each pacticipant has its tenth newest version deployed in every environment.
     let mut deployed = Vec::new();
     for env in 0..3 {
         for p in 0..PACTICIPANTS {
-            let version_id = 1990 * PACTICIPANTS + p + 1;
+            let version_id = (versions() - 10) * PACTICIPANTS + p + 1;
             deployed.push(format!(
                 "('d{env}-{p}', {version_id}, {}, {}, '', '{now}')",
                 p + 1,
@@ -221,7 +232,8 @@ async fn measure(label: &str, database_url: &str) {
         let start = Instant::now();
         let body: serde_json::Value = client
             .get(format!(
-                "{url}/can-i-deploy?pacticipant=app{consumer}&version=v1995&environment=env1"
+                "{url}/can-i-deploy?pacticipant=app{consumer}&version=v{}&environment=env1",
+                versions() - 5
             ))
             .send()
             .await
