@@ -4,6 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
+use accord_broker_client::wire::{ContractToPublish, MatrixAnswer, PublishContracts, PublishContractsAnswer};
+use accord_broker_client::{Auth, BrokerClient};
 use base64::Engine as _;
 use serde_json::{Value, json};
 
@@ -48,25 +50,16 @@ pub enum ClientError {
 }
 
 impl BrokerTarget {
-    fn request(
-        &self,
-        client: &reqwest::Client,
-        method: reqwest::Method,
-        path: &str,
-    ) -> reqwest::RequestBuilder {
-        let url = if path.starts_with("http") {
-            path.to_owned()
-        } else {
-            format!("{}{path}", self.url.trim_end_matches('/'))
+    fn client(&self) -> BrokerClient {
+        let auth = match (&self.token, &self.username) {
+            (Some(token), _) => Auth::Bearer(token.clone()),
+            (None, Some(user)) => Auth::Basic {
+                username: user.clone(),
+                password: self.password.clone().unwrap_or_default(),
+            },
+            _ => Auth::None,
         };
-        let request = client
-            .request(method, url)
-            .header("Accept", "application/hal+json, application/json");
-        match (&self.token, &self.username) {
-            (Some(token), _) => request.bearer_auth(token),
-            (None, Some(user)) => request.basic_auth(user, self.password.as_deref()),
-            _ => request,
-        }
+        BrokerClient::new(&self.url, auth, reqwest::Client::new())
     }
 
     async fn call(
@@ -76,27 +69,23 @@ impl BrokerTarget {
         body: Option<&Value>,
         what: &str,
     ) -> Result<Value, ClientError> {
-        let client = reqwest::Client::new();
-        let mut request = self.request(&client, method, path);
-        if let Some(body) = body {
-            request = request
-                .header("Content-Type", "application/json")
-                .body(body.to_string());
-        }
-        let response = request.send().await.map_err(|source| ClientError::Http {
-            url: self.url.clone(),
-            source,
-        })?;
-        let status = response.status().as_u16();
-        let text = response.text().await.unwrap_or_default();
-        if !(200..300).contains(&status) {
-            return Err(ClientError::Refused {
+        let client = self.client();
+        let answer = match body {
+            Some(body) => client.send_json(method, path, body).await,
+            None if method == reqwest::Method::GET => client.get_json(path).await,
+            None => client.send_json(method, path, &Value::Null).await,
+        };
+        answer.map_err(|e| match e {
+            accord_broker_client::ClientError::Http { url, source } => ClientError::Http { url, source },
+            accord_broker_client::ClientError::Status { status, body, .. } => ClientError::Refused {
                 what: what.to_owned(),
                 status,
-                body: text.chars().take(2000).collect(),
-            });
-        }
-        Ok(serde_json::from_str(&text).unwrap_or(Value::Null))
+                body,
+            },
+            accord_broker_client::ClientError::Shape { problem, .. } => {
+                ClientError::Input(format!("{what}: {problem}"))
+            }
+        })
     }
 }
 
@@ -160,25 +149,26 @@ pub async fn publish(
     }
     let mut notices = Vec::new();
     for (consumer, pacts) in by_consumer {
-        let contracts: Vec<Value> = pacts
+        let contracts: Vec<ContractToPublish> = pacts
             .iter()
-            .map(|p| {
-                json!({"consumerName": consumer, "providerName": p["provider"]["name"], "specification": "pact",
-                    "contentType": "application/json",
-                    "content": base64::engine::general_purpose::STANDARD.encode(p.to_string())})
+            .map(|p| ContractToPublish {
+                consumer_name: Some(consumer.clone()),
+                provider_name: p["provider"]["name"].as_str().map(str::to_owned),
+                specification: Some("pact".to_owned()),
+                content_type: Some("application/json".to_owned()),
+                content: Some(base64::engine::general_purpose::STANDARD.encode(p.to_string())),
+                on_conflict: None,
             })
             .collect();
-        let mut body =
-            json!({"pacticipantName": consumer, "pacticipantVersionNumber": version, "contracts": contracts});
-        if let Some(branch) = branch {
-            body["branch"] = json!(branch);
-        }
-        if !tags.is_empty() {
-            body["tags"] = json!(tags);
-        }
-        if let Some(url) = build_url {
-            body["buildUrl"] = json!(url);
-        }
+        let body = PublishContracts {
+            pacticipant_name: Some(consumer.clone()),
+            pacticipant_version_number: Some(version.to_owned()),
+            branch: branch.map(str::to_owned),
+            tags: (!tags.is_empty()).then(|| tags.to_vec()),
+            build_url: build_url.map(str::to_owned),
+            contracts: Some(contracts),
+        };
+        let body = serde_json::to_value(&body).map_err(|e| ClientError::Input(e.to_string()))?;
         let response = target
             .call(
                 reqwest::Method::POST,
@@ -187,9 +177,10 @@ pub async fn publish(
                 &format!("publishing {consumer} {version}"),
             )
             .await?;
-        for notice in response["notices"].as_array().into_iter().flatten() {
-            if notice["type"] != "debug" {
-                notices.push(notice["text"].as_str().unwrap_or_default().to_owned());
+        let answer: PublishContractsAnswer = serde_json::from_value(response).unwrap_or_default();
+        for notice in answer.notices {
+            if notice.kind.as_deref() != Some("debug") {
+                notices.push(notice.text);
             }
         }
     }
@@ -237,28 +228,32 @@ pub async fn can_i_deploy(
             "can-i-deploy",
         )
         .await?;
-    let rows = body["matrix"]
-        .as_array()
-        .into_iter()
-        .flatten()
+    let answer: MatrixAnswer = serde_json::from_value(body)
+        .map_err(|e| ClientError::Input(format!("can-i-deploy: unexpected answer: {e}")))?;
+    let rows = answer
+        .matrix
+        .iter()
         .map(|r| {
-            let result = match r["verificationResult"]["success"].as_bool() {
-                Some(true) => "success",
-                Some(false) => "failed",
+            let result = match &r.verification_result {
+                Some(v) if v.success => "success",
+                Some(_) => "failed",
                 None => "unverified",
             };
             format!(
                 "{} {} -> {} {}: {result}",
-                r["consumer"]["name"].as_str().unwrap_or(""),
-                r["consumer"]["version"]["number"].as_str().unwrap_or("?"),
-                r["provider"]["name"].as_str().unwrap_or(""),
-                r["provider"]["version"]["number"].as_str().unwrap_or("(none)"),
+                r.consumer.name,
+                r.consumer.version.as_ref().map_or("?", |v| v.number.as_str()),
+                r.provider.name,
+                r.provider
+                    .version
+                    .as_ref()
+                    .map_or("(none)", |v| v.number.as_str()),
             )
         })
         .collect();
     Ok(Decision {
-        deployable: body["summary"]["deployable"] == true,
-        reason: body["summary"]["reason"].as_str().unwrap_or_default().to_owned(),
+        deployable: answer.summary.deployable == Some(true),
+        reason: answer.summary.reason,
         rows,
     })
 }

@@ -6,7 +6,6 @@
 //! axum `Router` in-process with [`Verifier::for_router`] and register state and message
 //! handlers as async closures.
 
-mod auth;
 mod broker;
 pub mod cli;
 mod config;
@@ -21,6 +20,7 @@ use std::future::Future;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use accord_broker_client::wire::{VerificationResult, VerifiedBy};
 use accord_core::ProviderState;
 use serde_json::{Map, Value, json};
 
@@ -244,11 +244,10 @@ impl Verifier {
             if let (Some(publish), Some(info)) = (&self.config.publish, &pact.broker)
                 && let Some(url) = &info.publish_url
             {
-                let client = broker::BrokerClient::new(&info.broker_url, self.auth.clone(), http.clone());
+                let client = broker::client(&info.broker_url, self.auth.clone(), http.clone());
                 let body = result_body(&result, publish);
                 result.published = Some(
-                    client
-                        .publish(url, &pact.pact.provider, publish, &body)
+                    broker::publish(&client, url, &pact.pact.provider, publish, &body)
                         .await
                         .map_err(|e| source::error_chain(&e)),
                 );
@@ -279,7 +278,7 @@ fn attribute_of(kind: accord_core::MismatchKind) -> &'static str {
 }
 
 /// The verification result body the broker expects.
-fn result_body(result: &PactResult, publish: &PublishConfig) -> Value {
+fn result_body(result: &PactResult, publish: &PublishConfig) -> VerificationResult {
     let success = result.interactions.iter().all(InteractionResult::passed);
     let tests: Vec<Value> = result
         .interactions
@@ -309,14 +308,15 @@ fn result_body(result: &PactResult, publish: &PublishConfig) -> Value {
             test
         })
         .collect();
-    let mut body = json!({
-        "success": success,
-        "providerApplicationVersion": publish.provider_version,
-        "verifiedBy": {"implementation": "accord", "version": env!("CARGO_PKG_VERSION")},
-        "testResults": tests,
-    });
-    if let Some(url) = &publish.build_url {
-        body["buildUrl"] = url.clone().into();
+    VerificationResult {
+        success: Some(success),
+        provider_application_version: Some(publish.provider_version.clone()),
+        build_url: publish.build_url.clone(),
+        verified_by: Some(VerifiedBy {
+            implementation: Some("accord".to_owned()),
+            version: Some(env!("CARGO_PKG_VERSION").to_owned()),
+            other: Map::new(),
+        }),
+        test_results: Some(Value::Array(tests)),
     }
-    body
 }

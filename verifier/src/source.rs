@@ -4,11 +4,13 @@ use std::path::{Path, PathBuf};
 
 use accord_core::Pact;
 use accord_core::format::{parse_json, parse_pact_value};
-use serde_json::{Value, json};
+use serde_json::Value;
 
-pub use crate::auth::Auth;
-use crate::broker::BrokerClient;
+pub use accord_broker_client::Auth;
+use accord_broker_client::wire::PactsForVerificationRequest;
+
 pub use crate::broker::BrokerPactInfo;
+
 use crate::error::SourceError;
 
 /// Pacts for one provider from a broker, chosen by consumer version selectors.
@@ -172,11 +174,12 @@ pub(crate) async fn load_sources(
                 }
             }
             PactSource::Broker(broker) => {
-                let client = BrokerClient::new(&broker.url, auth.clone(), http.clone());
-                let body = pacts_for_verification_body(broker);
-                let selected = client.pacts_for_verification(&broker.provider, &body).await?;
+                let client = crate::broker::client(&broker.url, auth.clone(), http.clone());
+                let request = pacts_for_verification_request(broker)?;
+                let selected =
+                    crate::broker::pacts_for_verification(&client, &broker.provider, &request).await?;
                 for entry in selected {
-                    match client.get_json(&entry.href).await {
+                    match client.get_json(&entry.href).await.map_err(SourceError::from) {
                         Ok(doc) => match parse_pact_value(&doc, &entry.href) {
                             Ok(pact) => {
                                 let mut info = entry.info;
@@ -210,19 +213,21 @@ pub(crate) async fn load_sources(
     Ok((loaded, failures))
 }
 
-fn pacts_for_verification_body(broker: &BrokerSource) -> Value {
-    let mut body = json!({
-        "consumerVersionSelectors": broker.selectors,
-        "includePendingStatus": broker.enable_pending,
-    });
-    if let Some(branch) = &broker.provider_branch {
-        body["providerVersionBranch"] = branch.clone().into();
+fn pacts_for_verification_request(broker: &BrokerSource) -> Result<PactsForVerificationRequest, SourceError> {
+    let mut selectors = Vec::new();
+    for selector in &broker.selectors {
+        selectors.push(
+            serde_json::from_value(selector.clone()).map_err(|e| SourceError::BrokerShape {
+                url: broker.url.clone(),
+                problem: format!("the consumer version selector {selector} is not valid: {e}"),
+            })?,
+        );
     }
-    if !broker.provider_tags.is_empty() {
-        body["providerVersionTags"] = json!(broker.provider_tags);
-    }
-    if let Some(since) = &broker.include_wip_since {
-        body["includeWipPactsSince"] = since.clone().into();
-    }
-    body
+    Ok(PactsForVerificationRequest {
+        consumer_version_selectors: Some(selectors),
+        include_pending_status: Some(broker.enable_pending),
+        include_wip_pacts_since: broker.include_wip_since.clone(),
+        provider_version_branch: broker.provider_branch.clone(),
+        provider_version_tags: (!broker.provider_tags.is_empty()).then(|| broker.provider_tags.clone()),
+    })
 }

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use serde::Deserialize;
+use accord_broker_client::wire::ConsumerVersionSelector;
 
 use crate::domain::{DomainError, DomainResult};
 use crate::store::environments;
@@ -12,80 +12,52 @@ use crate::store::pacticipants::{self, Pacticipant};
 use crate::store::pacts::{self, PactRow};
 use crate::store::{Conn, verifications, versions};
 
-/// One consumer version selector, as the verifiers send it.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct ConsumerVersionSelector {
-    /// The latest pact from each consumer's main branch.
-    pub(crate) main_branch: Option<bool>,
-    /// The latest pact from this branch.
-    pub(crate) branch: Option<String>,
-    /// The branch to use when `branch` has no pact.
-    pub(crate) fallback_branch: Option<String>,
-    /// The branch with the provider version's branch name.
-    pub(crate) matching_branch: Option<bool>,
-    /// Pacts of versions with this tag (the latest only with `latest`).
-    pub(crate) tag: Option<String>,
-    /// The tag to use when `tag` has no pact.
-    pub(crate) fallback_tag: Option<String>,
-    /// Only the latest.
-    pub(crate) latest: Option<bool>,
-    /// Versions currently deployed.
-    pub(crate) deployed: Option<bool>,
-    /// Versions currently released and supported.
-    pub(crate) released: Option<bool>,
-    /// Versions deployed or released.
-    pub(crate) deployed_or_released: Option<bool>,
-    /// In this environment only.
-    pub(crate) environment: Option<String>,
-    /// Only this consumer.
-    pub(crate) consumer: Option<String>,
-}
-
-impl ConsumerVersionSelector {
-    /// The checks the reference broker makes of a selector.
-    fn validate(&self, provider_branch: Option<&str>) -> DomainResult<()> {
+/// The checks the reference broker makes of a selector.
+fn validate(selector: &ConsumerVersionSelector, provider_branch: Option<&str>) -> DomainResult<()> {
+    let this = selector;
+    {
         let present = [
-            self.main_branch.is_some(),
-            self.branch.is_some(),
-            self.matching_branch.is_some(),
-            self.tag.is_some(),
-            self.latest.is_some(),
-            self.deployed.is_some(),
-            self.released.is_some(),
-            self.deployed_or_released.is_some(),
-            self.environment.is_some(),
+            this.main_branch.is_some(),
+            this.branch.is_some(),
+            this.matching_branch.is_some(),
+            this.tag.is_some(),
+            this.latest.is_some(),
+            this.deployed.is_some(),
+            this.released.is_some(),
+            this.deployed_or_released.is_some(),
+            this.environment.is_some(),
         ];
         if !present.iter().any(|p| *p) {
             return Err(DomainError::invalid(
                 "must specify a value for environment or tag or branch, or specify mainBranch=true, matchingBranch=true, latest=true, deployed=true, released=true or deployedOrReleased=true",
             ));
         }
-        if self.tag.is_some() && self.branch.is_some() {
+        if this.tag.is_some() && this.branch.is_some() {
             return Err(DomainError::invalid(
                 "cannot specify both a tag and a branch in one selector",
             ));
         }
-        let branch_family = self.latest.is_some()
-            || self.tag.is_some()
-            || self.branch.is_some()
-            || self.main_branch.is_some()
-            || self.matching_branch.is_some();
-        let env_family = self.environment.is_some()
-            || self.deployed.is_some()
-            || self.released.is_some()
-            || self.deployed_or_released.is_some();
+        let branch_family = this.latest.is_some()
+            || this.tag.is_some()
+            || this.branch.is_some()
+            || this.main_branch.is_some()
+            || this.matching_branch.is_some();
+        let env_family = this.environment.is_some()
+            || this.deployed.is_some()
+            || this.released.is_some()
+            || this.deployed_or_released.is_some();
         let fields = present.iter().filter(|p| **p).count()
-            + usize::from(self.fallback_branch.is_some())
-            + usize::from(self.fallback_tag.is_some())
-            + usize::from(self.consumer.is_some());
-        let latest_in_environment = fields == 2 && self.latest.is_some() && self.environment.is_some();
+            + usize::from(this.fallback_branch.is_some())
+            + usize::from(this.fallback_tag.is_some())
+            + usize::from(this.consumer.is_some())
+            + this.other.len();
+        let latest_in_environment = fields == 2 && this.latest.is_some() && this.environment.is_some();
         if branch_family && env_family && !latest_in_environment {
             return Err(DomainError::invalid(
                 "branch or tag selection cannot be combined with environment selection in one selector",
             ));
         }
-        if self.matching_branch == Some(true) && provider_branch.is_none() {
+        if this.matching_branch == Some(true) && provider_branch.is_none() {
             return Err(DomainError::invalid(
                 "matchingBranch requires providerVersionBranch",
             ));
@@ -325,7 +297,7 @@ pub(crate) async fn select(
     let wip_since = request.wip_since.as_deref();
     let selectors = &request.selectors;
     for selector in selectors {
-        selector.validate(provider_branch)?;
+        validate(selector, provider_branch)?;
     }
     let Some(provider) = pacticipants::find(conn, provider_name).await? else {
         return Ok(Vec::new());

@@ -3,10 +3,10 @@
 
 use std::sync::Arc;
 
+use accord_broker_client::wire::PublishContracts;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use base64::Engine as _;
-use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::body::typed;
@@ -18,30 +18,8 @@ use crate::error::{ApiError, ApiResult};
 use crate::hal::{Base, Hal, enc};
 use crate::store::pacts::{self, Published};
 
-/// The body of `POST /contracts/publish`, as the Pact clients send it.
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct PublishBody {
-    pacticipant_name: Option<String>,
-    pacticipant_version_number: Option<String>,
-    branch: Option<String>,
-    tags: Option<Vec<String>>,
-    build_url: Option<String>,
-    contracts: Option<Vec<ContractBody>>,
-}
-
-/// One element of `contracts`.
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct ContractBody {
-    consumer_name: Option<String>,
-    provider_name: Option<String>,
-    content: Option<String>,
-    on_conflict: Option<String>,
-}
-
 /// Checks the fields of a publish request and decodes its pacts.
-fn publication(body: PublishBody) -> ApiResult<Publication> {
+fn publication(body: PublishContracts) -> ApiResult<Publication> {
     let consumer = body
         .pacticipant_name
         .filter(|s| !s.trim().is_empty())
@@ -101,7 +79,7 @@ pub(crate) async fn publish_contracts(
     base: Base,
     body: String,
 ) -> ApiResult<Hal> {
-    let publication = publication(typed::<PublishBody>(&body)?)?;
+    let publication = publication(typed::<PublishContracts>(&body)?)?;
     let (consumer, number, branch, tags) = (
         publication.consumer.clone(),
         publication.version.clone(),

@@ -8,12 +8,11 @@ use axum::response::{IntoResponse, Response};
 use base64::Engine as _;
 use serde_json::{Value, json};
 
-use serde::Deserialize;
-
 use super::body::typed;
-use super::pacticipants::json_body;
 use crate::AppState;
-use crate::domain::verification::{ConsumerVersionSelector, SelectedPact, SelectionRequest, select};
+use accord_broker_client::wire::{PactsForVerificationRequest, VerificationResult};
+
+use crate::domain::verification::{SelectedPact, SelectionRequest, select};
 use crate::error::{ApiError, ApiResult};
 use crate::hal::{Base, Hal, enc};
 use crate::store::pacticipants;
@@ -99,7 +98,7 @@ pub(crate) async fn for_verification(
     Path(provider): Path<String>,
     body: String,
 ) -> ApiResult<Hal> {
-    let body: SelectionBody = typed(&body)?;
+    let body: PactsForVerificationRequest = typed(&body)?;
     let request = SelectionRequest {
         provider_branch: body.provider_version_branch,
         provider_tags: body.provider_version_tags.unwrap_or_default(),
@@ -110,17 +109,6 @@ pub(crate) async fn for_verification(
     let mut conn = state.db.pool.acquire().await?;
     let pacts = select(&mut conn, &provider, &request).await?;
     Ok(render_selection(&base, &provider, &pacts))
-}
-
-/// The body of `POST /pacts/provider/{p}/for-verification`.
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct SelectionBody {
-    provider_version_branch: Option<String>,
-    provider_version_tags: Option<Vec<String>>,
-    include_pending_status: Option<bool>,
-    include_wip_pacts_since: Option<String>,
-    consumer_version_selectors: Option<Vec<ConsumerVersionSelector>>,
 }
 
 /// The answer to the verifier: each pact with its link, notices and verification properties.
@@ -143,12 +131,13 @@ async fn record_result(
     metadata: Option<&str>,
     body: &str,
 ) -> ApiResult<Response> {
-    let body = json_body(body)?;
-    let success = body["success"]
-        .as_bool()
+    let body: VerificationResult = typed(body)?;
+    let success = body
+        .success
         .ok_or_else(|| ApiError::bad("success must be true or false"))?;
-    let version = body["providerApplicationVersion"]
-        .as_str()
+    let version = body
+        .provider_application_version
+        .as_deref()
         .filter(|v| !v.trim().is_empty())
         .ok_or_else(|| ApiError::bad("providerApplicationVersion is required"))?;
     let meta = metadata.map(read_metadata).unwrap_or(json!({}));
@@ -163,9 +152,9 @@ async fn record_result(
         .await?
         .ok_or_else(|| ApiError::NotFound(format!("pact version '{sha}'")))?;
     let (provider_version_id, _) =
-        versions::ensure(&mut w.tx, p.id, version, body["buildUrl"].as_str()).await?;
-    let test_results = body["testResults"].to_string();
-    let verified_by = body["verifiedBy"].to_string();
+        versions::ensure(&mut w.tx, p.id, version, body.build_url.as_deref()).await?;
+    let test_results = serde_json::to_string(&body.test_results).unwrap_or_else(|_| "null".to_owned());
+    let verified_by = serde_json::to_string(&body.verified_by).unwrap_or_else(|_| "null".to_owned());
     let id = verifications::record(
         &mut w.tx,
         &NewVerification {
@@ -176,7 +165,7 @@ async fn record_result(
             success,
             wip: meta["w"].as_bool().unwrap_or(false),
             pending: meta["p"].as_bool().unwrap_or(false),
-            build_url: body["buildUrl"].as_str(),
+            build_url: body.build_url.as_deref(),
             test_results: &test_results,
             verified_by: &verified_by,
         },
@@ -200,7 +189,7 @@ async fn record_result(
         None,
         &[],
         sha,
-        body["buildUrl"].as_str(),
+        body.build_url.as_deref(),
     );
     let vars = super::webhooks::with_verification(
         vars,
