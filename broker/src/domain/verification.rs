@@ -109,18 +109,66 @@ struct Selected {
     description: String,
 }
 
+/// The pacts of these consumer versions with the provider, in the order of the versions, in
+/// one query.
 async fn pacts_of_versions(
     conn: &mut Conn,
     provider_id: i64,
     version_ids: &[i64],
 ) -> Result<Vec<PactRow>, sqlx::Error> {
-    let mut out = Vec::new();
-    for id in version_ids {
-        if let Some(row) = pacts::for_version(conn, *id, provider_id).await? {
-            out.push(row);
+    let mut found = pacts::for_versions(conn, version_ids, provider_id).await?;
+    Ok(version_ids.iter().filter_map(|id| found.remove(id)).collect())
+}
+
+/// What every selector of one request shares, read once: the environments, what is deployed
+/// and released in each, and the provider's pacts of those versions.
+#[derive(Debug, Default)]
+struct Placements {
+    loaded: bool,
+    environments: Vec<environments::Environment>,
+    /// (environment id, pacticipant id, version id) currently deployed.
+    deployed: Vec<(i64, i64, i64)>,
+    /// (environment id, pacticipant id, version id) currently released and supported.
+    released: Vec<(i64, i64, i64)>,
+    /// The provider's pacts of every deployed or released version, by version id.
+    pacts: std::collections::HashMap<i64, PactRow>,
+}
+
+impl Placements {
+    async fn load(&mut self, conn: &mut Conn, provider_id: i64) -> Result<(), sqlx::Error> {
+        if self.loaded {
+            return Ok(());
         }
+        self.environments = environments::list(conn).await?;
+        for env in &self.environments {
+            for p in environments::currently_deployed(conn, env.id, None).await? {
+                self.deployed.push((env.id, p.pacticipant_id, p.version_id));
+            }
+            for p in environments::currently_supported(conn, env.id, None).await? {
+                self.released.push((env.id, p.pacticipant_id, p.version_id));
+            }
+        }
+        let mut ids: Vec<i64> = self
+            .deployed
+            .iter()
+            .chain(&self.released)
+            .map(|(_, _, v)| *v)
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        self.pacts = pacts::for_versions(conn, &ids, provider_id).await?;
+        self.loaded = true;
+        Ok(())
     }
-    Ok(out)
+
+    /// The provider's pacts of a consumer's versions placed in an environment, in placement order.
+    fn pacts_in(&self, placed: &[(i64, i64, i64)], environment_id: i64, consumer_id: i64) -> Vec<PactRow> {
+        placed
+            .iter()
+            .filter(|(e, c, _)| *e == environment_id && *c == consumer_id)
+            .filter_map(|(_, _, v)| self.pacts.get(v).cloned())
+            .collect()
+    }
 }
 
 /// The pact of the newest version on a branch that has one with this provider (a newer
@@ -143,6 +191,7 @@ async fn latest_on_branch(
 
 async fn evaluate(
     conn: &mut Conn,
+    placements: &mut Placements,
     provider: &Pacticipant,
     consumer: &Pacticipant,
     selector: &ConsumerVersionSelector,
@@ -208,13 +257,21 @@ async fn evaluate(
         || selector.deployed_or_released == Some(true)
         || selector.environment.is_some()
     {
-        let envs = match selector.environment.as_deref() {
-            Some(name) => vec![
-                environments::by_name(conn, name)
-                    .await?
-                    .ok_or_else(|| DomainError::invalid(format!("environment '{name}' does not exist")))?,
-            ],
-            None => environments::list(conn).await?,
+        placements.load(conn, provider.id).await?;
+        let envs: Vec<(i64, String)> = match selector.environment.as_deref() {
+            Some(name) => {
+                let env = placements
+                    .environments
+                    .iter()
+                    .find(|e| e.name == name)
+                    .ok_or_else(|| DomainError::invalid(format!("environment '{name}' does not exist")))?;
+                vec![(env.id, env.name.clone())]
+            }
+            None => placements
+                .environments
+                .iter()
+                .map(|e| (e.id, e.name.clone()))
+                .collect(),
         };
         let (is_deployed, is_released, either) = (
             selector.deployed == Some(true),
@@ -223,25 +280,15 @@ async fn evaluate(
         );
         let deployed = is_deployed || either || !is_released;
         let released = is_released || either || !is_deployed;
-        for env in envs {
+        for (env_id, env_name) in envs {
             if deployed {
-                let ids: Vec<i64> = environments::currently_deployed(conn, env.id, Some(consumer.id))
-                    .await?
-                    .iter()
-                    .map(|p| p.version_id)
-                    .collect();
-                for row in pacts_of_versions(conn, provider.id, &ids).await? {
-                    found.push((row, format!("deployed to {}", env.name)));
+                for row in placements.pacts_in(&placements.deployed, env_id, consumer.id) {
+                    found.push((row, format!("deployed to {env_name}")));
                 }
             }
             if released {
-                let ids: Vec<i64> = environments::currently_supported(conn, env.id, Some(consumer.id))
-                    .await?
-                    .iter()
-                    .map(|p| p.version_id)
-                    .collect();
-                for row in pacts_of_versions(conn, provider.id, &ids).await? {
-                    found.push((row, format!("released in {}", env.name)));
+                for row in placements.pacts_in(&placements.released, env_id, consumer.id) {
+                    found.push((row, format!("released in {env_name}")));
                 }
             }
         }
@@ -253,35 +300,49 @@ async fn evaluate(
     Ok(found)
 }
 
-async fn is_pending(
+/// Which of `content_ids` are pending for the provider version: not yet verified successfully
+/// by its branch (or, without one, by versions with each of its tags, or by any version); on a
+/// branch that started after a successful verification by another branch, not pending.
+async fn pending_among(
     conn: &mut Conn,
     provider: &Pacticipant,
-    content_id: i64,
+    content_ids: &[i64],
     branch: Option<&str>,
     tags: &[String],
-) -> Result<bool, sqlx::Error> {
+) -> Result<std::collections::HashSet<i64>, sqlx::Error> {
+    let all: std::collections::HashSet<i64> = content_ids.iter().copied().collect();
+    let unverified_among =
+        |verified: std::collections::HashSet<i64>, ids: &[i64]| -> std::collections::HashSet<i64> {
+            ids.iter().copied().filter(|id| !verified.contains(id)).collect()
+        };
     if let Some(branch) = branch {
-        if verifications::verified_successfully(conn, content_id, Some(branch), None).await? {
-            return Ok(false);
+        let on_branch =
+            verifications::verified_successfully_among(conn, content_ids, Some(branch), None).await?;
+        let rest: Vec<i64> = content_ids
+            .iter()
+            .copied()
+            .filter(|id| !on_branch.contains(id))
+            .collect();
+        if rest.is_empty() {
+            return Ok(std::collections::HashSet::new());
         }
-        return Ok(
-            match verifications::branch_started(conn, provider.id, branch).await? {
-                Some(started) => {
-                    !verifications::verified_successfully_before(conn, content_id, &started).await?
-                }
-                None => !verifications::verified_successfully(conn, content_id, None, None).await?,
-            },
-        );
+        let verified = match verifications::branch_started(conn, provider.id, branch).await? {
+            Some(started) => verifications::verified_successfully_before_among(conn, &rest, &started).await?,
+            None => verifications::verified_successfully_among(conn, &rest, None, None).await?,
+        };
+        return Ok(unverified_among(verified, &rest));
     }
     if !tags.is_empty() {
+        let mut pending = std::collections::HashSet::new();
         for tag in tags {
-            if !verifications::verified_successfully(conn, content_id, None, Some(tag)).await? {
-                return Ok(true);
-            }
+            let verified =
+                verifications::verified_successfully_among(conn, content_ids, None, Some(tag)).await?;
+            pending.extend(all.iter().copied().filter(|id| !verified.contains(id)));
         }
-        return Ok(false);
+        return Ok(pending);
     }
-    Ok(!verifications::verified_successfully(conn, content_id, None, None).await?)
+    let verified = verifications::verified_successfully_among(conn, content_ids, None, None).await?;
+    Ok(unverified_among(verified, content_ids))
 }
 
 /// The pacts a provider version should verify, with the reasons each was selected, whether
@@ -303,6 +364,7 @@ pub(crate) async fn select(
         return Ok(Vec::new());
     };
     let consumers = pacticipants::consumers_of(conn, provider.id).await?;
+    let mut placements = Placements::default();
     let mut selected: Vec<Selected> = Vec::new();
     for consumer in &consumers {
         let effective: Vec<ConsumerVersionSelector> = if selectors.is_empty() {
@@ -324,7 +386,16 @@ pub(crate) async fn select(
             if selector.consumer.as_deref().is_some_and(|c| c != consumer.name) {
                 continue;
             }
-            for (row, description) in evaluate(conn, &provider, consumer, selector, provider_branch).await? {
+            for (row, description) in evaluate(
+                conn,
+                &mut placements,
+                &provider,
+                consumer,
+                selector,
+                provider_branch,
+            )
+            .await?
+            {
                 for_consumer.push(Selected {
                     consumer: consumer.name.clone(),
                     row,
@@ -361,13 +432,16 @@ pub(crate) async fn select(
     }
     let mut out = Vec::new();
     let mut seen = std::collections::HashSet::new();
-    for (s, descriptions, consumer_versions) in by_sha.into_values() {
+    let merged: Vec<Merged> = by_sha.into_values().collect();
+    let pending_contents = if include_pending {
+        let ids: Vec<i64> = merged.iter().map(|(s, _, _)| s.row.content_id).collect();
+        pending_among(conn, &provider, &ids, provider_branch, provider_tags).await?
+    } else {
+        std::collections::HashSet::new()
+    };
+    for (s, descriptions, consumer_versions) in merged {
         seen.insert((s.consumer.clone(), s.row.sha.clone()));
-        let pending = if include_pending {
-            Some(is_pending(conn, &provider, s.row.content_id, provider_branch, provider_tags).await?)
-        } else {
-            None
-        };
+        let pending = include_pending.then(|| pending_contents.contains(&s.row.content_id));
         out.push(SelectedPact {
             consumer: s.consumer,
             row: s.row,

@@ -121,6 +121,32 @@ pub(crate) async fn for_version(
     row.as_ref().map(from_row).transpose()
 }
 
+/// The latest revision of the pact of each of `consumer_version_ids` for a provider, by
+/// version id, in one query.
+pub(crate) async fn for_versions(
+    conn: &mut Conn,
+    consumer_version_ids: &[i64],
+    provider_id: i64,
+) -> Result<std::collections::HashMap<i64, PactRow>, sqlx::Error> {
+    let mut out = std::collections::HashMap::new();
+    for chunk in consumer_version_ids.chunks(500) {
+        // The ids are integers from the database, so they are written into the statement.
+        let list = chunk.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+        let rows = sqlx::query(&format!(
+            "{SELECT} WHERE pp.provider_id = $1 AND pp.consumer_version_id IN ({list}) ORDER BY pp.revision"
+        ))
+        .bind(provider_id)
+        .fetch_all(&mut *conn)
+        .await?;
+        for row in &rows {
+            let version_id: i64 = row.try_get("consumer_version_id")?;
+            // Later revisions come last and replace earlier ones.
+            out.insert(version_id, from_row(row)?);
+        }
+    }
+    Ok(out)
+}
+
 /// The pacts (latest revision per provider) of one consumer version.
 pub(crate) async fn of_consumer_version(
     conn: &mut Conn,

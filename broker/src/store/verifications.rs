@@ -179,20 +179,72 @@ pub(crate) async fn verified_successfully(
     Ok(row.try_get::<i64, _>("n")? > 0)
 }
 
-/// Whether content was verified successfully (not as WIP) before a time, by any provider version.
-pub(crate) async fn verified_successfully_before(
+/// Which of `content_ids` were ever verified successfully (not as WIP), optionally only by
+/// provider versions on a branch or with a tag: the batch form of `verified_successfully`.
+pub(crate) async fn verified_successfully_among(
     conn: &mut Conn,
-    content_id: i64,
+    content_ids: &[i64],
+    branch: Option<&str>,
+    tag: Option<&str>,
+) -> Result<std::collections::HashSet<i64>, sqlx::Error> {
+    let mut out = std::collections::HashSet::new();
+    for chunk in content_ids.chunks(500) {
+        // The ids are integers from the database, so they are written into the statement.
+        let list = chunk.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+        let rows = match (branch, tag) {
+            (Some(branch), _) => {
+                sqlx::query(&format!(
+                    "SELECT DISTINCT vr.content_id FROM verifications vr JOIN branch_versions bv ON bv.version_id = vr.provider_version_id \
+                     JOIN branches b ON b.id = bv.branch_id WHERE vr.content_id IN ({list}) AND vr.success = 1 AND vr.wip = 0 AND b.name = $1"
+                ))
+                .bind(branch)
+                .fetch_all(&mut *conn)
+                .await?
+            }
+            (None, Some(tag)) => {
+                sqlx::query(&format!(
+                    "SELECT DISTINCT vr.content_id FROM verifications vr JOIN tags t ON t.version_id = vr.provider_version_id \
+                     WHERE vr.content_id IN ({list}) AND vr.success = 1 AND vr.wip = 0 AND t.name = $1"
+                ))
+                .bind(tag)
+                .fetch_all(&mut *conn)
+                .await?
+            }
+            (None, None) => {
+                sqlx::query(&format!(
+                    "SELECT DISTINCT vr.content_id FROM verifications vr WHERE vr.content_id IN ({list}) AND vr.success = 1 AND vr.wip = 0"
+                ))
+                .fetch_all(&mut *conn)
+                .await?
+            }
+        };
+        for row in &rows {
+            out.insert(row.try_get::<i64, _>("content_id")?);
+        }
+    }
+    Ok(out)
+}
+
+/// Which of `content_ids` were verified successfully (not as WIP) before a time.
+pub(crate) async fn verified_successfully_before_among(
+    conn: &mut Conn,
+    content_ids: &[i64],
     before: &str,
-) -> Result<bool, sqlx::Error> {
-    let row = sqlx::query(
-        "SELECT COUNT(*) AS n FROM verifications WHERE content_id = $1 AND success = 1 AND wip = 0 AND created_at < $2",
-    )
-    .bind(content_id)
-    .bind(before)
-    .fetch_one(&mut *conn)
-    .await?;
-    Ok(row.try_get::<i64, _>("n")? > 0)
+) -> Result<std::collections::HashSet<i64>, sqlx::Error> {
+    let mut out = std::collections::HashSet::new();
+    for chunk in content_ids.chunks(500) {
+        let list = chunk.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+        let rows = sqlx::query(&format!(
+            "SELECT DISTINCT content_id FROM verifications WHERE content_id IN ({list}) AND success = 1 AND wip = 0 AND created_at < $1"
+        ))
+        .bind(before)
+        .fetch_all(&mut *conn)
+        .await?;
+        for row in &rows {
+            out.insert(row.try_get::<i64, _>("content_id")?);
+        }
+    }
+    Ok(out)
 }
 
 /// When a pacticipant's branch got its first version, if it exists.
