@@ -10,6 +10,7 @@ use crate::domain::events::pact_vars;
 use crate::domain::{DomainError, DomainResult};
 use crate::hal::Base;
 use crate::store::pacts::{self, Published};
+use crate::store::webhooks::{self, Webhook, enqueue_for, subscribed};
 use crate::store::{Conn, pacticipants, versions};
 
 /// The settings that change what a publication may do.
@@ -160,6 +161,7 @@ pub(crate) async fn publish(
             versions::first_tag_as_branch(conn, consumer_id, version_id, tag).await?;
         }
     }
+    let hooks = webhooks::list(conn).await?;
     let mut outcomes = Vec::new();
     for contract in &publication.contracts {
         let outcome = publish_one(conn, consumer_id, version_id, contract, policy.allow_overwrite).await?;
@@ -181,7 +183,7 @@ pub(crate) async fn publish(
             &outcome.sha,
             publication.build_url.as_deref(),
         );
-        trigger_publication_events(conn, &vars, &outcome).await?;
+        trigger_publication_events(conn, &hooks, &vars, &outcome).await?;
         outcomes.push(outcome);
     }
     Ok(PublicationResult {
@@ -251,29 +253,33 @@ async fn refuse_similar_names(conn: &mut Conn, names: &[&str], policy: Policy) -
     }
 }
 
-/// Queues the webhooks of a publication in its own transaction, so they fire only if it commits.
+/// Queues the webhooks of a publication in its own transaction, so they fire only if it
+/// commits; nothing is looked up for events no webhook listens for.
 async fn trigger_publication_events(
     conn: &mut Conn,
+    hooks: &[Webhook],
     vars: &Map<String, Value>,
     outcome: &Outcome,
 ) -> Result<(), sqlx::Error> {
-    use crate::store::webhooks::enqueue;
-    enqueue(conn, "contract_published", vars).await?;
+    enqueue_for(conn, hooks, "contract_published", vars).await?;
     if outcome.published != Published::Unchanged && outcome.new_content {
-        enqueue(conn, "contract_content_changed", vars).await?;
-        let mut needed = vars.clone();
-        if let Some(provider) = pacticipants::find(conn, &outcome.provider).await? {
-            let main = provider.main_branch.clone().unwrap_or_else(|| "main".to_owned());
-            if let Some(head) = versions::branch_head(conn, provider.id, &main).await? {
-                needed.insert("providerVersionNumber".into(), head.number.into());
-                needed.insert("providerVersionBranch".into(), main.into());
-                needed.insert(
-                    "providerVersionDescriptions".into(),
-                    "latest from main branch".into(),
-                );
+        enqueue_for(conn, hooks, "contract_content_changed", vars).await?;
+        let event = "contract_requiring_verification_published";
+        if subscribed(hooks, event) {
+            let mut needed = vars.clone();
+            if let Some(provider) = pacticipants::find(conn, &outcome.provider).await? {
+                let main = provider.main_branch.clone().unwrap_or_else(|| "main".to_owned());
+                if let Some(head) = versions::branch_head(conn, provider.id, &main).await? {
+                    needed.insert("providerVersionNumber".into(), head.number.into());
+                    needed.insert("providerVersionBranch".into(), main.into());
+                    needed.insert(
+                        "providerVersionDescriptions".into(),
+                        "latest from main branch".into(),
+                    );
+                }
             }
+            enqueue_for(conn, hooks, event, &needed).await?;
         }
-        enqueue(conn, "contract_requiring_verification_published", &needed).await?;
     }
     Ok(())
 }

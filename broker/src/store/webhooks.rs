@@ -207,9 +207,26 @@ pub(crate) async fn enqueue(
     event: &str,
     vars: &Map<String, Value>,
 ) -> Result<usize, sqlx::Error> {
-    let subscribed: Vec<Webhook> = list(conn)
-        .await?
-        .into_iter()
+    let hooks = list(conn).await?;
+    enqueue_for(conn, &hooks, event, vars).await
+}
+
+/// Whether any enabled webhook of `hooks` listens for `event`.
+pub(crate) fn subscribed(hooks: &[Webhook], event: &str) -> bool {
+    hooks
+        .iter()
+        .any(|h| h.enabled && h.events.iter().any(|e| e == event))
+}
+
+/// `enqueue` with the webhooks already read (a publication raises several events).
+pub(crate) async fn enqueue_for(
+    conn: &mut Conn,
+    hooks: &[Webhook],
+    event: &str,
+    vars: &Map<String, Value>,
+) -> Result<usize, sqlx::Error> {
+    let subscribed: Vec<&Webhook> = hooks
+        .iter()
         .filter(|h| h.enabled && h.events.iter().any(|e| e == event))
         .collect();
     if subscribed.is_empty() {
@@ -218,7 +235,7 @@ pub(crate) async fn enqueue(
     let name = |key: &str| vars.get(key).and_then(Value::as_str).unwrap_or_default();
     let pair = PairScope::load(conn, name("consumerName"), name("providerName")).await?;
     let mut queued = 0;
-    for hook in subscribed.iter().filter(|h| h.applies_to(&pair)) {
+    for hook in subscribed.into_iter().filter(|h| h.applies_to(&pair)) {
         let mut vars = vars.clone();
         vars.insert("eventName".into(), event.into());
         vars.insert("consumerLabels".into(), pair.consumer_labels.join(",").into());
