@@ -25,9 +25,18 @@ pub(crate) enum ApiError {
     /// 500; the cause is logged, never sent.
     #[error("internal error")]
     Internal(#[from] sqlx::Error),
+    /// 500: something the broker just stored, or that a stored row refers to, is not there;
+    /// logged as a broken invariant, not as a database error.
+    #[error("stored data is inconsistent: {0}")]
+    Inconsistent(String),
 }
 
 impl ApiError {
+    /// A 500 for a row the broker expects to exist and does not find.
+    pub(crate) fn inconsistent(what: impl Into<String>) -> ApiError {
+        ApiError::Inconsistent(what.into())
+    }
+
     /// A 400 with one message.
     pub(crate) fn bad(message: impl Into<String>) -> ApiError {
         ApiError::BadRequest(vec![message.into()])
@@ -61,6 +70,13 @@ impl IntoResponse for ApiError {
             ApiError::Conflict(body) => (StatusCode::CONFLICT, body),
             ApiError::Internal(error) => {
                 tracing::error!(%error, "database error");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    json!({"error": "internal error; see the broker log"}),
+                )
+            }
+            ApiError::Inconsistent(what) => {
+                tracing::error!(%what, "stored data is inconsistent");
                 (
                     StatusCode::INTERNAL_SERVER_ERROR,
                     json!({"error": "internal error; see the broker log"}),

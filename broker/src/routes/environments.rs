@@ -88,9 +88,9 @@ pub(crate) async fn create(State(state): State<Arc<AppState>>, base: Base, body:
         .map(str::to_owned)
         .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
     environments::create(&mut w.tx, &uuid, &name, &display, production, &contacts).await?;
-    let e = environments::by_uuid(&mut w.tx, &uuid)
-        .await?
-        .ok_or(ApiError::Internal(sqlx::Error::RowNotFound))?;
+    let e = environments::by_uuid(&mut w.tx, &uuid).await?.ok_or_else(|| {
+        ApiError::inconsistent("the environment just created (environments::by_uuid) is missing")
+    })?;
     w.tx.commit().await?;
     Ok(Hal(StatusCode::CREATED, environment_json(&base, &e)))
 }
@@ -141,15 +141,15 @@ pub(crate) async fn delete(
 async fn placement_json(conn: &mut Conn, base: &Base, p: &Placement, deployed: bool) -> ApiResult<Value> {
     let pacticipant = pacticipants::find_by_id(conn, p.pacticipant_id)
         .await?
-        .ok_or(ApiError::Internal(sqlx::Error::RowNotFound))?;
-    let version = versions::by_id(conn, p.version_id)
-        .await?
-        .ok_or(ApiError::Internal(sqlx::Error::RowNotFound))?;
+        .ok_or_else(|| ApiError::inconsistent("the pacticipant (pacticipants::find_by_id) is missing"))?;
+    let version = versions::by_id(conn, p.version_id).await?.ok_or_else(|| {
+        ApiError::inconsistent("the row just written or referred to (versions::by_id) is missing")
+    })?;
     let environment = environments::list(conn)
         .await?
         .into_iter()
         .find(|e| e.id == p.environment_id)
-        .ok_or(ApiError::Internal(sqlx::Error::RowNotFound))?;
+        .ok_or_else(|| ApiError::inconsistent("a row (a row) is missing"))?;
     let version_path = format!(
         "/pacticipants/{}/versions/{}",
         enc(&pacticipant.name),
@@ -197,7 +197,9 @@ pub(crate) async fn record_deployment(
     let id = environments::record_deployment(&mut w.tx, vid, pid, e.id, &target).await?;
     let placement = environments::deployed_by_uuid(&mut w.tx, &id)
         .await?
-        .ok_or(ApiError::Internal(sqlx::Error::RowNotFound))?;
+        .ok_or_else(|| {
+            ApiError::inconsistent("the deployment record (environments::deployed_by_uuid) is missing")
+        })?;
     let body = placement_json(&mut w.tx, &base, &placement, true).await?;
     w.tx.commit().await?;
     Ok(Hal(StatusCode::CREATED, body))
@@ -215,7 +217,9 @@ pub(crate) async fn record_release(
     let (id, created) = environments::record_release(&mut w.tx, vid, pid, e.id).await?;
     let placement = environments::released_by_uuid(&mut w.tx, &id)
         .await?
-        .ok_or(ApiError::Internal(sqlx::Error::RowNotFound))?;
+        .ok_or_else(|| {
+            ApiError::inconsistent("the release record (environments::released_by_uuid) is missing")
+        })?;
     let body = placement_json(&mut w.tx, &base, &placement, false).await?;
     w.tx.commit().await?;
     Ok(Hal(
@@ -330,7 +334,9 @@ pub(crate) async fn patch_deployed(
     }
     let p = environments::deployed_by_uuid(&mut w.tx, &id)
         .await?
-        .ok_or(ApiError::Internal(sqlx::Error::RowNotFound))?;
+        .ok_or_else(|| {
+            ApiError::inconsistent("the deployment record (environments::deployed_by_uuid) is missing")
+        })?;
     let body = placement_json(&mut w.tx, &base, &p, true).await?;
     w.tx.commit().await?;
     Ok(Hal::ok(body))
@@ -364,7 +370,9 @@ pub(crate) async fn patch_released(
     }
     let p = environments::released_by_uuid(&mut w.tx, &id)
         .await?
-        .ok_or(ApiError::Internal(sqlx::Error::RowNotFound))?;
+        .ok_or_else(|| {
+            ApiError::inconsistent("the release record (environments::released_by_uuid) is missing")
+        })?;
     let body = placement_json(&mut w.tx, &base, &p, false).await?;
     w.tx.commit().await?;
     Ok(Hal::ok(body))

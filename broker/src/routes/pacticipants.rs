@@ -180,7 +180,7 @@ pub(crate) async fn create(State(state): State<Arc<AppState>>, base: Base, body:
     .await?;
     let p = pacticipants::find_by_id(&mut w.tx, id)
         .await?
-        .ok_or(ApiError::Internal(sqlx::Error::RowNotFound))?;
+        .ok_or_else(|| ApiError::inconsistent("the pacticipant (pacticipants::find_by_id) is missing"))?;
     w.tx.commit().await?;
     let status = if created {
         StatusCode::CREATED
@@ -227,7 +227,7 @@ pub(crate) async fn patch(
     .await?;
     let p = pacticipants::find_by_id(&mut w.tx, id)
         .await?
-        .ok_or(ApiError::Internal(sqlx::Error::RowNotFound))?;
+        .ok_or_else(|| ApiError::inconsistent("the pacticipant (pacticipants::find_by_id) is missing"))?;
     w.tx.commit().await?;
     Ok(Hal(
         if created {
@@ -321,9 +321,9 @@ pub(crate) async fn put_version(
         }
         None => {}
     }
-    let v = versions::by_id(&mut w.tx, vid)
-        .await?
-        .ok_or(ApiError::Internal(sqlx::Error::RowNotFound))?;
+    let v = versions::by_id(&mut w.tx, vid).await?.ok_or_else(|| {
+        ApiError::inconsistent("the row just written or referred to (versions::by_id) is missing")
+    })?;
     let body = version_json(&mut w.tx, &base, &name, &v).await?;
     w.tx.commit().await?;
     Ok(Hal(

@@ -218,7 +218,7 @@ async fn store_pact(
         .unwrap_or_default();
     let row = pacts::for_version(&mut w.tx, result.version_id, provider_id)
         .await?
-        .ok_or(ApiError::Internal(sqlx::Error::RowNotFound))?;
+        .ok_or_else(|| ApiError::inconsistent("the pact just published (pacts::for_version) is missing"))?;
     w.tx.commit().await?;
     Ok(Hal(
         status,

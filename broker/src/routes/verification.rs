@@ -171,9 +171,9 @@ async fn record_result(
         },
     )
     .await?;
-    let v = verifications::by_id(&mut w.tx, id)
-        .await?
-        .ok_or(ApiError::Internal(sqlx::Error::RowNotFound))?;
+    let v = verifications::by_id(&mut w.tx, id).await?.ok_or_else(|| {
+        ApiError::inconsistent("the row just written or referred to (verifications::by_id) is missing")
+    })?;
     let path = format!(
         "/pacts/provider/{}/consumer/{}/pact-version/{sha}/verification-results/{id}",
         enc(provider),

@@ -181,7 +181,7 @@ async fn create_scoped(
     webhooks::save(&mut w.tx, &hook).await?;
     let saved = webhooks::find(&mut w.tx, &hook.uuid)
         .await?
-        .ok_or(ApiError::Internal(sqlx::Error::RowNotFound))?;
+        .ok_or_else(|| ApiError::inconsistent("the webhook just saved (webhooks::find) is missing"))?;
     w.tx.commit().await?;
     Ok(Hal(StatusCode::CREATED, webhook_json(&base, &saved)))
 }
@@ -349,7 +349,7 @@ pub(crate) async fn put(
     let created = webhooks::save(&mut w.tx, &hook).await?;
     let saved = webhooks::find(&mut w.tx, &uuid)
         .await?
-        .ok_or(ApiError::Internal(sqlx::Error::RowNotFound))?;
+        .ok_or_else(|| ApiError::inconsistent("the webhook just saved (webhooks::find) is missing"))?;
     w.tx.commit().await?;
     Ok(Hal(
         if created {
