@@ -106,8 +106,7 @@ pub(crate) async fn pacticipants(conn: &mut Conn) -> Result<Vec<(i64, String)>, 
 /// Deletes versions; they cascade to their tags, branch memberships, deployments,
 /// publications and the verifications they made.
 pub(crate) async fn delete_versions(conn: &mut Conn, ids: &[i64]) -> Result<(), sqlx::Error> {
-    for chunk in ids.chunks(500) {
-        let list = chunk.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+    for list in super::id_lists(ids) {
         sqlx::query(&format!("DELETE FROM versions WHERE id IN ({list})"))
             .execute(&mut *conn)
             .await?;

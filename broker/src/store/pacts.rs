@@ -129,9 +129,7 @@ pub(crate) async fn for_versions(
     provider_id: i64,
 ) -> Result<std::collections::HashMap<i64, PactRow>, sqlx::Error> {
     let mut out = std::collections::HashMap::new();
-    for chunk in consumer_version_ids.chunks(500) {
-        // The ids are integers from the database, so they are written into the statement.
-        let list = chunk.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+    for list in super::id_lists(consumer_version_ids) {
         let rows = sqlx::query(&format!(
             "{SELECT} WHERE pp.provider_id = $1 AND pp.consumer_version_id IN ({list}) ORDER BY pp.revision"
         ))

@@ -188,9 +188,7 @@ pub(crate) async fn verified_successfully_among(
     tag: Option<&str>,
 ) -> Result<std::collections::HashSet<i64>, sqlx::Error> {
     let mut out = std::collections::HashSet::new();
-    for chunk in content_ids.chunks(500) {
-        // The ids are integers from the database, so they are written into the statement.
-        let list = chunk.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+    for list in super::id_lists(content_ids) {
         let rows = match (branch, tag) {
             (Some(branch), _) => {
                 sqlx::query(&format!(
@@ -232,8 +230,7 @@ pub(crate) async fn verified_successfully_before_among(
     before: &str,
 ) -> Result<std::collections::HashSet<i64>, sqlx::Error> {
     let mut out = std::collections::HashSet::new();
-    for chunk in content_ids.chunks(500) {
-        let list = chunk.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+    for list in super::id_lists(content_ids) {
         let rows = sqlx::query(&format!(
             "SELECT DISTINCT content_id FROM verifications WHERE content_id IN ({list}) AND success = 1 AND wip = 0 AND created_at < $1"
         ))
