@@ -201,7 +201,7 @@ async fn publish_one(
     allow_overwrite: bool,
 ) -> DomainResult<Outcome> {
     let (provider_id, _) = pacticipants::ensure(conn, &contract.provider).await?;
-    let published = pacts::publish(
+    let stored = pacts::publish(
         conn,
         consumer_id,
         provider_id,
@@ -211,19 +211,11 @@ async fn publish_one(
         contract.merge,
     )
     .await?;
-    let row = pacts::for_version(conn, version_id, provider_id).await?;
-    let (sha, new_content) = match &row {
-        Some(row) => (
-            row.sha.clone(),
-            pacts::publications_of_content(conn, row.content_id).await? == 1,
-        ),
-        None => (String::new(), false),
-    };
     Ok(Outcome {
         provider: contract.provider.clone(),
-        published,
-        sha,
-        new_content,
+        published: stored.published,
+        sha: stored.sha,
+        new_content: stored.new_content,
     })
 }
 

@@ -279,7 +279,12 @@ pub(crate) async fn publish(
     pact: &Value,
     allow_overwrite: bool,
     merge: bool,
-) -> Result<Published, sqlx::Error> {
+) -> Result<PublishedPact, sqlx::Error> {
+    let refused = |published| PublishedPact {
+        published,
+        sha: String::new(),
+        new_content: false,
+    };
     let existing = for_version(conn, consumer_version_id, provider_id).await?;
     let merged;
     let pact = match (&existing, merge) {
@@ -290,15 +295,23 @@ pub(crate) async fn publish(
                     merged = value;
                     &merged
                 }
-                Err(reason) => return Ok(Published::Conflict(reason)),
+                Err(reason) => return Ok(refused(Published::Conflict(reason))),
             }
         }
         _ => pact,
     };
     let sha = content_sha(pact);
     let revision: i64 = match &existing {
-        Some(row) if row.sha == sha => return Ok(Published::Unchanged),
-        Some(row) if !allow_overwrite && !merge => return Ok(Published::Conflict(diff(&row.content, &pact.to_string()))),
+        Some(row) if row.sha == sha => {
+            return Ok(PublishedPact {
+                published: Published::Unchanged,
+                sha,
+                new_content: false,
+            });
+        }
+        Some(row) if !allow_overwrite && !merge => {
+            return Ok(refused(Published::Conflict(diff(&row.content, &pact.to_string()))));
+        }
         Some(_) => {
             sqlx::query("SELECT MAX(revision) AS r FROM pact_publications WHERE consumer_version_id = $1 AND provider_id = $2")
                 .bind(consumer_version_id)
@@ -312,25 +325,31 @@ pub(crate) async fn publish(
     };
     let now = now();
     let stored = with_interaction_ids(pact.clone()).to_string();
-    sqlx::query(
+    // A new content's id comes back from the insert; an existing one's needs a look-up.
+    let inserted = sqlx::query(
         "INSERT INTO pact_contents (consumer_id, provider_id, sha, content, created_at) VALUES ($1, $2, $3, $4, $5) \
-         ON CONFLICT (consumer_id, provider_id, sha) DO NOTHING",
+         ON CONFLICT (consumer_id, provider_id, sha) DO NOTHING RETURNING id",
     )
     .bind(consumer_id)
     .bind(provider_id)
     .bind(&sha)
     .bind(&stored)
     .bind(&now)
-    .execute(&mut *conn)
+    .fetch_optional(&mut *conn)
     .await?;
-    let content_id: i64 =
-        sqlx::query("SELECT id FROM pact_contents WHERE consumer_id = $1 AND provider_id = $2 AND sha = $3")
-            .bind(consumer_id)
-            .bind(provider_id)
-            .bind(&sha)
-            .fetch_one(&mut *conn)
-            .await?
-            .try_get("id")?;
+    let new_content = inserted.is_some();
+    let content_id: i64 = match inserted {
+        Some(row) => row.try_get("id")?,
+        None => sqlx::query(
+            "SELECT id FROM pact_contents WHERE consumer_id = $1 AND provider_id = $2 AND sha = $3",
+        )
+        .bind(consumer_id)
+        .bind(provider_id)
+        .bind(&sha)
+        .fetch_one(&mut *conn)
+        .await?
+        .try_get("id")?,
+    };
     sqlx::query(
         "INSERT INTO pact_publications (consumer_version_id, consumer_id, provider_id, revision, content_id, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (consumer_version_id, provider_id, revision) DO NOTHING",
@@ -351,20 +370,27 @@ pub(crate) async fn publish(
     .bind(&now)
     .execute(&mut *conn)
     .await?;
-    Ok(match (existing.is_some(), merge) {
+    let published = match (existing.is_some(), merge) {
         (true, true) => Published::Merged,
         (true, false) => Published::Overwritten,
         (false, _) => Published::Created,
+    };
+    Ok(PublishedPact {
+        published,
+        sha,
+        new_content,
     })
 }
 
-/// How many publications point at a content row.
-pub(crate) async fn publications_of_content(conn: &mut Conn, content_id: i64) -> Result<i64, sqlx::Error> {
-    sqlx::query("SELECT COUNT(*) AS n FROM pact_publications WHERE content_id = $1")
-        .bind(content_id)
-        .fetch_one(&mut *conn)
-        .await?
-        .try_get("n")
+/// What publishing one pact did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct PublishedPact {
+    /// Created, unchanged, overwritten, merged or refused.
+    pub(crate) published: Published,
+    /// The content hash now published for the version (empty when refused).
+    pub(crate) sha: String,
+    /// Whether the content was stored for the first time.
+    pub(crate) new_content: bool,
 }
 
 /// Which consumer versions a pact list covers.

@@ -65,19 +65,26 @@ pub(crate) async fn ensure(
         }
         return Ok((existing.id, false));
     }
-    sqlx::query(
-        "INSERT INTO versions (pacticipant_id, number, build_url, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (pacticipant_id, number) DO NOTHING",
+    let inserted = sqlx::query(
+        "INSERT INTO versions (pacticipant_id, number, build_url, created_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (pacticipant_id, number) DO NOTHING RETURNING id",
     )
     .bind(pacticipant_id)
     .bind(number)
     .bind(build_url)
     .bind(now())
-    .execute(&mut *conn)
+    .fetch_optional(&mut *conn)
     .await?;
-    let version = find(conn, pacticipant_id, number)
-        .await?
-        .ok_or(sqlx::Error::RowNotFound)?;
-    Ok((version.id, true))
+    match inserted {
+        Some(row) => Ok((row.try_get("id")?, true)),
+        // Another writer created it in between.
+        None => {
+            let version = find(conn, pacticipant_id, number)
+                .await?
+                .ok_or(sqlx::Error::RowNotFound)?;
+            Ok((version.id, false))
+        }
+    }
 }
 
 /// The latest version (most recently created), optionally with a tag.
@@ -193,18 +200,32 @@ pub(crate) async fn add_to_branch(
     version_id: i64,
 ) -> Result<bool, sqlx::Error> {
     let now = now();
-    sqlx::query("INSERT INTO branches (pacticipant_id, name, created_at) VALUES ($1, $2, $3) ON CONFLICT (pacticipant_id, name) DO NOTHING")
+    let find_branch = "SELECT id FROM branches WHERE pacticipant_id = $1 AND name = $2";
+    // The branch usually exists: one look-up; a new one is inserted first.
+    let existing = sqlx::query(find_branch)
         .bind(pacticipant_id)
         .bind(branch)
-        .bind(&now)
-        .execute(&mut *conn)
+        .fetch_optional(&mut *conn)
         .await?;
-    let branch_id: i64 = sqlx::query("SELECT id FROM branches WHERE pacticipant_id = $1 AND name = $2")
-        .bind(pacticipant_id)
-        .bind(branch)
-        .fetch_one(&mut *conn)
-        .await?
-        .try_get("id")?;
+    let branch_id: i64 = match existing {
+        Some(row) => row.try_get("id")?,
+        None => {
+            sqlx::query(
+                "INSERT INTO branches (pacticipant_id, name, created_at) VALUES ($1, $2, $3) ON CONFLICT (pacticipant_id, name) DO NOTHING",
+            )
+            .bind(pacticipant_id)
+            .bind(branch)
+            .bind(&now)
+            .execute(&mut *conn)
+            .await?;
+            sqlx::query(find_branch)
+                .bind(pacticipant_id)
+                .bind(branch)
+                .fetch_one(&mut *conn)
+                .await?
+                .try_get("id")?
+        }
+    };
     let inserted = sqlx::query("INSERT INTO branch_versions (branch_id, version_id, created_at) VALUES ($1, $2, $3) ON CONFLICT (branch_id, version_id) DO NOTHING")
         .bind(branch_id)
         .bind(version_id)
