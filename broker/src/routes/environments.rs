@@ -7,6 +7,9 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 
+use serde::Deserialize;
+
+use super::body::typed;
 use super::pacticipants::json_body;
 use crate::AppState;
 use crate::error::{ApiError, ApiResult};
@@ -178,18 +181,30 @@ async fn placement_json(conn: &mut Conn, base: &Base, p: &Placement, deployed: b
     Ok(body)
 }
 
+/// The body of recording a deployment.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct DeploymentBody {
+    application_instance: Option<String>,
+    target: Option<String>,
+}
+
+/// The body of `PATCH` on a deployed or released version.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct PlacementBody {
+    currently_deployed: Option<bool>,
+    currently_supported: Option<bool>,
+}
+
 pub(crate) async fn record_deployment(
     State(state): State<Arc<AppState>>,
     base: Base,
     Path((name, number, uuid)): Path<(String, String, String)>,
     body: String,
 ) -> ApiResult<Hal> {
-    let body = json_body(&body)?;
-    let target = body["applicationInstance"]
-        .as_str()
-        .or_else(|| body["target"].as_str())
-        .unwrap_or("")
-        .to_owned();
+    let body: DeploymentBody = typed(&body)?;
+    let target = body.application_instance.or(body.target).unwrap_or_default();
     let mut w = state.db.write().await?;
     let e = require_environment(&mut w.tx, &uuid).await?;
     let (pid, _) = pacticipants::ensure(&mut w.tx, &name).await?;
@@ -320,12 +335,12 @@ pub(crate) async fn patch_deployed(
     Path(id): Path<String>,
     body: String,
 ) -> ApiResult<Hal> {
-    let body = json_body(&body)?;
+    let body: PlacementBody = typed(&body)?;
     let mut w = state.db.write().await?;
     let p = environments::deployed_by_uuid(&mut w.tx, &id)
         .await?
         .ok_or_else(|| ApiError::NotFound(format!("deployed version '{id}'")))?;
-    match body["currentlyDeployed"].as_bool() {
+    match body.currently_deployed {
         Some(false) => environments::undeploy(&mut w.tx, &id).await?,
         Some(true) if p.ended_at.is_some() => {
             return Err(ApiError::bad("currentlyDeployed cannot be set back to true"));
@@ -360,12 +375,12 @@ pub(crate) async fn patch_released(
     Path(id): Path<String>,
     body: String,
 ) -> ApiResult<Hal> {
-    let body = json_body(&body)?;
+    let body: PlacementBody = typed(&body)?;
     let mut w = state.db.write().await?;
     environments::released_by_uuid(&mut w.tx, &id)
         .await?
         .ok_or_else(|| ApiError::NotFound(format!("released version '{id}'")))?;
-    if body["currentlySupported"].as_bool() == Some(false) {
+    if body.currently_supported == Some(false) {
         environments::end_support(&mut w.tx, &id).await?;
     }
     let p = environments::released_by_uuid(&mut w.tx, &id)

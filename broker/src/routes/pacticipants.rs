@@ -7,6 +7,9 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 
+use serde::Deserialize;
+
+use super::body::typed;
 use crate::AppState;
 use crate::error::{ApiError, ApiResult};
 use crate::hal::{Base, Hal, enc};
@@ -15,6 +18,33 @@ use crate::store::versions::{self, Version};
 use crate::store::{Conn, environments, labels};
 
 /// Parses a JSON request body; empty bodies are `{}`.
+/// The body of `POST /pacticipants` and of `PUT`/`PATCH /pacticipants/{name}`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct PacticipantBody {
+    name: Option<String>,
+    display_name: Option<String>,
+    main_branch: Option<String>,
+    repository_url: Option<String>,
+}
+
+/// The body of `PUT /pacticipants/{name}/versions/{number}`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct VersionBody {
+    build_url: Option<String>,
+    branch: Option<String>,
+    tags: Option<Vec<TagRef>>,
+}
+
+/// A tag in a version body: `{"name": "prod"}` or `"prod"`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+enum TagRef {
+    Named { name: String },
+    Plain(String),
+}
+
 pub(crate) fn json_body(body: &str) -> ApiResult<Value> {
     if body.trim().is_empty() {
         return Ok(json!({}));
@@ -163,9 +193,10 @@ pub(crate) async fn list(
 }
 
 pub(crate) async fn create(State(state): State<Arc<AppState>>, base: Base, body: String) -> ApiResult<Hal> {
-    let body = json_body(&body)?;
-    let name = body["name"]
-        .as_str()
+    let body: PacticipantBody = typed(&body)?;
+    let name = body
+        .name
+        .as_deref()
         .filter(|n| !n.trim().is_empty())
         .ok_or_else(|| ApiError::bad("name is required"))?;
     let mut w = state.db.write().await?;
@@ -173,9 +204,9 @@ pub(crate) async fn create(State(state): State<Arc<AppState>>, base: Base, body:
     pacticipants::update(
         &mut w.tx,
         id,
-        body["displayName"].as_str(),
-        body["mainBranch"].as_str(),
-        body["repositoryUrl"].as_str(),
+        body.display_name.as_deref(),
+        body.main_branch.as_deref(),
+        body.repository_url.as_deref(),
     )
     .await?;
     let p = pacticipants::find_by_id(&mut w.tx, id)
@@ -214,15 +245,15 @@ pub(crate) async fn patch(
     Path(name): Path<String>,
     body: String,
 ) -> ApiResult<Hal> {
-    let body = json_body(&body)?;
+    let body: PacticipantBody = typed(&body)?;
     let mut w = state.db.write().await?;
     let (id, created) = pacticipants::ensure(&mut w.tx, &name).await?;
     pacticipants::update(
         &mut w.tx,
         id,
-        body["displayName"].as_str(),
-        body["mainBranch"].as_str(),
-        body["repositoryUrl"].as_str(),
+        body.display_name.as_deref(),
+        body.main_branch.as_deref(),
+        body.repository_url.as_deref(),
     )
     .await?;
     let p = pacticipants::find_by_id(&mut w.tx, id)
@@ -299,18 +330,18 @@ pub(crate) async fn put_version(
     Path((name, number)): Path<(String, String)>,
     body: String,
 ) -> ApiResult<Hal> {
-    let body = json_body(&body)?;
+    let body: VersionBody = typed(&body)?;
     let mut w = state.db.write().await?;
     let (pid, _) = pacticipants::ensure(&mut w.tx, &name).await?;
-    let (vid, created) = versions::ensure(&mut w.tx, pid, &number, body["buildUrl"].as_str()).await?;
-    if let Some(tags) = body["tags"].as_array() {
-        for tag in tags {
-            if let Some(t) = tag["name"].as_str().or_else(|| tag.as_str()) {
-                versions::add_tag(&mut w.tx, vid, t).await?;
-            }
-        }
+    let (vid, created) = versions::ensure(&mut w.tx, pid, &number, body.build_url.as_deref()).await?;
+    for tag in body.tags.clone().unwrap_or_default() {
+        let name = match tag {
+            TagRef::Named { name } => name,
+            TagRef::Plain(name) => name,
+        };
+        versions::add_tag(&mut w.tx, vid, &name).await?;
     }
-    match body["branch"].as_str() {
+    match body.branch.as_deref() {
         Some(branch) => {
             versions::add_to_branch(&mut w.tx, pid, branch, vid).await?;
         }

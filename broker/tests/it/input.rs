@@ -252,3 +252,47 @@ async fn wrongly_typed_fields_of_a_pacts_for_verification_request_are_named() {
     assert_eq!(status, 200, "{answer}");
     assert_eq!(answer["_embedded"]["pacts"].as_array().map(Vec::len), Some(1));
 }
+
+#[tokio::test]
+async fn wrongly_typed_fields_of_pacticipants_versions_and_deployments_are_named() {
+    let broker = start(BrokerConfig::new(crate::sqlite_only("input-pacticipant"))).await;
+    let (status, answer) = broker
+        .post("/pacticipants", &json!({"name": "web", "mainBranch": 1}))
+        .await;
+    assert_eq!(status, 400, "{answer}");
+    assert!(
+        answer["errors"][0]
+            .as_str()
+            .unwrap_or("")
+            .starts_with("mainBranch"),
+        "{answer}"
+    );
+    let (status, _) = broker.get("/pacticipants/web").await;
+    assert_eq!(status, 404, "nothing was stored");
+    let (status, answer) = broker
+        .send(
+            reqwest::Method::PUT,
+            "/pacticipants/web/versions/v1",
+            &json!({"tags": [{"name": "prod"}, "qa", 3]}),
+        )
+        .await;
+    assert_eq!(status, 400, "{answer}");
+    assert!(
+        answer["errors"][0].as_str().unwrap_or("").starts_with("tags[2]"),
+        "{answer}"
+    );
+    let (status, answer) = broker
+        .send(
+            reqwest::Method::PUT,
+            "/pacticipants/web/versions/v1",
+            &json!({"tags": [{"name": "prod"}, "qa"], "branch": "main"}),
+        )
+        .await;
+    assert!(status == 200 || status == 201, "{answer}");
+    let (_, version) = broker.get("/pacticipants/web/versions/v1").await;
+    let tags: Vec<&str> = version["_embedded"]["tags"]
+        .as_array()
+        .map(|t| t.iter().filter_map(|x| x["name"].as_str()).collect())
+        .unwrap_or_default();
+    assert!(tags.contains(&"prod") && tags.contains(&"qa"), "{version}");
+}
