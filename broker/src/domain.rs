@@ -2,6 +2,7 @@
 //! call a function here and render what it returns; the functions read and write through
 //! `store`.
 
+pub mod cleanup;
 pub(crate) mod events;
 pub(crate) mod matrix;
 pub(crate) mod publish;

@@ -6,7 +6,6 @@
 //! URL, in which case several instances may share one database.
 
 mod auth;
-pub mod cleanup;
 pub mod client;
 pub mod config;
 pub mod db;
@@ -22,6 +21,7 @@ use std::sync::Arc;
 use axum::Router;
 
 pub use config::{AuthConfig, BrokerConfig, Credential};
+pub use domain::cleanup;
 pub use db::{Backend, Db, DbError};
 
 /// What every handler can reach.
