@@ -21,8 +21,8 @@ use std::sync::Arc;
 use axum::Router;
 
 pub use config::{AuthConfig, BrokerConfig, Credential};
-pub use domain::cleanup;
 pub use db::{Backend, Db, DbError};
+pub use domain::cleanup;
 
 /// What every handler can reach.
 #[derive(Debug)]
