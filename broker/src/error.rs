@@ -48,11 +48,10 @@ impl IntoResponse for ApiError {
         let (status, body) = match self {
             ApiError::BadRequest(errors) => (StatusCode::BAD_REQUEST, json!({"errors": errors})),
             ApiError::Unauthorized => {
-                let mut response = (
+                let mut response = hal_error(
                     StatusCode::UNAUTHORIZED,
-                    axum::Json(json!({"error": "authentication required"})),
-                )
-                    .into_response();
+                    &json!({"error": "authentication required"}),
+                );
                 response.headers_mut().insert(
                     "WWW-Authenticate",
                     axum::http::HeaderValue::from_static("Basic realm=\"accord broker\""),
@@ -83,8 +82,19 @@ impl IntoResponse for ApiError {
                 )
             }
         };
-        (status, axum::Json(body)).into_response()
+        hal_error(status, &body)
     }
+}
+
+/// An error body with the content type the reference broker gives its errors
+/// (`application/hal+json;charset=utf-8`, which the official clients expect).
+fn hal_error(status: StatusCode, body: &Value) -> Response {
+    let mut response = (status, body.to_string()).into_response();
+    response.headers_mut().insert(
+        axum::http::header::CONTENT_TYPE,
+        axum::http::HeaderValue::from_static("application/hal+json;charset=utf-8"),
+    );
+    response
 }
 
 /// Handler result.

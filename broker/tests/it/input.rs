@@ -296,3 +296,37 @@ async fn wrongly_typed_fields_of_pacticipants_versions_and_deployments_are_named
         .unwrap_or_default();
     assert!(tags.contains(&"prod") && tags.contains(&"qa"), "{version}");
 }
+
+#[tokio::test]
+async fn errors_are_hal_json_as_the_reference_broker_answers_them() {
+    let broker = start(BrokerConfig::new(crate::sqlite_only("input-error-type"))).await;
+    for (path, status) in [
+        ("/matrix?q[][pacticipant]=Nobody&q[][version]=1", 400),
+        ("/webhooks/696c5f93-1b7f-44bc-8d03-59440fcaa9a0", 404),
+        ("/pacticipants/Nobody", 404),
+    ] {
+        let response = broker
+            .client
+            .get(format!("{}{path}", broker.url))
+            .send()
+            .await
+            .expect("sent");
+        assert_eq!(response.status(), status, "{path}");
+        assert_eq!(
+            response.headers()["content-type"],
+            "application/hal+json;charset=utf-8",
+            "{path}"
+        );
+    }
+    let response = broker
+        .client
+        .get(format!("{}/pacticipants/Nobody", broker.url))
+        .header("Accept", "application/problem+json")
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(
+        response.headers()["content-type"],
+        "application/problem+json;charset=utf-8"
+    );
+}
