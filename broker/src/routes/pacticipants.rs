@@ -174,7 +174,20 @@ pub(crate) async fn list(
     let mut conn = state.db.pool.acquire().await?;
     let (limit, offset) = page(&query);
     let all = pacticipants::list(&mut conn, limit, offset).await?;
-    let items: Vec<Value> = all.iter().map(|p| pacticipant_json(&base, p)).collect();
+    let ids: Vec<i64> = all.iter().map(|p| p.id).collect();
+    let latest = versions::latest_of_each(&mut conn, &ids).await?;
+    let items: Vec<Value> = all
+        .iter()
+        .map(|p| {
+            let mut item = pacticipant_json(&base, p);
+            if let Some(version) = latest.get(&p.id) {
+                let path = format!("/pacticipants/{}/versions/{}", enc(&p.name), enc(&version.number));
+                item["_embedded"]["latest-version"] =
+                    json!({"number": version.number, "_links": {"self": base.link(&path)}});
+            }
+            item
+        })
+        .collect();
     let links: Vec<Value> = all
         .iter()
         .map(|p| {

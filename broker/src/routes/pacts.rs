@@ -295,8 +295,10 @@ pub(crate) async fn latest_pacts(State(state): State<Arc<AppState>>, base: Base)
                 out.push(json!({
                     "_links": {"self": [base.link(&format!("{pair}/latest")), base.link(&format!("{pair}/version/{}", enc(&row.consumer_version)))]},
                     "_embedded": {
-                        "consumer": {"name": consumer.name, "_embedded": {"version": {"number": row.consumer_version}}},
-                        "provider": {"name": provider.name},
+                        "consumer": {"name": consumer.name, "_embedded": {"version": {"number": row.consumer_version}},
+                            "_links": {"self": base.link(&format!("/pacticipants/{}", enc(&consumer.name)))}},
+                        "provider": {"name": provider.name,
+                            "_links": {"self": base.link(&format!("/pacticipants/{}", enc(&provider.name)))}},
                     },
                     "createdAt": row.created_at,
                 }));

@@ -113,6 +113,27 @@ pub(crate) async fn latest(
     row.as_ref().map(from_row).transpose()
 }
 
+/// The latest version of each of these pacticipants that has one, by pacticipant id, in one
+/// query.
+pub(crate) async fn latest_of_each(
+    conn: &mut Conn,
+    pacticipant_ids: &[i64],
+) -> Result<std::collections::HashMap<i64, Version>, sqlx::Error> {
+    let mut out = std::collections::HashMap::new();
+    for list in super::id_lists(pacticipant_ids) {
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM versions v WHERE v.id IN \
+             (SELECT MAX(id) FROM versions WHERE pacticipant_id IN ({list}) GROUP BY pacticipant_id)"
+        ))
+        .fetch_all(&mut *conn)
+        .await?;
+        for row in &rows {
+            out.insert(row.try_get::<i64, _>("pacticipant_id")?, from_row(row)?);
+        }
+    }
+    Ok(out)
+}
+
 /// Every version with a tag, newest first.
 pub(crate) async fn with_tag(
     conn: &mut Conn,

@@ -471,3 +471,49 @@ async fn provider_states_of_the_current_pacts() {
     let (status, _) = broker.get("/pacts/provider/nobody/provider-states").await;
     assert_eq!(status, 404);
 }
+
+#[tokio::test]
+async fn lists_embed_what_the_official_client_reads() {
+    let broker = crate::start(accord_broker::BrokerConfig::new(crate::sqlite_only(
+        "lists-embed",
+    )))
+    .await;
+    broker
+        .publish(
+            "Condor",
+            "1.3.0",
+            Some("main"),
+            &[crate::pact("Condor", "Pricing Service", "name")],
+        )
+        .await;
+    let (_, list) = broker.get("/pacticipants").await;
+    let condor = list["pacticipants"]
+        .as_array()
+        .and_then(|all| all.iter().find(|p| p["name"] == "Condor"))
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(condor["_embedded"]["latest-version"]["number"], "1.3.0", "{list}");
+    assert!(
+        condor["_embedded"]["latest-version"]["_links"]["self"]["href"]
+            .as_str()
+            .unwrap_or("")
+            .ends_with("/pacticipants/Condor/versions/1.3.0"),
+        "{list}"
+    );
+    let (_, latest) = broker.get("/pacts/latest").await;
+    let pact = &latest["pacts"][0]["_embedded"];
+    assert!(
+        pact["consumer"]["_links"]["self"]["href"]
+            .as_str()
+            .unwrap_or("")
+            .ends_with("/pacticipants/Condor"),
+        "{latest}"
+    );
+    assert!(
+        pact["provider"]["_links"]["self"]["href"]
+            .as_str()
+            .unwrap_or("")
+            .ends_with("/pacticipants/Pricing%20Service"),
+        "{latest}"
+    );
+}
