@@ -10,6 +10,10 @@ pub(crate) enum ApiError {
     /// 400 with messages.
     #[error("bad request: {0:?}")]
     BadRequest(Vec<String>),
+    /// 400 with messages keyed by the field at fault (`{"errors": {"request.url": [...]}}`), the
+    /// shape the reference broker gives validation errors of webhooks.
+    #[error("invalid fields: {0:?}")]
+    InvalidFields(std::collections::BTreeMap<String, Vec<String>>),
     /// 401.
     #[error("authentication required")]
     Unauthorized,
@@ -47,6 +51,7 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, body) = match self {
             ApiError::BadRequest(errors) => (StatusCode::BAD_REQUEST, json!({"errors": errors})),
+            ApiError::InvalidFields(errors) => (StatusCode::BAD_REQUEST, json!({"errors": errors})),
             ApiError::Unauthorized => {
                 let mut response = hal_error(
                     StatusCode::UNAUTHORIZED,

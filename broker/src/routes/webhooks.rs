@@ -82,17 +82,18 @@ async fn parse(
     consumer: Option<String>,
     provider: Option<String>,
 ) -> ApiResult<Webhook> {
-    let mut errors = Vec::new();
+    let mut errors: std::collections::BTreeMap<String, Vec<String>> = std::collections::BTreeMap::new();
+    let mut error = |field: &str, message: String| errors.entry(field.to_owned()).or_default().push(message);
     let request = body["request"].clone();
     let url = request["url"].as_str().unwrap_or_default();
     if url.is_empty() {
-        errors.push("request.url is required".to_owned());
+        error("request.url", "is required".to_owned());
     } else if let Err(reason) = crate::webhooks::allowed(url, &state.config.webhook_hosts) {
-        errors.push(format!("request.url: {reason}"));
+        error("request.url", reason);
     }
     let method = request["method"].as_str().unwrap_or("POST").to_ascii_uppercase();
     if !["POST", "PUT", "GET", "PATCH"].contains(&method.as_str()) {
-        errors.push(format!("request.method '{method}' is not allowed"));
+        error("request.method", format!("'{method}' is not allowed"));
     }
     let events: Vec<String> = match body["events"].as_array() {
         Some(list) => list
@@ -103,7 +104,7 @@ async fn parse(
     };
     for event in &events {
         if !EVENTS.contains(&event.as_str()) {
-            errors.push(format!("unknown event '{event}'"));
+            error("events", format!("unknown event '{event}'"));
         }
     }
     let consumer = consumer.or_else(|| body["consumer"]["name"].as_str().map(str::to_owned));
@@ -119,7 +120,7 @@ async fn parse(
     let provider_label = label("provider", &provider);
     for side in ["consumer", "provider"] {
         if body[side]["name"].is_string() && body[side]["label"].is_string() {
-            errors.push(format!("{side}: give either a name or a label, not both"));
+            error(side, "give either a name or a label, not both".to_owned());
         }
     }
     let mut conn = state.db.pool.acquire().await?;
@@ -127,11 +128,11 @@ async fn parse(
         if let Some(name) = name
             && pacticipants::find(&mut conn, name).await?.is_none()
         {
-            errors.push(format!("{field}: no pacticipant named '{name}'"));
+            error(field, format!("no pacticipant named '{name}'"));
         }
     }
     if !errors.is_empty() {
-        return Err(ApiError::BadRequest(errors));
+        return Err(ApiError::InvalidFields(errors));
     }
     let mut stored = request;
     stored["method"] = json!(method);
