@@ -223,6 +223,7 @@ pub async fn fresh_postgres(name: &str) -> Option<String> {
         .connect("postgres://postgres@127.0.0.1:5432/postgres")
         .await
         .ok()?;
+    drop_databases_of_ended_runs(&pool).await;
     let db = format!(
         "accord_{name}_{}_{}",
         std::process::id(),
@@ -239,6 +240,41 @@ pub async fn fresh_postgres(name: &str) -> Option<String> {
         tokio::time::sleep(Duration::from_millis(50 * (attempt + 1))).await;
     }
     panic!("PostgreSQL answers but cannot create database {db}: {last_error:?}");
+}
+
+/// Drops the scratch databases of test processes that have ended (their names carry the
+/// process id), once per process, so repeated runs do not fill the server's disk. Databases of
+/// running processes, and any that cannot be dropped now, are left alone.
+async fn drop_databases_of_ended_runs(pool: &sqlx::AnyPool) {
+    static DONE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    if DONE.swap(true, std::sync::atomic::Ordering::SeqCst) {
+        return;
+    }
+    let Ok(rows) =
+        sqlx::query("SELECT datname::text AS name FROM pg_database WHERE datname LIKE 'accord\\_%'")
+            .fetch_all(pool)
+            .await
+    else {
+        return;
+    };
+    for row in rows {
+        let Ok(name) = sqlx::Row::try_get::<String, _>(&row, "name") else {
+            continue;
+        };
+        // accord_{name}_{pid}_{unique}: the process id is the second number from the end.
+        let mut parts = name.rsplit('_');
+        let _unique = parts.next();
+        let Some(pid) = parts.next().and_then(|p| p.parse::<u32>().ok()) else {
+            continue;
+        };
+        let ended = pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists();
+        let safe = name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if ended && safe {
+            let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name}"))
+                .execute(pool)
+                .await;
+        }
+    }
 }
 
 /// The database URLs a broker test runs on: a fresh SQLite file under `dir`, and a fresh
