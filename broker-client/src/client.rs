@@ -136,23 +136,28 @@ impl BrokerClient {
         })
     }
 
-    /// GETs a resource as JSON.
-    pub async fn get_json(&self, href: &str) -> Result<Value, ClientError> {
-        let url = self.resolve(href);
+    /// Sends a request built for `url` with the credentials and reads its JSON answer.
+    async fn call(&self, url: &str, request: reqwest::RequestBuilder) -> Result<Value, ClientError> {
         let response = self
             .auth
-            .apply(
-                self.http
-                    .get(&url)
-                    .header("Accept", "application/hal+json, application/json"),
-            )
+            .apply(request)
             .send()
             .await
             .map_err(|source| ClientError::Http {
-                url: url.clone(),
+                url: url.to_owned(),
                 source,
             })?;
-        self.read(&url, response).await
+        self.read(url, response).await
+    }
+
+    /// GETs a resource as JSON.
+    pub async fn get_json(&self, href: &str) -> Result<Value, ClientError> {
+        let url = self.resolve(href);
+        let request = self
+            .http
+            .get(&url)
+            .header("Accept", "application/hal+json, application/json");
+        self.call(&url, request).await
     }
 
     /// Sends a JSON body and reads the JSON answer (`null` for an empty one).
@@ -167,22 +172,13 @@ impl BrokerClient {
             url: url.clone(),
             problem: format!("the request body cannot be written: {e}"),
         })?;
-        let response = self
-            .auth
-            .apply(
-                self.http
-                    .request(method, &url)
-                    .header("Accept", "application/hal+json")
-                    .header("Content-Type", "application/json")
-                    .body(text),
-            )
-            .send()
-            .await
-            .map_err(|source| ClientError::Http {
-                url: url.clone(),
-                source,
-            })?;
-        self.read(&url, response).await
+        let request = self
+            .http
+            .request(method, &url)
+            .header("Accept", "application/hal+json")
+            .header("Content-Type", "application/json")
+            .body(text);
+        self.call(&url, request).await
     }
 
     /// The href of the first of `relations` the index links to.

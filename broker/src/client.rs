@@ -25,15 +25,9 @@ pub struct BrokerTarget {
 /// A client command failed.
 #[derive(Debug, thiserror::Error)]
 pub enum ClientError {
-    /// The broker could not be reached.
-    #[error("cannot reach the broker at '{url}'")]
-    Http {
-        /// The URL.
-        url: String,
-        /// Why.
-        #[source]
-        source: reqwest::Error,
-    },
+    /// The broker could not be reached, or its answer was not what the API promises.
+    #[error(transparent)]
+    Broker(accord_broker_client::ClientError),
     /// The broker refused the request.
     #[error("the broker answered {status} for {what}: {body}")]
     Refused {
@@ -76,15 +70,12 @@ impl BrokerTarget {
             None => client.send_json(method, path, &Value::Null).await,
         };
         answer.map_err(|e| match e {
-            accord_broker_client::ClientError::Http { url, source } => ClientError::Http { url, source },
             accord_broker_client::ClientError::Status { status, body, .. } => ClientError::Refused {
                 what: what.to_owned(),
                 status,
                 body,
             },
-            accord_broker_client::ClientError::Shape { problem, .. } => {
-                ClientError::Input(format!("{what}: {problem}"))
-            }
+            other => ClientError::Broker(other),
         })
     }
 }

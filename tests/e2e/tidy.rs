@@ -3,6 +3,16 @@
 
 use std::path::{Path, PathBuf};
 
+/// The library crates, by folder.
+const LIBRARIES: &[&str] = &[
+    "core",
+    "mock-server",
+    "client-lib",
+    "verifier",
+    "broker",
+    "broker-client",
+];
+
 fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
@@ -97,20 +107,11 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
 #[test]
 fn source_files_have_module_docs_and_stay_small() {
     let mut files = Vec::new();
-    for krate in [
-        "core",
-        "mock-server",
-        "client-lib",
-        "verifier",
-        "broker",
-        "broker-client",
-        "examples",
-        "test-support",
-    ] {
+    for krate in LIBRARIES.iter().chain(&["examples", "test-support"]) {
         rust_files(
             &workspace()
                 .join(krate)
-                .join(if krate == "examples" { "" } else { "src" }),
+                .join(if *krate == "examples" { "" } else { "src" }),
             &mut files,
         );
     }
@@ -307,14 +308,7 @@ fn sibling_uses(module: &str, text: &str, siblings: &[&str]) -> Vec<String> {
 
 #[test]
 fn sibling_modules_do_not_import_each_other_in_a_cycle() {
-    for krate in [
-        "core",
-        "mock-server",
-        "client-lib",
-        "verifier",
-        "broker",
-        "broker-client",
-    ] {
+    for krate in LIBRARIES {
         let modules = modules_of(&workspace().join(krate).join("src"));
         let mut edges: Vec<(String, String)> = Vec::new();
         for (module, text) in &modules {
