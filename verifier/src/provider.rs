@@ -37,8 +37,24 @@ const PATH_ENCODE: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
     .add(b'?')
     .add(b'`')
     .add(b'{')
-    .add(b'}')
-    .add(b'%');
+    .add(b'}');
+
+/// A pact path as a URL path. Official pact writers record the path as it went over the wire,
+/// escapes included (`/pacticipants/Pricing%20Service`), so a `%` that starts an escape is kept
+/// as it is; one that starts none is encoded, as are characters a URL path cannot hold.
+fn encode_path(path: &str) -> String {
+    let mut chunks = path.split('%');
+    let mut url = chunks
+        .next()
+        .map(|first| percent_encoding::utf8_percent_encode(first, PATH_ENCODE).to_string())
+        .unwrap_or_default();
+    for chunk in chunks {
+        let escape = chunk.len() >= 2 && chunk.as_bytes()[..2].iter().all(u8::is_ascii_hexdigit);
+        url.push_str(if escape { "%" } else { "%25" });
+        url.extend(percent_encoding::utf8_percent_encode(chunk, PATH_ENCODE));
+    }
+    url
+}
 
 /// One HTTP client, shared by every request of a run.
 #[derive(Debug, Clone)]
@@ -66,8 +82,7 @@ impl Provider {
 
     /// The URL a request goes to.
     pub(crate) fn url_for(&self, request: &HttpRequest) -> String {
-        let path = percent_encoding::utf8_percent_encode(&request.path, PATH_ENCODE).to_string();
-        let mut url = format!("{}{}", self.base_url, path);
+        let mut url = format!("{}{}", self.base_url, encode_path(&request.path));
         if let Some(query) = request.query.as_ref().filter(|q| !q.is_empty()) {
             url.push('?');
             url.push_str(&query.to_query_string());
@@ -319,5 +334,25 @@ impl Provider {
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::encode_path;
+
+    #[test]
+    fn paths_keep_their_escapes_and_encode_the_rest() {
+        assert_eq!(
+            encode_path("/pacticipants/Pricing%20Service"),
+            "/pacticipants/Pricing%20Service"
+        );
+        assert_eq!(
+            encode_path("/pacticipants/Pricing Service"),
+            "/pacticipants/Pricing%20Service"
+        );
+        assert_eq!(encode_path("/discount/100%"), "/discount/100%25");
+        assert_eq!(encode_path("/a%zz/b%2"), "/a%25zz/b%252");
+        assert_eq!(encode_path("/what?x"), "/what%3Fx");
     }
 }
