@@ -36,6 +36,43 @@ impl AuthConfig {
     }
 }
 
+/// Which webhooks may be created and where they may be delivered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebhookPolicy {
+    /// URL schemes a webhook may use (default: `https`).
+    pub schemes: Vec<String>,
+    /// HTTP methods a webhook may use (default: `POST`).
+    pub methods: Vec<String>,
+    /// Host names or addresses (`*.domain` for subdomains) webhooks may call; empty means any
+    /// public host. Loopback, private and link-local addresses are reached only through a host
+    /// listed here.
+    pub hosts: Vec<String>,
+}
+
+impl Default for WebhookPolicy {
+    /// The reference broker's defaults: HTTPS and POST to any host; accord also refuses
+    /// internal addresses unless their host is listed.
+    fn default() -> WebhookPolicy {
+        WebhookPolicy {
+            schemes: vec!["https".to_owned()],
+            methods: vec!["POST".to_owned()],
+            hosts: Vec::new(),
+        }
+    }
+}
+
+impl WebhookPolicy {
+    /// For a broker whose webhooks call services on the same machine: HTTP or HTTPS to the
+    /// loopback addresses.
+    pub fn loopback() -> WebhookPolicy {
+        WebhookPolicy {
+            schemes: vec!["http".to_owned(), "https".to_owned()],
+            hosts: vec!["127.0.0.1".to_owned(), "localhost".to_owned(), "::1".to_owned()],
+            ..WebhookPolicy::default()
+        }
+    }
+}
+
 /// Everything the broker needs to run.
 #[derive(Debug, Clone)]
 pub struct BrokerConfig {
@@ -58,8 +95,8 @@ pub struct BrokerConfig {
     pub allow_similar_names: bool,
     /// For clients that only tag: a just-created version's first tag also becomes its branch.
     pub first_tag_as_branch: bool,
-    /// Hosts webhooks may call (loopback only by default).
-    pub webhook_hosts: Vec<String>,
+    /// Where webhooks may go.
+    pub webhooks: WebhookPolicy,
     /// Waits between webhook attempts; one attempt more than there are delays.
     pub webhook_retry_delays: Vec<std::time::Duration>,
 }
@@ -76,7 +113,7 @@ impl BrokerConfig {
             allow_overwrite: false,
             allow_similar_names: false,
             first_tag_as_branch: true,
-            webhook_hosts: vec!["127.0.0.1".to_owned(), "localhost".to_owned(), "::1".to_owned()],
+            webhooks: WebhookPolicy::default(),
             webhook_retry_delays: [10, 60, 120, 300, 600, 1200]
                 .iter()
                 .map(|s| std::time::Duration::from_secs(*s))

@@ -20,7 +20,7 @@ use std::sync::Arc;
 
 use axum::Router;
 
-pub use config::{AuthConfig, BrokerConfig, Credential};
+pub use config::{AuthConfig, BrokerConfig, Credential, WebhookPolicy};
 pub use db::{Backend, Db, DbError};
 pub use domain::cleanup;
 

@@ -1,5 +1,5 @@
 //! Webhook delivery: a worker takes due deliveries from the database queue, calls the target
-//! (only hosts on the allow-list), records the attempt and schedules retries with back-off.
+//! (as far as [`policy`] lets it), records the attempt and schedules retries with back-off.
 //! Because the queue lives in the database and claims happen in serialised write transactions,
 //! deliveries survive restarts and several broker instances on one PostgreSQL database deliver
 //! each one once.
@@ -9,38 +9,39 @@ use std::time::Duration;
 
 use serde_json::Value;
 
+mod policy;
+
 use crate::AppState;
+use crate::config::WebhookPolicy;
 use crate::store::webhooks::{self, Delivery};
 
-/// Whether a URL's scheme and host may be called.
-pub(crate) fn allowed(url: &str, hosts: &[String]) -> Result<(), String> {
-    let parsed = reqwest::Url::parse(url).map_err(|e| format!("'{url}' is not a URL: {e}"))?;
-    if parsed.scheme() != "http" && parsed.scheme() != "https" {
-        return Err(format!(
-            "scheme '{}' is not allowed for webhooks",
-            parsed.scheme()
-        ));
-    }
-    let host = parsed.host_str().unwrap_or_default().trim_matches(['[', ']']);
-    if hosts.iter().any(|h| h == host) {
-        Ok(())
-    } else {
-        Err(format!("host '{host}' is not on the webhook allow-list"))
-    }
-}
-
-/// Sends a rendered request; `(success, log text)`.
-pub(crate) async fn execute(request: &Value, hosts: &[String]) -> (bool, String) {
+/// Sends a rendered request if the policy lets it go; `(success, log text)`.
+pub(crate) async fn execute(request: &Value, policy: &WebhookPolicy) -> (bool, String) {
     let url = request["url"].as_str().unwrap_or_default();
-    if let Err(reason) = allowed(url, hosts) {
-        return (false, format!("not sent: {reason}"));
-    }
-    let method = reqwest::Method::from_bytes(request["method"].as_str().unwrap_or("POST").as_bytes())
-        .unwrap_or(reqwest::Method::POST);
-    let client = reqwest::Client::new();
-    let mut builder = client
-        .request(method.clone(), url)
-        .timeout(Duration::from_secs(10));
+    let method_name = request["method"].as_str().unwrap_or("POST").to_ascii_uppercase();
+    let checked = match policy.check_method(&method_name) {
+        Ok(()) => policy.check_url(url),
+        Err(refused) => Err(refused),
+    };
+    let target = match checked {
+        Ok(target) => target,
+        Err(reason) => return (false, format!("not sent: {reason}")),
+    };
+    let addrs = match policy.resolve(&target).await {
+        Ok(addrs) => addrs,
+        Err(reason) => return (false, format!("not sent: {reason}")),
+    };
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .resolve_to_addrs(&target.host, &addrs)
+        .timeout(Duration::from_secs(10))
+        .build();
+    let client = match client {
+        Ok(client) => client,
+        Err(error) => return (false, format!("not sent: cannot set up the HTTP client: {error}")),
+    };
+    let method = reqwest::Method::from_bytes(method_name.as_bytes()).unwrap_or(reqwest::Method::POST);
+    let mut builder = client.request(method.clone(), target.url.clone());
     if let Some(headers) = request["headers"].as_object() {
         for (name, value) in headers {
             builder = builder.header(
@@ -93,7 +94,7 @@ async fn run_one(state: &AppState) -> Result<bool, sqlx::Error> {
         claimed
     };
     let Some(delivery) = claimed else { return Ok(false) };
-    let (success, logs) = execute(&delivery.request, &state.config.webhook_hosts).await;
+    let (success, logs) = execute(&delivery.request, &state.config.webhooks).await;
     let delays = &state.config.webhook_retry_delays;
     let retry_at = (!success)
         .then(|| delays.get(delivery.attempts as usize - 1))

@@ -135,6 +135,9 @@ async fn the_official_broker_cli_and_verifier_work_against_the_accord_broker() {
         .await
         .expect("consumer contract tests");
     let mut config = accord_broker::BrokerConfig::new(tests::sqlite_url(&dir, "interop"));
+    // The webhook commands below target a local port, as an operator allows with
+    // `--webhook-hosts 127.0.0.1 --webhook-schemes http,https`.
+    config.webhooks = accord_broker::WebhookPolicy::loopback();
     config.auth.read_write.push(accord_broker::Credential::Basic {
         username: "ci".into(),
         password: "secret".into(),

@@ -88,12 +88,12 @@ async fn parse(
     let url = request["url"].as_str().unwrap_or_default();
     if url.is_empty() {
         error("request.url", "is required".to_owned());
-    } else if let Err(reason) = crate::webhooks::allowed(url, &state.config.webhook_hosts) {
-        error("request.url", reason);
+    } else if let Err(reason) = state.config.webhooks.check_url(url) {
+        error("request.url", reason.to_string());
     }
     let method = request["method"].as_str().unwrap_or("POST").to_ascii_uppercase();
-    if !["POST", "PUT", "GET", "PATCH"].contains(&method.as_str()) {
-        error("request.method", format!("'{method}' is not allowed"));
+    if let Err(reason) = state.config.webhooks.check_method(&method) {
+        error("request.method", reason.to_string());
     }
     let events: Vec<String> = match body["events"].as_array() {
         Some(list) => list
@@ -448,7 +448,7 @@ async fn run_test(state: &AppState, base: &Base, hook: &Webhook) -> ApiResult<Ha
     }
     drop(conn);
     let request = webhooks::rendered_request(hook, &vars);
-    let (success, logs) = crate::webhooks::execute(&request, &state.config.webhook_hosts).await;
+    let (success, logs) = crate::webhooks::execute(&request, &state.config.webhooks).await;
     Ok(Hal::ok(
         json!({"success": success, "logs": logs, "request": redact(&request)}),
     ))

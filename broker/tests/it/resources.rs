@@ -30,7 +30,7 @@ async fn seed(broker: &Broker) -> (String, String) {
     let (_, hook) = broker
         .post(
             "/webhooks",
-            &json!({"events": [{"name": "contract_published"}], "request": {"method": "POST", "url": "http://127.0.0.1:9/hook"}}),
+            &json!({"events": [{"name": "contract_published"}], "request": {"method": "POST", "url": "https://ci.example.com/hook"}}),
         )
         .await;
     (

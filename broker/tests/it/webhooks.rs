@@ -1,10 +1,10 @@
-//! Webhooks: template variables, retries with back-off, the allow-list, redaction, a restart in
+//! Webhooks: template variables, retries with back-off, where webhooks may go, redaction, a restart in
 //! the middle of a retry, and two brokers sharing one PostgreSQL database.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use accord_broker::BrokerConfig;
+use accord_broker::{BrokerConfig, WebhookPolicy};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::post;
@@ -55,6 +55,7 @@ async fn receiver(failures: usize) -> (String, Receiver) {
 fn quick(url: String) -> BrokerConfig {
     let mut config = BrokerConfig::new(url);
     config.webhook_retry_delays = vec![Duration::from_millis(100); 3];
+    config.webhooks = WebhookPolicy::loopback();
     config
 }
 
@@ -157,7 +158,7 @@ async fn webhooks_fire_with_variables_and_retry() {
 }
 
 #[tokio::test]
-async fn the_allow_list_refuses_other_hosts() {
+async fn a_host_list_refuses_other_hosts() {
     let url = crate::sqlite_only("hooks-allow");
     let broker = start(quick(url)).await;
     let (status, body) = broker
@@ -171,7 +172,7 @@ async fn the_allow_list_refuses_other_hosts() {
         body["errors"]["request.url"][0]
             .as_str()
             .unwrap_or("")
-            .contains("not on the webhook allow-list"),
+            .contains("not on the webhook host list"),
         "{body}"
     );
     let (status, body) = broker
@@ -208,6 +209,7 @@ async fn a_restart_in_the_middle_of_a_retry_delivers_exactly_once() {
     let (target, received) = receiver(1).await;
     let mut config = BrokerConfig::new(url.clone());
     config.webhook_retry_delays = vec![Duration::from_millis(800)];
+    config.webhooks = WebhookPolicy::loopback();
     let first = start(config.clone()).await;
     let (_, created) = first
         .post("/webhooks", &webhook(&target, "contract_published"))
@@ -388,4 +390,46 @@ async fn scoped_webhook_lists_and_testing_an_unsaved_webhook() {
     );
     let (_, all) = broker.get("/webhooks").await;
     assert_eq!(count(&all), 4, "testing does not save");
+}
+
+#[tokio::test]
+async fn by_default_webhooks_post_over_https_to_public_hosts_only() {
+    let broker = start(BrokerConfig::new(crate::sqlite_only("hooks-defaults"))).await;
+    let (status, body) = broker
+        .post("/webhooks", &webhook("https://webhook", "contract_published"))
+        .await;
+    assert_eq!(
+        status, 201,
+        "HTTPS POST to any host, as the reference broker: {body}"
+    );
+    for (url, method, field) in [
+        ("http://ci.example.com/build", "POST", "request.url"),
+        ("https://ci.example.com/build", "GET", "request.method"),
+        ("https://127.0.0.1/build", "POST", "request.url"),
+        ("https://169.254.169.254/latest/meta-data", "POST", "request.url"),
+        ("https://[::1]/build", "POST", "request.url"),
+    ] {
+        let mut hook = webhook(url, "contract_published");
+        hook["request"]["method"] = json!(method);
+        let (status, body) = broker.post("/webhooks", &hook).await;
+        assert_eq!(status, 400, "{method} {url}: {body}");
+        assert!(body["errors"][field].is_array(), "{method} {url}: {body}");
+    }
+    // A name is only resolved when a delivery is due: one that resolves to loopback is refused then.
+    let (status, created) = broker
+        .post(
+            "/webhooks",
+            &webhook("https://localhost:1/build", "contract_published"),
+        )
+        .await;
+    assert_eq!(status, 201, "{created}");
+    let (status, tested) = broker
+        .post(&format!("/webhooks/{}/execute", uuid_of(&created)), &json!({}))
+        .await;
+    assert_eq!(status, 200, "{tested}");
+    assert_eq!(tested["success"], false, "{tested}");
+    assert!(
+        tested["logs"].as_str().unwrap_or("").contains("internal address"),
+        "the delivery names why it was not sent: {tested}"
+    );
 }

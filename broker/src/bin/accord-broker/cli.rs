@@ -251,14 +251,27 @@ pub(crate) struct ServeArgs {
     /// Do not turn the first tag of a just-created version without a branch into its branch.
     #[arg(long, env = "ACCORD_BROKER_NO_TAG_AS_BRANCH")]
     pub(crate) no_tag_as_branch: bool,
-    /// Hosts webhooks may call (comma separated; default: loopback only).
+    /// Hosts webhooks may call, comma separated (`*.example.com` for subdomains). Without a
+    /// list any public host may be called; loopback, private and link-local addresses are
+    /// called only for hosts listed here.
+    #[arg(long, env = "ACCORD_BROKER_WEBHOOK_HOSTS", value_delimiter = ',')]
+    pub(crate) webhook_hosts: Vec<String>,
+    /// URL schemes webhooks may use, comma separated.
     #[arg(
         long,
-        env = "ACCORD_BROKER_WEBHOOK_HOSTS",
+        env = "ACCORD_BROKER_WEBHOOK_SCHEMES",
         value_delimiter = ',',
-        default_value = "127.0.0.1,localhost,::1"
+        default_value = "https"
     )]
-    pub(crate) webhook_hosts: Vec<String>,
+    pub(crate) webhook_schemes: Vec<String>,
+    /// HTTP methods webhooks may use, comma separated.
+    #[arg(
+        long,
+        env = "ACCORD_BROKER_WEBHOOK_METHODS",
+        value_delimiter = ',',
+        default_value = "POST"
+    )]
+    pub(crate) webhook_methods: Vec<String>,
 }
 
 /// The flags of `clean`.

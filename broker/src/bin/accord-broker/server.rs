@@ -87,7 +87,11 @@ pub(crate) async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     config.allow_overwrite = args.allow_overwrite;
     config.allow_similar_names = args.allow_similar_names;
     config.first_tag_as_branch = !args.no_tag_as_branch;
-    config.webhook_hosts = args.webhook_hosts.clone();
+    config.webhooks = accord_broker::WebhookPolicy {
+        schemes: args.webhook_schemes.clone(),
+        methods: args.webhook_methods.clone(),
+        hosts: args.webhook_hosts.clone(),
+    };
     let app = accord_broker::build(config)
         .await
         .with_context(|| format!("cannot open the database '{}'", args.database_url))?;
