@@ -4,6 +4,7 @@ pub(crate) mod cleanup;
 pub(crate) mod environments;
 pub(crate) mod integrations;
 pub(crate) mod labels;
+pub(crate) mod matrix;
 pub(crate) mod metrics;
 pub(crate) mod pacticipants;
 pub(crate) mod pacts;

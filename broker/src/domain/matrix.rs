@@ -2,10 +2,14 @@
 //! version may be deployed. Selectors resolve to versions, versions to rows (a pact between
 //! two versions and its verification), rows to a decision with the reasons for it.
 
+mod resolve;
+mod rows;
+
+use resolve::{Target, resolve};
+
 use crate::domain::{DomainError, DomainResult};
-use crate::store::pacticipants::{self, Pacticipant};
-use crate::store::versions::{self, Version};
-use crate::store::{Conn, environments, pacts, verifications};
+use crate::store::versions::Version;
+use crate::store::{Conn, verifications};
 
 /// One `q[]` or `ignore[]` selector: which versions of an application.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -156,165 +160,6 @@ pub(crate) struct Row {
     pub(crate) ignored: bool,
 }
 
-struct Resolved {
-    pacticipant: Pacticipant,
-    versions: Vec<Version>,
-    description: String,
-}
-
-async fn resolve(
-    conn: &mut Conn,
-    selector: &Selector,
-    reasons: &mut Vec<(Kind, String)>,
-) -> DomainResult<Option<Resolved>> {
-    let name = selector
-        .pacticipant
-        .clone()
-        .ok_or_else(|| DomainError::invalid("Please specify the pacticipant name"))?;
-    let pacticipant = pacticipants::find(conn, &name)
-        .await?
-        .ok_or_else(|| DomainError::invalid(format!("Pacticipant {name} not found")))?;
-    let (versions, description) = if let Some(number) = &selector.version {
-        let v = versions::find(conn, pacticipant.id, number).await?;
-        if v.is_none() {
-            reasons.push((
-                Kind::Error,
-                format!("No pacts or verifications have been published for version {number} of {name}"),
-            ));
-        }
-        (
-            v.into_iter().collect::<Vec<_>>(),
-            format!("version {number} of {name}"),
-        )
-    } else if let Some(branch) = &selector.branch {
-        let v = versions::branch_head(conn, pacticipant.id, branch).await?;
-        if v.is_none() {
-            reasons.push((
-                Kind::Error,
-                format!("No version of {name} from branch {branch} exists"),
-            ));
-        }
-        (
-            v.into_iter().collect(),
-            format!("the latest version of {name} from branch {branch}"),
-        )
-    } else if selector.main_branch {
-        let branch = pacticipant.main_branch.clone().unwrap_or_else(|| "main".into());
-        let v = versions::branch_head(conn, pacticipant.id, &branch).await?;
-        if v.is_none() {
-            reasons.push((
-                Kind::Error,
-                format!("No version of {name} from the main branch {branch} exists"),
-            ));
-        }
-        (
-            v.into_iter().collect(),
-            format!("the latest version of {name} from the main branch"),
-        )
-    } else if let Some(tag) = &selector.tag {
-        let v = versions::latest(conn, pacticipant.id, Some(tag)).await?;
-        if v.is_none() {
-            reasons.push((
-                Kind::Error,
-                format!("No version with tag {tag} exists for {name}"),
-            ));
-        }
-        (
-            v.into_iter().collect(),
-            format!("the latest version of {name} with tag {tag}"),
-        )
-    } else {
-        let v = versions::latest(conn, pacticipant.id, None).await?;
-        if v.is_none() {
-            reasons.push((Kind::Error, format!("No versions of {name} exist")));
-        }
-        (v.into_iter().collect(), format!("the latest version of {name}"))
-    };
-    let description = match versions.first() {
-        Some(v) if selector.version.is_none() => format!("{description} ({})", v.number),
-        _ => description,
-    };
-    Ok(Some(Resolved {
-        pacticipant,
-        versions,
-        description,
-    }))
-}
-
-enum Target {
-    Environment(String, i64),
-    Tag(String),
-    MainBranch,
-    None,
-}
-
-async fn target_versions(
-    conn: &mut Conn,
-    pacticipant_id: i64,
-    target: &Target,
-) -> DomainResult<Vec<Version>> {
-    let ids: Vec<i64> = match target {
-        Target::Environment(_, env_id) => {
-            let mut ids: Vec<i64> = environments::currently_deployed(conn, *env_id, Some(pacticipant_id))
-                .await?
-                .iter()
-                .map(|p| p.version_id)
-                .collect();
-            ids.extend(
-                environments::currently_supported(conn, *env_id, Some(pacticipant_id))
-                    .await?
-                    .iter()
-                    .map(|p| p.version_id),
-            );
-            ids.sort_unstable();
-            ids.dedup();
-            ids
-        }
-        Target::Tag(tag) => versions::latest(conn, pacticipant_id, Some(tag))
-            .await?
-            .iter()
-            .map(|v| v.id)
-            .collect(),
-        Target::MainBranch => {
-            let main = pacticipants::find_by_id(conn, pacticipant_id)
-                .await?
-                .and_then(|p| p.main_branch)
-                .unwrap_or_else(|| "main".to_owned());
-            versions::branch_head(conn, pacticipant_id, &main)
-                .await?
-                .iter()
-                .map(|v| v.id)
-                .collect()
-        }
-        Target::None => Vec::new(),
-    };
-    let mut out = Vec::new();
-    for id in ids {
-        if let Some(v) = versions::by_id(conn, id).await? {
-            out.push(v);
-        }
-    }
-    Ok(out)
-}
-
-fn target_text(target: &Target, name: &str) -> String {
-    match target {
-        Target::Environment(env, _) => format!("a version of {name} currently in {env}"),
-        Target::Tag(tag) => format!("the latest version of {name} with tag {tag}"),
-        Target::MainBranch => format!("the latest version of {name} from its main branch"),
-        Target::None => format!("a version of {name}"),
-    }
-}
-
-fn is_ignored(ignores: &[Selector], name: &str, version: Option<&Version>) -> bool {
-    ignores.iter().any(|i| {
-        i.pacticipant.as_deref() == Some(name)
-            && i.version
-                .as_deref()
-                .is_none_or(|v| version.is_some_and(|x| x.number == v))
-    })
-}
-
 const DEFAULT_LIMIT: usize = 100;
 
 /// The checks the reference broker makes before answering a matrix query; the number of rows
@@ -393,119 +238,17 @@ pub(crate) async fn decide(conn: &mut Conn, query: &MatrixQuery) -> DomainResult
         ));
     }
     let limit = validate(query)?;
-    let target = match (&query.environment, &query.tag) {
-        (Some(env), _) => {
-            let e = environments::by_name(conn, env).await?.ok_or_else(|| {
-                DomainError::invalid(format!("Environment with name '{env}' does not exist"))
-            })?;
-            Target::Environment(env.clone(), e.id)
-        }
-        (None, Some(tag)) => Target::Tag(tag.clone()),
-        _ if query.main_branch => Target::MainBranch,
-        _ => Target::None,
-    };
+    let target = Target::of(conn, query).await?;
     let mut reasons: Vec<(Kind, String)> = Vec::new();
     let mut resolved = Vec::new();
     for selector in &query.selectors {
-        if let Some(r) = resolve(conn, selector, &mut reasons).await? {
-            resolved.push(r);
-        }
+        resolved.push(resolve(conn, selector, &mut reasons).await?);
     }
     let missing_version = reasons.iter().any(|(kind, _)| *kind == Kind::Error);
-    let mut rows: Vec<Row> = Vec::new();
-    let mut unknown_lines: Vec<String> = Vec::new();
-    for r in &resolved {
-        for version in &r.versions {
-            // As a consumer: every provider of this version's pacts must have verified it.
-            for pact in pacts::of_consumer_version(conn, version.id).await? {
-                let Some(provider) = pacticipants::find_by_id(conn, pact.provider_id).await? else {
-                    continue;
-                };
-                let counterpart: Vec<Version> =
-                    match resolved.iter().find(|o| o.pacticipant.id == provider.id) {
-                        Some(o) => o.versions.clone(),
-                        None => match &target {
-                            Target::None if query.latest_by.is_none() => {
-                                let mut out = Vec::new();
-                                for id in
-                                    verifications::provider_versions_of_content(conn, pact.content_id).await?
-                                {
-                                    out.extend(versions::by_id(conn, id).await?);
-                                }
-                                out
-                            }
-                            Target::None => {
-                                match verifications::latest_of_content(conn, pact.content_id).await? {
-                                    Some(v) => versions::by_id(conn, v.provider_version_id)
-                                        .await?
-                                        .into_iter()
-                                        .collect(),
-                                    None => Vec::new(),
-                                }
-                            }
-                            other => target_versions(conn, provider.id, other).await?,
-                        },
-                    };
-                if counterpart.is_empty() {
-                    let ignored = is_ignored(&query.ignores, &provider.name, None);
-                    rows.push(Row {
-                        consumer: r.pacticipant.name.clone(),
-                        consumer_version: version.clone(),
-                        provider: provider.name.clone(),
-                        provider_version: None,
-                        sha: pact.sha.clone(),
-                        pact_created_at: pact.created_at.clone(),
-                        verification: None,
-                        ignored,
-                    });
-                    if !ignored {
-                        unknown_lines.push(format!(
-                            "There is no verified pact between {} and {}",
-                            r.description,
-                            target_text(&target, &provider.name)
-                        ));
-                    }
-                }
-                for pv in counterpart {
-                    let verification = verifications::latest_for(conn, pact.content_id, pv.id).await?;
-                    rows.push(Row {
-                        consumer: r.pacticipant.name.clone(),
-                        consumer_version: version.clone(),
-                        provider: provider.name.clone(),
-                        provider_version: Some(pv.clone()),
-                        sha: pact.sha.clone(),
-                        pact_created_at: pact.created_at.clone(),
-                        verification,
-                        ignored: is_ignored(&query.ignores, &provider.name, Some(&pv)),
-                    });
-                }
-            }
-            // As a provider: every consumer version in the target that has a pact with it.
-            for consumer in pacticipants::consumers_of(conn, r.pacticipant.id).await? {
-                let counterpart: Vec<Version> =
-                    match resolved.iter().find(|o| o.pacticipant.id == consumer.id) {
-                        Some(_) => Vec::new(), // covered from the consumer's side above
-                        None => target_versions(conn, consumer.id, &target).await?,
-                    };
-                for cv in counterpart {
-                    let Some(pact) = pacts::for_version(conn, cv.id, r.pacticipant.id).await? else {
-                        continue;
-                    };
-                    let verification = verifications::latest_for(conn, pact.content_id, version.id).await?;
-                    rows.push(Row {
-                        consumer: consumer.name.clone(),
-                        consumer_version: cv.clone(),
-                        provider: r.pacticipant.name.clone(),
-                        provider_version: Some(version.clone()),
-                        sha: pact.sha.clone(),
-                        pact_created_at: pact.created_at.clone(),
-                        verification,
-                        ignored: is_ignored(&query.ignores, &consumer.name, Some(&cv)),
-                    });
-                }
-            }
-        }
-    }
+    let rows::Rows {
+        mut rows,
+        unverified: unknown_lines,
+    } = rows::build(conn, query, &resolved, &target).await?;
     // The reference broker's order: consumer name, newest consumer version first, provider
     // name, newest provider version first.
     rows.sort_by(|a, b| {
@@ -526,6 +269,8 @@ pub(crate) async fn decide(conn: &mut Conn, query: &MatrixQuery) -> DomainResult
             && a.provider_version.as_ref().map(|v| v.id) == b.provider_version.as_ref().map(|v| v.id)
     });
 
+    // As the reference broker lists them: the rows considered, then those ignored.
+    rows.sort_by_key(|r| r.ignored);
     let considered: Vec<&Row> = rows.iter().filter(|r| !r.ignored).collect();
     let success = considered
         .iter()

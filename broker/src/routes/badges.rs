@@ -123,6 +123,7 @@ pub(crate) async fn can_i_deploy_branch(
         selectors: vec![Selector {
             pacticipant: Some(name),
             branch: Some(branch.clone()),
+            latest: true,
             ..Selector::default()
         }],
         latest_by: Some("cvpv".to_owned()),

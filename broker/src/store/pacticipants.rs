@@ -139,6 +139,26 @@ pub(crate) async fn find_by_id(conn: &mut Conn, id: i64) -> Result<Option<Pactic
     row.as_ref().map(from_row).transpose()
 }
 
+/// Pacticipants by id, in one query per 500 ids.
+pub(crate) async fn by_ids(
+    conn: &mut Conn,
+    ids: &[i64],
+) -> Result<std::collections::HashMap<i64, Pacticipant>, sqlx::Error> {
+    let mut out = std::collections::HashMap::new();
+    for list in super::id_lists(ids) {
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM pacticipants WHERE id IN ({list})"
+        ))
+        .fetch_all(&mut *conn)
+        .await?;
+        for row in &rows {
+            let p = from_row(row)?;
+            out.insert(p.id, p);
+        }
+    }
+    Ok(out)
+}
+
 pub(crate) async fn list(conn: &mut Conn, limit: i64, offset: i64) -> Result<Vec<Pacticipant>, sqlx::Error> {
     let rows = sqlx::query(&format!(
         "SELECT {COLUMNS} FROM pacticipants ORDER BY name LIMIT $1 OFFSET $2"

@@ -81,7 +81,6 @@ pub(crate) fn with_interaction_ids(mut pact: Value) -> Value {
 #[derive(Debug, Clone)]
 pub(crate) struct PactRow {
     pub(crate) consumer_version_id: i64,
-    pub(crate) provider_id: i64,
     pub(crate) consumer_version: String,
     pub(crate) content_id: i64,
     pub(crate) sha: String,
@@ -96,7 +95,6 @@ const SELECT: &str = "SELECT pp.consumer_id, pp.provider_id, pp.consumer_version
 fn from_row(row: &sqlx::any::AnyRow) -> Result<PactRow, sqlx::Error> {
     Ok(PactRow {
         consumer_version_id: row.try_get("consumer_version_id")?,
-        provider_id: row.try_get("provider_id")?,
         consumer_version: row.try_get("consumer_version")?,
         content_id: row.try_get("content_id")?,
         sha: row.try_get("sha")?,
@@ -143,22 +141,6 @@ pub(crate) async fn for_versions(
         }
     }
     Ok(out)
-}
-
-/// The pacts (latest revision per provider) of one consumer version.
-pub(crate) async fn of_consumer_version(
-    conn: &mut Conn,
-    consumer_version_id: i64,
-) -> Result<Vec<PactRow>, sqlx::Error> {
-    let rows = sqlx::query(&format!(
-        "{SELECT} WHERE pp.consumer_version_id = $1 AND pp.revision = \
-         (SELECT MAX(p2.revision) FROM pact_publications p2 WHERE p2.consumer_version_id = pp.consumer_version_id AND p2.provider_id = pp.provider_id) \
-         ORDER BY pp.provider_id"
-    ))
-    .bind(consumer_version_id)
-    .fetch_all(&mut *conn)
-    .await?;
-    rows.iter().map(from_row).collect()
 }
 
 /// The pact of the latest consumer version (optionally one with a tag) that has one.

@@ -22,7 +22,7 @@ pub(crate) struct Verification {
 const SELECT: &str = "SELECT vr.id, vr.content_id, vr.provider_version_id, v.number AS provider_version, vr.success, \
     vr.build_url, vr.test_results, vr.verified_by, vr.created_at FROM verifications vr JOIN versions v ON v.id = vr.provider_version_id";
 
-fn from_row(row: &sqlx::any::AnyRow) -> Result<Verification, sqlx::Error> {
+pub(super) fn from_row(row: &sqlx::any::AnyRow) -> Result<Verification, sqlx::Error> {
     Ok(Verification {
         id: row.try_get("id")?,
         provider_version_id: row.try_get("provider_version_id")?,
@@ -79,22 +79,6 @@ pub(crate) async fn by_id(conn: &mut Conn, id: i64) -> Result<Option<Verificatio
     row.as_ref().map(from_row).transpose()
 }
 
-/// The latest verification of content by one provider version.
-pub(crate) async fn latest_for(
-    conn: &mut Conn,
-    content_id: i64,
-    provider_version_id: i64,
-) -> Result<Option<Verification>, sqlx::Error> {
-    let row = sqlx::query(&format!(
-        "{SELECT} WHERE vr.content_id = $1 AND vr.provider_version_id = $2 ORDER BY vr.id DESC LIMIT 1"
-    ))
-    .bind(content_id)
-    .bind(provider_version_id)
-    .fetch_optional(&mut *conn)
-    .await?;
-    row.as_ref().map(from_row).transpose()
-}
-
 /// The latest verification of content by any provider version.
 pub(crate) async fn latest_of_content(
     conn: &mut Conn,
@@ -122,22 +106,6 @@ pub(crate) async fn latest_pact_with_result(
     };
     let verification = latest_of_content(conn, row.content_id).await?;
     Ok(Some((row, verification)))
-}
-
-/// Every provider version that verified content, oldest first.
-pub(crate) async fn provider_versions_of_content(
-    conn: &mut Conn,
-    content_id: i64,
-) -> Result<Vec<i64>, sqlx::Error> {
-    sqlx::query(
-        "SELECT provider_version_id, MIN(id) AS first FROM verifications WHERE content_id = $1          GROUP BY provider_version_id ORDER BY first",
-    )
-    .bind(content_id)
-    .fetch_all(&mut *conn)
-    .await?
-    .iter()
-    .map(|r| r.try_get("provider_version_id"))
-    .collect()
 }
 
 /// Whether content was ever verified successfully, optionally only by provider versions on a

@@ -48,6 +48,89 @@ pub(crate) async fn by_id(conn: &mut Conn, id: i64) -> Result<Option<Version>, s
     row.as_ref().map(from_row).transpose()
 }
 
+/// Versions by id, in one query per 500 ids.
+pub(crate) async fn by_ids(
+    conn: &mut Conn,
+    ids: &[i64],
+) -> Result<std::collections::HashMap<i64, Version>, sqlx::Error> {
+    let mut out = std::collections::HashMap::new();
+    for list in super::id_lists(ids) {
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM versions v WHERE v.id IN ({list})"
+        ))
+        .fetch_all(&mut *conn)
+        .await?;
+        for row in &rows {
+            let v = from_row(row)?;
+            out.insert(v.id, v);
+        }
+    }
+    Ok(out)
+}
+
+/// Every version on a branch, newest first.
+pub(crate) async fn on_branch(
+    conn: &mut Conn,
+    pacticipant_id: i64,
+    branch: &str,
+) -> Result<Vec<Version>, sqlx::Error> {
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM versions v JOIN branch_versions bv ON bv.version_id = v.id JOIN branches b ON b.id = bv.branch_id \
+         WHERE b.pacticipant_id = $1 AND b.name = $2 ORDER BY bv.id DESC"
+    ))
+    .bind(pacticipant_id)
+    .bind(branch)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter().map(from_row).collect()
+}
+
+/// The latest version with a tag of each of these pacticipants that has one, by pacticipant id.
+pub(crate) async fn latest_with_tag_of_each(
+    conn: &mut Conn,
+    pacticipant_ids: &[i64],
+    tag: &str,
+) -> Result<std::collections::HashMap<i64, Version>, sqlx::Error> {
+    let mut out = std::collections::HashMap::new();
+    for list in super::id_lists(pacticipant_ids) {
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM versions v WHERE v.id IN \
+             (SELECT MAX(v2.id) FROM versions v2 JOIN tags t ON t.version_id = v2.id \
+              WHERE v2.pacticipant_id IN ({list}) AND t.name = $1 GROUP BY v2.pacticipant_id)"
+        ))
+        .bind(tag)
+        .fetch_all(&mut *conn)
+        .await?;
+        for row in &rows {
+            out.insert(row.try_get::<i64, _>("pacticipant_id")?, from_row(row)?);
+        }
+    }
+    Ok(out)
+}
+
+/// The head of the main branch (`main` when none is set) of each of these pacticipants that
+/// has one, by pacticipant id.
+pub(crate) async fn main_branch_heads(
+    conn: &mut Conn,
+    pacticipant_ids: &[i64],
+) -> Result<std::collections::HashMap<i64, Version>, sqlx::Error> {
+    let mut out = std::collections::HashMap::new();
+    for list in super::id_lists(pacticipant_ids) {
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM versions v JOIN branch_versions bv ON bv.version_id = v.id WHERE bv.id IN \
+             (SELECT MAX(bv2.id) FROM branch_versions bv2 JOIN branches b ON b.id = bv2.branch_id \
+              JOIN pacticipants p ON p.id = b.pacticipant_id \
+              WHERE b.pacticipant_id IN ({list}) AND b.name = COALESCE(p.main_branch, 'main') GROUP BY b.id)"
+        ))
+        .fetch_all(&mut *conn)
+        .await?;
+        for row in &rows {
+            out.insert(row.try_get::<i64, _>("pacticipant_id")?, from_row(row)?);
+        }
+    }
+    Ok(out)
+}
+
 /// Finds or creates a version; `true` when created. A build URL given later is recorded.
 pub(crate) async fn ensure(
     conn: &mut Conn,

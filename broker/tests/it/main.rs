@@ -5,6 +5,7 @@ mod cleanup;
 mod client;
 mod flow;
 mod input;
+mod matrix;
 mod resources;
 mod robustness;
 mod ui;
