@@ -17,14 +17,17 @@ use crate::store::pacticipants::{self, Pacticipant};
 use crate::store::versions::{self, Version};
 use crate::store::{Conn, environments, labels};
 
-/// Parses a JSON request body; empty bodies are `{}`.
-/// The body of `POST /pacticipants` and of `PUT`/`PATCH /pacticipants/{name}`.
+/// The body of `POST /pacticipants` and of `PUT`/`PATCH /pacticipants/{name}` (older official
+/// clients send the fields in snake case).
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct PacticipantBody {
     name: Option<String>,
+    #[serde(alias = "display_name")]
     display_name: Option<String>,
+    #[serde(alias = "main_branch")]
     main_branch: Option<String>,
+    #[serde(alias = "repository_url")]
     repository_url: Option<String>,
 }
 

@@ -298,6 +298,26 @@ async fn wrongly_typed_fields_of_pacticipants_versions_and_deployments_are_named
 }
 
 #[tokio::test]
+async fn a_repository_url_in_snake_case_is_kept_as_older_official_clients_send_it() {
+    let broker = start(BrokerConfig::new(crate::sqlite_only("input-snake"))).await;
+    let (status, _) = broker
+        .post("/pacticipants", &json!({"name": "Pricing Service"}))
+        .await;
+    assert_eq!(status, 201);
+    let url = "git@git.example.com:pricing-service";
+    let (status, answer) = broker
+        .send(
+            reqwest::Method::PATCH,
+            "/pacticipants/Pricing%20Service",
+            &json!({"repository_url": url}),
+        )
+        .await;
+    assert_eq!(status, 200, "{answer}");
+    let (_, shown) = broker.get("/pacticipants/Pricing%20Service").await;
+    assert_eq!(shown["repositoryUrl"], url, "{shown}");
+}
+
+#[tokio::test]
 async fn errors_are_hal_json_as_the_reference_broker_answers_them() {
     let broker = start(BrokerConfig::new(crate::sqlite_only("input-error-type"))).await;
     for (path, status) in [
