@@ -645,3 +645,43 @@ async fn accord_serve_answers_like_pact_stub() {
         assert_eq!(ours, official, "GET {path}");
     }
 }
+
+/// The official broker client's own contract, judged by the official verifier against
+/// accord-broker through the same provider-state harness as accord's verifier uses.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_official_verifier_passes_accord_broker_on_the_broker_clients_contract() {
+    let Some(cli) = pact_cli() else { return };
+    let Some(contract) = tests::broker_contract::contract() else {
+        return;
+    };
+    let dir = crate::scratch("broker-contract-official");
+    let harness = tests::broker_contract::ContractBroker::start(&dir)
+        .await
+        .expect("harness");
+    let args = vec![
+        "verifier".to_owned(),
+        "-f".into(),
+        contract.display().to_string(),
+        "--hostname".into(),
+        "127.0.0.1".into(),
+        "--port".into(),
+        harness.port().to_string(),
+        "--state-change-url".into(),
+        harness.state_url(),
+        "--state-change-teardown".into(),
+        "--no-colour".into(),
+    ];
+    let (code, text) = official_verify(cli, args).await;
+    assert_eq!(code, 0, "the official verifier fails accord-broker:\n{text}");
+    let verified = text
+        .lines()
+        .filter(|l| l.trim_start().starts_with("Verifying a pact between"))
+        .count();
+    assert_eq!(verified, 1, "one pact verified:\n{text}");
+    let interactions = text.matches("returns a response which").count();
+    assert_eq!(
+        interactions, 67,
+        "every interaction of the contract runs, none filtered out:\n{text}"
+    );
+    assert!(!text.contains("(FAILED)"), "{text}");
+}

@@ -1,5 +1,6 @@
 //! End-to-end tests: the whole workflow through public interfaces only.
 
+mod broker_contract;
 mod interop;
 mod pending;
 mod tidy;

@@ -1,4 +1,5 @@
-//! Shared harness for the end-to-end tests: fresh databases for the broker.
+//! Shared harness for the end-to-end tests: fresh databases for the broker, and the harness that
+//! verifies the official broker client's contract against accord-broker.
 
 /// A fresh SQLite database URL under `dir`.
 pub fn sqlite_url(dir: &std::path::Path, name: &str) -> String {
@@ -10,3 +11,5 @@ pub fn sqlite_url(dir: &std::path::Path, name: &str) -> String {
 pub async fn backends(dir: &std::path::Path, name: &str) -> Vec<String> {
     accord_test_support::backends(dir, &format!("e2e-{name}")).await
 }
+
+pub mod broker_contract;
