@@ -10,7 +10,6 @@ use serde_json::{Value, json};
 use serde::Deserialize;
 
 use super::body::typed;
-use super::pacticipants::json_body;
 use crate::AppState;
 use crate::error::{ApiError, ApiResult};
 use crate::hal::{Base, Hal, enc};
@@ -56,41 +55,79 @@ pub(crate) async fn list(State(state): State<Arc<AppState>>, base: Base) -> ApiR
     })))
 }
 
-fn parse_environment(body: &Value) -> ApiResult<(String, String, bool, Value)> {
-    let name = body["name"].as_str().unwrap_or_default().to_owned();
+/// The body of `POST /environments` and `PUT /environments/{uuid}`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct EnvironmentBody {
+    /// A UUID to create the environment under (new environments only).
+    uuid: Option<String>,
+    name: Option<String>,
+    display_name: Option<String>,
+    production: Option<bool>,
+    contacts: Option<Vec<Contact>>,
+}
+
+/// A person or team to ask about an environment.
+#[derive(Debug, Deserialize, serde::Serialize)]
+struct Contact {
+    name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    details: Option<serde_json::Map<String, Value>>,
+}
+
+/// A checked environment body: name, display name, production flag and contacts.
+struct EnvironmentFields {
+    name: String,
+    display: String,
+    production: bool,
+    contacts: Value,
+}
+
+fn checked(body: &EnvironmentBody) -> ApiResult<EnvironmentFields> {
+    let name = body.name.clone().unwrap_or_default();
     if !valid_name(&name) {
         return Err(ApiError::bad("name must be a single word without spaces"));
     }
-    let production = body["production"]
-        .as_bool()
+    let production = body
+        .production
         .ok_or_else(|| ApiError::bad("production must be true or false"))?;
-    let display = body["displayName"]
-        .as_str()
+    let display = body
+        .display_name
+        .clone()
         .filter(|d| !d.trim().is_empty())
-        .map(str::to_owned)
         .unwrap_or_else(|| pacticipants::display_name(&name));
-    let contacts = match &body["contacts"] {
-        Value::Null => json!([]),
-        Value::Array(list) => Value::Array(list.clone()),
-        _ => return Err(ApiError::bad("contacts must be a list")),
-    };
-    Ok((name, display, production, contacts))
+    let contacts = serde_json::to_value(body.contacts.as_deref().unwrap_or_default())
+        .map_err(|e| ApiError::bad(format!("contacts: {e}")))?;
+    Ok(EnvironmentFields {
+        name,
+        display,
+        production,
+        contacts,
+    })
 }
 
 pub(crate) async fn create(State(state): State<Arc<AppState>>, base: Base, body: String) -> ApiResult<Hal> {
-    let body = json_body(&body)?;
-    let (name, display, production, contacts) = parse_environment(&body)?;
+    let body: EnvironmentBody = typed(&body)?;
+    let f = checked(&body)?;
+    let uuid = match &body.uuid {
+        Some(given) => uuid::Uuid::parse_str(given)
+            .map_err(|e| ApiError::bad(format!("uuid: '{given}' is not a UUID: {e}")))?
+            .to_string(),
+        None => uuid::Uuid::new_v4().to_string(),
+    };
     let mut w = state.db.write().await?;
-    if environments::by_name(&mut w.tx, &name).await?.is_some() {
+    if environments::by_name(&mut w.tx, &f.name).await?.is_some() {
         return Err(ApiError::bad(format!(
-            "name '{name}' is already used by an existing environment"
+            "name '{}' is already used by an existing environment",
+            f.name
         )));
     }
-    let uuid = body["uuid"]
-        .as_str()
-        .map(str::to_owned)
-        .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
-    environments::create(&mut w.tx, &uuid, &name, &display, production, &contacts).await?;
+    if environments::by_uuid(&mut w.tx, &uuid).await?.is_some() {
+        return Err(ApiError::bad(format!(
+            "uuid '{uuid}' is already used by an existing environment"
+        )));
+    }
+    environments::create(&mut w.tx, &uuid, &f.name, &f.display, f.production, &f.contacts).await?;
     let e = environments::by_uuid(&mut w.tx, &uuid).await?.ok_or_else(|| {
         ApiError::inconsistent("the environment just created (environments::by_uuid) is missing")
     })?;
@@ -120,11 +157,11 @@ pub(crate) async fn update(
     Path(uuid): Path<String>,
     body: String,
 ) -> ApiResult<Hal> {
-    let body = json_body(&body)?;
-    let (name, display, production, contacts) = parse_environment(&body)?;
+    let body: EnvironmentBody = typed(&body)?;
+    let f = checked(&body)?;
     let mut w = state.db.write().await?;
     let e = require_environment(&mut w.tx, &uuid).await?;
-    environments::update(&mut w.tx, e.id, &name, &display, production, &contacts).await?;
+    environments::update(&mut w.tx, e.id, &f.name, &f.display, f.production, &f.contacts).await?;
     let e = require_environment(&mut w.tx, &uuid).await?;
     w.tx.commit().await?;
     Ok(Hal::ok(environment_json(&base, &e)))

@@ -7,7 +7,9 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use serde_json::{Map, Value, json};
 
-use super::pacticipants::json_body;
+use serde::Deserialize;
+
+use super::body::typed_keyed;
 use crate::AppState;
 use crate::error::{ApiError, ApiResult};
 use crate::hal::{Base, Hal, enc};
@@ -75,30 +77,71 @@ fn webhook_json(base: &Base, hook: &Webhook) -> Value {
     })
 }
 
+/// The body of the webhook creation and update requests, and of `POST /webhooks/execute`.
+#[derive(Debug, Deserialize)]
+struct WebhookBody {
+    description: Option<String>,
+    consumer: Option<ScopeBody>,
+    provider: Option<ScopeBody>,
+    events: Option<Vec<EventRef>>,
+    #[serde(default)]
+    request: RequestBody,
+    enabled: Option<bool>,
+}
+
+/// Which applications a webhook is for: one by name, or every one with a label.
+#[derive(Debug, Default, Deserialize)]
+struct ScopeBody {
+    name: Option<String>,
+    label: Option<String>,
+}
+
+/// An event subscribed to: `{"name": "contract_published"}` or `"contract_published"`.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum EventRef {
+    Named { name: String },
+    Plain(String),
+}
+
+/// The HTTP request a webhook sends, with `${pactbroker.*}` placeholders.
+#[derive(Debug, Default, Deserialize)]
+struct RequestBody {
+    method: Option<String>,
+    url: Option<String>,
+    headers: Option<Map<String, Value>>,
+    body: Option<Value>,
+    username: Option<String>,
+    password: Option<String>,
+}
+
 async fn parse(
     state: &AppState,
     uuid: String,
-    body: &Value,
+    body: &str,
     consumer: Option<String>,
     provider: Option<String>,
 ) -> ApiResult<Webhook> {
+    let body: WebhookBody = typed_keyed(body)?;
     let mut errors: std::collections::BTreeMap<String, Vec<String>> = std::collections::BTreeMap::new();
     let mut error = |field: &str, message: String| errors.entry(field.to_owned()).or_default().push(message);
-    let request = body["request"].clone();
-    let url = request["url"].as_str().unwrap_or_default();
+    let request = &body.request;
+    let url = request.url.clone().unwrap_or_default();
     if url.is_empty() {
         error("request.url", "is required".to_owned());
-    } else if let Err(reason) = state.config.webhooks.check_url(url) {
+    } else if let Err(reason) = state.config.webhooks.check_url(&url) {
         error("request.url", reason.to_string());
     }
-    let method = request["method"].as_str().unwrap_or("POST").to_ascii_uppercase();
+    let method = request.method.as_deref().unwrap_or("POST").to_ascii_uppercase();
     if let Err(reason) = state.config.webhooks.check_method(&method) {
         error("request.method", reason.to_string());
     }
-    let events: Vec<String> = match body["events"].as_array() {
+    let events: Vec<String> = match &body.events {
         Some(list) => list
             .iter()
-            .filter_map(|e| e["name"].as_str().or_else(|| e.as_str()).map(str::to_owned))
+            .map(|e| match e {
+                EventRef::Named { name } | EventRef::Plain(name) => name.clone(),
+            })
             .collect(),
         None => vec!["contract_content_changed".to_owned()],
     };
@@ -107,19 +150,19 @@ async fn parse(
             error("events", format!("unknown event '{event}'"));
         }
     }
-    let consumer = consumer.or_else(|| body["consumer"]["name"].as_str().map(str::to_owned));
-    let provider = provider.or_else(|| body["provider"]["name"].as_str().map(str::to_owned));
-    let label = |side: &str, name: &Option<String>| -> Option<String> {
-        let label = body[side]["label"]
-            .as_str()
-            .map(str::trim)
-            .filter(|l| !l.is_empty())?;
+    let no_scope = ScopeBody::default();
+    let consumer_scope = body.consumer.as_ref().unwrap_or(&no_scope);
+    let provider_scope = body.provider.as_ref().unwrap_or(&no_scope);
+    let consumer = consumer.or_else(|| consumer_scope.name.clone());
+    let provider = provider.or_else(|| provider_scope.name.clone());
+    let label = |scope: &ScopeBody, name: &Option<String>| -> Option<String> {
+        let label = scope.label.as_deref().map(str::trim).filter(|l| !l.is_empty())?;
         name.is_none().then(|| label.to_owned())
     };
-    let consumer_label = label("consumer", &consumer);
-    let provider_label = label("provider", &provider);
-    for side in ["consumer", "provider"] {
-        if body[side]["name"].is_string() && body[side]["label"].is_string() {
+    let consumer_label = label(consumer_scope, &consumer);
+    let provider_label = label(provider_scope, &provider);
+    for (side, scope) in [("consumer", consumer_scope), ("provider", provider_scope)] {
+        if scope.name.is_some() && scope.label.is_some() {
             error(side, "give either a name or a label, not both".to_owned());
         }
     }
@@ -134,18 +177,31 @@ async fn parse(
     if !errors.is_empty() {
         return Err(ApiError::InvalidFields(errors));
     }
-    let mut stored = request;
-    stored["method"] = json!(method);
+    let mut stored = Map::new();
+    stored.insert("method".into(), json!(method));
+    stored.insert("url".into(), json!(url));
+    if let Some(headers) = &request.headers {
+        stored.insert("headers".into(), Value::Object(headers.clone()));
+    }
+    if let Some(body) = &request.body {
+        stored.insert("body".into(), body.clone());
+    }
+    if let Some(username) = &request.username {
+        stored.insert("username".into(), json!(username));
+    }
+    if let Some(password) = &request.password {
+        stored.insert("password".into(), json!(password));
+    }
     Ok(Webhook {
         uuid,
-        description: body["description"].as_str().map(str::to_owned),
+        description: body.description.clone(),
         consumer,
         provider,
         consumer_label,
         provider_label,
         events,
-        request: stored,
-        enabled: body["enabled"].as_bool().unwrap_or(true),
+        request: Value::Object(stored),
+        enabled: body.enabled.unwrap_or(true),
         created_at: String::new(),
     })
 }
@@ -169,7 +225,6 @@ async fn create_scoped(
     provider: Option<String>,
 ) -> ApiResult<Hal> {
     require_names(&state, &[consumer.as_deref(), provider.as_deref()]).await?;
-    let body = json_body(&body)?;
     let hook = parse(
         &state,
         uuid::Uuid::new_v4().simple().to_string(),
@@ -344,7 +399,6 @@ pub(crate) async fn put(
             "the webhook uuid must be at least 16 letters, digits, '-' or '_'",
         ));
     }
-    let body = json_body(&body)?;
     let hook = parse(&state, uuid.clone(), &body, None, None).await?;
     let mut w = state.db.write().await?;
     let created = webhooks::save(&mut w.tx, &hook).await?;
@@ -461,7 +515,6 @@ pub(crate) async fn execute_unsaved(
     base: Base,
     body: String,
 ) -> ApiResult<Hal> {
-    let body = json_body(&body)?;
     let hook = parse(&state, "unsaved".to_owned(), &body, None, None).await?;
     run_test(&state, &base, &hook).await
 }

@@ -1,7 +1,7 @@
 //! Bad input gets a clear 400 or 413 and stores nothing.
 
 use accord_broker::BrokerConfig;
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::{pact, publish_body, start};
 
@@ -295,6 +295,74 @@ async fn wrongly_typed_fields_of_pacticipants_versions_and_deployments_are_named
         .map(|t| t.iter().filter_map(|x| x["name"].as_str()).collect())
         .unwrap_or_default();
     assert!(tags.contains(&"prod") && tags.contains(&"qa"), "{version}");
+}
+
+#[tokio::test]
+async fn wrongly_typed_fields_of_environments_and_webhooks_are_named() {
+    let broker = start(BrokerConfig::new(crate::sqlite_only("input-env-hook"))).await;
+    for (body, field) in [
+        (
+            json!({"name": "prod", "production": true, "contacts": "ops"}),
+            "contacts",
+        ),
+        (
+            json!({"name": "prod", "production": true, "contacts": [{"details": {}}]}),
+            "contacts[0]",
+        ),
+        (json!({"name": "prod", "production": "yes"}), "production"),
+        (
+            json!({"name": "prod", "production": true, "uuid": "not-a-uuid"}),
+            "uuid",
+        ),
+    ] {
+        let (status, answer) = broker.post("/environments", &body).await;
+        assert_eq!(status, 400, "{body}: {answer}");
+        assert!(
+            answer["errors"][0].as_str().unwrap_or("").starts_with(field),
+            "{body} names {field}: {answer}"
+        );
+    }
+    let (_, environments) = broker.get("/environments").await;
+    assert_eq!(
+        environments["_embedded"]["environments"],
+        json!([]),
+        "nothing was stored"
+    );
+
+    let hook = |request: Value, events: Value| json!({"events": events, "request": request});
+    for (body, field) in [
+        (
+            hook(
+                json!({"method": "POST", "url": "https://ci.example.com", "headers": "x"}),
+                json!(["contract_published"]),
+            ),
+            "request.headers",
+        ),
+        (
+            hook(
+                json!({"method": 1, "url": "https://ci.example.com"}),
+                json!(["contract_published"]),
+            ),
+            "request.method",
+        ),
+        (
+            hook(json!({"url": "https://ci.example.com"}), json!([{"name": 1}])),
+            "events[0]",
+        ),
+        (
+            json!({"request": {"url": "https://ci.example.com"}, "consumer": "web"}),
+            "consumer",
+        ),
+    ] {
+        let (status, answer) = broker.post("/webhooks", &body).await;
+        assert_eq!(status, 400, "{body}: {answer}");
+        assert!(
+            answer["errors"][field].is_array(),
+            "{body} names {field}: {answer}"
+        );
+    }
+    let (_, webhooks) = broker.get("/webhooks").await;
+    assert_eq!(webhooks["_embedded"]["webhooks"], json!([]), "nothing was stored");
 }
 
 #[tokio::test]
