@@ -2,6 +2,7 @@
 //! This is the only module that knows how specification versions differ in JSON.
 
 mod ctx;
+mod legacy;
 mod read;
 mod rules_json;
 mod write;

@@ -423,6 +423,14 @@ fn bare_body(value: &Value, declared: Option<ContentType>) -> Body {
                     Body::bytes(Value::String(s.clone()).to_string().into_bytes(), declared)
                 }
             }
+            // Writers keep binary content (images, PDFs, multipart) of V2/V3 pacts as base64.
+            Some(ct) if !ct.is_textual() => {
+                use base64::Engine as _;
+                match base64::engine::general_purpose::STANDARD.decode(s) {
+                    Ok(bytes) => Body::bytes(bytes, declared),
+                    Err(_) => Body::bytes(s.clone().into_bytes(), declared),
+                }
+            }
             _ => Body::bytes(s.clone().into_bytes(), declared),
         },
         other => Body::bytes(
@@ -430,6 +438,16 @@ fn bare_body(value: &Value, declared: Option<ContentType>) -> Body {
             declared.filter(|ct| ct.is_json()).or(Some(ContentType::json())),
         ),
     }
+}
+
+/// The Ruby gem's inline `json_class` matchers of a request or response, read as the matchers
+/// they are (see `legacy.rs`). The gem wrote no V4 pacts; its files without a specification
+/// version read as V3.
+fn legacy_matchers(map: &Map<String, Value>, version: SpecVersion) -> Option<Map<String, Value>> {
+    if version >= SpecVersion::V4 {
+        return None;
+    }
+    super::legacy::unwrap(map)
 }
 
 fn read_request_parts(
@@ -456,6 +474,8 @@ pub(crate) fn read_request(
     ctx: &Ctx<'_>,
 ) -> Result<HttpRequest, PactReadError> {
     let map = object(value, ctx)?;
+    let unwrapped = legacy_matchers(map, version);
+    let map = unwrapped.as_ref().unwrap_or(map);
     let method = match map.get("method") {
         Some(Value::String(m)) => m.to_ascii_uppercase(),
         Some(_) => return Err(ctx.key("method").invalid("expected the method as a string")),
@@ -488,6 +508,8 @@ pub(crate) fn read_response(
     ctx: &Ctx<'_>,
 ) -> Result<HttpResponse, PactReadError> {
     let map = object(value, ctx)?;
+    let unwrapped = legacy_matchers(map, version);
+    let map = unwrapped.as_ref().unwrap_or(map);
     let status = match map.get("status") {
         Some(Value::Number(n)) => n.as_u64().and_then(|s| u16::try_from(s).ok()).ok_or_else(|| {
             ctx.key("status")

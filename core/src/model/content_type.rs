@@ -83,9 +83,13 @@ impl ContentType {
             .map(|(_, v)| v.as_str())
     }
 
-    /// JSON, including `+json` structured suffixes.
+    /// JSON, including `+json` structured suffixes and `application/json+...` variants (the Ruby
+    /// client sends `application/json+patch`).
     pub fn is_json(&self) -> bool {
-        self.sub == "json" || self.sub.ends_with("+json") || self.sub == "x-json"
+        self.sub == "json"
+            || self.sub.ends_with("+json")
+            || self.sub == "x-json"
+            || (self.main == "application" && self.sub.starts_with("json+"))
     }
 
     /// XML, including `+xml` structured suffixes.

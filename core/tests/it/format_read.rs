@@ -243,3 +243,39 @@ fn reading_text_and_reading_a_parsed_document_agree() {
         assert_eq!(streamed, whole, "{}", &doc[..doc.len().min(200)]);
     }
 }
+
+#[test]
+fn binary_bodies_of_v3_pacts_are_read_from_base64_and_legacy_ruby_matchers_as_rules() {
+    let pact = parse_pact(
+        r#"{"consumer":{"name":"web"},"provider":{"name":"img"},
+        "interactions":[{"description":"upload",
+          "request":{"method":"POST","path":"/images","headers":{"Content-Type":"image/png"},"body":"iVBORw0KGgo="},
+          "response":{"status":200,
+            "headers":{"Content-Type":{"json_class":"Pact::Term","data":{"generate":"text/plain","matcher":{"json_class":"Regexp","o":0,"s":"text"}}}},
+            "body":{"message":{"json_class":"Pact::Term","data":{"generate":"rainy","matcher":{"json_class":"Regexp","o":0,"s":"rain"}}}}}}],
+        "metadata":{"pactSpecification":{"version":"3.0.0"}}}"#,
+        "binary.json",
+    )
+    .expect("valid pact");
+    let http = pact.http_interactions().next().expect("one interaction");
+    assert_eq!(
+        http.request.body.content(),
+        b"\x89PNG\r\n\x1a\n",
+        "decoded from base64"
+    );
+    assert_eq!(
+        http.response.headers.get("Content-Type"),
+        Some(&["text/plain".to_owned()][..])
+    );
+    assert_eq!(http.response.body.as_text(), r#"{"message":"rainy"}"#);
+    let rules = http
+        .response
+        .matching_rules
+        .category(Category::Body)
+        .expect("body rules");
+    assert!(rules.get("$.message").is_some(), "{rules:?}");
+    assert!(
+        http.response.matching_rules.category(Category::Header).is_some(),
+        "the header term is a rule too"
+    );
+}
