@@ -1,6 +1,7 @@
 //! Generators of V3/V4: values produced when a request or response is built, never when comparing.
 
 mod apply;
+mod bodies;
 mod date_expr;
 
 pub use apply::{GeneratorContext, GeneratorMode, generate_message, generate_request, generate_response};

@@ -180,6 +180,11 @@ fn generate_time(format: Option<&str>, expression: Option<&str>, default_format:
 
 fn fill_placeholders(expression: &str, values: &Map<String, Value>) -> Option<Value> {
     let trimmed = expression.trim();
+    // An expression without placeholders names a value (`userId`), as the official verifier
+    // reads it; without that value the example stays.
+    if !trimmed.contains("${") {
+        return values.get(trimmed).cloned();
+    }
     // A lone placeholder keeps the raw JSON type of the value.
     if let Some(name) = trimmed.strip_prefix("${").and_then(|r| r.strip_suffix('}'))
         && !name.contains("${")
@@ -267,7 +272,7 @@ fn apply_at_path(root: &mut Value, path: &DocPath, generator: &Generator, ctx: &
     walk(root, tokens.get(1..).unwrap_or(&[]), generator, ctx);
 }
 
-/// Applies body generators to a body, when it is JSON or the generator targets the root.
+/// Applies body generators to a JSON, form or XML body, or to any body at its root.
 pub(crate) fn generate_body(body: &Body, generators: &[(String, Generator)], ctx: &GeneratorContext) -> Body {
     if generators.is_empty() || !body.is_present() {
         return body.clone();
@@ -283,7 +288,24 @@ pub(crate) fn generate_body(body: &Body, generators: &[(String, Generator)], ctx
         }
         return Body::bytes(json.to_string().into_bytes(), content_type);
     }
-    // Non-JSON bodies: only a generator at the root can replace the content.
+    let generate = |generator: &Generator, current: &str| {
+        generator
+            .generate(&Value::String(current.to_owned()), ctx)
+            .map(|v| value_to_text(&v))
+    };
+    match &content_type {
+        Some(ct) if ct.is_form() => {
+            let text = super::bodies::form(&body.as_text(), generators, &generate);
+            return Body::bytes(text.into_bytes(), content_type);
+        }
+        Some(ct) if ct.is_xml() => {
+            if let Some(text) = super::bodies::xml(&body.as_text(), generators, &generate) {
+                return Body::bytes(text.into_bytes(), content_type);
+            }
+        }
+        _ => {}
+    }
+    // Other bodies: only a generator at the root can replace the content.
     for (key, generator) in generators {
         if key.trim() == "$" {
             let current = Value::String(body.as_text());

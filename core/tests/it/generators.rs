@@ -117,6 +117,26 @@ fn provider_state_values_only_on_the_provider_side() {
 }
 
 #[test]
+fn a_bare_provider_state_expression_names_a_value_and_keeps_the_example_without_it() {
+    // As pact-jvm writes it: `"expression": "userId"`, no `${}`.
+    let bare = Generator::ProviderState {
+        expression: "userId".into(),
+        data_type: Some("INTEGER".into()),
+    };
+    let mut values = Map::new();
+    values.insert("userId".into(), json!("42"));
+    assert_eq!(
+        bare.generate(&json!(100), &GeneratorContext::provider(values)),
+        Some(json!(42))
+    );
+    assert_eq!(
+        bare.generate(&json!(100), &GeneratorContext::provider(Map::new())),
+        None,
+        "without a value from the state the example (100) stays"
+    );
+}
+
+#[test]
 fn mock_server_url_only_on_the_consumer_side() {
     let generator = Generator::MockServerUrl {
         example: "http://localhost:8080/accounts/1".into(),
@@ -207,4 +227,84 @@ fn generators_apply_to_every_part() {
     let generated = generate_message(&message, &GeneratorContext::consumer(None));
     assert_eq!(generated.metadata["key"].as_str().map(str::len), Some(4));
     assert_eq!(generated.contents.as_json(), Some(json!({"id": 3})));
+}
+
+/// The first response of a V4 pact with one interaction.
+fn v4_response(response: Value) -> HttpResponse {
+    let pact = json!({
+        "consumer": {"name": "c"}, "provider": {"name": "p"},
+        "interactions": [{"type": "Synchronous/HTTP", "description": "d",
+            "request": {"method": "GET", "path": "/"}, "response": response}],
+        "metadata": {"pactSpecification": {"version": "4.0"}}
+    });
+    let pact = accord_core::format::parse_pact(&pact.to_string(), "test").expect("pact");
+    pact.http_interactions()
+        .next()
+        .expect("interaction")
+        .response
+        .clone()
+}
+
+#[test]
+fn generators_apply_to_form_parameters_and_single_values() {
+    let response = v4_response(json!({
+        "status": 200,
+        "headers": {"Content-Type": ["application/x-www-form-urlencoded"]},
+        "body": {"contentType": "application/x-www-form-urlencoded", "encoded": false,
+                 "content": "age=13&name%5B%5D=&name%5B%5D=&kept=yes"},
+        "generators": {"body": {
+            "$.age": {"type": "RandomInt", "min": 200, "max": 300},
+            "$['name[]'][0]": {"type": "Regex", "regex": "Mr\\.|Mrs\\."}
+        }}
+    }));
+    let generated = generate_response(&response, &GeneratorContext::consumer(None));
+    let form = accord_core::Query::parse(&generated.body.as_text());
+    let age: u32 = form.get("age").expect("age")[0].parse().expect("a number");
+    assert!((200..=300).contains(&age), "{age}");
+    let names = form.get("name[]").expect("names");
+    assert!(names[0] == "Mr." || names[0] == "Mrs.", "{names:?}");
+    assert_eq!(names[1], "", "only the value the path names");
+    assert_eq!(form.get("kept").expect("kept"), ["yes"]);
+}
+
+#[test]
+fn generators_apply_to_xml_text_and_attributes_and_leave_the_rest() {
+    let response = v4_response(json!({
+        "status": 200,
+        "headers": {"Content-Type": ["application/xml"]},
+        "body": {"contentType": "application/xml", "encoded": false,
+                 "content": "<?xml version='1.0'?><movies xmlns:aka=\"urn:aka\"><movie><title>Big Buck Bunny</title><release-date/><aka:brazil></aka:brazil><specs aspect-ratio=\"\" color=\"color\"/></movie></movies>"},
+        "generators": {"body": {
+            "$.movies.movie.release-date.#text": {"type": "Date", "format": "dd-MM-yyyy"},
+            "$.movies.movie.aka:brazil.#text": {"type": "RandomString", "size": 10},
+            "$.movies.movie.specs['@aspect-ratio']": {"type": "Regex", "regex": "[0-9]+:[0-9]+"}
+        }}
+    }));
+    let xml = generate_response(&response, &GeneratorContext::consumer(None))
+        .body
+        .as_text();
+    let date = xml
+        .split("<release-date>")
+        .nth(1)
+        .and_then(|rest| rest.split("</release-date>").next())
+        .expect("the empty element got text");
+    assert_eq!(date.len(), 10, "{xml}");
+    assert_eq!(&date[2..3], "-", "{xml}");
+    let brazil = xml
+        .split("<aka:brazil>")
+        .nth(1)
+        .and_then(|rest| rest.split("</aka:brazil>").next())
+        .expect("prefixed element");
+    assert_eq!(brazil.len(), 10, "{xml}");
+    let ratio = xml
+        .split("aspect-ratio=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("attribute");
+    assert!(ratio.contains(':') && ratio.len() >= 3, "{xml}");
+    assert!(
+        xml.contains("<title>Big Buck Bunny</title>") && xml.contains("color=\"color\""),
+        "{xml}"
+    );
+    assert!(xml.starts_with("<?xml version='1.0'?>"), "{xml}");
 }
