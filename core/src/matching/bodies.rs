@@ -117,13 +117,35 @@ pub(crate) fn match_form(
             continue;
         };
         let cursor = rules.step(&root, ValueStep::Field(name));
-        if let Some(selected) = rules.best(&cursor).filter(|s| !s.list.is_equality_only()) {
+        let param = rules.best(&cursor).filter(|s| !s.list.is_equality_only());
+        // Rules on one value of a repeated parameter (`$['name[]'][0]`), as pact-php and the
+        // official FFI write them.
+        let per_value: Vec<_> = (0..actual_values.len())
+            .map(|i| {
+                let at = rules.step(&cursor, ValueStep::Index(i));
+                rules
+                    .best(&at)
+                    .filter(|s| !s.cascaded && !s.list.is_equality_only())
+            })
+            .collect();
+        if param.is_some() || per_value.iter().any(Option::is_some) {
             for (i, value) in actual_values.iter().enumerate() {
                 let template = expected_values
                     .get(i)
                     .or_else(|| expected_values.first())
                     .cloned()
                     .unwrap_or_default();
+                let Some(selected) = per_value[i].as_ref().or(param.as_ref()) else {
+                    if *value != template {
+                        out.push(body_mismatch(
+                            &format!("{path}[{i}]"),
+                            template.clone(),
+                            value.clone(),
+                            format!("Expected form post parameter '{name}' value {i} to be '{template}' but was '{value}'"),
+                        ));
+                    }
+                    continue;
+                };
                 for message in check_list(
                     selected.list,
                     &Value::String(template.clone()),

@@ -490,3 +490,25 @@ fn request_mismatches_name_the_part() {
         ]
     );
 }
+
+#[test]
+fn rules_on_single_values_of_a_repeated_form_parameter_apply() {
+    let form = |body: &str| json!({"status": 200, "headers": {"Content-Type": "application/x-www-form-urlencoded"}, "body": body});
+    let rules = json!({"body": {
+        "$['name[]'][0]": {"matchers": [{"match": "regex", "regex": "Mr\\.|Mrs\\."}]},
+        "$['name[]'][1]": {"matchers": [{"match": "type"}]}
+    }});
+    let mut expected = form("name%5B%5D=&name%5B%5D=");
+    expected["matchingRules"] = rules;
+    let e = response(expected);
+    let ok = response(form("name%5B%5D=Mr.&name%5B%5D=Smith"));
+    assert!(
+        match_response(&e, &ok).is_empty(),
+        "{:?}",
+        match_response(&e, &ok)
+    );
+    let bad = response(form("name%5B%5D=Dr.&name%5B%5D=Smith"));
+    let mismatches = match_response(&e, &bad);
+    assert_eq!(mismatches.len(), 1, "{mismatches:?}");
+    assert!(mismatches[0].message.contains("Dr."), "{mismatches:?}");
+}
