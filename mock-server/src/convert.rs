@@ -4,6 +4,18 @@ use accord_core::{Body, ContentType, Headers, HttpRequest, HttpResponse, Query};
 use bytes::Bytes;
 use http_body_util::Full;
 
+/// A path with its percent escapes decoded: requests arrive encoded, and pacts hold paths either
+/// way (official writers record them as sent, `/pacticipants/Pricing%20Service`), so both sides
+/// are compared decoded.
+pub(crate) fn decoded_path(path: &str) -> String {
+    if !path.contains('%') {
+        return path.to_owned();
+    }
+    percent_encoding::percent_decode_str(path)
+        .decode_utf8_lossy()
+        .into_owned()
+}
+
 /// Builds a model request from hyper's request parts and the collected body.
 pub(crate) fn to_model_request(parts: &hyper::http::request::Parts, body: Bytes) -> HttpRequest {
     let mut headers = Headers::new();
@@ -13,10 +25,7 @@ pub(crate) fn to_model_request(parts: &hyper::http::request::Parts, body: Bytes)
             String::from_utf8_lossy(value.as_bytes()).into_owned(),
         );
     }
-    let raw_path = parts.uri.path();
-    let path = percent_encoding::percent_decode_str(raw_path)
-        .decode_utf8_lossy()
-        .into_owned();
+    let path = decoded_path(parts.uri.path());
     let query = parts.uri.query().map(Query::parse);
     let content_type = headers.content_type();
     let body = if body.is_empty() {

@@ -55,6 +55,8 @@ struct Shared {
     interactions: Vec<HttpInteraction>,
     prepared: Vec<Option<PreparedResponse>>,
     descriptions: Vec<String>,
+    /// How much of a request each interaction pins down (see [`specificity`]).
+    specificity: Vec<usize>,
     index: InteractionIndex,
     recorder: Recorder,
     base_url: String,
@@ -93,7 +95,14 @@ impl MockServer {
             None
         };
         let scheme = if tls.is_some() { "https" } else { "http" };
-        let interactions: Vec<HttpInteraction> = pact.http_interactions().cloned().collect();
+        let interactions: Vec<HttpInteraction> = pact
+            .http_interactions()
+            .cloned()
+            .map(|mut i| {
+                i.request.path = crate::convert::decoded_path(&i.request.path);
+                i
+            })
+            .collect();
         let prepared = interactions
             .iter()
             .map(|i| {
@@ -104,7 +113,9 @@ impl MockServer {
             })
             .collect();
         let descriptions = interactions.iter().map(|i| i.info.description.clone()).collect();
+        let specificity = interactions.iter().map(|i| specificity(&i.request)).collect();
         let shared = Arc::new(Shared {
+            specificity,
             index: InteractionIndex::new(&interactions),
             recorder: Recorder::new(interactions.len(), config.problem_limit),
             prepared,
@@ -302,6 +313,13 @@ fn preflight(request: &hyper::Request<hyper::body::Incoming>) -> hyper::Response
     .into_hyper(&[])
 }
 
+/// How much of a request an interaction pins down: its headers, query parameters and body.
+fn specificity(request: &accord_core::HttpRequest) -> usize {
+    let query = request.query.as_ref().map_or(0, |q| q.iter().count());
+    let body = usize::from(!matches!(request.body, accord_core::Body::Missing));
+    request.headers.len() + query + body
+}
+
 async fn handle(
     shared: &Shared,
     request: hyper::Request<hyper::body::Incoming>,
@@ -313,7 +331,11 @@ async fn handle(
     if is_preflight
         && shared
             .index
-            .candidates(&shared.interactions, "OPTIONS", request.uri().path())
+            .candidates(
+                &shared.interactions,
+                "OPTIONS",
+                &crate::convert::decoded_path(request.uri().path()),
+            )
             .is_empty()
     {
         return preflight(&request);
@@ -334,32 +356,43 @@ async fn handle(
         .index
         .candidates(&shared.interactions, &actual.method, &actual.path);
     let mut closest: Option<(usize, Vec<Mismatch>)> = None;
+    // Of the interactions the request matches, the most specific answers, as with the official
+    // mock server: an interaction that expects an `Authorization` header wins over one that
+    // does not mention it. Equally specific ones answer in pact order.
+    let mut best: Option<usize> = None;
     for idx in candidates {
         let mismatches = match_request_with(&shared.interactions[idx].request, &actual, shared.options);
         if mismatches.is_empty() {
-            // Record before responding, so a test that ends after this response sees it.
-            shared.recorder.matched(idx);
-            tracing::debug!(interaction = %shared.descriptions[idx], "request matched");
-            let prepared = match &shared.prepared[idx] {
-                Some(prepared) => prepared.clone(),
-                None => {
-                    let ctx = GeneratorContext::consumer(Some(shared.base_url.clone()));
-                    PreparedResponse::from_model(&generate_response(&shared.interactions[idx].response, &ctx))
-                }
-            };
-            return prepared.into_hyper(if shared.cors {
-                &[("Access-Control-Allow-Origin", "*")]
-            } else {
-                &[]
-            });
+            if best.is_none_or(|b| shared.specificity[idx] > shared.specificity[b]) {
+                best = Some(idx);
+            }
+            continue;
         }
         // Candidates match the path already; the closest differs least elsewhere.
-        if closest
-            .as_ref()
-            .is_none_or(|(_, best)| mismatches.len() < best.len())
+        if best.is_none()
+            && closest
+                .as_ref()
+                .is_none_or(|(_, fewest)| mismatches.len() < fewest.len())
         {
             closest = Some((idx, mismatches));
         }
+    }
+    if let Some(idx) = best {
+        // Record before responding, so a test that ends after this response sees it.
+        shared.recorder.matched(idx);
+        tracing::debug!(interaction = %shared.descriptions[idx], "request matched");
+        let prepared = match &shared.prepared[idx] {
+            Some(prepared) => prepared.clone(),
+            None => {
+                let ctx = GeneratorContext::consumer(Some(shared.base_url.clone()));
+                PreparedResponse::from_model(&generate_response(&shared.interactions[idx].response, &ctx))
+            }
+        };
+        return prepared.into_hyper(if shared.cors {
+            &[("Access-Control-Allow-Origin", "*")]
+        } else {
+            &[]
+        });
     }
     let summary = RequestSummary::of(&actual);
     match closest {

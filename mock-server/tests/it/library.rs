@@ -153,3 +153,78 @@ async fn tls_with_a_generated_certificate() {
     assert_eq!(body["id"], 42);
     assert_eq!(server.report().matched[0].1, 1);
 }
+
+#[tokio::test]
+async fn a_pact_path_written_with_escapes_matches_the_request_sent() {
+    // As the Ruby mock service and other official writers record paths: as sent.
+    let pact = accord_core::format::parse_pact(
+        &serde_json::json!({
+            "consumer": {"name": "client"}, "provider": {"name": "broker"},
+            "interactions": [{"description": "get the Pricing Service",
+              "request": {"method": "GET", "path": "/pacticipants/Pricing%20Service"},
+              "response": {"status": 200, "body": {"name": "Pricing Service"}}}],
+            "metadata": {"pactSpecification": {"version": "2.0.0"}}
+        })
+        .to_string(),
+        "test",
+    )
+    .expect("valid pact");
+    let server = MockServer::start(pact, MockServerConfig::default())
+        .await
+        .expect("starts");
+    let response = reqwest::get(format!("{}/pacticipants/Pricing%20Service", server.url()))
+        .await
+        .expect("sent");
+    assert_eq!(response.status(), 200);
+    assert!(server.shutdown().await.is_success());
+}
+
+#[tokio::test]
+async fn the_most_specific_matching_interaction_answers() {
+    let pact = accord_core::format::parse_pact(
+        &serde_json::json!({
+            "consumer": {"name": "web"}, "provider": {"name": "products"},
+            "interactions": [
+              {"description": "no auth", "request": {"method": "GET", "path": "/product/10"},
+               "response": {"status": 401}},
+              {"description": "authorised", "request": {"method": "GET", "path": "/product/10",
+                 "headers": {"Authorization": "Bearer token"}},
+               "response": {"status": 200, "body": {"id": 10}}},
+              {"description": "as XML", "request": {"method": "GET", "path": "/product/10",
+                 "headers": {"Authorization": "Bearer token", "Accept": "application/xml"}},
+               "response": {"status": 200, "headers": {"Content-Type": "application/xml"}, "body": "<product id=\"10\"/>"}}
+            ],
+            "metadata": {"pactSpecification": {"version": "2.0.0"}}
+        })
+        .to_string(),
+        "test",
+    )
+    .expect("valid pact");
+    let server = MockServer::start(pact, MockServerConfig::default())
+        .await
+        .expect("starts");
+    let client = reqwest::Client::new();
+    let url = format!("{}/product/10", server.url());
+    let plain = client.get(&url).send().await.expect("sent");
+    assert_eq!(plain.status(), 401);
+    let authorised = client
+        .get(&url)
+        .header("Authorization", "Bearer token")
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(authorised.status(), 200);
+    assert_eq!(authorised.text().await.expect("body"), r#"{"id":10}"#);
+    let xml = client
+        .get(&url)
+        .header("Authorization", "Bearer token")
+        .header("Accept", "application/xml")
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(xml.text().await.expect("body"), r#"<product id="10"/>"#);
+    assert!(
+        server.shutdown().await.is_success(),
+        "each interaction was matched once"
+    );
+}
