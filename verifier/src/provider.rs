@@ -100,10 +100,10 @@ impl Provider {
             .http
             .request(method, self.url_for(request))
             .timeout(self.timeout);
+        // One line per header, its values joined, as the official verifier sends them: a
+        // provider (or stub) that reads a single `Accept` line sees every value.
         for (name, values) in request.headers.iter() {
-            for value in values {
-                builder = builder.header(name, value);
-            }
+            builder = builder.header(name, values.join(", "));
         }
         for (name, value) in &self.headers {
             builder = builder.header(name, value);

@@ -8,7 +8,7 @@ use accord_core::generators::{GeneratorContext, generate_request};
 use accord_core::matching::{MatchOptions, match_message, match_response_with};
 use accord_core::{Body, Interaction, ProviderState, SpecVersion};
 use futures::StreamExt;
-use serde_json::Map;
+use serde_json::{Map, Value};
 use tokio::sync::Mutex;
 
 use crate::config::{Filters, StateAction, VerifierConfig};
@@ -128,7 +128,10 @@ pub(crate) async fn verify_pact(
     let mut results: Vec<(usize, InteractionResult)> =
         futures::stream::iter(selected.into_iter().enumerate())
             .map(|(index, interaction)| async move {
-                let result = verify_interaction(ctx, interaction, pact.spec_version, broker.pending).await;
+                let result = match needs_plugin(interaction, &pact.plugins) {
+                    Some(message) => unverifiable(interaction, broker.pending, message),
+                    None => verify_interaction(ctx, interaction, pact.spec_version, broker.pending).await,
+                };
                 progress.inc(1);
                 (index, result)
             })
@@ -146,6 +149,53 @@ pub(crate) async fn verify_pact(
         notices: broker.notices.clone(),
         interactions: results.into_iter().map(|(_, r)| r).collect(),
         published: None,
+    }
+}
+
+/// Why an interaction cannot be verified: it was written with a plugin (its
+/// `pluginConfiguration` names one) and accord has no plugins. Comparing its contents as bytes
+/// would claim a result nobody judged.
+fn needs_plugin(interaction: &Interaction, plugins: &[Value]) -> Option<String> {
+    let names: Vec<&String> = interaction.info().plugin_config.keys().collect();
+    if names.is_empty() {
+        return None;
+    }
+    let described: Vec<String> = names
+        .iter()
+        .map(|name| {
+            let version = plugins
+                .iter()
+                .find(|p| p["name"].as_str() == Some(name.as_str()))
+                .and_then(|p| p["version"].as_str());
+            match version {
+                Some(version) => format!("'{name}' {version}"),
+                None => format!("'{name}'"),
+            }
+        })
+        .collect();
+    Some(format!(
+        "not verified: this interaction needs the plugin {}, and accord has no plugins",
+        described.join(" and the plugin ")
+    ))
+}
+
+/// The result of an interaction that could not be verified at all.
+fn unverifiable(interaction: &Interaction, pact_pending: bool, message: String) -> InteractionResult {
+    let info = interaction.info();
+    InteractionResult {
+        description: info.description.clone(),
+        key: info.key.clone(),
+        broker_id: info.broker_id.clone(),
+        kind: interaction.type_name(),
+        states: info.provider_states.iter().map(|s| s.name.clone()).collect(),
+        pending: info.pending || pact_pending,
+        comments: Vec::new(),
+        test_name: None,
+        request_line: None,
+        expected_body: Body::Missing,
+        actual_body: Body::Missing,
+        outcome: Outcome::Error(message),
+        duration: Default::default(),
     }
 }
 

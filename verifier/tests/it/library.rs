@@ -65,3 +65,43 @@ async fn verifies_a_router_with_handlers_in_code() {
     assert!(calls.contains(&("item exists".to_owned(), StateAction::Setup)));
     assert!(calls.contains(&("item exists".to_owned(), StateAction::Teardown)));
 }
+
+#[tokio::test]
+async fn an_interaction_written_with_a_plugin_is_reported_as_needing_it_never_passed() {
+    let dir = crate::temp_dir("plugin");
+    let path = dir.join("plugin.json");
+    let doc = json!({
+        "consumer": {"name": "web"}, "provider": {"name": "reports"},
+        "interactions": [
+            {"type": "Synchronous/HTTP", "description": "a csv report",
+             "pluginConfiguration": {"csv": {"csvHeaders": false}},
+             "request": {"method": "GET", "path": "/reports/1.csv"},
+             "response": {"status": 200, "body": {"contentType": "text/csv", "encoded": false, "content": "Name,100"}}},
+            {"type": "Synchronous/HTTP", "description": "health",
+             "request": {"method": "GET", "path": "/health"}, "response": {"status": 200}}
+        ],
+        "metadata": {"pactSpecification": {"version": "4.0"}, "plugins": [{"name": "csv", "version": "0.0.6", "configuration": {}}]}
+    });
+    std::fs::write(&path, doc.to_string()).expect("write pact");
+    let router = Router::new()
+        .route("/reports/1.csv", get(|| async { "Name,100" }))
+        .route("/health", get(|| async { "ok" }));
+    let verifier = Verifier::for_router(router)
+        .await
+        .expect("starts")
+        .pact_file(path);
+    let outcome = verifier.run().await.expect("runs");
+    let results = &outcome.report.pacts[0].interactions;
+    match &results[0].outcome {
+        Outcome::Error(message) => assert!(
+            message.contains("needs the plugin 'csv' 0.0.6"),
+            "names the plugin and its version: {message}"
+        ),
+        other => panic!("a plugin interaction must not be judged without its plugin: {other:?}"),
+    }
+    assert!(
+        results[1].passed(),
+        "the other interactions are verified as usual"
+    );
+    assert!(!outcome.report.success());
+}
