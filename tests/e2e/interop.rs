@@ -13,7 +13,7 @@ const INSTALL: &str =
     "python3 -m venv .venv && .venv/bin/pip install 'pact-python-cli==1!0.10.9' 'pact-python==4.2.0'";
 
 /// The official `pact` binary: `PACT_CLI`, else `.venv/bin/pact` in the workspace, else `pact`.
-fn pact_cli() -> Option<PathBuf> {
+pub(crate) fn pact_cli() -> Option<PathBuf> {
     let candidates = [
         std::env::var_os("PACT_CLI").map(PathBuf::from),
         Some(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../.venv/bin/pact")),
@@ -59,7 +59,7 @@ async fn serve(router: axum::Router) -> (u16, tokio::task::JoinHandle<()>) {
     )
 }
 
-async fn official_verify(cli: PathBuf, args: Vec<String>) -> (i32, String) {
+pub(crate) async fn official_verify(cli: PathBuf, args: Vec<String>) -> (i32, String) {
     tokio::task::spawn_blocking(move || {
         let refs: Vec<&str> = args.iter().map(String::as_str).collect();
         run(&cli, &refs)
@@ -570,7 +570,7 @@ async fn official_pacts_verify_with_accord_and_both_verifiers_agree() {
 }
 
 /// A child process killed when the test ends, passed or failed.
-struct KillOnDrop(std::process::Child);
+pub(crate) struct KillOnDrop(pub(crate) std::process::Child);
 
 impl Drop for KillOnDrop {
     fn drop(&mut self) {
@@ -580,7 +580,7 @@ impl Drop for KillOnDrop {
 }
 
 /// Reads the official stub's output until it names the port the OS gave it (bounded).
-fn stub_port(stub: &mut std::process::Child) -> u16 {
+pub(crate) fn stub_port(stub: &mut std::process::Child) -> u16 {
     use std::io::BufRead as _;
     let stdout = stub.stdout.take().expect("stub stdout");
     let (tx, rx) = std::sync::mpsc::channel();

@@ -5,6 +5,7 @@ mod interop;
 mod pending;
 mod tidy;
 mod walkthrough_flow;
+mod wild_pacts;
 
 /// A scratch directory under the target directory.
 pub(crate) fn scratch(name: &str) -> std::path::PathBuf {
