@@ -7,6 +7,8 @@ use axum::http::Method;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use base64::Engine as _;
+use sha2::Digest as _;
+use subtle::ConstantTimeEq as _;
 
 use crate::AppState;
 use crate::config::Credential;
@@ -41,13 +43,56 @@ fn presented(request: &Request) -> Option<Credential> {
     })
 }
 
-fn is_read(request: &Request) -> bool {
+/// Routes anyone may GET when badges are public.
+const BADGES: &[&str] = &[
+    "/pacts/provider/*/consumer/*/latest/badge",
+    "/pacts/provider/*/consumer/*/latest/*/badge",
+    "/pacticipants/*/branches/*/latest-version/can-i-deploy/to-environment/*/badge",
+];
+
+/// Whether `path` (less a configured context path) is exactly the route `pattern`, where `*`
+/// stands for one path segment. A name in the path can never turn another route into this one.
+fn route_is(state: &AppState, path: &str, pattern: &str) -> bool {
+    let segments = |p: &str| p.split('/').map(str::to_owned).collect::<Vec<_>>();
+    let wanted = segments(pattern);
+    let same = |path: &str| {
+        let got = segments(path);
+        got.len() == wanted.len()
+            && got
+                .iter()
+                .zip(&wanted)
+                .all(|(g, w)| w == "*" && !g.is_empty() || g == w)
+    };
+    same(path)
+        || crate::hal::context_paths(state.config.base_url.as_deref().unwrap_or_default())
+            .iter()
+            .any(|prefix| path.strip_prefix(prefix.as_str()).is_some_and(same))
+}
+
+/// Whether a presented credential is one of `list`, in time that does not depend on how much of
+/// a stored secret it gets right: both sides are hashed and the digests compared in constant
+/// time.
+fn known(list: &[Credential], presented: &Credential) -> bool {
+    let digest = |credential: &Credential| -> [u8; 32] {
+        let text = match credential {
+            Credential::Basic { username, password } => format!("basic\0{username}\0{password}"),
+            Credential::Token(token) => format!("token\0{token}"),
+        };
+        sha2::Sha256::digest(text.as_bytes()).into()
+    };
+    let wanted = digest(presented);
+    list.iter().fold(false, |found, stored| {
+        found | bool::from(digest(stored).ct_eq(&wanted))
+    })
+}
+
+fn is_read(state: &AppState, request: &Request) -> bool {
     let method = request.method();
     if method == Method::GET || method == Method::HEAD || method == Method::OPTIONS {
         return true;
     }
     // Asking for pacts to verify is a read, even though it is a POST.
-    method == Method::POST && request.uri().path().ends_with("/for-verification")
+    method == Method::POST && route_is(state, request.uri().path(), "/pacts/provider/*/for-verification")
 }
 
 /// Checks credentials: no credential → 401, read-only credential writing → 403.
@@ -58,21 +103,23 @@ pub(crate) async fn require_auth(
 ) -> Response {
     let auth = &state.config.auth;
     let path = request.uri().path();
-    let public = path.ends_with("/diagnostic/status/heartbeat")
-        || (auth.public_badges && request.method() == Method::GET && path.ends_with("/badge"));
+    let public = route_is(&state, path, "/diagnostic/status/heartbeat")
+        || (auth.public_badges
+            && request.method() == Method::GET
+            && BADGES.iter().any(|badge| route_is(&state, path, badge)));
     if !auth.enabled() || public {
         return next.run(request).await;
     }
     let access = match presented(&request) {
-        Some(credential) if auth.read_write.contains(&credential) => Access::Write,
-        Some(credential) if auth.read_only.contains(&credential) => Access::Read,
+        Some(credential) if known(&auth.read_write, &credential) => Access::Write,
+        Some(credential) if known(&auth.read_only, &credential) => Access::Read,
         Some(_) => return ApiError::Unauthorized.into_response(),
         None if auth.public_read => Access::Read,
         None => Access::None,
     };
     match access {
         Access::Write => next.run(request).await,
-        Access::Read if is_read(&request) => next.run(request).await,
+        Access::Read if is_read(&state, &request) => next.run(request).await,
         Access::Read => ApiError::Forbidden.into_response(),
         Access::None => ApiError::Unauthorized.into_response(),
     }

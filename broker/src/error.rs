@@ -23,6 +23,9 @@ pub(crate) enum ApiError {
     /// 404.
     #[error("not found: {0}")]
     NotFound(String),
+    /// 415: a write whose body is not JSON.
+    #[error("unsupported media type: {0}")]
+    UnsupportedMediaType(String),
     /// 409 with a prepared body.
     #[error("conflict")]
     Conflict(Value),
@@ -71,6 +74,9 @@ impl IntoResponse for ApiError {
                 StatusCode::NOT_FOUND,
                 json!({"error": format!("{what} not found")}),
             ),
+            ApiError::UnsupportedMediaType(message) => {
+                (StatusCode::UNSUPPORTED_MEDIA_TYPE, json!({"errors": [message]}))
+            }
             ApiError::Conflict(body) => (StatusCode::CONFLICT, body),
             ApiError::Internal(error) => {
                 tracing::error!(%error, "database error");

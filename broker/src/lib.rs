@@ -13,6 +13,7 @@ mod domain;
 mod error;
 mod hal;
 mod routes;
+mod security;
 mod store;
 pub mod webhooks;
 
@@ -50,6 +51,8 @@ pub fn app(state: Arc<AppState>) -> Router {
         router = router.clone().nest(&prefix, routes::router());
     }
     router
+        .layer(axum::middleware::from_fn(security::require_json_writes))
+        .layer(axum::middleware::from_fn(security::refuse_nul))
         .layer(axum::middleware::from_fn_with_state(
             Arc::clone(&state),
             auth::require_auth,
@@ -57,5 +60,6 @@ pub fn app(state: Arc<AppState>) -> Router {
         .layer(axum::extract::DefaultBodyLimit::max(limit))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(limit))
         .layer(axum::middleware::from_fn(error::problem_json))
+        .layer(axum::middleware::from_fn(security::security_headers))
         .with_state(state)
 }

@@ -45,6 +45,7 @@ async fn read_write_and_read_only_credentials() {
     let ro = c
         .post(u("/contracts/publish"))
         .basic_auth("dev", Some("look"))
+        .header("Content-Type", "application/json")
         .body(body.clone())
         .send()
         .await
@@ -53,6 +54,7 @@ async fn read_write_and_read_only_credentials() {
     let ro = c
         .post(u("/contracts/publish"))
         .bearer_auth("ro-token")
+        .header("Content-Type", "application/json")
         .body(body.clone())
         .send()
         .await
@@ -61,6 +63,7 @@ async fn read_write_and_read_only_credentials() {
     let rw = c
         .post(u("/contracts/publish"))
         .bearer_auth("rw-token")
+        .header("Content-Type", "application/json")
         .body(body.clone())
         .send()
         .await
@@ -69,6 +72,7 @@ async fn read_write_and_read_only_credentials() {
     let rw = c
         .post(u("/contracts/publish"))
         .basic_auth("ci", Some("s3cret"))
+        .header("Content-Type", "application/json")
         .body(body)
         .send()
         .await
@@ -84,6 +88,7 @@ async fn read_write_and_read_only_credentials() {
     let fv = c
         .post(u("/pacts/provider/api/for-verification"))
         .bearer_auth("ro-token")
+        .header("Content-Type", "application/json")
         .body(json!({"consumerVersionSelectors": [{"latest": true}]}).to_string())
         .send()
         .await

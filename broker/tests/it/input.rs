@@ -16,6 +16,7 @@ async fn malformed_requests_are_refused_with_the_problem_named() {
 
     let bad_json = c
         .post(u("/contracts/publish"))
+        .header("Content-Type", "application/json")
         .body("{not json")
         .send()
         .await
@@ -52,6 +53,7 @@ async fn malformed_requests_are_refused_with_the_problem_named() {
     let huge = "x".repeat(200 * 1024);
     let too_big = c
         .post(u("/contracts/publish"))
+        .header("Content-Type", "application/json")
         .body(huge)
         .send()
         .await
@@ -77,6 +79,7 @@ async fn errors_come_as_problem_json_when_asked_for() {
     let response = c
         .post(format!("{}/contracts/publish", broker.url))
         .header("Accept", "application/problem+json, application/hal+json")
+        .header("Content-Type", "application/json")
         .body("{not json")
         .send()
         .await

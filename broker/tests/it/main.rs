@@ -8,6 +8,7 @@ mod input;
 mod matrix;
 mod resources;
 mod robustness;
+mod security;
 mod ui;
 mod webhooks;
 

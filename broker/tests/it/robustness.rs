@@ -80,6 +80,7 @@ fn a_killed_broker_loses_no_acknowledged_publish() {
                 );
                 match client
                     .post(format!("{url}/contracts/publish"))
+                    .header("Content-Type", "application/json")
                     .body(body.to_string())
                     .send()
                 {

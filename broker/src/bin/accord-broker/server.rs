@@ -48,10 +48,22 @@ fn basic(text: &str, flag: &str) -> anyhow::Result<Credential> {
     let (username, password) = text
         .split_once(':')
         .with_context(|| format!("{flag} must be USER:PASSWORD"))?;
+    if username.is_empty() || password.is_empty() {
+        anyhow::bail!("{flag} needs a user name and a password, both not empty");
+    }
     Ok(Credential::Basic {
         username: username.to_owned(),
         password: password.to_owned(),
     })
+}
+
+/// A bearer token; an empty one (`ACCORD_BROKER_TOKEN=""`) would switch authentication on with
+/// a token nobody can send.
+fn token_credential(token: &str, flag: &str) -> anyhow::Result<Credential> {
+    if token.trim().is_empty() {
+        anyhow::bail!("{flag} is empty: give a token, or leave the flag and its variable unset");
+    }
+    Ok(Credential::Token(token.to_owned()))
 }
 
 /// Runs the broker until Ctrl-C.
@@ -68,10 +80,10 @@ pub(crate) async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         auth.read_only.push(basic(text, "--read-only-basic-auth")?);
     }
     if let Some(token) = &args.token {
-        auth.read_write.push(Credential::Token(token.clone()));
+        auth.read_write.push(token_credential(token, "--token")?);
     }
     if let Some(token) = &args.read_only_token {
-        auth.read_only.push(Credential::Token(token.clone()));
+        auth.read_only.push(token_credential(token, "--read-only-token")?);
     }
     if !auth.enabled() && !args.bind.ip().is_loopback() && !args.insecure_no_auth {
         anyhow::bail!(
