@@ -26,26 +26,8 @@ pub(crate) const EVENTS: &[&str] = &[
     "provider_verification_failed",
 ];
 
-const REDACTED: &str = "**********";
-
 fn redact(request: &Value) -> Value {
-    let mut out = request.clone();
-    if out["password"].is_string() {
-        out["password"] = json!(REDACTED);
-    }
-    if let Some(headers) = out["headers"].as_object_mut() {
-        for (name, value) in headers.iter_mut() {
-            let lower = name.to_ascii_lowercase();
-            if lower == "authorization"
-                || lower.contains("token")
-                || lower.contains("secret")
-                || lower.contains("api-key")
-            {
-                *value = json!(REDACTED);
-            }
-        }
-    }
-    out
+    crate::webhooks::redact::request(request)
 }
 
 /// `{"name": ..}` for one pacticipant, `{"label": ..}` for a label, null for any.
