@@ -122,9 +122,10 @@ impl Pact {
         }
     }
 
-    /// The conventional file name for this pact, `<consumer>-<provider>.json`.
+    /// The conventional file name for this pact, `<consumer>-<provider>.json`, each name made
+    /// safe for a file name (see `file_safe`).
     pub fn file_name(&self) -> String {
-        format!("{}-{}.json", self.consumer, self.provider)
+        format!("{}-{}.json", file_safe(&self.consumer), file_safe(&self.provider))
     }
 
     /// The synchronous HTTP interactions of the pact.
@@ -373,4 +374,23 @@ pub struct SyncMessage {
     pub request: MessageContents,
     /// The response messages.
     pub response: Vec<MessageContents>,
+}
+
+/// A name as part of a file name: path separators, `:` and control characters become `_`, and
+/// a leading `.` too, so no name can point outside the pact directory or hide the file.
+fn file_safe(name: &str) -> String {
+    let mut out: String = name
+        .chars()
+        .map(|c| {
+            if matches!(c, '/' | '\\' | ':') || c.is_control() {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect();
+    if out.starts_with('.') {
+        out.replace_range(..1, "_");
+    }
+    out
 }

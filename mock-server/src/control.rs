@@ -54,13 +54,17 @@ struct ControlState {
     servers: Mutex<HashMap<String, MockServer>>,
     host: IpAddr,
     run_id: String,
+    /// Pact files are written only below this directory.
+    pact_root: PathBuf,
 }
 
 /// The control API's router: create, list, inspect, verify, write and delete mock servers.
-pub fn control_router(host: IpAddr) -> Router {
+/// Pact files go below `pact_root` (a request's `dir` is relative to it).
+pub fn control_router(host: IpAddr, pact_root: PathBuf) -> Router {
     let state = Arc::new(ControlState {
         servers: Mutex::new(HashMap::new()),
         host,
+        pact_root,
         run_id: format!("control-{}-{}", std::process::id(), uuid::Uuid::new_v4().simple()),
     });
     Router::new()
@@ -69,7 +73,32 @@ pub fn control_router(host: IpAddr) -> Router {
         .route("/mockservers/{id}/mismatches", get(mismatches))
         .route("/mockservers/{id}/verify", post(verify))
         .route("/mockservers/{id}/pact", post(write_pact))
+        .layer(axum::middleware::from_fn(json_bodies_only))
         .with_state(state)
+}
+
+/// Refuses a POST whose body is not JSON (`415`): the control API has no authentication, so a
+/// web page must not be able to drive it with the form or `text/plain` bodies a browser sends
+/// cross-site without asking.
+async fn json_bodies_only(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let headers = request.headers();
+    let has_body = headers.contains_key("transfer-encoding")
+        || headers
+            .get("content-length")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.trim() != "0");
+    let json = headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .and_then(accord_core::ContentType::parse)
+        .is_some_and(|ct| ct.is_json());
+    if request.method() == axum::http::Method::POST && has_body && !json {
+        return error(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "request bodies must be JSON (Content-Type: application/json)",
+        );
+    }
+    next.run(request).await
 }
 
 fn error(status: StatusCode, message: impl Into<String>) -> Response {
@@ -193,6 +222,19 @@ async fn write_pact(
         }
     };
     let dir = PathBuf::from(request["dir"].as_str().unwrap_or("pacts"));
+    // The control API has no authentication: it writes only below its pact directory.
+    let escapes = dir
+        .components()
+        .any(|c| !matches!(c, std::path::Component::Normal(_) | std::path::Component::CurDir));
+    if escapes {
+        return error(
+            StatusCode::BAD_REQUEST,
+            format!(
+                "'dir' must be a relative path below the control API's pact directory (--pact-dir), not '{}'",
+                dir.display()
+            ),
+        );
+    }
     let version = match request["specification"].as_str().map(SpecVersion::parse) {
         Some(Some(v @ (SpecVersion::V3 | SpecVersion::V4))) => v,
         Some(_) => return error(StatusCode::BAD_REQUEST, "'specification' must be \"3\" or \"4\""),
@@ -211,7 +253,7 @@ async fn write_pact(
             .into_response();
     }
     let pact = server.pact().clone();
-    let path = dir.join(pact.file_name());
+    let path = state.pact_root.join(dir).join(pact.file_name());
     let run_id = state.run_id.clone();
     drop(servers);
     let written = tokio::task::spawn_blocking(move || write_pact_file(&path, &pact, version, &run_id)).await;

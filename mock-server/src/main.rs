@@ -44,6 +44,10 @@ enum Command {
         /// Port of the control API (0 picks a free one).
         #[arg(long, default_value_t = 0)]
         port: u16,
+        /// The directory pact files are written below; a request's `dir` is relative to it
+        /// and may not leave it.
+        #[arg(long, default_value = ".")]
+        pact_dir: std::path::PathBuf,
     },
 }
 
@@ -82,19 +86,22 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 server.shutdown().await;
             }
         }
-        Command::Control { host, port } => {
+        Command::Control { host, port, pact_dir } => {
             let listener = tokio::net::TcpListener::bind(SocketAddr::new(host, port))
                 .await
                 .with_context(|| format!("cannot listen on {host}:{port}"))?;
             let addr = listener.local_addr()?;
             println!("http://{addr}");
             eprintln!("control API listening at http://{addr}/mockservers");
-            axum::serve(listener, accord_mock_server::control::control_router(host))
-                .with_graceful_shutdown(async {
-                    let _ = tokio::signal::ctrl_c().await;
-                })
-                .await
-                .context("control API failed")?;
+            axum::serve(
+                listener,
+                accord_mock_server::control::control_router(host, pact_dir),
+            )
+            .with_graceful_shutdown(async {
+                let _ = tokio::signal::ctrl_c().await;
+            })
+            .await
+            .context("control API failed")?;
         }
     }
     Ok(())

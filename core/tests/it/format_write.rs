@@ -154,3 +154,9 @@ fn v3_refuses_what_it_cannot_express() {
     );
     assert!(pact_to_json(&pact, SpecVersion::V4).is_ok());
 }
+
+#[test]
+fn pact_file_names_stay_in_their_directory() {
+    let pact = Pact::new("../../etc/cron.d/x", "a\\b:c");
+    assert_eq!(pact.file_name(), "_._.._etc_cron.d_x-a_b_c.json");
+}

@@ -102,11 +102,16 @@ fn serve_reports_a_bad_pact_file_and_exits_2() {
 
 #[test]
 fn control_api_creates_verifies_writes_and_deletes_mocks() {
-    let (_running, urls, _) = start(&["control"]);
+    let root =
+        std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("control-{}", std::process::id()));
+    std::fs::create_dir_all(&root).expect("pact dir");
+    let root_arg = root.display().to_string();
+    let (_running, urls, _) = start(&["control", "--pact-dir", &root_arg]);
     let control = &urls[0];
     let client = reqwest::blocking::Client::new();
     let created: serde_json::Value = client
         .post(format!("{control}/mockservers"))
+        .header("Content-Type", "application/json")
         .body(accounts_pact_json())
         .send()
         .expect("sent")
@@ -150,17 +155,33 @@ fn control_api_creates_verifies_writes_and_deletes_mocks() {
         .expect("sent");
     assert_eq!(verify.status(), 200);
 
-    let dir =
-        std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("control-{}", std::process::id()));
+    // The control API has no authentication: it writes only below its --pact-dir.
+    for dir in ["../outside", "/tmp", "pacts/../../outside"] {
+        let refused = client
+            .post(format!("{control}/mockservers/{id}/pact"))
+            .header("Content-Type", "application/json")
+            .body(serde_json::json!({"dir": dir}).to_string())
+            .send()
+            .expect("sent");
+        assert_eq!(refused.status(), 400, "dir {dir}");
+    }
+    let form = client
+        .post(format!("{control}/mockservers/{id}/pact"))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body("dir=pacts")
+        .send()
+        .expect("sent");
+    assert_eq!(form.status(), 415, "a web page cannot drive it with a form");
     let written: serde_json::Value = client
         .post(format!("{control}/mockservers/{id}/pact"))
-        .body(serde_json::json!({"dir": dir}).to_string())
+        .header("Content-Type", "application/json")
+        .body(serde_json::json!({"dir": "pacts"}).to_string())
         .send()
         .expect("sent")
         .json()
         .expect("json");
     assert_eq!(written["interactions"], 3);
-    assert!(dir.join("investment-manager-accounts.json").is_file());
+    assert!(root.join("pacts/investment-manager-accounts.json").is_file());
 
     let deleted = client
         .delete(format!("{control}/mockservers/{id}"))
@@ -175,6 +196,7 @@ fn control_api_creates_verifies_writes_and_deletes_mocks() {
 
     let bad = client
         .post(format!("{control}/mockservers"))
+        .header("Content-Type", "application/json")
         .body("{}")
         .send()
         .expect("sent");
