@@ -56,6 +56,39 @@ fn encode_path(path: &str) -> String {
     url
 }
 
+/// The most of one answer the verifier reads: enough for any real response, and a provider
+/// that answers without end cannot take the verifier's memory with it.
+pub(crate) const MAX_ANSWER: usize = 64 * 1024 * 1024;
+
+/// Reads an answer's body, refusing one larger than [`MAX_ANSWER`].
+async fn read_bounded(mut response: reqwest::Response, what: &str) -> Result<Vec<u8>, ProviderFailure> {
+    if response.content_length().is_some_and(|n| n > MAX_ANSWER as u64) {
+        return Err(too_large(what));
+    }
+    let mut bytes = Vec::new();
+    while let Some(chunk) = response
+        .chunk()
+        .await
+        .map_err(|e| failure(&e, &format!("reading the provider's {what} failed")))?
+    {
+        if bytes.len() + chunk.len() > MAX_ANSWER {
+            return Err(too_large(what));
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    Ok(bytes)
+}
+
+fn too_large(what: &str) -> ProviderFailure {
+    ProviderFailure {
+        message: format!(
+            "the provider's {what} is larger than {} MiB; it was not read to the end",
+            MAX_ANSWER / (1024 * 1024)
+        ),
+        connection: false,
+    }
+}
+
 /// One HTTP client, shared by every request of a run.
 #[derive(Debug, Clone)]
 pub(crate) struct Provider {
@@ -125,10 +158,7 @@ impl Provider {
                 String::from_utf8_lossy(value.as_bytes()).into_owned(),
             );
         }
-        let bytes = response
-            .bytes()
-            .await
-            .map_err(|e| failure(&e, "reading the provider's response failed"))?;
+        let bytes = read_bounded(response, "response").await?;
         let body = if bytes.is_empty() {
             Body::Missing
         } else {
@@ -178,7 +208,10 @@ impl Provider {
             .await
             .map_err(|e| failure(&e, &format!("state change request to '{url}' failed")).message)?;
         let status = response.status();
-        let text = response.text().await.unwrap_or_default();
+        let text = match read_bounded(response, "state change answer").await {
+            Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+            Err(failure) => failure.message,
+        };
         if !status.is_success() {
             let body: String = text.chars().take(200).collect();
             return Err(format!(
@@ -269,10 +302,7 @@ impl Provider {
             .get("pact-message-metadata")
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
-        let bytes = response
-            .bytes()
-            .await
-            .map_err(|e| failure(&e, "reading the provider's message failed"))?;
+        let bytes = read_bounded(response, "message").await?;
         if !status.is_success() {
             return Err(ProviderFailure {
                 message: format!(

@@ -105,3 +105,35 @@ async fn an_interaction_written_with_a_plugin_is_reported_as_needing_it_never_pa
     );
     assert!(!outcome.report.success());
 }
+
+#[tokio::test]
+async fn a_provider_answering_without_end_is_read_only_so_far() {
+    let dir = crate::temp_dir("endless");
+    let pact = crate::write_pact(
+        &dir,
+        "endless.json",
+        "web",
+        json!([{"type": "Synchronous/HTTP", "description": "endless",
+                "request": {"method": "GET", "path": "/endless"}, "response": {"status": 200}}]),
+    );
+    let chunk = axum::body::Bytes::from(vec![b'x'; 1024 * 1024]);
+    let router = Router::new().route(
+        "/endless",
+        get(move || {
+            let chunk = chunk.clone();
+            async move {
+                let stream = futures::stream::repeat_with(move || Ok::<_, std::io::Error>(chunk.clone()));
+                axum::body::Body::from_stream(stream)
+            }
+        }),
+    );
+    let verifier = Verifier::for_router(router)
+        .await
+        .expect("starts")
+        .pact_file(pact);
+    let outcome = verifier.run().await.expect("runs");
+    match &outcome.report.pacts[0].interactions[0].outcome {
+        Outcome::Error(message) => assert!(message.contains("larger than 64 MiB"), "{message}"),
+        other => panic!("an endless answer must end the interaction: {other:?}"),
+    }
+}
