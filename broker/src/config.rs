@@ -86,6 +86,9 @@ pub struct BrokerConfig {
     pub base_url: Option<String>,
     /// Credentials.
     pub auth: AuthConfig,
+    /// Build links from `X-Forwarded-*` headers (only behind a proxy that sets them; anyone can
+    /// send them otherwise).
+    pub trust_forwarded_headers: bool,
     /// Largest accepted request body, in bytes.
     pub body_limit: usize,
     /// Accept different content for an existing consumer version (otherwise 409).
@@ -109,6 +112,7 @@ impl BrokerConfig {
             bind: SocketAddr::from(([127, 0, 0, 1], 9292)),
             base_url: None,
             auth: AuthConfig::default(),
+            trust_forwarded_headers: false,
             body_limit: 10 * 1024 * 1024,
             allow_overwrite: false,
             allow_similar_names: false,

@@ -88,7 +88,9 @@ impl FromRequestParts<Arc<AppState>> for Base {
                 .map(|v| v.trim().to_owned())
                 .filter(|v| !v.is_empty())
         };
-        let host = header("x-forwarded-host").or_else(|| header("host"));
+        let trusted = state.config.trust_forwarded_headers;
+        let forwarded = |name: &str| if trusted { header(name) } else { None };
+        let host = forwarded("x-forwarded-host").or_else(|| header("host"));
         if let Some(configured) = &state.config.base_url {
             let candidates: Vec<&str> = configured_urls(configured).collect();
             let chosen = host
@@ -99,29 +101,48 @@ impl FromRequestParts<Arc<AppState>> for Base {
                 return Ok(Base(url.trim_end_matches('/').to_owned()));
             }
         }
-        let proto = header("x-forwarded-proto")
-            .or_else(|| header("x-forwarded-scheme"))
-            .or_else(|| (header("x-forwarded-ssl").as_deref() == Some("on")).then(|| "https".to_owned()))
+        let proto = forwarded("x-forwarded-proto")
+            .or_else(|| forwarded("x-forwarded-scheme"))
+            .or_else(|| (forwarded("x-forwarded-ssl").as_deref() == Some("on")).then(|| "https".to_owned()))
+            .filter(|p| p == "http" || p == "https")
             .unwrap_or_else(|| "http".to_owned());
         let mut host = host.unwrap_or_else(|| state.config.bind.to_string());
-        if let Some(port) = header("x-forwarded-port")
+        if let Some(port) = forwarded("x-forwarded-port").filter(|p| p.parse::<u16>().is_ok())
             && !host.contains(':')
             && !matches!((proto.as_str(), port.as_str()), ("http", "80") | ("https", "443"))
         {
             host = format!("{host}:{port}");
         }
-        let prefix = header("x-forwarded-prefix").unwrap_or_default();
-        let prefix = prefix.trim_end_matches('/');
-        let prefix = if prefix.is_empty() || prefix.starts_with('/') {
-            prefix.to_owned()
-        } else {
-            format!("/{prefix}")
-        };
+        // A prefix is a plain path: `//evil.example` or `/x"><script>` is no prefix at all.
+        let prefix = forwarded("x-forwarded-prefix")
+            .map(|p| p.trim_matches('/').to_owned())
+            .filter(|p| {
+                p.split('/').all(|segment| {
+                    !segment.is_empty()
+                        && segment
+                            .chars()
+                            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '~'))
+                })
+            })
+            .map(|p| format!("/{p}"))
+            .unwrap_or_default();
         Ok(Base(format!("{proto}://{host}{prefix}")))
     }
 }
 
 impl Base {
+    /// The base URL of links in webhook requests (`${pactbroker.pactUrl}`): the configured base
+    /// URL, else the address the broker listens on, never what a request says about itself,
+    /// so no publisher can point a CI job, and the token it sends, at another host.
+    pub(crate) fn for_webhooks(config: &crate::BrokerConfig) -> Base {
+        let configured = config
+            .base_url
+            .as_deref()
+            .and_then(|setting| configured_urls(setting).next())
+            .map(|url| url.trim_end_matches('/').to_owned());
+        Base(configured.unwrap_or_else(|| format!("http://{}", config.bind)))
+    }
+
     /// The path the broker's root sits at: empty, or a context path such as `/broker`.
     pub(crate) fn root_path(&self) -> &str {
         split_url(&self.0).1

@@ -136,6 +136,7 @@ impl Publication {
 /// committed when this returns an error.
 pub(crate) async fn publish(
     conn: &mut Conn,
+    // The base URL of the links webhook requests carry.
     base: &Base,
     publication: &Checked,
     policy: Policy,

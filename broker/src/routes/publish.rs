@@ -88,7 +88,13 @@ pub(crate) async fn publish_contracts(
     );
     let checked = publication.check()?;
     let mut w = state.db.write().await?;
-    let result = publish(&mut w.tx, &base, &checked, Policy::of(&state.config)).await?;
+    let result = publish(
+        &mut w.tx,
+        &Base::for_webhooks(&state.config),
+        &checked,
+        Policy::of(&state.config),
+    )
+    .await?;
     w.tx.commit().await?;
     let version_created = result.version_created;
     let outcomes = result.outcomes;
@@ -198,7 +204,14 @@ async fn store_pact(
     };
     let checked = publication.check()?;
     let mut w = state.db.write().await?;
-    let result = match publish(&mut w.tx, &base, &checked, Policy::of(&state.config)).await {
+    let result = match publish(
+        &mut w.tx,
+        &Base::for_webhooks(&state.config),
+        &checked,
+        Policy::of(&state.config),
+    )
+    .await
+    {
         Ok(result) => result,
         Err(DomainError::ContentChanged { diff, .. }) => {
             return Err(ApiError::Conflict(json!({

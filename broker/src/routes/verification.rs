@@ -182,7 +182,7 @@ async fn record_result(
     // Webhooks are queued in the same transaction, so they fire only if the result is stored.
     let branches = versions::branches_of(&mut w.tx, provider_version_id).await?;
     let vars = crate::domain::events::pact_vars(
-        base,
+        &Base::for_webhooks(&state.config),
         consumer,
         provider,
         &row.consumer_version,

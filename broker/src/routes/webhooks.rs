@@ -434,22 +434,19 @@ pub(crate) fn with_verification(
 }
 
 /// `POST /webhooks/{uuid}/execute`: sends the webhook now with the latest matching pact.
-pub(crate) async fn execute(
-    State(state): State<Arc<AppState>>,
-    base: Base,
-    Path(uuid): Path<String>,
-) -> ApiResult<Hal> {
+pub(crate) async fn execute(State(state): State<Arc<AppState>>, Path(uuid): Path<String>) -> ApiResult<Hal> {
     let hook = {
         let mut conn = state.db.pool.acquire().await?;
         webhooks::find(&mut conn, &uuid)
             .await?
             .ok_or_else(|| ApiError::NotFound(format!("webhook '{uuid}'")))?
     };
-    run_test(&state, &base, &hook).await
+    run_test(&state, &hook).await
 }
 
 /// Sends a webhook once, now, with the latest pact of its pair when it has one.
-async fn run_test(state: &AppState, base: &Base, hook: &Webhook) -> ApiResult<Hal> {
+async fn run_test(state: &AppState, hook: &Webhook) -> ApiResult<Hal> {
+    let base = &Base::for_webhooks(&state.config);
     let mut conn = state.db.pool.acquire().await?;
     let mut vars = crate::domain::events::pact_vars(
         base,
@@ -492,13 +489,9 @@ async fn run_test(state: &AppState, base: &Base, hook: &Webhook) -> ApiResult<Ha
 
 /// `POST /webhooks/execute`: sends a webhook described in the body, without saving it, with
 /// the latest pact it would apply to (or example values).
-pub(crate) async fn execute_unsaved(
-    State(state): State<Arc<AppState>>,
-    base: Base,
-    body: String,
-) -> ApiResult<Hal> {
+pub(crate) async fn execute_unsaved(State(state): State<Arc<AppState>>, body: String) -> ApiResult<Hal> {
     let hook = parse(&state, "unsaved".to_owned(), &body, None, None).await?;
-    run_test(&state, &base, &hook).await
+    run_test(&state, &hook).await
 }
 
 /// `GET /webhooks/{uuid}/deliveries`: queued, retried and finished deliveries with their logs.

@@ -170,7 +170,9 @@ async fn integrations_metrics_and_dependencies() {
 
 #[tokio::test]
 async fn links_follow_the_configured_or_forwarded_base_url() {
-    let broker = start(BrokerConfig::new(crate::sqlite_only("base-forwarded"))).await;
+    let mut config = BrokerConfig::new(crate::sqlite_only("base-forwarded"));
+    config.trust_forwarded_headers = true;
+    let broker = start(config).await;
     let index: Value = serde_json::from_str(
         &broker
             .get_text(
@@ -193,6 +195,7 @@ async fn links_follow_the_configured_or_forwarded_base_url() {
 
     let mut config = BrokerConfig::new(crate::sqlite_only("base-configured"));
     config.base_url = Some("https://a.example/broker, https://b.example".to_owned());
+    config.trust_forwarded_headers = true;
     let broker = start(config).await;
     let (_, index) = broker.get("/").await;
     assert_eq!(index["_links"]["self"]["href"], "https://a.example/broker/");

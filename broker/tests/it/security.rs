@@ -295,7 +295,12 @@ fn an_empty_token_is_refused_at_start() {
 #[tokio::test]
 async fn pages_carry_a_content_policy_and_nul_characters_are_refused() {
     let broker = start(BrokerConfig::new(crate::sqlite_only("security-headers"))).await;
-    let page = broker.client.get(format!("{}/ui", broker.url)).send().await.expect("sent");
+    let page = broker
+        .client
+        .get(format!("{}/ui", broker.url))
+        .send()
+        .await
+        .expect("sent");
     let headers = page.headers();
     assert!(
         headers["content-security-policy"]
@@ -305,8 +310,57 @@ async fn pages_carry_a_content_policy_and_nul_characters_are_refused() {
     );
     assert_eq!(headers["x-content-type-options"], "nosniff");
     assert_eq!(headers["x-frame-options"], "DENY");
-    for path in ["/pacticipants/a%00b", "/ui?q=%00", "/pacticipants/web/versions/1%00"] {
+    for path in [
+        "/pacticipants/a%00b",
+        "/ui?q=%00",
+        "/pacticipants/web/versions/1%00",
+    ] {
         let (status, body) = broker.get(path).await;
         assert_eq!(status, 400, "{path}: {body}");
     }
+}
+
+#[tokio::test]
+async fn forwarded_headers_count_only_when_trusted_and_webhook_links_never_follow_a_request() {
+    let spoofed = [
+        ("X-Forwarded-Host", "evil.example"),
+        ("X-Forwarded-Proto", "https"),
+        ("X-Forwarded-Prefix", "//evil.example"),
+    ];
+    let broker = start(BrokerConfig::new(crate::sqlite_only("security-forwarded"))).await;
+    let (_, index) = broker.get_text("/", &spoofed).await;
+    assert!(
+        !index.contains("evil.example"),
+        "untrusted forwarded headers make no links: {index}"
+    );
+
+    let mut config = BrokerConfig::new(crate::sqlite_only("security-forwarded-trusted"));
+    config.trust_forwarded_headers = true;
+    let broker = start(config).await;
+    let (_, page) = broker
+        .get_text("/ui", &[("X-Forwarded-Prefix", "//evil.example")])
+        .await;
+    assert!(
+        !page.contains("//evil.example"),
+        "a prefix is a plain path: {page}"
+    );
+
+    // Testing a webhook renders ${pactbroker.pactUrl} from the broker's own address, whatever
+    // Host the request claims.
+    let tested: Value = broker
+        .client
+        .post(format!("{}/webhooks/execute", broker.url))
+        .header("Host", "evil.example")
+        .header("X-Forwarded-Host", "evil.example")
+        .json(&json!({"events": [{"name": "contract_published"}],
+                      "request": {"method": "POST", "url": "https://ci.example.com/build", "body": {"pact": "${pactbroker.pactUrl}"}}}))
+        .send()
+        .await
+        .expect("sent")
+        .json()
+        .await
+        .expect("json");
+    let shown = tested["request"]["body"].to_string();
+    assert!(shown.contains("http://127.0.0.1:9292/pacts/"), "{tested}");
+    assert!(!shown.contains("evil.example"), "{tested}");
 }

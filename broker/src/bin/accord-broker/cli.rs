@@ -214,9 +214,14 @@ pub(crate) struct ServeArgs {
     pub(crate) bind: SocketAddr,
     /// Public base URL used in links, with any path prefix (`https://ci.example/broker`). Several
     /// may be given separated by spaces or commas; the one whose host the request names is used.
-    /// Default: from the request's Host and X-Forwarded-Proto/Host/Port/Prefix headers.
+    /// Default: from the request's Host header (and X-Forwarded-* with
+    /// --trust-forwarded-headers). Webhook requests link to this URL, else to --bind.
     #[arg(long, env = "ACCORD_BROKER_BASE_URL")]
     pub(crate) base_url: Option<String>,
+    /// Build links from the X-Forwarded-Proto/Host/Port/Prefix headers: only behind a proxy
+    /// that sets them, since anyone can send them otherwise.
+    #[arg(long, env = "ACCORD_BROKER_TRUST_FORWARDED_HEADERS")]
+    pub(crate) trust_forwarded_headers: bool,
     /// Read-write user as USER:PASSWORD (HTTP basic).
     #[arg(long, env = "ACCORD_BROKER_BASIC_AUTH")]
     pub(crate) basic_auth: Option<String>,

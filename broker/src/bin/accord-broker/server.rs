@@ -94,6 +94,7 @@ pub(crate) async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let mut config = BrokerConfig::new(args.database_url.clone());
     config.bind = args.bind;
     config.base_url = args.base_url.clone();
+    config.trust_forwarded_headers = args.trust_forwarded_headers;
     config.auth = auth;
     config.body_limit = args.body_limit;
     config.allow_overwrite = args.allow_overwrite;
