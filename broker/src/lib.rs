@@ -14,6 +14,7 @@ mod error;
 mod hal;
 mod routes;
 mod security;
+pub mod serve;
 mod store;
 pub mod webhooks;
 
@@ -24,6 +25,7 @@ use axum::Router;
 pub use config::{AuthConfig, BrokerConfig, Credential, WebhookPolicy};
 pub use db::{Backend, Db, DbError};
 pub use domain::cleanup;
+pub use serve::{ConnectionLimits, serve};
 
 /// What every handler can reach.
 #[derive(Debug)]

@@ -36,6 +36,8 @@ pub struct MockServerConfig {
     /// Serve HTTPS with a self-signed certificate generated at start
     /// (see [`MockServer::certificate_pem`]).
     pub tls: bool,
+    /// Time a client has to send a request's headers before its connection is closed.
+    pub header_timeout: std::time::Duration,
 }
 
 impl Default for MockServerConfig {
@@ -46,6 +48,7 @@ impl Default for MockServerConfig {
             cors: false,
             problem_limit: 100,
             tls: false,
+            header_timeout: std::time::Duration::from_secs(10),
         }
     }
 }
@@ -62,6 +65,7 @@ struct Shared {
     base_url: String,
     cors: bool,
     options: MatchOptions,
+    header_timeout: std::time::Duration,
 }
 
 /// A running mock server. Dropping it stops the server.
@@ -123,6 +127,7 @@ impl MockServer {
             interactions,
             base_url: format!("{scheme}://{addr}"),
             cors: config.cors,
+            header_timeout: config.header_timeout,
             options: MatchOptions {
                 spec: pact.spec_version,
             },
@@ -213,13 +218,25 @@ impl Drop for MockServer {
     }
 }
 
+/// Connections a mock server serves at once.
+const MAX_CONNECTIONS: usize = 1024;
+
 async fn accept_loop(
     listener: TcpListener,
     shared: Arc<Shared>,
     mut shutdown: watch::Receiver<bool>,
     tls: Option<crate::tls::SelfSigned>,
 ) {
+    // At most this many connections at once; more wait to be accepted.
+    let permits = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
     loop {
+        let permit = tokio::select! {
+            _ = shutdown.changed() => break,
+            permit = Arc::clone(&permits).acquire_owned() => match permit {
+                Ok(permit) => permit,
+                Err(_) => break,
+            },
+        };
         tokio::select! {
             _ = shutdown.changed() => break,
             accepted = listener.accept() => {
@@ -235,6 +252,7 @@ async fn accept_loop(
                 let conn_shutdown = shutdown.clone();
                 let tls = tls.clone();
                 tokio::spawn(async move {
+                    let _permit = permit;
                     match tls {
                         Some(tls) => match tls.acceptor.accept(stream).await {
                             Ok(stream) => serve_connection(stream, shared, conn_shutdown).await,
@@ -252,11 +270,16 @@ async fn serve_connection<IO>(stream: IO, shared: Arc<Shared>, mut shutdown: wat
 where
     IO: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
 {
+    let header_timeout = shared.header_timeout;
     let service = service_fn(move |request| {
         let shared = Arc::clone(&shared);
         async move { Ok::<_, std::convert::Infallible>(handle(&shared, request).await) }
     });
+    // A client that does not send its request headers in time is dropped, so half-sent
+    // requests cannot hold the mock server.
     let conn = http1::Builder::new()
+        .timer(hyper_util::rt::TokioTimer::new())
+        .header_read_timeout(header_timeout)
         .keep_alive(true)
         .serve_connection(TokioIo::new(stream), service);
     tokio::pin!(conn);

@@ -364,3 +364,58 @@ async fn forwarded_headers_count_only_when_trusted_and_webhook_links_never_follo
     assert!(shown.contains("http://127.0.0.1:9292/pacts/"), "{tested}");
     assert!(!shown.contains("evil.example"), "{tested}");
 }
+
+#[tokio::test]
+async fn half_sent_requests_cannot_hold_the_broker() {
+    use tokio::io::AsyncWriteExt as _;
+    let config = BrokerConfig::new(crate::sqlite_only("security-slowloris"));
+    let db = accord_broker::Db::connect(&config.database_url)
+        .await
+        .expect("database");
+    let app = accord_broker::app(std::sync::Arc::new(accord_broker::AppState { db, config }));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("addr"));
+    let limits = accord_broker::ConnectionLimits {
+        max_connections: 4,
+        header_timeout: std::time::Duration::from_secs(1),
+    };
+    let server = tokio::spawn(accord_broker::serve(
+        listener,
+        app,
+        limits,
+        std::future::pending(),
+    ));
+    let address = url.trim_start_matches("http://").to_owned();
+    let mut held = Vec::new();
+    for _ in 0..8 {
+        let mut stream = tokio::net::TcpStream::connect(&address).await.expect("connect");
+        stream
+            .write_all(b"GET /diagnostic/status/heartbeat HTTP/1.1\r\nHost: x\r\n")
+            .await
+            .expect("half a request");
+        held.push(stream);
+    }
+    let started = std::time::Instant::now();
+    let answer = reqwest::Client::new()
+        .get(format!("{url}/diagnostic/status/heartbeat"))
+        .timeout(std::time::Duration::from_secs(15))
+        .send()
+        .await
+        .expect("the heartbeat answers while half-sent requests are held");
+    assert_eq!(answer.status(), 200);
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(10),
+        "answered after the slow connections timed out, not never: {:?}",
+        started.elapsed()
+    );
+    // Each half-sent request's connection was closed after the header timeout (with or without
+    // a 408), not kept for as long as the client likes.
+    for mut stream in held {
+        use tokio::io::AsyncReadExt as _;
+        let mut rest = Vec::new();
+        let read =
+            tokio::time::timeout(std::time::Duration::from_secs(10), stream.read_to_end(&mut rest)).await;
+        assert!(read.is_ok(), "a half-sent request's connection is still open");
+    }
+    server.abort();
+}

@@ -228,3 +228,28 @@ async fn the_most_specific_matching_interaction_answers() {
         "each interaction was matched once"
     );
 }
+
+#[tokio::test]
+async fn a_half_sent_request_is_dropped_after_the_header_timeout() {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let config = MockServerConfig {
+        header_timeout: std::time::Duration::from_millis(500),
+        ..MockServerConfig::default()
+    };
+    let server = MockServer::start(accounts_pact(), config).await.expect("starts");
+    let address = server.url().trim_start_matches("http://").to_owned();
+    let mut stream = tokio::net::TcpStream::connect(&address).await.expect("connect");
+    stream
+        .write_all(b"GET /accounts/42 HTTP/1.1\r\nHost: x\r\n")
+        .await
+        .expect("half a request");
+    let mut rest = Vec::new();
+    let closed =
+        tokio::time::timeout(std::time::Duration::from_secs(10), stream.read_to_end(&mut rest)).await;
+    assert!(closed.is_ok(), "the connection is closed, not held");
+    // The server still answers whole requests.
+    let answer = reqwest::get(format!("{}/accounts/42", server.url()))
+        .await
+        .expect("sent");
+    assert_eq!(answer.status(), 200);
+}

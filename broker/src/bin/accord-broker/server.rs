@@ -117,11 +117,9 @@ pub(crate) async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         "accord-broker listening on http://{addr} (database {})",
         args.database_url
     );
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
-        .context("server failed")?;
+    accord_broker::serve(listener, app, accord_broker::ConnectionLimits::default(), async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await;
     Ok(())
 }
