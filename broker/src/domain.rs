@@ -5,6 +5,7 @@
 pub mod cleanup;
 pub(crate) mod events;
 pub(crate) mod matrix;
+pub(crate) mod names;
 pub(crate) mod publish;
 pub(crate) mod verification;
 

@@ -40,14 +40,22 @@ pub(crate) async fn require_json_writes(request: Request, next: Next) -> Respons
     .into_response()
 }
 
-/// Refuses a path or query holding a NUL character (`%00`): no name may contain one, and
-/// PostgreSQL cannot store one.
+/// Refuses a path or query holding a NUL character (`%00`), which PostgreSQL cannot store, and
+/// a path holding any other control or bidirectional-text character: no name may contain one
+/// (see `domain::names`).
 pub(crate) async fn refuse_nul(request: Request, next: Next) -> Response {
     let uri = request.uri();
     let has_nul = |text: &str| text.contains('\0') || text.to_ascii_lowercase().contains("%00");
     if has_nul(uri.path()) || uri.query().is_some_and(has_nul) {
         return ApiError::bad("the path or query holds a NUL character (%00), which no name may contain")
             .into_response();
+    }
+    let decoded = percent_encoding::percent_decode_str(uri.path()).decode_utf8_lossy();
+    let unprintable = decoded.split('/').find_map(|segment| {
+        crate::domain::names::problem(segment).filter(|why| !segment.is_empty() && why.contains("character"))
+    });
+    if let Some(why) = unprintable {
+        return ApiError::bad(format!("a name in the path {why}")).into_response();
     }
     next.run(request).await
 }

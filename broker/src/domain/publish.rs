@@ -117,6 +117,26 @@ pub(crate) struct Checked(Publication);
 impl Publication {
     /// Checks every pact: readable by accord and between the named applications.
     pub(crate) fn check(self) -> DomainResult<Checked> {
+        let mut problems = Vec::new();
+        let mut name = |field: String, value: &str| {
+            if let Some(why) = super::names::problem(value) {
+                problems.push(format!("{field} {why}"));
+            }
+        };
+        name("pacticipantName".into(), &self.consumer);
+        name("pacticipantVersionNumber".into(), &self.version);
+        if let Some(branch) = &self.branch {
+            name("branch".into(), branch);
+        }
+        for (i, tag) in self.tags.iter().enumerate() {
+            name(format!("tags[{i}]"), tag);
+        }
+        for (i, contract) in self.contracts.iter().enumerate() {
+            name(format!("contracts[{i}].providerName"), &contract.provider);
+        }
+        if !problems.is_empty() {
+            return Err(DomainError::Invalid(problems));
+        }
         for (i, contract) in self.contracts.iter().enumerate() {
             check_pact(&contract.content, &self.consumer, &contract.provider).map_err(|e| match e {
                 DomainError::Invalid(messages) if self.name_contracts => DomainError::Invalid(

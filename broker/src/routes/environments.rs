@@ -88,6 +88,7 @@ fn checked(body: &EnvironmentBody) -> ApiResult<EnvironmentFields> {
     if !valid_name(&name) {
         return Err(ApiError::bad("name must be a single word without spaces"));
     }
+    crate::domain::names::check("name", &name)?;
     let production = body
         .production
         .ok_or_else(|| ApiError::bad("production must be true or false"))?;

@@ -35,6 +35,7 @@ pub(crate) async fn put(
     if label.trim().is_empty() {
         return Err(ApiError::bad("a label needs a name"));
     }
+    crate::domain::names::check("the label", &label)?;
     let mut w = state.db.write().await?;
     let p = require_pacticipant(&mut w.tx, &name).await?;
     let created = labels::add(&mut w.tx, p.id, &label).await?;

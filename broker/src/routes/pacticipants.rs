@@ -11,6 +11,7 @@ use serde::Deserialize;
 
 use super::body::typed;
 use crate::AppState;
+use crate::domain::names;
 use crate::error::{ApiError, ApiResult};
 use crate::hal::{Base, Hal, enc};
 use crate::store::pacticipants::{self, Pacticipant};
@@ -215,6 +216,7 @@ pub(crate) async fn create(State(state): State<Arc<AppState>>, base: Base, body:
         .as_deref()
         .filter(|n| !n.trim().is_empty())
         .ok_or_else(|| ApiError::bad("name is required"))?;
+    names::check("name", name)?;
     let mut w = state.db.write().await?;
     let (id, created) = pacticipants::ensure(&mut w.tx, name).await?;
     pacticipants::update(
@@ -347,6 +349,15 @@ pub(crate) async fn put_version(
     body: String,
 ) -> ApiResult<Hal> {
     let body: VersionBody = typed(&body)?;
+    names::check("the application name", &name)?;
+    names::check("the version number", &number)?;
+    if let Some(branch) = &body.branch {
+        names::check("branch", branch)?;
+    }
+    for (i, tag) in body.tags.iter().flatten().enumerate() {
+        let (TagRef::Named { name: tag } | TagRef::Plain(tag)) = tag;
+        names::check(&format!("tags[{i}]"), tag)?;
+    }
     let mut w = state.db.write().await?;
     let (pid, _) = pacticipants::ensure(&mut w.tx, &name).await?;
     let (vid, created) = versions::ensure(&mut w.tx, pid, &number, body.build_url.as_deref()).await?;
@@ -557,6 +568,9 @@ pub(crate) async fn put_tag(
     base: Base,
     Path((name, number, tag)): Path<(String, String, String)>,
 ) -> ApiResult<Hal> {
+    names::check("the application name", &name)?;
+    names::check("the version number", &number)?;
+    names::check("the tag", &tag)?;
     let mut w = state.db.write().await?;
     let (pid, _) = pacticipants::ensure(&mut w.tx, &name).await?;
     let (vid, _) = versions::ensure(&mut w.tx, pid, &number, None).await?;

@@ -419,3 +419,44 @@ async fn half_sent_requests_cannot_hold_the_broker() {
     }
     server.abort();
 }
+
+#[tokio::test]
+async fn names_are_short_visible_text() {
+    let broker = start(BrokerConfig::new(crate::sqlite_only("security-names"))).await;
+    let mut body = publish_body("web", "v1", Some("main"), &[pact("web", "api", "name")]);
+    body["tags"] = json!(["prod", ""]);
+    let (status, answer) = broker.post("/contracts/publish", &body).await;
+    assert_eq!(status, 400, "{answer}");
+    assert!(
+        answer.to_string().contains("tags[1] must not be empty"),
+        "{answer}"
+    );
+    let mut body = publish_body(
+        "web\u{202E}txt",
+        "v1",
+        None,
+        &[pact("web\u{202E}txt", "api", "name")],
+    );
+    body["pacticipantName"] = json!("web\u{202E}txt");
+    let (status, answer) = broker.post("/contracts/publish", &body).await;
+    assert_eq!(status, 400, "{answer}");
+    assert!(answer.to_string().contains("U+202E"), "{answer}");
+    let long = "x".repeat(300);
+    let (status, answer) = broker
+        .put(&format!("/pacticipants/web/versions/v1/tags/{long}"))
+        .await;
+    assert_eq!(status, 400, "{answer}");
+    for path in [
+        "/pacticipants/web/versions/v1%0A/tags/prod",
+        "/pacticipants/a%0Db",
+    ] {
+        let (status, answer) = broker.put(path).await;
+        assert_eq!(status, 400, "{path}: {answer}");
+    }
+    let (_, list) = broker.get("/pacticipants").await;
+    assert_eq!(
+        list["_embedded"]["pacticipants"],
+        json!([]),
+        "nothing was stored: {list}"
+    );
+}
