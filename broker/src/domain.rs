@@ -6,6 +6,7 @@ pub mod cleanup;
 pub(crate) mod events;
 pub(crate) mod matrix;
 pub(crate) mod names;
+pub(crate) mod pact_check;
 pub(crate) mod publish;
 pub(crate) mod verification;
 

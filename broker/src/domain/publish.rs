@@ -92,8 +92,12 @@ pub(crate) struct PublicationResult {
 
 /// Checks that a document is a pact accord can read, between the named applications.
 pub(crate) fn check_pact(content: &Value, consumer: &str, provider: &str) -> DomainResult<()> {
-    accord_core::format::parse_pact_value(content, "the published pact")
+    let pact = accord_core::format::parse_pact_value(content, "the published pact")
         .map_err(|e| DomainError::invalid(e.to_string()))?;
+    let problems = super::pact_check::problems(&pact, content);
+    if !problems.is_empty() {
+        return Err(DomainError::Invalid(problems));
+    }
     let named_consumer = content["consumer"]["name"].as_str().unwrap_or_default();
     let named_provider = content["provider"]["name"].as_str().unwrap_or_default();
     if named_consumer != consumer {

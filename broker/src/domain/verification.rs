@@ -347,6 +347,25 @@ async fn pending_among(
 
 /// The pacts a provider version should verify, with the reasons each was selected, whether
 /// it is pending and whether it is a work in progress. An unknown provider has none.
+/// `includeWipPactsSince` as the UTC timestamp publications are stored with: a date
+/// (`2026-11-28`) or a date and time with an offset; anything else is a 400, not a
+/// comparison with text that happens to sort somewhere.
+fn wip_since_utc(text: &str) -> DomainResult<String> {
+    if let Ok(date) = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+        return Ok(date.format("%Y-%m-%d").to_string());
+    }
+    chrono::DateTime::parse_from_rfc3339(text)
+        .map(|t| {
+            t.with_timezone(&chrono::Utc)
+                .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+        })
+        .map_err(|_| {
+            DomainError::invalid(format!(
+                "includeWipPactsSince: '{text}' is not a date (2026-11-28) or a date and time (2026-11-28T10:00:00Z)"
+            ))
+        })
+}
+
 pub(crate) async fn select(
     conn: &mut Conn,
     provider_name: &str,
@@ -355,7 +374,8 @@ pub(crate) async fn select(
     let provider_branch = request.provider_branch.as_deref().filter(|b| !b.is_empty());
     let provider_tags = &request.provider_tags;
     let include_pending = request.include_pending;
-    let wip_since = request.wip_since.as_deref();
+    let wip_since = request.wip_since.as_deref().map(wip_since_utc).transpose()?;
+    let wip_since = wip_since.as_deref();
     let selectors = &request.selectors;
     for selector in selectors {
         validate(selector, provider_branch)?;

@@ -114,6 +114,22 @@ async fn parse(
     } else if let Err(reason) = state.config.webhooks.check_url(&url) {
         error("request.url", reason.to_string());
     }
+    for (name, value) in request.headers.iter().flatten() {
+        let value_ok = value
+            .as_str()
+            .map_or(!value.is_object() && !value.is_array(), |v| {
+                reqwest::header::HeaderValue::from_str(v).is_ok()
+            });
+        if reqwest::header::HeaderName::from_bytes(name.as_bytes()).is_err() || !value_ok {
+            error(
+                "request.headers",
+                format!(
+                    "'{}' is not a header an HTTP request can carry",
+                    name.escape_debug()
+                ),
+            );
+        }
+    }
     let method = request.method.as_deref().unwrap_or("POST").to_ascii_uppercase();
     if let Err(reason) = state.config.webhooks.check_method(&method) {
         error("request.method", reason.to_string());

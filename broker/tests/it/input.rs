@@ -421,3 +421,26 @@ async fn errors_are_hal_json_as_the_reference_broker_answers_them() {
         "application/problem+json;charset=utf-8"
     );
 }
+
+#[tokio::test]
+async fn a_wip_date_that_is_no_date_is_refused() {
+    let broker = start(BrokerConfig::new(crate::sqlite_only("input-wip"))).await;
+    broker
+        .publish("web", "v1", Some("main"), &[pact("web", "api", "name")])
+        .await;
+    let request = |since: &str| {
+        json!({"consumerVersionSelectors": [{"mainBranch": true}], "providerVersionBranch": "main",
+               "includeWipPactsSince": since})
+    };
+    let (status, answer) = broker
+        .post("/pacts/provider/api/for-verification", &request("notadate"))
+        .await;
+    assert_eq!(status, 400, "{answer}");
+    assert!(answer.to_string().contains("includeWipPactsSince"), "{answer}");
+    for since in ["2026-01-01", "2026-01-01T10:00:00+02:00"] {
+        let (status, answer) = broker
+            .post("/pacts/provider/api/for-verification", &request(since))
+            .await;
+        assert_eq!(status, 200, "{since}: {answer}");
+    }
+}

@@ -460,3 +460,40 @@ async fn names_are_short_visible_text() {
         "nothing was stored: {list}"
     );
 }
+
+#[tokio::test]
+async fn pacts_no_verification_could_judge_are_refused_at_publish() {
+    let broker = start(BrokerConfig::new(crate::sqlite_only("security-unjudgeable"))).await;
+    let base = pact("web", "api", "name");
+    let mut cases: Vec<(Value, &str)> = Vec::new();
+    let mut spec = base.clone();
+    spec["metadata"]["pactSpecification"]["version"] = json!("99.0.0");
+    cases.push((spec, "unknown specification version '99.0.0'"));
+    let mut regex = base.clone();
+    regex["interactions"][0]["response"]["matchingRules"] =
+        json!({"body": {"$.name": {"matchers": [{"match": "regex", "regex": "(("}]}}});
+    cases.push((regex, "does not compile"));
+    let mut min = base.clone();
+    min["interactions"][0]["response"]["matchingRules"] =
+        json!({"body": {"$.name": {"matchers": [{"match": "type", "min": -5}]}}});
+    cases.push((min, "must not be negative"));
+    let mut method = base.clone();
+    method["interactions"][0]["request"]["method"] = json!("");
+    cases.push((method, "is not an HTTP method"));
+    let mut empty = base.clone();
+    if let Some(map) = empty.as_object_mut() {
+        map.remove("interactions");
+    }
+    cases.push((empty, "has no 'interactions'"));
+    for (content, why) in cases {
+        let (status, answer) = broker.publish("web", "v1", None, &[content]).await;
+        assert_eq!(status, 400, "{why}: {answer}");
+        assert!(answer.to_string().contains(why), "{why}: {answer}");
+    }
+    let (_, list) = broker.get("/pacticipants").await;
+    assert_eq!(
+        list["_embedded"]["pacticipants"],
+        json!([]),
+        "nothing was stored: {list}"
+    );
+}
