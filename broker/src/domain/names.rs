@@ -56,3 +56,14 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod fuzz {
+    proptest::proptest! {
+        // Any text either is a name or gets a reason, never a panic.
+        #[test]
+        fn every_text_is_judged(text in "\\PC{0,300}") {
+            let _ = super::problem(&text);
+        }
+    }
+}

@@ -196,3 +196,19 @@ mod tests {
         assert!(listed.resolve(&target).await.is_ok());
     }
 }
+
+#[cfg(test)]
+mod fuzz {
+    use crate::config::WebhookPolicy;
+
+    proptest::proptest! {
+        // Webhook URLs are user input: checking one never panics, and only https passes the
+        // default policy.
+        #[test]
+        fn checking_a_url_never_panics(url in "(https?|ftp)://[a-z0-9.\\[\\]:@%-]{0,40}(/[\\PC]{0,20})?|\\PC{0,60}") {
+            if WebhookPolicy::default().check_url(&url).is_ok() {
+                proptest::prop_assert!(url.starts_with("https://"));
+            }
+        }
+    }
+}

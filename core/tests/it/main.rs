@@ -3,6 +3,7 @@
 mod doc_example;
 mod format_read;
 mod format_write;
+mod fuzz;
 mod generators;
 mod matchers;
 mod report;

@@ -30,3 +30,13 @@ fn ignores_and_target_tag() {
     assert_eq!(q.tag.as_deref(), Some("prod"));
     assert!(q.latest);
 }
+
+proptest::proptest! {
+    // The matrix query grammar reads text anyone can send: it never panics, and every selector
+    // it returns comes from a pair of the query.
+    #[test]
+    fn the_query_parser_never_panics(raw in "[qignore\\[\\]a-z=&%0-9.+]{0,120}|\\PC{0,120}") {
+        let query = parse_query(&raw);
+        proptest::prop_assert!(query.selectors.len() <= raw.split('&').count());
+    }
+}
