@@ -96,7 +96,13 @@ impl Db {
     /// Starts a serialised write transaction.
     pub(crate) async fn write(&self) -> Result<WriteTx<'_>, sqlx::Error> {
         let guard = self.write_lock.lock().await;
-        let mut tx = self.pool.begin().await?;
+        // SQLite: take the write lock at the start (waiting up to the busy timeout), so a write
+        // never fails half-way because another process (`accord-broker clean`) began writing
+        // after this transaction first read.
+        let mut tx = match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        };
         if self.backend == Backend::Postgres {
             tx.execute("SELECT pg_advisory_xact_lock(4242)").await?;
         }

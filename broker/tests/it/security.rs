@@ -497,3 +497,97 @@ async fn pacts_no_verification_could_judge_are_refused_at_publish() {
         "nothing was stored: {list}"
     );
 }
+
+/// Starts the broker binary on `database_url`; the child and its URL.
+fn spawn_broker(database_url: &str) -> (std::process::Child, String) {
+    use std::io::BufRead as _;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_accord-broker"))
+        .args(["serve", "--database-url", database_url, "--bind", "127.0.0.1:0"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("broker starts");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut line = String::new();
+    std::io::BufReader::new(stdout)
+        .read_line(&mut line)
+        .expect("the broker prints its URL");
+    (child, line.trim().to_owned())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_broker_per_sqlite_file_and_clean_works_while_it_writes() {
+    let database_url = crate::sqlite_only("security-sqlite-lock");
+    let (mut first, url) = spawn_broker(&database_url);
+    let second = std::process::Command::new(env!("CARGO_BIN_EXE_accord-broker"))
+        .args(["serve", "--database-url", &database_url, "--bind", "127.0.0.1:0"])
+        .output()
+        .expect("runs");
+    assert!(
+        !second.status.success(),
+        "a second broker on the same SQLite file is refused"
+    );
+    assert!(
+        String::from_utf8_lossy(&second.stderr).contains("another accord-broker is serving"),
+        "{}",
+        String::from_utf8_lossy(&second.stderr)
+    );
+
+    // Publishing goes on while `clean` deletes; both succeed.
+    let client = reqwest::Client::new();
+    let writer = {
+        let (client, url) = (client.clone(), url.clone());
+        tokio::spawn(async move {
+            let mut failures = 0;
+            for i in 0..150 {
+                let body = publish_body(
+                    "web",
+                    &format!("v{i}"),
+                    Some("main"),
+                    &[pact("web", "api", "name")],
+                );
+                let sent = client
+                    .post(format!("{url}/contracts/publish"))
+                    .json(&body)
+                    .send()
+                    .await;
+                if !sent.is_ok_and(|r| r.status() == 200) {
+                    failures += 1;
+                }
+            }
+            failures
+        })
+    };
+    let clean_url = database_url.clone();
+    let cleaned = tokio::task::spawn_blocking(move || {
+        let mut runs = Vec::new();
+        for _ in 0..5 {
+            runs.push(
+                std::process::Command::new(env!("CARGO_BIN_EXE_accord-broker"))
+                    .args([
+                        "clean",
+                        "--database-url",
+                        &clean_url,
+                        "--keep",
+                        r#"{"branch": true, "latest": true}"#,
+                    ])
+                    .output()
+                    .expect("clean runs"),
+            );
+        }
+        runs
+    })
+    .await
+    .expect("clean thread");
+    let failures = writer.await.expect("writer");
+    let _ = first.kill();
+    let _ = first.wait();
+    for run in cleaned {
+        assert!(
+            run.status.success(),
+            "clean while the broker writes: {}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+    }
+    assert_eq!(failures, 0, "no publish failed while clean ran");
+}

@@ -66,6 +66,28 @@ fn token_credential(token: &str, flag: &str) -> anyhow::Result<Credential> {
     Ok(Credential::Token(token.to_owned()))
 }
 
+/// For a SQLite database, an exclusive lock on its file for as long as this broker serves: a
+/// second broker on the same file would serve errors (SQLite serialises writers, and two
+/// brokers each think they are the only one). `clean` does not take it. PostgreSQL needs none.
+fn sqlite_serving_lock(database_url: &str) -> anyhow::Result<Option<std::fs::File>> {
+    let Some(rest) = database_url.strip_prefix("sqlite:") else {
+        return Ok(None);
+    };
+    let path = rest.trim_start_matches("//");
+    let path = path.split('?').next().unwrap_or(path);
+    if path.is_empty() || path.contains(":memory:") {
+        return Ok(None);
+    }
+    let file = std::fs::File::open(path).with_context(|| format!("cannot open '{path}'"))?;
+    match file.try_lock() {
+        Ok(()) => Ok(Some(file)),
+        Err(std::fs::TryLockError::WouldBlock) => anyhow::bail!(
+            "another accord-broker is serving the SQLite database '{path}'; one broker per SQLite file (use PostgreSQL to run several)"
+        ),
+        Err(std::fs::TryLockError::Error(e)) => Err(e).with_context(|| format!("cannot lock '{path}'")),
+    }
+}
+
 /// Runs the broker until Ctrl-C.
 pub(crate) async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let mut auth = AuthConfig {
@@ -108,6 +130,7 @@ pub(crate) async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let app = accord_broker::build(config)
         .await
         .with_context(|| format!("cannot open the database '{}'", args.database_url))?;
+    let _only_broker = sqlite_serving_lock(&args.database_url)?;
     let listener = tokio::net::TcpListener::bind(args.bind)
         .await
         .with_context(|| format!("cannot listen on {}", args.bind))?;
