@@ -179,35 +179,11 @@ fn needs_plugin(interaction: &Interaction, plugins: &[Value]) -> Option<String> 
     ))
 }
 
-/// The result of an interaction that could not be verified at all.
-fn unverifiable(interaction: &Interaction, pact_pending: bool, message: String) -> InteractionResult {
+/// The result of an interaction before it is verified: what the pact says of it, passed so
+/// far.
+fn result_for(interaction: &Interaction, pact_pending: bool) -> InteractionResult {
     let info = interaction.info();
     InteractionResult {
-        description: info.description.clone(),
-        key: info.key.clone(),
-        broker_id: info.broker_id.clone(),
-        kind: interaction.type_name(),
-        states: info.provider_states.iter().map(|s| s.name.clone()).collect(),
-        pending: info.pending || pact_pending,
-        comments: Vec::new(),
-        test_name: None,
-        request_line: None,
-        expected_body: Body::Missing,
-        actual_body: Body::Missing,
-        outcome: Outcome::Error(message),
-        duration: Default::default(),
-    }
-}
-
-async fn verify_interaction(
-    ctx: &RunContext,
-    interaction: &Interaction,
-    spec: SpecVersion,
-    pact_pending: bool,
-) -> InteractionResult {
-    let started = Instant::now();
-    let info = interaction.info();
-    let mut result = InteractionResult {
         description: info.description.clone(),
         key: info.key.clone(),
         broker_id: info.broker_id.clone(),
@@ -230,7 +206,26 @@ async fn verify_interaction(
         actual_body: Body::Missing,
         outcome: Outcome::Passed,
         duration: Default::default(),
-    };
+    }
+}
+
+/// The result of an interaction that could not be verified at all.
+fn unverifiable(interaction: &Interaction, pact_pending: bool, message: String) -> InteractionResult {
+    InteractionResult {
+        outcome: Outcome::Error(message),
+        ..result_for(interaction, pact_pending)
+    }
+}
+
+async fn verify_interaction(
+    ctx: &RunContext,
+    interaction: &Interaction,
+    spec: SpecVersion,
+    pact_pending: bool,
+) -> InteractionResult {
+    let started = Instant::now();
+    let info = interaction.info();
+    let mut result = result_for(interaction, pact_pending);
 
     // Interactions sharing a provider state never run at the same time.
     let mut names: Vec<&String> = info.provider_states.iter().map(|s| &s.name).collect();

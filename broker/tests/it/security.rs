@@ -132,6 +132,34 @@ async fn target(status: u16, location: Option<String>, body: &'static str) -> (S
     (format!("http://127.0.0.1:{port}/hook"), calls)
 }
 
+/// Saves a webhook to `url` (with the write token) and tests it: the test run's answer.
+async fn saved_and_tested(broker: &Broker, url: &str) -> Value {
+    let send = |path: String, body: Value| {
+        broker
+            .client
+            .post(format!("{}{path}", broker.url))
+            .bearer_auth("rw-token")
+            .json(&body)
+            .send()
+    };
+    let created: Value = send(
+        "/webhooks".into(),
+        json!({"events": [{"name": "contract_published"}], "request": {"method": "POST", "url": url}}),
+    )
+    .await
+    .expect("sent")
+    .json()
+    .await
+    .expect("json");
+    let uuid = created["uuid"].as_str().expect("uuid");
+    send(format!("/webhooks/{uuid}/execute"), json!({}))
+        .await
+        .expect("sent")
+        .json()
+        .await
+        .expect("json")
+}
+
 #[tokio::test]
 async fn webhooks_follow_no_redirect_and_show_answers_of_listed_hosts_only() {
     let mut config = guarded("security-redirect");
@@ -141,32 +169,10 @@ async fn webhooks_follow_no_redirect_and_show_answers_of_listed_hosts_only() {
         ..WebhookPolicy::default()
     };
     let broker = start(config).await;
-    let c = &broker.client;
-    let u = |p: &str| format!("{}{p}", broker.url);
     let (inside, inside_calls) = target(200, None, "internal admin page").await;
     let inside_port = inside.rsplit(':').next().unwrap_or_default().to_owned();
     let (redirecting, _) = target(302, Some(format!("http://localhost:{inside_port}")), "").await;
-    let created: Value = c
-        .post(u("/webhooks"))
-        .bearer_auth("rw-token")
-        .json(&json!({"events": [{"name": "contract_published"}], "request": {"method": "POST", "url": redirecting}}))
-        .send()
-        .await
-        .expect("sent")
-        .json()
-        .await
-        .expect("json");
-    let uuid = created["uuid"].as_str().expect("uuid");
-    let tested: Value = c
-        .post(u(&format!("/webhooks/{uuid}/execute")))
-        .bearer_auth("rw-token")
-        .json(&json!({}))
-        .send()
-        .await
-        .expect("sent")
-        .json()
-        .await
-        .expect("json");
+    let tested = saved_and_tested(&broker, &redirecting).await;
     assert_eq!(tested["success"], false, "{tested}");
     assert!(
         tested["logs"].as_str().unwrap_or("").contains("HTTP 302"),
@@ -179,27 +185,7 @@ async fn webhooks_follow_no_redirect_and_show_answers_of_listed_hosts_only() {
     );
 
     // A listed host's answer is shown (bounded); that is what listing a host means.
-    let created: Value = c
-        .post(u("/webhooks"))
-        .bearer_auth("rw-token")
-        .json(&json!({"events": [{"name": "contract_published"}], "request": {"method": "POST", "url": inside}}))
-        .send()
-        .await
-        .expect("sent")
-        .json()
-        .await
-        .expect("json");
-    let uuid = created["uuid"].as_str().expect("uuid");
-    let tested: Value = c
-        .post(u(&format!("/webhooks/{uuid}/execute")))
-        .bearer_auth("rw-token")
-        .json(&json!({}))
-        .send()
-        .await
-        .expect("sent")
-        .json()
-        .await
-        .expect("json");
+    let tested = saved_and_tested(&broker, &inside).await;
     assert!(
         tested["logs"]
             .as_str()
