@@ -1,5 +1,5 @@
-//! Webhook delivery: a worker takes due deliveries from the database queue, calls the target
-//! (as far as [`policy`] lets it), records the attempt and schedules retries with back-off.
+//! Webhook delivery: workers take due deliveries from the database queue, call the target
+//! (as far as [`policy`] lets it), record the attempt and schedule retries with back-off.
 //! Because the queue lives in the database and claims happen in serialised write transactions,
 //! deliveries survive restarts and several broker instances on one PostgreSQL database deliver
 //! each one once.
@@ -126,18 +126,33 @@ async fn run_one(state: &AppState) -> Result<bool, sqlx::Error> {
     Ok(true)
 }
 
-/// Starts the delivery worker on the current runtime; it runs until the handle is aborted.
+/// Deliveries made at once: a slow target holds one of them, not the queue.
+const DELIVERY_WORKERS: usize = 4;
+
+/// Starts the delivery workers on the current runtime; they run until the handle is aborted.
+/// Each claims due deliveries from the queue in its own transaction, so a target that takes
+/// its time delays only the worker calling it.
 pub fn spawn_worker(state: Arc<AppState>) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
-        loop {
-            match run_one(&state).await {
-                Ok(true) => continue,
-                Ok(false) => tokio::time::sleep(Duration::from_millis(100)).await,
-                Err(error) => {
-                    tracing::error!(%error, "webhook worker database error");
-                    tokio::time::sleep(Duration::from_secs(1)).await;
-                }
+        let mut workers = tokio::task::JoinSet::new();
+        for _ in 0..DELIVERY_WORKERS {
+            let state = Arc::clone(&state);
+            workers.spawn(async move { deliver_forever(&state).await });
+        }
+        // Aborting this task drops the set, which aborts every worker.
+        while workers.join_next().await.is_some() {}
+    })
+}
+
+async fn deliver_forever(state: &AppState) {
+    loop {
+        match run_one(state).await {
+            Ok(true) => continue,
+            Ok(false) => tokio::time::sleep(Duration::from_millis(100)).await,
+            Err(error) => {
+                tracing::error!(%error, "webhook worker database error");
+                tokio::time::sleep(Duration::from_secs(1)).await;
             }
         }
-    })
+    }
 }

@@ -433,3 +433,38 @@ async fn by_default_webhooks_post_over_https_to_public_hosts_only() {
         "the delivery names why it was not sent: {tested}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slow_target_does_not_hold_other_deliveries() {
+    let broker = start(quick(crate::sqlite_only("hooks-slow"))).await;
+    let slow_app = axum::Router::new().route(
+        "/hook",
+        // Never answers: the delivery waits for its request timeout (10 s).
+        post(std::future::pending::<StatusCode>),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let slow = format!(
+        "http://127.0.0.1:{}/hook",
+        listener.local_addr().expect("addr").port()
+    );
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, slow_app).await;
+    });
+    let (fast, received) = receiver(0).await;
+    for target in [&slow, &fast] {
+        let (status, body) = broker
+            .post("/webhooks", &webhook(target, "contract_published"))
+            .await;
+        assert_eq!(status, 201, "{body}");
+    }
+    let started = std::time::Instant::now();
+    broker
+        .publish("web", "v1", Some("main"), &[pact("web", "api", "name")])
+        .await;
+    calls_reach(&received, 1, "the fast target's delivery").await;
+    assert!(
+        started.elapsed() < Duration::from_secs(6),
+        "the fast delivery waited for the slow one: {:?}",
+        started.elapsed()
+    );
+}
