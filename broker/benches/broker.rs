@@ -205,6 +205,25 @@ async fn seed(pool: &sqlx::AnyPool, postgres: bool) {
     }
 }
 
+/// The median of 40 can-i-deploy requests, the `i`th to `url(i)`.
+async fn can_i_deploy_median(client: &reqwest::Client, url: impl Fn(usize) -> String) -> Duration {
+    let mut samples = Vec::new();
+    for i in 0..40 {
+        let start = Instant::now();
+        let body: serde_json::Value = client
+            .get(url(i))
+            .send()
+            .await
+            .expect("sent")
+            .json()
+            .await
+            .expect("json");
+        samples.push(start.elapsed());
+        assert!(body["summary"].is_object(), "{body}");
+    }
+    median(samples)
+}
+
 fn median(mut samples: Vec<Duration>) -> Duration {
     samples.sort();
     samples[samples.len() / 2]
@@ -226,51 +245,30 @@ async fn measure(label: &str, database_url: &str) {
     });
     let client = reqwest::Client::new();
 
-    let mut samples = Vec::new();
-    for i in 0..40 {
-        let consumer = 5 + i % CONSUMERS_OF_P0;
-        let start = Instant::now();
-        let body: serde_json::Value = client
-            .get(format!(
-                "{url}/can-i-deploy?pacticipant=app{consumer}&version=v{}&environment=env1",
-                versions() - 5
-            ))
-            .send()
-            .await
-            .expect("sent")
-            .json()
-            .await
-            .expect("json");
-        samples.push(start.elapsed());
-        assert!(body["summary"].is_object(), "{body}");
-    }
+    let one_consumer = can_i_deploy_median(&client, |i| {
+        format!(
+            "{url}/can-i-deploy?pacticipant=app{}&version=v{}&environment=env1",
+            5 + i % CONSUMERS_OF_P0,
+            versions() - 5
+        )
+    })
+    .await;
     println!(
         "[{label}] can-i-deploy one version to an environment: median {:.2} ms (target < 20 ms)",
-        median(samples).as_secs_f64() * 1e3
+        one_consumer.as_secs_f64() * 1e3
     );
-
     // A provider with 20 consumers: every consumer's deployed versions, their pacts with it and
     // the provider version's results for them.
-    let mut samples = Vec::new();
-    for i in 0..40 {
-        let start = Instant::now();
-        let body: serde_json::Value = client
-            .get(format!(
-                "{url}/can-i-deploy?pacticipant=app0&version=v{}&environment=env1",
-                versions() - 1 - i % 5
-            ))
-            .send()
-            .await
-            .expect("sent")
-            .json()
-            .await
-            .expect("json");
-        samples.push(start.elapsed());
-        assert!(body["summary"].is_object(), "{body}");
-    }
+    let provider = can_i_deploy_median(&client, |i| {
+        format!(
+            "{url}/can-i-deploy?pacticipant=app0&version=v{}&environment=env1",
+            versions() - 1 - i % 5
+        )
+    })
+    .await;
     println!(
         "[{label}] can-i-deploy a provider with {CONSUMERS_OF_P0} consumers to an environment: median {:.2} ms (target < 20 ms)",
-        median(samples).as_secs_f64() * 1e3
+        provider.as_secs_f64() * 1e3
     );
 
     let mut samples = Vec::new();

@@ -50,21 +50,24 @@ const BADGES: &[&str] = &[
     "/pacticipants/*/branches/*/latest-version/can-i-deploy/to-environment/*/badge",
 ];
 
-/// Whether `path` (less a configured context path) is exactly the route `pattern`, where `*`
-/// stands for one path segment. A name in the path can never turn another route into this one.
-fn route_is(state: &AppState, path: &str, pattern: &str) -> bool {
-    let segments = |p: &str| p.split('/').map(str::to_owned).collect::<Vec<_>>();
-    let wanted = segments(pattern);
+/// Whether `path`, or `path` less one of the configured context `prefixes`, is exactly the
+/// route `pattern`, where `*` stands for one path segment. A name in the path can never turn
+/// another route into this one.
+fn route_is(prefixes: &[String], path: &str, pattern: &str) -> bool {
     let same = |path: &str| {
-        let got = segments(path);
-        got.len() == wanted.len()
-            && got
-                .iter()
-                .zip(&wanted)
-                .all(|(g, w)| w == "*" && !g.is_empty() || g == w)
+        let mut got = path.split('/');
+        let mut wanted = pattern.split('/');
+        loop {
+            match (got.next(), wanted.next()) {
+                (None, None) => return true,
+                (Some(g), Some("*")) if !g.is_empty() => {}
+                (Some(g), Some(w)) if g == w => {}
+                _ => return false,
+            }
+        }
     };
     same(path)
-        || crate::hal::context_paths(state.config.base_url.as_deref().unwrap_or_default())
+        || prefixes
             .iter()
             .any(|prefix| path.strip_prefix(prefix.as_str()).is_some_and(same))
 }
@@ -86,13 +89,18 @@ fn known(list: &[Credential], presented: &Credential) -> bool {
     })
 }
 
-fn is_read(state: &AppState, request: &Request) -> bool {
+fn is_read(prefixes: &[String], request: &Request) -> bool {
     let method = request.method();
     if method == Method::GET || method == Method::HEAD || method == Method::OPTIONS {
         return true;
     }
     // Asking for pacts to verify is a read, even though it is a POST.
-    method == Method::POST && route_is(state, request.uri().path(), "/pacts/provider/*/for-verification")
+    method == Method::POST
+        && route_is(
+            prefixes,
+            request.uri().path(),
+            "/pacts/provider/*/for-verification",
+        )
 }
 
 /// Checks credentials: no credential → 401, read-only credential writing → 403.
@@ -102,12 +110,16 @@ pub(crate) async fn require_auth(
     next: Next,
 ) -> Response {
     let auth = &state.config.auth;
+    if !auth.enabled() {
+        return next.run(request).await;
+    }
+    let prefixes = crate::hal::context_paths(state.config.base_url.as_deref().unwrap_or_default());
     let path = request.uri().path();
-    let public = route_is(&state, path, "/diagnostic/status/heartbeat")
+    let public = route_is(&prefixes, path, "/diagnostic/status/heartbeat")
         || (auth.public_badges
             && request.method() == Method::GET
-            && BADGES.iter().any(|badge| route_is(&state, path, badge)));
-    if !auth.enabled() || public {
+            && BADGES.iter().any(|badge| route_is(&prefixes, path, badge)));
+    if public {
         return next.run(request).await;
     }
     let access = match presented(&request) {
@@ -119,7 +131,7 @@ pub(crate) async fn require_auth(
     };
     match access {
         Access::Write => next.run(request).await,
-        Access::Read if is_read(&state, &request) => next.run(request).await,
+        Access::Read if is_read(&prefixes, &request) => next.run(request).await,
         Access::Read => ApiError::Forbidden.into_response(),
         Access::None => ApiError::Unauthorized.into_response(),
     }

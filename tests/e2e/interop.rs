@@ -570,7 +570,7 @@ async fn official_pacts_verify_with_accord_and_both_verifiers_agree() {
 }
 
 /// A child process killed when the test ends, passed or failed.
-pub(crate) struct KillOnDrop(pub(crate) std::process::Child);
+pub(crate) struct KillOnDrop(std::process::Child);
 
 impl Drop for KillOnDrop {
     fn drop(&mut self) {
@@ -579,8 +579,24 @@ impl Drop for KillOnDrop {
     }
 }
 
+/// The official `pact stub` serving `file` on a free port: the process (killed when dropped)
+/// and its port.
+pub(crate) fn official_stub(cli: &std::path::Path, file: &std::path::Path) -> (KillOnDrop, u16) {
+    let stub = Command::new(cli)
+        .args(["stub", "-f", &file.display().to_string(), "--port", "0"])
+        .env("PACT_DO_NOT_TRACK", "true")
+        .env("NO_COLOR", "1")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("pact stub starts");
+    let mut stub = KillOnDrop(stub);
+    let port = stub_port(&mut stub.0);
+    (stub, port)
+}
+
 /// Reads the official stub's output until it names the port the OS gave it (bounded).
-pub(crate) fn stub_port(stub: &mut std::process::Child) -> u16 {
+fn stub_port(stub: &mut std::process::Child) -> u16 {
     use std::io::BufRead as _;
     let stdout = stub.stdout.take().expect("stub stdout");
     let (tx, rx) = std::sync::mpsc::channel();
@@ -611,16 +627,7 @@ async fn accord_serve_answers_like_pact_stub() {
     let Some(cli) = pact_cli() else { return };
     let dir = crate::scratch("interop-stub");
     let pact = python_pact(&cli, &dir);
-    let stub = Command::new(&cli)
-        .args(["stub", "-f", &pact.display().to_string()])
-        .env("PACT_DO_NOT_TRACK", "true")
-        .env("NO_COLOR", "1")
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("pact stub starts");
-    let mut stub = KillOnDrop(stub);
-    let stub_port = stub_port(&mut stub.0);
+    let (_stub, stub_port) = official_stub(&cli, &pact);
     let accord = accord_mock_server::control::serve_pacts(
         vec![accord_core::format::read_pact_file(&pact).expect("pact")],
         std::net::Ipv4Addr::LOCALHOST.into(),

@@ -13,13 +13,12 @@
 //! reason (and in docs/compatibility.md); every other file must agree.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use accord_core::model::{Interaction, Pact};
 use accord_verifier::{Outcome, ProducedMessage, Verifier, VerifierConfig};
 use serde_json::Value;
 
-use crate::interop::{KillOnDrop, official_verify, pact_cli, stub_port};
+use crate::interop::{official_stub, official_verify, pact_cli};
 
 /// Files whose outcome differs from the official tools' on purpose: `(file, check, why)`.
 /// docs/compatibility.md gives the same reasons.
@@ -287,16 +286,7 @@ async fn check_file(cli: &Path, path: &Path, scratch: &Path) -> FileOutcome {
     }
     if k.http > 0 {
         let file = http_only(path, &raw, &k, scratch);
-        let stub = Command::new(cli)
-            .args(["stub", "-f", &file.display().to_string(), "--port", "0"])
-            .env("PACT_DO_NOT_TRACK", "true")
-            .env("NO_COLOR", "1")
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .expect("pact stub starts");
-        let mut stub = KillOnDrop(stub);
-        let port = stub_port(&mut stub.0);
+        let (stub, port) = official_stub(cli, &file);
         let url = format!("http://127.0.0.1:{port}");
         let accord = accord_failures(&file, &url).await;
         let (code, text) = official_verify(cli.to_owned(), official_args(&file, port)).await;

@@ -91,21 +91,14 @@ pub(crate) async fn latest_with_tag_of_each(
     pacticipant_ids: &[i64],
     tag: &str,
 ) -> Result<std::collections::HashMap<i64, Version>, sqlx::Error> {
-    let mut out = std::collections::HashMap::new();
-    for list in super::id_lists(pacticipant_ids) {
-        let rows = sqlx::query(&format!(
+    one_per_pacticipant(conn, pacticipant_ids, Some(tag), |list| {
+        format!(
             "SELECT {COLUMNS} FROM versions v WHERE v.id IN \
              (SELECT MAX(v2.id) FROM versions v2 JOIN tags t ON t.version_id = v2.id \
               WHERE v2.pacticipant_id IN ({list}) AND t.name = $1 GROUP BY v2.pacticipant_id)"
-        ))
-        .bind(tag)
-        .fetch_all(&mut *conn)
-        .await?;
-        for row in &rows {
-            out.insert(row.try_get::<i64, _>("pacticipant_id")?, from_row(row)?);
-        }
-    }
-    Ok(out)
+        )
+    })
+    .await
 }
 
 /// The head of the main branch (`main` when none is set) of each of these pacticipants that
@@ -114,21 +107,15 @@ pub(crate) async fn main_branch_heads(
     conn: &mut Conn,
     pacticipant_ids: &[i64],
 ) -> Result<std::collections::HashMap<i64, Version>, sqlx::Error> {
-    let mut out = std::collections::HashMap::new();
-    for list in super::id_lists(pacticipant_ids) {
-        let rows = sqlx::query(&format!(
+    one_per_pacticipant(conn, pacticipant_ids, None, |list| {
+        format!(
             "SELECT {COLUMNS} FROM versions v JOIN branch_versions bv ON bv.version_id = v.id WHERE bv.id IN \
              (SELECT MAX(bv2.id) FROM branch_versions bv2 JOIN branches b ON b.id = bv2.branch_id \
               JOIN pacticipants p ON p.id = b.pacticipant_id \
               WHERE b.pacticipant_id IN ({list}) AND b.name = COALESCE(p.main_branch, 'main') GROUP BY b.id)"
-        ))
-        .fetch_all(&mut *conn)
-        .await?;
-        for row in &rows {
-            out.insert(row.try_get::<i64, _>("pacticipant_id")?, from_row(row)?);
-        }
-    }
-    Ok(out)
+        )
+    })
+    .await
 }
 
 /// Finds or creates a version; `true` when created. A build URL given later is recorded.
@@ -196,25 +183,41 @@ pub(crate) async fn latest(
     row.as_ref().map(from_row).transpose()
 }
 
+/// One version per pacticipant, by pacticipant id: runs `statement` (given a list of up to 500
+/// ids for its `IN (...)`, with `$1` bound to `bind` when given) over every chunk of `ids`.
+async fn one_per_pacticipant(
+    conn: &mut Conn,
+    ids: &[i64],
+    bind: Option<&str>,
+    statement: impl Fn(&str) -> String,
+) -> Result<std::collections::HashMap<i64, Version>, sqlx::Error> {
+    let mut out = std::collections::HashMap::new();
+    for list in super::id_lists(ids) {
+        let sql = statement(&list);
+        let mut query = sqlx::query(&sql);
+        if let Some(value) = bind {
+            query = query.bind(value);
+        }
+        for row in &query.fetch_all(&mut *conn).await? {
+            out.insert(row.try_get::<i64, _>("pacticipant_id")?, from_row(row)?);
+        }
+    }
+    Ok(out)
+}
+
 /// The latest version of each of these pacticipants that has one, by pacticipant id, in one
 /// query.
 pub(crate) async fn latest_of_each(
     conn: &mut Conn,
     pacticipant_ids: &[i64],
 ) -> Result<std::collections::HashMap<i64, Version>, sqlx::Error> {
-    let mut out = std::collections::HashMap::new();
-    for list in super::id_lists(pacticipant_ids) {
-        let rows = sqlx::query(&format!(
+    one_per_pacticipant(conn, pacticipant_ids, None, |list| {
+        format!(
             "SELECT {COLUMNS} FROM versions v WHERE v.id IN \
              (SELECT MAX(id) FROM versions WHERE pacticipant_id IN ({list}) GROUP BY pacticipant_id)"
-        ))
-        .fetch_all(&mut *conn)
-        .await?;
-        for row in &rows {
-            out.insert(row.try_get::<i64, _>("pacticipant_id")?, from_row(row)?);
-        }
-    }
-    Ok(out)
+        )
+    })
+    .await
 }
 
 /// Every version with a tag, newest first.

@@ -157,21 +157,10 @@ async fn tls_with_a_generated_certificate() {
 #[tokio::test]
 async fn a_pact_path_written_with_escapes_matches_the_request_sent() {
     // As the Ruby mock service and other official writers record paths: as sent.
-    let pact = accord_core::format::parse_pact(
-        &serde_json::json!({
-            "consumer": {"name": "client"}, "provider": {"name": "broker"},
-            "interactions": [{"description": "get the Pricing Service",
+    let server = serve_v2(serde_json::json!([{"description": "get the Pricing Service",
               "request": {"method": "GET", "path": "/pacticipants/Pricing%20Service"},
-              "response": {"status": 200, "body": {"name": "Pricing Service"}}}],
-            "metadata": {"pactSpecification": {"version": "2.0.0"}}
-        })
-        .to_string(),
-        "test",
-    )
-    .expect("valid pact");
-    let server = MockServer::start(pact, MockServerConfig::default())
-        .await
-        .expect("starts");
+              "response": {"status": 200, "body": {"name": "Pricing Service"}}}]))
+    .await;
     let response = reqwest::get(format!("{}/pacticipants/Pricing%20Service", server.url()))
         .await
         .expect("sent");
@@ -181,10 +170,7 @@ async fn a_pact_path_written_with_escapes_matches_the_request_sent() {
 
 #[tokio::test]
 async fn the_most_specific_matching_interaction_answers() {
-    let pact = accord_core::format::parse_pact(
-        &serde_json::json!({
-            "consumer": {"name": "web"}, "provider": {"name": "products"},
-            "interactions": [
+    let server = serve_v2(serde_json::json!([
               {"description": "no auth", "request": {"method": "GET", "path": "/product/10"},
                "response": {"status": 401}},
               {"description": "authorised", "request": {"method": "GET", "path": "/product/10",
@@ -193,16 +179,7 @@ async fn the_most_specific_matching_interaction_answers() {
               {"description": "as XML", "request": {"method": "GET", "path": "/product/10",
                  "headers": {"Authorization": "Bearer token", "Accept": "application/xml"}},
                "response": {"status": 200, "headers": {"Content-Type": "application/xml"}, "body": "<product id=\"10\"/>"}}
-            ],
-            "metadata": {"pactSpecification": {"version": "2.0.0"}}
-        })
-        .to_string(),
-        "test",
-    )
-    .expect("valid pact");
-    let server = MockServer::start(pact, MockServerConfig::default())
-        .await
-        .expect("starts");
+            ])).await;
     let client = reqwest::Client::new();
     let url = format!("{}/product/10", server.url());
     let plain = client.get(&url).send().await.expect("sent");
@@ -252,4 +229,17 @@ async fn a_half_sent_request_is_dropped_after_the_header_timeout() {
         .await
         .expect("sent");
     assert_eq!(answer.status(), 200);
+}
+
+/// A mock server for a V2 pact with these interactions.
+async fn serve_v2(interactions: serde_json::Value) -> MockServer {
+    let pact = serde_json::json!({
+        "consumer": {"name": "web"}, "provider": {"name": "api"},
+        "interactions": interactions,
+        "metadata": {"pactSpecification": {"version": "2.0.0"}}
+    });
+    let pact = accord_core::format::parse_pact(&pact.to_string(), "test").expect("valid pact");
+    MockServer::start(pact, MockServerConfig::default())
+        .await
+        .expect("starts")
 }
