@@ -73,6 +73,11 @@ impl WebhookPolicy {
     }
 }
 
+/// Calls one webhook may make per minute unless configured otherwise: enough for a consumer
+/// publishing to a hundred providers at once, few enough that a webhook re-triggering itself
+/// stays a trickle.
+pub const DEFAULT_WEBHOOK_CALLS_PER_MINUTE: u32 = 120;
+
 /// Everything the broker needs to run.
 #[derive(Debug, Clone)]
 pub struct BrokerConfig {
@@ -102,6 +107,28 @@ pub struct BrokerConfig {
     pub webhooks: WebhookPolicy,
     /// Waits between webhook attempts; one attempt more than there are delays.
     pub webhook_retry_delays: Vec<std::time::Duration>,
+    /// Calls one webhook may make in a window; deliveries beyond wait for the window to move,
+    /// so a webhook whose target triggers it again cannot flood either side. `None`: no limit.
+    pub webhook_rate_limit: Option<RateLimit>,
+}
+
+/// At most `calls` in any window of `per`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateLimit {
+    /// Calls allowed in a window.
+    pub calls: u32,
+    /// The window.
+    pub per: std::time::Duration,
+}
+
+impl RateLimit {
+    /// `calls` per minute.
+    pub fn per_minute(calls: u32) -> RateLimit {
+        RateLimit {
+            calls,
+            per: std::time::Duration::from_secs(60),
+        }
+    }
 }
 
 impl BrokerConfig {
@@ -122,6 +149,7 @@ impl BrokerConfig {
                 .iter()
                 .map(|s| std::time::Duration::from_secs(*s))
                 .collect(),
+            webhook_rate_limit: Some(RateLimit::per_minute(DEFAULT_WEBHOOK_CALLS_PER_MINUTE)),
         }
     }
 }

@@ -113,6 +113,25 @@ impl Db {
     }
 }
 
+impl Db {
+    /// Starts a write transaction for publishing `consumer`'s pacts. On PostgreSQL, publications
+    /// of different consumers run side by side: each holds the write lock shared and its
+    /// consumer's lock alone, so every other kind of write still runs alone. On SQLite this is
+    /// [`Db::write`].
+    pub(crate) async fn write_publication(&self, consumer: &str) -> Result<WriteTx<'_>, sqlx::Error> {
+        if self.backend == Backend::Sqlite {
+            return self.write().await;
+        }
+        let mut tx = self.pool.begin().await?;
+        // The two-key lock space is separate from the one-key space of the write lock.
+        sqlx::query("SELECT pg_advisory_xact_lock_shared(4242), pg_advisory_xact_lock(4243, hashtext($1))")
+            .bind(consumer)
+            .execute(&mut *tx)
+            .await?;
+        Ok(WriteTx { tx, _guard: None })
+    }
+}
+
 /// The current time as stored: RFC 3339 in UTC with milliseconds.
 pub(crate) fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)

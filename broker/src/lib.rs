@@ -22,7 +22,9 @@ use std::sync::Arc;
 
 use axum::Router;
 
-pub use config::{AuthConfig, BrokerConfig, Credential, WebhookPolicy};
+pub use config::{
+    AuthConfig, BrokerConfig, Credential, DEFAULT_WEBHOOK_CALLS_PER_MINUTE, RateLimit, WebhookPolicy,
+};
 pub use db::{Backend, Db, DbError};
 pub use domain::cleanup;
 pub use serve::{ConnectionLimits, serve};

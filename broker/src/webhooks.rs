@@ -13,7 +13,7 @@ mod policy;
 pub(crate) mod redact;
 
 use crate::AppState;
-use crate::config::WebhookPolicy;
+use crate::config::{RateLimit, WebhookPolicy};
 use crate::store::webhooks::{self, Delivery};
 
 /// Sends a rendered request if the policy lets it go; `(success, log text)`.
@@ -103,13 +103,25 @@ async fn run_one(state: &AppState) -> Result<bool, sqlx::Error> {
     if !webhooks::any_due(&mut *state.db.pool.acquire().await?).await? {
         return Ok(false);
     }
-    let claimed: Option<Delivery> = {
+    let delivery: Delivery = {
         let mut w = state.db.write().await?;
-        let claimed = webhooks::claim_due(&mut w.tx, &lease).await?;
+        let mut claimed = webhooks::claim_due(&mut w.tx, &lease).await?;
+        if let (Some(delivery), Some(limit)) = (&claimed, state.config.webhook_rate_limit) {
+            // Checked in the claim's transaction, so workers never pass the limit together.
+            if let Some(until) = over_limit(&mut w.tx, delivery, limit).await? {
+                webhooks::postpone(&mut w.tx, delivery, &until).await?;
+                tracing::warn!(webhook = %delivery.webhook_uuid, delivery = %delivery.uuid, %until,
+                    calls = limit.calls, per = ?limit.per, "webhook rate limit reached; delivery postponed");
+                claimed = None;
+            }
+        }
         w.tx.commit().await?;
-        claimed
+        match claimed {
+            Some(delivery) => delivery,
+            // Something was due (maybe postponed just now): look again at once.
+            None => return Ok(true),
+        }
     };
-    let Some(delivery) = claimed else { return Ok(false) };
     let (success, logs) = execute(&delivery.request, &state.config.webhooks).await;
     let delays = &state.config.webhook_retry_delays;
     let retry_at = (!success)
@@ -124,6 +136,38 @@ async fn run_one(state: &AppState) -> Result<bool, sqlx::Error> {
     webhooks::finish_attempt(&mut w.tx, &delivery, success, &logs, retry_at.as_deref()).await?;
     w.tx.commit().await?;
     Ok(true)
+}
+
+/// When `delivery`'s webhook has made `limit.calls` calls in the last `limit.per`: the time its
+/// delivery may go (when the oldest of those calls leaves the window).
+async fn over_limit(
+    conn: &mut crate::store::Conn,
+    delivery: &Delivery,
+    limit: RateLimit,
+) -> Result<Option<String>, sqlx::Error> {
+    let now = chrono::Utc::now();
+    let per = chrono::Duration::from_std(limit.per).unwrap_or(chrono::Duration::MAX);
+    let since = rfc3339(
+        now.checked_sub_signed(per)
+            .unwrap_or(chrono::DateTime::<chrono::Utc>::MIN_UTC),
+    );
+    let (calls, oldest) = webhooks::calls_since(conn, &delivery.webhook_uuid, &since, &delivery.uuid).await?;
+    if calls < i64::from(limit.calls) {
+        return Ok(None);
+    }
+    let oldest = oldest
+        .and_then(|t| chrono::DateTime::parse_from_rfc3339(&t).ok())
+        .map(|t| t.with_timezone(&chrono::Utc));
+    // Only calls in flight fill the window: look again shortly.
+    let until = match oldest {
+        Some(oldest) => oldest.checked_add_signed(per).unwrap_or(now),
+        None => now + chrono::Duration::seconds(1),
+    };
+    Ok(Some(rfc3339(until.max(now + chrono::Duration::milliseconds(10)))))
+}
+
+fn rfc3339(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
 /// Deliveries made at once: a slow target holds one of them, not the queue.

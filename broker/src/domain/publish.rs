@@ -2,6 +2,8 @@
 //! tags, storing or merging each pact, refusing near-duplicate names and changed content, and
 //! raising the events webhooks listen for, all in one transaction.
 
+use std::collections::HashMap;
+
 use serde_json::Value;
 
 use serde_json::Map;
@@ -9,6 +11,7 @@ use serde_json::Map;
 use crate::domain::events::pact_vars;
 use crate::domain::{DomainError, DomainResult};
 use crate::hal::Base;
+use crate::store::pacticipants::Pacticipant;
 use crate::store::pacts::{self, Published};
 use crate::store::webhooks::{self, Webhook, enqueue_for, subscribed};
 use crate::store::{Conn, pacticipants, versions};
@@ -118,6 +121,13 @@ pub(crate) fn check_pact(content: &Value, consumer: &str, provider: &str) -> Dom
 #[derive(Debug, Clone)]
 pub(crate) struct Checked(Publication);
 
+impl Checked {
+    /// The consumer publishing.
+    pub(crate) fn consumer(&self) -> &str {
+        &self.0.consumer
+    }
+}
+
 impl Publication {
     /// Checks every pact: readable by accord and between the named applications.
     pub(crate) fn check(self) -> DomainResult<Checked> {
@@ -168,8 +178,20 @@ pub(crate) async fn publish(
     let Checked(publication) = publication;
     let mut names = vec![publication.consumer.as_str()];
     names.extend(publication.contracts.iter().map(|c| c.provider.as_str()));
-    refuse_similar_names(conn, &names, policy).await?;
-    let (consumer_id, _) = pacticipants::ensure(conn, &publication.consumer).await?;
+    // Every named pacticipant in one query; only new names are checked and inserted.
+    let known = pacticipants::find_many(conn, &names).await?;
+    refuse_similar_names(conn, &names, &known, policy).await?;
+    let mut ids: HashMap<&str, i64> = known.values().map(|p| (p.name.as_str(), p.id)).collect();
+    // New names are created in name order, so two publications creating the same ones at once
+    // (they may run side by side) cannot wait for each other in a cycle.
+    let mut new: Vec<&str> = names.iter().copied().filter(|n| !ids.contains_key(n)).collect();
+    new.sort_unstable();
+    new.dedup();
+    for name in new {
+        ids.insert(name, pacticipants::ensure(conn, name).await?.0);
+    }
+    let consumer = known.get(&publication.consumer);
+    let consumer_id = id_of(conn, &ids, &publication.consumer).await?;
     let (version_id, version_created) = versions::ensure(
         conn,
         consumer_id,
@@ -178,7 +200,8 @@ pub(crate) async fn publish(
     )
     .await?;
     if let Some(branch) = &publication.branch {
-        versions::add_to_branch(conn, consumer_id, branch, version_id).await?;
+        let has_main = consumer.is_some_and(|p| p.main_branch.is_some());
+        versions::add_to_branch_of(conn, consumer_id, has_main, branch, version_id).await?;
     }
     for (i, tag) in publication.tags.iter().enumerate() {
         versions::add_tag(conn, version_id, tag).await?;
@@ -189,7 +212,16 @@ pub(crate) async fn publish(
     let hooks = webhooks::list(conn).await?;
     let mut outcomes = Vec::new();
     for contract in &publication.contracts {
-        let outcome = publish_one(conn, consumer_id, version_id, contract, policy.allow_overwrite).await?;
+        let provider_id = id_of(conn, &ids, &contract.provider).await?;
+        let outcome = publish_one(
+            conn,
+            consumer_id,
+            provider_id,
+            version_id,
+            contract,
+            policy.allow_overwrite,
+        )
+        .await?;
         if let Published::Conflict(diff) = &outcome.published {
             return Err(DomainError::ContentChanged {
                 consumer: publication.consumer.clone(),
@@ -218,14 +250,23 @@ pub(crate) async fn publish(
     })
 }
 
+/// The id of pacticipant `name`: from `ids`, which holds every name of the publication, else
+/// created.
+async fn id_of(conn: &mut Conn, ids: &HashMap<&str, i64>, name: &str) -> Result<i64, sqlx::Error> {
+    match ids.get(name) {
+        Some(id) => Ok(*id),
+        None => Ok(pacticipants::ensure(conn, name).await?.0),
+    }
+}
+
 async fn publish_one(
     conn: &mut Conn,
     consumer_id: i64,
+    provider_id: i64,
     version_id: i64,
     contract: &Contract,
     allow_overwrite: bool,
 ) -> DomainResult<Outcome> {
-    let (provider_id, _) = pacticipants::ensure(conn, &contract.provider).await?;
     let stored = pacts::publish(
         conn,
         consumer_id,
@@ -246,11 +287,16 @@ async fn publish_one(
 
 /// Refuses a publication that would create a pacticipant whose name is probably a misspelling
 /// of an existing one ("Accounts Service" next to "accounts"), unless the policy allows it.
-async fn refuse_similar_names(conn: &mut Conn, names: &[&str], policy: Policy) -> DomainResult<()> {
+async fn refuse_similar_names(
+    conn: &mut Conn,
+    names: &[&str],
+    known: &HashMap<String, Pacticipant>,
+    policy: Policy,
+) -> DomainResult<()> {
     if policy.allow_similar_names {
         return Ok(());
     }
-    let messages: Vec<String> = pacticipants::potential_duplicates(conn, names)
+    let messages: Vec<String> = pacticipants::potential_duplicates(conn, names, known)
         .await?
         .into_iter()
         .map(|(name, similar)| {

@@ -87,7 +87,7 @@ pub(crate) async fn publish_contracts(
         publication.tags.clone(),
     );
     let checked = publication.check()?;
-    let mut w = state.db.write().await?;
+    let mut w = state.db.write_publication(checked.consumer()).await?;
     let result = publish(
         &mut w.tx,
         &Base::for_webhooks(&state.config),
@@ -203,7 +203,7 @@ async fn store_pact(
         name_contracts: false,
     };
     let checked = publication.check()?;
-    let mut w = state.db.write().await?;
+    let mut w = state.db.write_publication(checked.consumer()).await?;
     let result = match publish(
         &mut w.tx,
         &Base::for_webhooks(&state.config),

@@ -71,18 +71,42 @@ pub(crate) fn normalized(name: &str) -> String {
     }
 }
 
-/// For each of `names` not known yet, the existing pacticipants it probably means; names that
-/// exist or resemble nothing are left out.
+/// The pacticipants among `names` that exist, by name, in one query.
+pub(crate) async fn find_many(
+    conn: &mut Conn,
+    names: &[&str],
+) -> Result<std::collections::HashMap<String, Pacticipant>, sqlx::Error> {
+    let mut out = std::collections::HashMap::new();
+    for chunk in names.chunks(100) {
+        let params: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "SELECT {COLUMNS} FROM pacticipants WHERE name IN ({})",
+            params.join(", ")
+        );
+        let mut query = sqlx::query(&sql);
+        for name in chunk {
+            query = query.bind(*name);
+        }
+        for row in &query.fetch_all(&mut *conn).await? {
+            let p = from_row(row)?;
+            out.insert(p.name.clone(), p);
+        }
+    }
+    Ok(out)
+}
+
+/// For each of `names` not in `known` (the existing ones, from [`find_many`]), the existing
+/// pacticipants it probably means; names that exist or resemble nothing are left out.
 pub(crate) async fn potential_duplicates(
     conn: &mut Conn,
     names: &[&str],
+    known: &std::collections::HashMap<String, Pacticipant>,
 ) -> Result<Vec<(String, Vec<String>)>, sqlx::Error> {
-    let mut new = Vec::new();
-    for name in names {
-        if find(conn, name).await?.is_none() {
-            new.push(*name);
-        }
-    }
+    let new: Vec<&str> = names
+        .iter()
+        .copied()
+        .filter(|n| !known.contains_key(*n))
+        .collect();
     if new.is_empty() {
         return Ok(Vec::new());
     }
@@ -99,7 +123,9 @@ pub(crate) async fn potential_duplicates(
             let wanted = normalized(name);
             let similar: Vec<String> = existing
                 .iter()
-                .filter(|(n, _)| *n == wanted)
+                // The name itself may have been created meanwhile by a publication running
+                // side by side: that is the same application, not a similar one.
+                .filter(|(n, original)| *n == wanted && original != name)
                 .map(|(_, original)| original.clone())
                 .collect();
             (!similar.is_empty()).then(|| (name.to_owned(), similar))

@@ -125,16 +125,7 @@ pub(crate) async fn ensure(
     number: &str,
     build_url: Option<&str>,
 ) -> Result<(i64, bool), sqlx::Error> {
-    if let Some(existing) = find(conn, pacticipant_id, number).await? {
-        if let Some(url) = build_url {
-            sqlx::query("UPDATE versions SET build_url = $1 WHERE id = $2")
-                .bind(url)
-                .bind(existing.id)
-                .execute(&mut *conn)
-                .await?;
-        }
-        return Ok((existing.id, false));
-    }
+    // Publishing usually names a new version: insert first, look up only when it exists.
     let inserted = sqlx::query(
         "INSERT INTO versions (pacticipant_id, number, build_url, created_at) VALUES ($1, $2, $3, $4) \
          ON CONFLICT (pacticipant_id, number) DO NOTHING RETURNING id",
@@ -145,16 +136,20 @@ pub(crate) async fn ensure(
     .bind(now())
     .fetch_optional(&mut *conn)
     .await?;
-    match inserted {
-        Some(row) => Ok((row.try_get("id")?, true)),
-        // Another writer created it in between.
-        None => {
-            let version = find(conn, pacticipant_id, number)
-                .await?
-                .ok_or(sqlx::Error::RowNotFound)?;
-            Ok((version.id, false))
-        }
+    if let Some(row) = inserted {
+        return Ok((row.try_get("id")?, true));
     }
+    let existing = find(conn, pacticipant_id, number)
+        .await?
+        .ok_or(sqlx::Error::RowNotFound)?;
+    if let Some(url) = build_url {
+        sqlx::query("UPDATE versions SET build_url = $1 WHERE id = $2")
+            .bind(url)
+            .bind(existing.id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok((existing.id, false))
 }
 
 /// The latest version (most recently created), optionally with a tag.
@@ -306,6 +301,18 @@ pub(crate) async fn add_to_branch(
     branch: &str,
     version_id: i64,
 ) -> Result<bool, sqlx::Error> {
+    add_to_branch_of(conn, pacticipant_id, false, branch, version_id).await
+}
+
+/// [`add_to_branch`] for a caller that knows whether the pacticipant has a main branch already
+/// (then a `main`, `master` or `develop` branch does not try to become it).
+pub(crate) async fn add_to_branch_of(
+    conn: &mut Conn,
+    pacticipant_id: i64,
+    has_main_branch: bool,
+    branch: &str,
+    version_id: i64,
+) -> Result<bool, sqlx::Error> {
     let now = now();
     let find_branch = "SELECT id FROM branches WHERE pacticipant_id = $1 AND name = $2";
     // The branch usually exists: one look-up; a new one is inserted first.
@@ -341,7 +348,7 @@ pub(crate) async fn add_to_branch(
         .await?
         .rows_affected()
         > 0;
-    if matches!(branch, "main" | "master" | "develop") {
+    if !has_main_branch && matches!(branch, "main" | "master" | "develop") {
         sqlx::query("UPDATE pacticipants SET main_branch = $1 WHERE id = $2 AND main_branch IS NULL")
             .bind(branch)
             .bind(pacticipant_id)

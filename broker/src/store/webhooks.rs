@@ -331,6 +331,54 @@ pub(crate) async fn claim_due(conn: &mut Conn, lease_until: &str) -> Result<Opti
     Ok(Some(claimed))
 }
 
+/// Calls webhook `webhook_uuid` made since `since` (RFC 3339) or is making now (deliveries
+/// other than `except` that a worker holds), and the time of the oldest finished one.
+pub(crate) async fn calls_since(
+    conn: &mut Conn,
+    webhook_uuid: &str,
+    since: &str,
+    except: &str,
+) -> Result<(i64, Option<String>), sqlx::Error> {
+    let finished = sqlx::query(
+        "SELECT COUNT(*) AS calls, MIN(e.created_at) AS oldest FROM webhook_executions e \
+         JOIN webhook_deliveries d ON d.uuid = e.delivery_uuid \
+         WHERE e.created_at >= $1 AND d.webhook_uuid = $2",
+    )
+    .bind(since)
+    .bind(webhook_uuid)
+    .fetch_one(&mut *conn)
+    .await?;
+    let now = now();
+    let in_flight: i64 = sqlx::query(
+        "SELECT COUNT(*) AS calls FROM webhook_deliveries \
+         WHERE webhook_uuid = $1 AND locked_until IS NOT NULL AND locked_until > $2 AND uuid <> $3",
+    )
+    .bind(webhook_uuid)
+    .bind(&now)
+    .bind(except)
+    .fetch_one(&mut *conn)
+    .await?
+    .try_get("calls")?;
+    Ok((
+        finished.try_get::<i64, _>("calls")? + in_flight,
+        finished.try_get("oldest")?,
+    ))
+}
+
+/// Gives a claimed delivery back without an attempt, due again at `until` (RFC 3339).
+pub(crate) async fn postpone(conn: &mut Conn, delivery: &Delivery, until: &str) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE webhook_deliveries SET attempts = $1, next_attempt_at = $2, locked_until = NULL, updated_at = $3 WHERE uuid = $4",
+    )
+    .bind(delivery.attempts - 1)
+    .bind(until)
+    .bind(now())
+    .bind(&delivery.uuid)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
 /// Records an attempt and either finishes the delivery or schedules the next try.
 pub(crate) async fn finish_attempt(
     conn: &mut Conn,

@@ -41,6 +41,52 @@ async fn concurrent_publishes_of_one_version_succeed_without_duplicates() {
     }
 }
 
+/// Publications of different consumers may run side by side on PostgreSQL; ones that create
+/// the same new providers in opposite orders must all succeed (no deadlock) and count once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_publishes_of_many_consumers_creating_the_same_providers_all_succeed() {
+    for url in backends("concurrent-consumers").await {
+        let broker = std::sync::Arc::new(start(BrokerConfig::new(url.clone())).await);
+        let mut tasks = Vec::new();
+        for i in 0..16 {
+            let broker = std::sync::Arc::clone(&broker);
+            tasks.push(tokio::spawn(async move {
+                let consumer = format!("client{}", (b'a' + (i % 8) as u8) as char);
+                let (first, second) = if i % 2 == 0 {
+                    ("orders", "billing")
+                } else {
+                    ("billing", "orders")
+                };
+                let version = format!("v{i}");
+                broker
+                    .publish(
+                        &consumer,
+                        &version,
+                        Some("main"),
+                        &[pact(&consumer, first, "name"), pact(&consumer, second, "name")],
+                    )
+                    .await
+            }));
+        }
+        for task in tasks {
+            let (status, body) = task.await.expect("task");
+            assert_eq!(status, 200, "{url}: {body}");
+        }
+        let (_, pacticipants) = broker.get("/pacticipants").await;
+        assert_eq!(
+            pacticipants["pacticipants"].as_array().map(Vec::len),
+            Some(10),
+            "{url}: eight consumers and two providers, each once: {pacticipants}"
+        );
+        let (_, integrations) = broker.get("/integrations").await;
+        assert_eq!(
+            integrations["_embedded"]["integrations"].as_array().map(Vec::len),
+            Some(16),
+            "{url}: {integrations}"
+        );
+    }
+}
+
 #[test]
 fn a_killed_broker_loses_no_acknowledged_publish() {
     let file =
@@ -121,4 +167,77 @@ fn a_killed_broker_loses_no_acknowledged_publish() {
     }
     let _ = child.kill();
     let _ = child.wait();
+}
+
+/// A bounded load on loopback: 150 connections that send nothing or half a request, three
+/// times the connection cap, while 200 real requests arrive from 10 clients. Every real request
+/// is answered, and the server closes every stalled connection after the header timeout.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stalled_connections_beyond_the_cap_delay_real_requests_only_boundedly() {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let config = BrokerConfig::new(crate::sqlite_only("connection-load"));
+    let db = accord_broker::Db::connect(&config.database_url)
+        .await
+        .expect("database");
+    let app = accord_broker::app(std::sync::Arc::new(accord_broker::AppState { db, config }));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let address = listener.local_addr().expect("addr").to_string();
+    let limits = accord_broker::ConnectionLimits {
+        max_connections: 50,
+        header_timeout: std::time::Duration::from_secs(1),
+    };
+    let server = tokio::spawn(accord_broker::serve(
+        listener,
+        app,
+        limits,
+        std::future::pending(),
+    ));
+    let mut stalled = Vec::new();
+    for i in 0..150 {
+        let mut stream = tokio::net::TcpStream::connect(&address).await.expect("connect");
+        if i % 2 == 0 {
+            stream
+                .write_all(b"GET /diagnostic/status/heartbeat HTTP/1.1\r\nHost: x\r\n")
+                .await
+                .expect("half a request");
+        }
+        stalled.push(stream);
+    }
+    let started = std::time::Instant::now();
+    let mut clients = Vec::new();
+    for _ in 0..10 {
+        let url = format!("http://{address}/diagnostic/status/heartbeat");
+        clients.push(tokio::spawn(async move {
+            // A new connection per request, as many separate CI jobs would make.
+            let client = reqwest::Client::builder()
+                .pool_max_idle_per_host(0)
+                .timeout(std::time::Duration::from_secs(30))
+                .build()
+                .expect("client");
+            let mut answered = 0;
+            for _ in 0..20 {
+                let response = client.get(&url).send().await.expect("a real request is answered");
+                assert_eq!(response.status(), 200);
+                answered += 1;
+            }
+            answered
+        }));
+    }
+    let mut answered = 0;
+    for client in clients {
+        answered += client.await.expect("client");
+    }
+    assert_eq!(answered, 200);
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(20),
+        "three rounds of stalled connections take about three header timeouts, not {:?}",
+        started.elapsed()
+    );
+    for (i, mut stream) in stalled.into_iter().enumerate() {
+        let mut rest = Vec::new();
+        let read =
+            tokio::time::timeout(std::time::Duration::from_secs(10), stream.read_to_end(&mut rest)).await;
+        assert!(read.is_ok(), "stalled connection {i} is still open");
+    }
+    server.abort();
 }

@@ -468,3 +468,62 @@ async fn a_slow_target_does_not_hold_other_deliveries() {
         started.elapsed()
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_webhook_over_its_rate_limit_waits_and_loses_nothing() {
+    let mut config = quick(crate::sqlite_only("hooks-rate"));
+    let window = Duration::from_millis(1500);
+    config.webhook_rate_limit = Some(accord_broker::RateLimit {
+        calls: 2,
+        per: window,
+    });
+    let broker = start(config).await;
+    let arrivals: Arc<Mutex<Vec<std::time::Instant>>> = Arc::default();
+    let app = axum::Router::new()
+        .route(
+            "/hook",
+            post(
+                |State(a): State<Arc<Mutex<Vec<std::time::Instant>>>>| async move {
+                    a.lock().expect("lock").push(std::time::Instant::now());
+                    StatusCode::OK
+                },
+            ),
+        )
+        .with_state(Arc::clone(&arrivals));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let url = format!(
+        "http://127.0.0.1:{}/hook",
+        listener.local_addr().expect("addr").port()
+    );
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    let (status, created) = broker
+        .post("/webhooks", &webhook(&url, "contract_published"))
+        .await;
+    assert_eq!(status, 201, "{created}");
+    for version in ["v1", "v2", "v3", "v4"] {
+        broker
+            .publish("web", version, Some("main"), &[pact("web", "api", version)])
+            .await;
+    }
+    accord_test_support::eventually(
+        "all four deliveries, the last two after the window",
+        DEFAULT_WAIT,
+        || async { arrivals.lock().expect("lock").len() >= 4 },
+    )
+    .await;
+    let deliveries = settled(&broker, &uuid_of(&created)).await;
+    let list = deliveries["deliveries"].as_array().expect("deliveries");
+    assert_eq!(list.len(), 4, "{deliveries}");
+    assert!(
+        list.iter().all(|d| d["status"] == "success"),
+        "nothing is dropped: {deliveries}"
+    );
+    let times = arrivals.lock().expect("lock").clone();
+    assert!(
+        times[2].duration_since(times[0]) >= window,
+        "the third call waited for the first to leave the window: {:?} after it",
+        times[2].duration_since(times[0])
+    );
+}

@@ -277,6 +277,13 @@ pub(crate) struct ServeArgs {
         default_value = "POST"
     )]
     pub(crate) webhook_methods: Vec<String>,
+    /// Calls one webhook may make per minute; further deliveries wait (0: no limit).
+    #[arg(
+        long,
+        env = "ACCORD_BROKER_WEBHOOK_RATE_LIMIT",
+        default_value_t = accord_broker::DEFAULT_WEBHOOK_CALLS_PER_MINUTE
+    )]
+    pub(crate) webhook_rate_limit: u32,
 }
 
 /// The flags of `clean`.

@@ -127,6 +127,8 @@ pub(crate) async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         methods: args.webhook_methods.clone(),
         hosts: args.webhook_hosts.clone(),
     };
+    config.webhook_rate_limit =
+        (args.webhook_rate_limit > 0).then(|| accord_broker::RateLimit::per_minute(args.webhook_rate_limit));
     let app = accord_broker::build(config)
         .await
         .with_context(|| format!("cannot open the database '{}'", args.database_url))?;
