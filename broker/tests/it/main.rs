@@ -67,6 +67,30 @@ pub(crate) async fn start(config: BrokerConfig) -> Broker {
     }
 }
 
+/// Serves a broker on a fresh SQLite database with at most `max_connections` connections and a
+/// one-second header timeout; its address and the server task.
+pub(crate) async fn serve_limited(
+    name: &str,
+    max_connections: usize,
+) -> (String, tokio::task::JoinHandle<()>) {
+    let config = BrokerConfig::new(sqlite_only(name));
+    let db = Db::connect(&config.database_url).await.expect("database");
+    let app = accord_broker::app(Arc::new(AppState { db, config }));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let address = listener.local_addr().expect("addr").to_string();
+    let limits = accord_broker::ConnectionLimits {
+        max_connections,
+        header_timeout: std::time::Duration::from_secs(1),
+    };
+    let server = tokio::spawn(accord_broker::serve(
+        listener,
+        app,
+        limits,
+        std::future::pending(),
+    ));
+    (address, server)
+}
+
 /// A V3 pact with one interaction whose response field is `field`.
 pub(crate) fn pact(consumer: &str, provider: &str, field: &str) -> Value {
     json!({

@@ -175,23 +175,7 @@ fn a_killed_broker_loses_no_acknowledged_publish() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn stalled_connections_beyond_the_cap_delay_real_requests_only_boundedly() {
     use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
-    let config = BrokerConfig::new(crate::sqlite_only("connection-load"));
-    let db = accord_broker::Db::connect(&config.database_url)
-        .await
-        .expect("database");
-    let app = accord_broker::app(std::sync::Arc::new(accord_broker::AppState { db, config }));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let address = listener.local_addr().expect("addr").to_string();
-    let limits = accord_broker::ConnectionLimits {
-        max_connections: 50,
-        header_timeout: std::time::Duration::from_secs(1),
-    };
-    let server = tokio::spawn(accord_broker::serve(
-        listener,
-        app,
-        limits,
-        std::future::pending(),
-    ));
+    let (address, server) = crate::serve_limited("connection-load", 50).await;
     let mut stalled = Vec::new();
     for i in 0..150 {
         let mut stream = tokio::net::TcpStream::connect(&address).await.expect("connect");

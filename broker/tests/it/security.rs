@@ -354,24 +354,8 @@ async fn forwarded_headers_count_only_when_trusted_and_webhook_links_never_follo
 #[tokio::test]
 async fn half_sent_requests_cannot_hold_the_broker() {
     use tokio::io::AsyncWriteExt as _;
-    let config = BrokerConfig::new(crate::sqlite_only("security-slowloris"));
-    let db = accord_broker::Db::connect(&config.database_url)
-        .await
-        .expect("database");
-    let app = accord_broker::app(std::sync::Arc::new(accord_broker::AppState { db, config }));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let url = format!("http://{}", listener.local_addr().expect("addr"));
-    let limits = accord_broker::ConnectionLimits {
-        max_connections: 4,
-        header_timeout: std::time::Duration::from_secs(1),
-    };
-    let server = tokio::spawn(accord_broker::serve(
-        listener,
-        app,
-        limits,
-        std::future::pending(),
-    ));
-    let address = url.trim_start_matches("http://").to_owned();
+    let (address, server) = crate::serve_limited("security-slowloris", 4).await;
+    let url = format!("http://{address}");
     let mut held = Vec::new();
     for _ in 0..8 {
         let mut stream = tokio::net::TcpStream::connect(&address).await.expect("connect");

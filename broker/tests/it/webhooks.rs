@@ -41,14 +41,7 @@ async fn receiver(failures: usize) -> (String, Receiver) {
     let app = axum::Router::new()
         .route("/hook", post(receive))
         .with_state(r.clone());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let url = format!(
-        "http://127.0.0.1:{}/hook",
-        listener.local_addr().expect("addr").port()
-    );
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    });
+    let url = hook_url(serve_on_loopback(app).await);
     (url, r)
 }
 
@@ -65,6 +58,21 @@ fn webhook(url: &str, event: &str) -> Value {
             "body": {"pact": "${pactbroker.pactUrl}", "consumer": "${pactbroker.consumerName}", "version": "${pactbroker.consumerVersionNumber}",
                      "branch": "${pactbroker.consumerVersionBranch}", "event": "${pactbroker.eventName}",
                      "status": "${pactbroker.githubVerificationStatus}", "provider": "${pactbroker.providerName}"}}})
+}
+
+/// The `/hook` URL of a server on `address`.
+fn hook_url(address: std::net::SocketAddr) -> String {
+    format!("http://{address}/hook")
+}
+
+/// Serves `app` on a free loopback port for the rest of the test; its address.
+async fn serve_on_loopback(app: axum::Router) -> std::net::SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let address = listener.local_addr().expect("addr");
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    address
 }
 
 /// Waits (bounded, failing with `what`) until the receiver has at least `n` calls.
@@ -442,14 +450,7 @@ async fn a_slow_target_does_not_hold_other_deliveries() {
         // Never answers: the delivery waits for its request timeout (10 s).
         post(std::future::pending::<StatusCode>),
     );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let slow = format!(
-        "http://127.0.0.1:{}/hook",
-        listener.local_addr().expect("addr").port()
-    );
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, slow_app).await;
-    });
+    let slow = hook_url(serve_on_loopback(slow_app).await);
     let (fast, received) = receiver(0).await;
     for target in [&slow, &fast] {
         let (status, body) = broker
@@ -490,14 +491,7 @@ async fn a_webhook_over_its_rate_limit_waits_and_loses_nothing() {
             ),
         )
         .with_state(Arc::clone(&arrivals));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let url = format!(
-        "http://127.0.0.1:{}/hook",
-        listener.local_addr().expect("addr").port()
-    );
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    });
+    let url = hook_url(serve_on_loopback(app).await);
     let (status, created) = broker
         .post("/webhooks", &webhook(&url, "contract_published"))
         .await;
