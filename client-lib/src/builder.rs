@@ -10,10 +10,10 @@ pub use message::{MessageBuilder, MessageInteractionBuilder, ReceivedMessage};
 use std::path::PathBuf;
 
 use accord_core::generators::{GeneratorContext, generate_message};
-use accord_core::pact_file::{WriteOutcome, write_pact_file};
+use accord_core::pact_file::{TestWriter, WriteOutcome, write_from_test};
 use accord_core::{AsyncMessage, Interaction, Pact, SpecVersion, SyncMessage};
 
-use crate::config::{default_output_dir, run_id};
+use crate::config::{default_output_dir, run_id, run_is_filtered, test_binary};
 use crate::error::ConsumerError;
 
 /// The pact between one consumer and one provider, as a test declares it.
@@ -29,6 +29,7 @@ pub struct PactBuilder {
 impl PactBuilder {
     /// A pact between `consumer` and `provider`, written as V4.
     pub fn new(consumer: &str, provider: &str) -> PactBuilder {
+        crate::failures::watch_panics();
         PactBuilder {
             pact: Pact::new(consumer, provider),
             output_dir: None,
@@ -44,8 +45,9 @@ impl PactBuilder {
         self
     }
 
-    /// Names the test run writing the pact file. The first write of a run replaces what earlier
-    /// runs wrote; later writes of the same run merge. By default the run is the `cargo test`
+    /// Names the test run writing the pact file: two tests of one run may not declare one
+    /// interaction differently, and a run of the whole test binary without failures removes what
+    /// earlier runs wrote and this one did not declare. By default the run is the `cargo test`
     /// invocation (or `ACCORD_RUN_ID`).
     pub fn run_id(mut self, run_id: &str) -> Self {
         self.run_id = Some(run_id.to_owned());
@@ -67,8 +69,17 @@ impl PactBuilder {
         let mut builder = InteractionBuilder::new(description);
         build(&mut builder);
         match builder.build() {
-            Ok(interaction) => self.pact.interactions.push(Interaction::Http(interaction)),
-            Err(e) => self.errors.push(e),
+            Ok(interaction) => {
+                self.errors
+                    .extend(crate::declaration::http_problems(&interaction));
+                let interaction = Interaction::Http(interaction);
+                self.errors.extend(crate::declaration::duplicate(
+                    &self.pact.interactions,
+                    &interaction,
+                ));
+                self.pact.interactions.push(interaction);
+            }
+            Err(e) => self.errors.push(format!("interaction '{description}': {e}")),
         }
         self
     }
@@ -90,17 +101,28 @@ impl PactBuilder {
         if self.errors.is_empty() {
             Ok(())
         } else {
-            Err(ConsumerError::InvalidMatcher {
-                detail: self.errors.join("; "),
+            crate::failures::record();
+            Err(ConsumerError::Declaration {
+                problems: self.errors.clone(),
             })
         }
     }
 
+    /// Merges `pact` into the pact file. Interactions this test binary wrote in earlier runs and
+    /// no longer declares are removed only by a run of every test in which nothing has failed.
     pub(crate) fn write(&self, pact: &Pact) -> Result<WriteOutcome, ConsumerError> {
         let path = self.pact_path();
-        let run = self.run_id.clone().unwrap_or_else(run_id);
-        write_pact_file(&path, pact, self.version, &run)
-            .map_err(|source| ConsumerError::Write { path, source })
+        let writer = TestWriter {
+            run: self.run_id.clone().unwrap_or_else(run_id),
+            binary: test_binary(),
+            prune: !run_is_filtered() && !crate::failures::any(),
+        };
+        let written = write_from_test(&path, pact, self.version, &writer);
+        crate::failures::remember(path.clone(), self.version, writer);
+        written.map_err(|source| {
+            crate::failures::record();
+            ConsumerError::Write { path, source }
+        })
     }
 
     pub(crate) fn configured_run_id(&self) -> Option<&str> {
@@ -127,11 +149,19 @@ impl PactBuilder {
             .message
             .build()
             .map_err(|detail| ConsumerError::InvalidMatcher { detail })?;
+        declared(crate::declaration::message_problems(
+            description,
+            "message",
+            &message,
+        ))?;
         let generated = generate_message(&message, &GeneratorContext::consumer(None));
         let received = ReceivedMessage::from_contents(&generated);
-        let value = handler(&received).map_err(|e| ConsumerError::Handler {
-            description: description.to_owned(),
-            reason: e.to_string(),
+        let value = handler(&received).map_err(|e| {
+            crate::failures::record();
+            ConsumerError::Handler {
+                description: description.to_owned(),
+                reason: e.to_string(),
+            }
         })?;
         let mut pact = self.empty_pact();
         pact.interactions.push(Interaction::AsyncMessage(AsyncMessage {
@@ -165,15 +195,27 @@ impl PactBuilder {
                     .map_err(|detail| ConsumerError::InvalidMatcher { detail })?,
             );
         }
+        let mut problems = crate::declaration::message_problems(description, "request", &request);
+        for (i, response) in responses.iter().enumerate() {
+            problems.extend(crate::declaration::message_problems(
+                description,
+                &format!("response {}", i + 1),
+                response,
+            ));
+        }
+        declared(problems)?;
         let ctx = GeneratorContext::consumer(None);
         let received_request = ReceivedMessage::from_contents(&generate_message(&request, &ctx));
         let received_responses: Vec<ReceivedMessage> = responses
             .iter()
             .map(|r| ReceivedMessage::from_contents(&generate_message(r, &ctx)))
             .collect();
-        let value = handler(&received_request, &received_responses).map_err(|e| ConsumerError::Handler {
-            description: description.to_owned(),
-            reason: e.to_string(),
+        let value = handler(&received_request, &received_responses).map_err(|e| {
+            crate::failures::record();
+            ConsumerError::Handler {
+                description: description.to_owned(),
+                reason: e.to_string(),
+            }
         })?;
         let mut pact = self.empty_pact();
         pact.interactions.push(Interaction::SyncMessage(SyncMessage {
@@ -189,5 +231,15 @@ impl PactBuilder {
         let mut pact = self.pact.clone();
         pact.interactions.clear();
         pact
+    }
+}
+
+/// `Ok` without problems; otherwise a declaration error (a failed test).
+fn declared(problems: Vec<String>) -> Result<(), ConsumerError> {
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        crate::failures::record();
+        Err(ConsumerError::Declaration { problems })
     }
 }

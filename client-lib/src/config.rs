@@ -43,3 +43,101 @@ pub(crate) fn run_id() -> String {
         .unwrap_or_default();
     format!("ppid-{parent}-{started}")
 }
+
+/// The test binary writing pact files, without the hash Cargo appends (`it`, `orders_client`).
+#[allow(clippy::disallowed_methods)]
+pub(crate) fn test_binary() -> String {
+    let exe = std::env::current_exe().ok();
+    let stem = exe
+        .as_deref()
+        .and_then(Path::file_stem)
+        .and_then(|s| s.to_str())
+        .unwrap_or("tests");
+    match stem.rsplit_once('-') {
+        Some((name, hash)) if hash.len() == 16 && hash.chars().all(|c| c.is_ascii_hexdigit()) => {
+            name.to_owned()
+        }
+        _ => stem.to_owned(),
+    }
+}
+
+/// Whether this test binary runs only some of its tests: a name filter, `--skip`, `--ignored`,
+/// `--exact` with a name, or anything not understood (which counts as filtered, the safe side).
+#[allow(clippy::disallowed_methods)]
+pub(crate) fn run_is_filtered() -> bool {
+    filtered(std::env::args().skip(1))
+}
+
+/// [`run_is_filtered`] for given test-harness arguments.
+pub(crate) fn filtered(args: impl IntoIterator<Item = String>) -> bool {
+    // Flags of the standard test harness that take no value and select nothing.
+    const PLAIN: &[&str] = &[
+        "--include-ignored",
+        "--nocapture",
+        "--no-capture",
+        "--show-output",
+        "--quiet",
+        "-q",
+        "--exact",
+        "--test",
+        "--report-time",
+        "--ensure-time",
+        "--shuffle",
+        "--force-run-in-process",
+    ];
+    // Flags that take a value and select nothing.
+    const WITH_VALUE: &[&str] = &[
+        "--test-threads",
+        "--color",
+        "--format",
+        "--logfile",
+        "--shuffle-seed",
+        "-Z",
+    ];
+    let mut args = args.into_iter();
+    while let Some(arg) = args.next() {
+        if PLAIN.contains(&arg.as_str()) {
+            continue;
+        }
+        if WITH_VALUE.contains(&arg.as_str()) {
+            args.next();
+            continue;
+        }
+        if WITH_VALUE.iter().any(|flag| arg.starts_with(&format!("{flag}="))) {
+            continue;
+        }
+        // A test name filter, `--skip`, `--ignored`, `--list` or an unknown flag.
+        return true;
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::filtered;
+
+    fn args(list: &[&str]) -> Vec<String> {
+        list.iter().map(|a| (*a).to_owned()).collect()
+    }
+
+    #[test]
+    fn a_run_of_every_test_is_not_filtered() {
+        assert!(!filtered(args(&[])));
+        assert!(!filtered(args(&[
+            "--test-threads",
+            "2",
+            "--nocapture",
+            "--color=always"
+        ])));
+        assert!(!filtered(args(&["--include-ignored", "-q"])));
+    }
+
+    #[test]
+    fn names_skips_and_unknown_flags_filter() {
+        assert!(filtered(args(&["gets_an_item"])));
+        assert!(filtered(args(&["--exact", "tests::gets_an_item", "--nocapture"])));
+        assert!(filtered(args(&["--skip", "slow"])));
+        assert!(filtered(args(&["--ignored"])));
+        assert!(filtered(args(&["--something-new"])));
+    }
+}

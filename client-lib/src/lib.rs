@@ -35,7 +35,9 @@
 
 mod builder;
 mod config;
+mod declaration;
 mod error;
+mod failures;
 mod integration;
 pub mod matchers;
 mod session;

@@ -135,6 +135,46 @@ pub fn uuid(example: &str) -> Value {
     )
 }
 
+/// A hexadecimal string (no generator: the example is what the mock returns).
+pub fn hexadecimal(example: &str) -> Value {
+    regex("[0-9a-fA-F]+", example)
+}
+
+/// A dotted-quad IPv4 address such as `127.0.0.1`.
+pub fn ipv4_address(example: &str) -> Value {
+    regex(
+        "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}",
+        example,
+    )
+}
+
+/// An IPv6 address in full or compressed form, such as `::1` or `2001:db8::ff00:42:8329`.
+pub fn ipv6_address(example: &str) -> Value {
+    regex(
+        "(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|:(:[0-9a-fA-F]{1,4}){1,7}|([0-9a-fA-F]{1,4}:){1,6}(:[0-9a-fA-F]{1,4}){1,6}|::)",
+        example,
+    )
+}
+
+/// An e-mail address (`local@domain.tld`).
+pub fn email(example: &str) -> Value {
+    regex("[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}", example)
+}
+
+/// An absolute `http` or `https` URL.
+pub fn url(example: &str) -> Value {
+    regex("https?://[^\\s/?#]+[^\\s]*", example)
+}
+
+/// An ISO-8601 timestamp such as `2026-11-28T09:50:54Z` or `2026-11-28T09:50:54.123+01:00`
+/// (seconds, fraction and offset optional).
+pub fn iso_datetime(example: &str) -> Value {
+    regex(
+        "\\d{4}-[01]\\d-[0-3]\\dT[0-2]\\d:[0-5]\\d(:[0-5]\\d(\\.\\d+)?)?(Z|[+-][0-2]\\d(:?[0-5]\\d)?)?",
+        example,
+    )
+}
+
 /// A valid semantic version.
 pub fn semver(example: &str) -> Value {
     matcher("semver", example.into(), &[])
@@ -269,13 +309,51 @@ pub fn datetime_generated(format: &str, expression: Option<&str>, example: &str)
     with_generator(datetime(format, example), "DateTime", &extra)
 }
 
-/// A value the provider fills in from its state setup (`"/accounts/${id}"`); matched by type.
+/// A value the provider fills in from its state setup (`"/accounts/${id}"`). A string whose
+/// expression has fixed parts keeps them as a regex (`/accounts/[^/]+`, a placeholder in a path
+/// matching one segment), so `/account/42` does not satisfy `/accounts/${id}`; any other value is
+/// matched by type.
 pub fn from_provider_state(expression: &str, example: impl Into<Value>) -> Value {
-    with_generator(
-        like(example),
-        "ProviderState",
-        &[("expression", expression.into())],
-    )
+    let example = example.into();
+    let rule = match (&example, template_regex(expression)) {
+        (Value::String(text), Some(pattern)) => regex(&pattern, text),
+        _ => like(example),
+    };
+    with_generator(rule, "ProviderState", &[("expression", expression.into())])
+}
+
+/// The regex of a `${...}` template with fixed text around its placeholders; `None` when it is
+/// only placeholders (nothing fixed to keep).
+fn template_regex(expression: &str) -> Option<String> {
+    let placeholder = if expression.starts_with('/') {
+        "[^/]+"
+    } else {
+        ".+"
+    };
+    let mut pattern = String::new();
+    let mut fixed = false;
+    let mut rest = expression;
+    while let Some(start) = rest.find("${") {
+        let Some(len) = rest[start..].find('}') else { break };
+        fixed |= start > 0;
+        pattern.push_str(&regex_escape(&rest[..start]));
+        pattern.push_str(placeholder);
+        rest = &rest[start + len + 1..];
+    }
+    fixed |= !rest.is_empty();
+    pattern.push_str(&regex_escape(rest));
+    (fixed && pattern.contains(placeholder)).then_some(pattern)
+}
+
+fn regex_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if "\\.+*?()|[]{}^$#&-~".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// A URL on the mock server: the example's part captured by `regex`'s group is appended to the

@@ -74,6 +74,7 @@ impl MockSession {
         let report = self.report();
         self.stop();
         if !report.is_success() {
+            crate::failures::record();
             let color = std::io::IsTerminal::is_terminal(&std::io::stderr());
             return Err(ConsumerError::Mismatches {
                 consumer: self.pact.consumer.clone(),
@@ -105,7 +106,23 @@ impl Drop for MockSession {
             return;
         }
         if std::thread::panicking() {
+            // The test failed before `finish` (often its client call failed on a mock's
+            // answer): show what the mock server saw, which usually says why.
+            let report = self.report();
             self.stop();
+            crate::failures::record();
+            if !report.is_success() {
+                let color = std::io::IsTerminal::is_terminal(&std::io::stderr());
+                eprintln!(
+                    "accord: the test panicked before finishing its mock session for '{}' and '{}'; nothing was written to the pact file. What the mock server saw:\n{}",
+                    self.pact.consumer,
+                    self.pact.provider,
+                    report.render(ReportOptions {
+                        color,
+                        ..ReportOptions::default()
+                    })
+                );
+            }
             return;
         }
         self.finished = true;

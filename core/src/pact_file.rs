@@ -2,10 +2,12 @@
 //! exclusive lock, a merge with what is already there, a temporary file and a rename, so no
 //! interaction is lost and no reader ever sees a half-written file.
 //!
-//! Writers belong to a *run* (one `cargo test` invocation, say). The first write of a new run
-//! replaces what earlier runs left, so interactions a test no longer declares disappear; later
-//! writes of the same run merge. Two writes of the same run that declare the same interaction
-//! (description and provider states) with different content are a conflict.
+//! [`write_pact_file`] serves writers that belong to a *run* (the mock server's control API on
+//! behalf of a test run elsewhere): the first write of a new run replaces what earlier runs
+//! left, later writes of the same run merge. Consumer tests of this workspace's library write
+//! with [`write_from_test`], which never shrinks a file by accident (see `owned`). Two writes of
+//! the same run that declare the same interaction (description and provider states) with
+//! different content are a conflict.
 
 use std::fs::{File, OpenOptions};
 use std::io::{Read as _, Seek as _, SeekFrom, Write as _};
@@ -16,6 +18,10 @@ use serde_json::Value;
 use crate::error::{PactReadError, PactWriteError};
 use crate::format::{interaction_key, pact_to_json, pact_to_string, read_pact_file};
 use crate::model::{Interaction, Pact, SpecVersion};
+
+mod owned;
+
+pub use owned::{TestWriter, test_run_failed, write_from_test};
 
 /// A pact file that could not be written.
 #[derive(Debug, thiserror::Error)]
@@ -44,8 +50,9 @@ pub enum PactFileError {
     Write(#[from] PactWriteError),
     /// Two tests of the same run declared one interaction with different content.
     #[error(
-        "conflicting definitions of interaction '{description}' in pact file '{}': two tests declare it with different content",
-        path.display()
+        "conflicting definitions of interaction '{description}' in pact file '{}': two tests of one run declare it with different content (rename one, or declare it the same way)\n{}",
+        path.display(),
+        definition_diff(existing, declared)
     )]
     Conflict {
         /// The file.
@@ -57,6 +64,16 @@ pub enum PactFileError {
         /// The interaction as declared now.
         declared: Box<Value>,
     },
+}
+
+/// A unified diff of two definitions of an interaction, as pretty JSON.
+fn definition_diff(existing: &Value, declared: &Value) -> String {
+    let pretty = |v: &Value| serde_json::to_string_pretty(v).unwrap_or_default();
+    similar::TextDiff::from_lines(&pretty(existing), &pretty(declared))
+        .unified_diff()
+        .context_radius(2)
+        .header("written by an earlier test", "declared now")
+        .to_string()
 }
 
 /// What a write did.
@@ -111,29 +128,84 @@ pub fn write_pact_file(
     version: SpecVersion,
     run_id: &str,
 ) -> Result<WriteOutcome, PactFileError> {
+    locked(path, |path, lock| merge_locked(path, lock, pact, version, run_id))
+}
+
+/// Runs `f` holding the exclusive lock of the pact file at `path` (its directory is created);
+/// `f` gets the lock file, whose content the caller may use.
+fn locked<T>(
+    path: &Path,
+    f: impl FnOnce(&Path, &mut File) -> Result<T, PactFileError>,
+) -> Result<T, PactFileError> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(io_error(path))?;
     let file_name = path.file_name().and_then(|n| n.to_str()).unwrap_or("pact.json");
-    let lock_path = dir.join(format!(".{file_name}.lock"));
     let mut lock = OpenOptions::new()
         .read(true)
         .write(true)
         .create(true)
         .truncate(false)
-        .open(&lock_path)
+        .open(dir.join(format!(".{file_name}.lock")))
         .map_err(io_error(path))?;
     lock.lock().map_err(io_error(path))?;
-    let result = merge_locked(path, dir, &mut lock, pact, version, run_id);
+    let result = f(path, &mut lock);
     let _ = lock.unlock();
     result
 }
 
+/// Takes the names, metadata and plugins of `pact` into `merged`.
+fn merge_header(merged: &mut Pact, pact: &Pact) {
+    merged.consumer = pact.consumer.clone();
+    merged.provider = pact.provider.clone();
+    for (key, value) in &pact.metadata {
+        merged.metadata.insert(key.clone(), value.clone());
+    }
+    for plugin in &pact.plugins {
+        if !merged.plugins.contains(plugin) {
+            merged.plugins.push(plugin.clone());
+        }
+    }
+}
+
+/// Writes `bytes` to a temporary file beside `path`, flushes it and renames it over `path`, so
+/// no reader ever sees a half-written file.
+fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), PactFileError> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let tmp = dir.join(format!(
+        ".{}.{}.{}.tmp",
+        path.file_name().and_then(|n| n.to_str()).unwrap_or("pact"),
+        std::process::id(),
+        uuid::Uuid::new_v4().simple()
+    ));
+    {
+        let mut file = File::create(&tmp).map_err(io_error(path))?;
+        file.write_all(bytes).map_err(io_error(path))?;
+        file.sync_all().map_err(io_error(path))?;
+    }
+    if let Err(source) = std::fs::rename(&tmp, path) {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(PactFileError::Io {
+            path: path.to_path_buf(),
+            source,
+        });
+    }
+    Ok(())
+}
+
+/// A stable order keeps pact files identical whichever test wrote first.
+fn sorted(pact: &mut Pact) {
+    pact.interactions
+        .sort_by(|a, b| (a.type_name(), a.description()).cmp(&(b.type_name(), b.description())));
+}
+
 fn merge_locked(
     path: &Path,
-    dir: &Path,
     lock: &mut File,
     pact: &Pact,
     version: SpecVersion,
@@ -153,16 +225,7 @@ fn merge_locked(
         fresh.interactions.clear();
         fresh
     };
-    merged.consumer = pact.consumer.clone();
-    merged.provider = pact.provider.clone();
-    for (key, value) in &pact.metadata {
-        merged.metadata.insert(key.clone(), value.clone());
-    }
-    for plugin in &pact.plugins {
-        if !merged.plugins.contains(plugin) {
-            merged.plugins.push(plugin.clone());
-        }
-    }
+    merge_header(&mut merged, pact);
     let mut added = 0;
     let mut positions: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for (index, existing) in merged.interactions.iter().enumerate() {
@@ -194,29 +257,9 @@ fn merge_locked(
             }
         }
     }
-    // A stable order keeps pact files identical whichever test wrote first.
-    merged
-        .interactions
-        .sort_by(|a, b| (a.type_name(), a.description()).cmp(&(b.type_name(), b.description())));
+    sorted(&mut merged);
     let text = pact_to_string(&merged, version)?;
-    let tmp = dir.join(format!(
-        ".{}.{}.{}.tmp",
-        path.file_name().and_then(|n| n.to_str()).unwrap_or("pact"),
-        std::process::id(),
-        uuid::Uuid::new_v4().simple()
-    ));
-    {
-        let mut file = File::create(&tmp).map_err(io_error(path))?;
-        file.write_all(text.as_bytes()).map_err(io_error(path))?;
-        file.sync_all().map_err(io_error(path))?;
-    }
-    if let Err(source) = std::fs::rename(&tmp, path) {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(PactFileError::Io {
-            path: path.to_path_buf(),
-            source,
-        });
-    }
+    write_atomically(path, text.as_bytes())?;
     lock.set_len(0).map_err(io_error(path))?;
     lock.seek(SeekFrom::Start(0)).map_err(io_error(path))?;
     lock.write_all(run_id.as_bytes()).map_err(io_error(path))?;

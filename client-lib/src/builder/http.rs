@@ -188,6 +188,13 @@ impl RequestBuilder {
         self
     }
 
+    /// A JSON body from a value of the caller's own type (through `serde`), compared exactly;
+    /// use [`json_body`](Self::json_body) to add matchers.
+    pub fn json_body_from<T: serde::Serialize>(&mut self, body: &T) -> &mut Self {
+        self.part.json_body_from(body);
+        self
+    }
+
     /// A text body of the given content type (plain text, XML, ...), compared exactly.
     pub fn body(&mut self, text: &str, content_type: &str) -> &mut Self {
         self.part.text_body(text, content_type);
@@ -288,6 +295,56 @@ impl ResponseBuilder {
         self
     }
 
+    /// `200 OK`.
+    pub fn ok(&mut self) -> &mut Self {
+        self.status(200)
+    }
+
+    /// `201 Created`.
+    pub fn created(&mut self) -> &mut Self {
+        self.status(201)
+    }
+
+    /// `202 Accepted`.
+    pub fn accepted(&mut self) -> &mut Self {
+        self.status(202)
+    }
+
+    /// `204 No Content`.
+    pub fn no_content(&mut self) -> &mut Self {
+        self.status(204)
+    }
+
+    /// `400 Bad Request`.
+    pub fn bad_request(&mut self) -> &mut Self {
+        self.status(400)
+    }
+
+    /// `401 Unauthorized`.
+    pub fn unauthorized(&mut self) -> &mut Self {
+        self.status(401)
+    }
+
+    /// `403 Forbidden`.
+    pub fn forbidden(&mut self) -> &mut Self {
+        self.status(403)
+    }
+
+    /// `404 Not Found`.
+    pub fn not_found(&mut self) -> &mut Self {
+        self.status(404)
+    }
+
+    /// `409 Conflict`.
+    pub fn conflict(&mut self) -> &mut Self {
+        self.status(409)
+    }
+
+    /// `500 Internal Server Error`.
+    pub fn server_error(&mut self) -> &mut Self {
+        self.status(500)
+    }
+
     /// Any status of a class (success, client error, ...); `example` is what the mock returns.
     pub fn status_class(&mut self, class: StatusClass, example: u16) -> &mut Self {
         self.status = example;
@@ -306,6 +363,13 @@ impl ResponseBuilder {
     /// A JSON body that may embed matchers anywhere.
     pub fn json_body(&mut self, body: Value) -> &mut Self {
         self.part.json_body(body);
+        self
+    }
+
+    /// A JSON body from a value of the caller's own type (through `serde`), compared exactly;
+    /// use [`json_body`](Self::json_body) to add matchers.
+    pub fn json_body_from<T: serde::Serialize>(&mut self, body: &T) -> &mut Self {
+        self.part.json_body_from(body);
         self
     }
 

@@ -22,6 +22,12 @@ impl MessageBuilder {
         self
     }
 
+    /// JSON contents from a value of the caller's own type (through `serde`), compared exactly.
+    pub fn json_contents_from<T: serde::Serialize>(&mut self, contents: &T) -> &mut Self {
+        self.part.json_body_from(contents);
+        self
+    }
+
     /// Text contents of the given content type.
     pub fn contents(&mut self, text: &str, content_type: &str) -> &mut Self {
         self.part.text_body(text, content_type);

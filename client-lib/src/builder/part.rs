@@ -65,6 +65,16 @@ impl Part {
         }
     }
 
+    /// A JSON body serialised from a value of the caller's type.
+    pub(crate) fn json_body_from<T: serde::Serialize>(&mut self, value: &T) {
+        match serde_json::to_value(value) {
+            Ok(value) => self.json_body(value),
+            Err(e) => self.fail(ConsumerError::InvalidMatcher {
+                detail: format!("the body cannot be serialised as JSON: {e}"),
+            }),
+        }
+    }
+
     fn add_collected(&mut self, collected: Collected) {
         for (key, list) in collected.rules.iter() {
             self.rules.category_mut(Category::Body).add(key, list.clone());

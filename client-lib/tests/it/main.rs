@@ -4,6 +4,7 @@ mod concurrency;
 mod consumer;
 mod doc_example;
 mod messages;
+mod people;
 
 use std::path::PathBuf;
 

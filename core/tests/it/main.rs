@@ -6,6 +6,7 @@ mod format_write;
 mod fuzz;
 mod generators;
 mod matchers;
+mod pact_file_writers;
 mod report;
 mod spec_cases;
 mod usage;
