@@ -18,7 +18,7 @@ mod webhooks;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 
 use crate::AppState;
 
@@ -27,7 +27,10 @@ pub(crate) fn router() -> Router<Arc<AppState>> {
         .route("/", get(index::index))
         .route("/diagnostic/status/heartbeat", get(index::heartbeat))
         .route("/diagnostic/status/dependencies", get(index::dependencies))
-        .route("/contracts/publish", post(publish::publish_contracts))
+        .route(
+            "/contracts/publish",
+            post(publish::publish_contracts).layer(axum::middleware::from_fn(publish::large_ones_in_turn)),
+        )
         .route(
             "/pacticipants",
             get(pacticipants::list).post(pacticipants::create),
@@ -159,10 +162,11 @@ pub(crate) fn router() -> Router<Arc<AppState>> {
         )
         .route(
             "/pacts/provider/{p}/consumer/{c}/version/{v}",
-            get(pacts::by_version)
-                .put(publish::put_pact)
-                .patch(publish::patch_pact)
-                .delete(pacts::delete_by_version),
+            get(pacts::by_version).delete(pacts::delete_by_version).merge(
+                put(publish::put_pact)
+                    .patch(publish::patch_pact)
+                    .layer(axum::middleware::from_fn(publish::large_ones_in_turn)),
+            ),
         )
         .route("/pacts/provider/{p}/consumer/{c}/latest", get(pacts::latest))
         .route(

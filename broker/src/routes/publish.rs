@@ -18,6 +18,35 @@ use crate::error::{ApiError, ApiResult};
 use crate::hal::{Base, Hal, enc};
 use crate::store::pacts::{self, Published};
 
+/// Publications larger than this are read, checked and stored at most [`LARGE_AT_ONCE`] at a
+/// time: each holds several copies of its pact (the JSON tree, accord's reading of it, the
+/// stored text) for a moment, so several at once would multiply the broker's memory.
+const LARGE_BODY: usize = 1024 * 1024;
+/// How many large publications are handled at once.
+const LARGE_AT_ONCE: usize = 2;
+static LARGE_PUBLICATIONS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(LARGE_AT_ONCE);
+
+/// Middleware of the publishing routes: a large request (by its `Content-Length`, or one that
+/// does not say) waits for its turn before its body is even read, and keeps it until answered.
+pub(crate) async fn large_ones_in_turn(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let large = request
+        .headers()
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok())
+        .is_none_or(|length| length > LARGE_BODY);
+    // The semaphore is never closed.
+    let _turn = if large {
+        LARGE_PUBLICATIONS.acquire().await.ok()
+    } else {
+        None
+    };
+    next.run(request).await
+}
+
 /// Checks the fields of a publish request and decodes its pacts.
 fn publication(body: PublishContracts) -> ApiResult<Publication> {
     let consumer = body
@@ -79,7 +108,9 @@ pub(crate) async fn publish_contracts(
     base: Base,
     body: String,
 ) -> ApiResult<Hal> {
-    let publication = publication(typed::<PublishContracts>(&body)?)?;
+    let request = typed::<PublishContracts>(&body)?;
+    drop(body);
+    let publication = publication(request)?;
     let (consumer, number, branch, tags) = (
         publication.consumer.clone(),
         publication.version.clone(),
@@ -189,6 +220,7 @@ async fn store_pact(
     merge: bool,
 ) -> ApiResult<Hal> {
     let content = json_body(&body)?;
+    drop(body);
     let publication = Publication {
         consumer: consumer.clone(),
         version: number.clone(),

@@ -52,29 +52,74 @@ pub(crate) fn content_sha(pact: &Value) -> String {
         items.sort();
         items
     };
-    let spec = pact["metadata"]["pactSpecification"]["version"].clone();
-    let basis = serde_json::json!({
-        "interactions": sorted_list("interactions"),
-        "messages": sorted_list("messages"),
-        "spec": spec,
-    });
-    hex_digest(&basis.to_string())
+    // The hash of `{"interactions":[...],"messages":[...],"spec":...}` as compact JSON, written
+    // straight into the hasher: a large pact is not copied once more into one string.
+    let mut hasher = HashWriter(Sha256::new());
+    let spec = &pact["metadata"]["pactSpecification"]["version"];
+    hasher.0.update(b"{\"interactions\":");
+    let _ = serde_json::to_writer(&mut hasher, &sorted_list("interactions"));
+    hasher.0.update(b",\"messages\":");
+    let _ = serde_json::to_writer(&mut hasher, &sorted_list("messages"));
+    hasher.0.update(b",\"spec\":");
+    let _ = serde_json::to_writer(&mut hasher, spec);
+    hasher.0.update(b"}");
+    hasher.0.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Adds an `_id` to every interaction and message (a hash of its content).
-pub(crate) fn with_interaction_ids(mut pact: Value) -> Value {
-    for key in ["interactions", "messages"] {
-        if let Some(list) = pact.get_mut(key).and_then(Value::as_array_mut) {
-            for interaction in list {
-                if let Some(map) = interaction.as_object_mut() {
-                    map.remove("_id");
-                    let id = hex_digest(&canonical(&Value::Object(map.clone())).to_string());
-                    map.insert("_id".into(), Value::String(id[..40].to_owned()));
+/// Feeds what is written into a SHA-256 hasher.
+struct HashWriter(Sha256);
+
+impl std::io::Write for HashWriter {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.update(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Adds an `_id` to an interaction or message (a hash of its content).
+fn with_id(interaction: &mut Value) {
+    if let Some(map) = interaction.as_object_mut() {
+        map.remove("_id");
+        let id = hex_digest(&canonical(&Value::Object(map.clone())).to_string());
+        map.insert("_id".into(), Value::String(id[..40].to_owned()));
+    }
+}
+
+/// The pact as stored: every interaction and message with its `_id`. Written one interaction
+/// at a time, so a large pact is not copied whole first.
+fn stored_text(pact: &Value) -> String {
+    let Some(map) = pact.as_object() else {
+        return pact.to_string();
+    };
+    let mut out = String::from("{");
+    for (i, (key, value)) in map.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(&Value::String(key.clone()).to_string());
+        out.push(':');
+        match value.as_array() {
+            Some(list) if key == "interactions" || key == "messages" => {
+                out.push('[');
+                for (j, interaction) in list.iter().enumerate() {
+                    if j > 0 {
+                        out.push(',');
+                    }
+                    let mut interaction = interaction.clone();
+                    with_id(&mut interaction);
+                    out.push_str(&interaction.to_string());
                 }
+                out.push(']');
             }
+            _ => out.push_str(&value.to_string()),
         }
     }
-    pact
+    out.push('}');
+    out
 }
 
 /// A publication with its content.
@@ -306,7 +351,7 @@ pub(crate) async fn publish(
         None => 1,
     };
     let now = now();
-    let stored = with_interaction_ids(pact.clone()).to_string();
+    let stored = stored_text(pact);
     // A new content's id comes back from the insert; an existing one's needs a look-up.
     let inserted = sqlx::query(
         "INSERT INTO pact_contents (consumer_id, provider_id, sha, content, created_at) VALUES ($1, $2, $3, $4, $5) \
@@ -502,4 +547,56 @@ pub(crate) async fn delete_orphaned_contents(conn: &mut Conn) -> Result<u64, sql
     .execute(&mut *conn)
     .await?
     .rows_affected())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::content_sha;
+    use sha2::{Digest, Sha256};
+
+    /// The hash is the one of the basis document serialised whole, as published pacts' hashes
+    /// have always been computed: stored pacts keep their identity.
+    #[test]
+    fn the_streamed_hash_equals_the_hash_of_the_whole_basis() {
+        let pact = serde_json::json!({
+            "consumer": {"name": "c"}, "provider": {"name": "p"},
+            "interactions": [{"description": "b \"quoted\" é", "response": {"status": 200}}, {"description": "a"}],
+            "metadata": {"pactSpecification": {"version": "3.0.0"}}
+        });
+        let items = |key: &str| -> Vec<String> {
+            let mut list: Vec<String> = pact[key]
+                .as_array()
+                .map(|l| l.iter().map(|i| super::canonical(i).to_string()).collect())
+                .unwrap_or_default();
+            list.sort();
+            list
+        };
+        let basis = serde_json::json!({
+            "interactions": items("interactions"),
+            "messages": items("messages"),
+            "spec": pact["metadata"]["pactSpecification"]["version"].clone(),
+        });
+        let expected: String = Sha256::digest(basis.to_string().as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert_eq!(content_sha(&pact), expected);
+    }
+
+    /// The stored text is the pact with an `_id` in each interaction, as a whole-tree copy
+    /// would give it.
+    #[test]
+    fn the_stored_text_equals_the_pact_with_ids() {
+        let pact = serde_json::json!({
+            "consumer": {"name": "c"}, "provider": {"name": "p"},
+            "interactions": [{"_id": "old", "description": "a", "response": {"status": 200}}, {"description": "b"}],
+            "messages": [], "metadata": {"pactSpecification": {"version": "3.0.0"}}
+        });
+        let mut whole = pact.clone();
+        for interaction in whole["interactions"].as_array_mut().into_iter().flatten() {
+            super::with_id(interaction);
+        }
+        assert_eq!(super::stored_text(&pact), whole.to_string());
+        assert!(!super::stored_text(&pact).contains("\"old\""));
+    }
 }

@@ -225,3 +225,62 @@ async fn stalled_connections_beyond_the_cap_delay_real_requests_only_boundedly()
     }
     server.abort();
 }
+
+/// Large publications take turns (two at a time) before their bodies are read; many at once
+/// all complete, by `POST /contracts/publish` and by `PUT` alike.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn large_publications_at_once_all_complete() {
+    let broker = std::sync::Arc::new(start(BrokerConfig::new(crate::sqlite_only("large-at-once"))).await);
+    let large = |consumer: &str, n: usize| {
+        let mut p = pact(consumer, "store", "name");
+        let interactions: Vec<Value> = (0..700)
+            .map(|i| {
+                serde_json::json!({"description": format!("get item {i}"), "request": {"method": "GET", "path": format!("/items/{i}")},
+                    "response": {"status": 200, "body": {"id": i, "text": "y".repeat(2000 + n)}}})
+            })
+            .collect();
+        p["interactions"] = Value::Array(interactions);
+        p
+    };
+    let mut tasks = Vec::new();
+    for n in 0..6 {
+        let broker = std::sync::Arc::clone(&broker);
+        let p = large(&format!("client{}", (b'a' + n as u8) as char), n);
+        tasks.push(tokio::spawn(async move {
+            if n % 2 == 0 {
+                broker
+                    .publish(
+                        p["consumer"]["name"].as_str().unwrap_or_default(),
+                        "v1",
+                        None,
+                        std::slice::from_ref(&p),
+                    )
+                    .await
+            } else {
+                let path = format!(
+                    "/pacts/provider/store/consumer/{}/version/v1",
+                    p["consumer"]["name"].as_str().unwrap_or_default()
+                );
+                let response = broker
+                    .client
+                    .put(format!("{}{path}", broker.url))
+                    .json(&p)
+                    .send()
+                    .await
+                    .expect("sent");
+                let status = response.status().as_u16();
+                (status, response.json().await.unwrap_or(Value::Null))
+            }
+        }));
+    }
+    for task in tasks {
+        let (status, body) = task.await.expect("task");
+        assert!(status == 200 || status == 201, "{status}: {body}");
+    }
+    let (_, integrations) = broker.get("/integrations").await;
+    assert_eq!(
+        integrations["_embedded"]["integrations"].as_array().map(Vec::len),
+        Some(6),
+        "{integrations}"
+    );
+}
