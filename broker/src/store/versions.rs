@@ -266,6 +266,43 @@ pub(crate) async fn branch_head(
     row.as_ref().map(from_row).transpose()
 }
 
+/// The newest version (by when it joined the branch) of each of these (pacticipant, branch)
+/// pairs that has one, by pair, in one query per 100 pairs.
+pub(crate) async fn branch_heads(
+    conn: &mut Conn,
+    pairs: &[(i64, String)],
+) -> Result<std::collections::HashMap<(i64, String), i64>, sqlx::Error> {
+    let mut out = std::collections::HashMap::new();
+    for chunk in pairs.chunks(100) {
+        let ids: Vec<i64> = chunk.iter().map(|(id, _)| *id).collect();
+        let params: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+        // One index probe (branch_versions_latest) per branch, not a scan of its history.
+        let sql = format!(
+            "SELECT b.pacticipant_id, b.name, \
+             (SELECT bv.version_id FROM branch_versions bv WHERE bv.branch_id = b.id ORDER BY bv.id DESC LIMIT 1) AS version_id \
+             FROM branches b WHERE b.pacticipant_id IN ({}) AND b.name IN ({})",
+            ids.iter().map(i64::to_string).collect::<Vec<_>>().join(","),
+            params.join(", ")
+        );
+        let mut query = sqlx::query(&sql);
+        for (_, branch) in chunk {
+            query = query.bind(branch);
+        }
+        for row in &query.fetch_all(&mut *conn).await? {
+            let key = (
+                row.try_get::<i64, _>("pacticipant_id")?,
+                row.try_get::<String, _>("name")?,
+            );
+            if chunk.contains(&key)
+                && let Some(version) = row.try_get::<Option<i64>, _>("version_id")?
+            {
+                out.insert(key, version);
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// Branch names of a version.
 pub(crate) async fn branches_of(conn: &mut Conn, version_id: i64) -> Result<Vec<String>, sqlx::Error> {
     let rows = sqlx::query("SELECT b.name FROM branches b JOIN branch_versions bv ON bv.branch_id = b.id WHERE bv.version_id = $1 ORDER BY bv.id")

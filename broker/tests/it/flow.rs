@@ -392,3 +392,42 @@ async fn matrix_options_latestby_success_filter_limit_and_validation() {
         .await;
     assert_eq!(status, 400, "{body}");
 }
+
+/// The main branch's newest version no longer talks to this provider: its older version's pact
+/// is still the one selected (the branch heads read for the whole request are only a shortcut).
+#[tokio::test]
+async fn main_branch_selects_the_newest_version_with_a_pact_for_this_provider() {
+    for url in backends("main-head-without-pact").await {
+        let broker = start(BrokerConfig::new(url.clone())).await;
+        broker
+            .publish("web", "v1", Some("main"), &[pact("web", "api", "old")])
+            .await;
+        broker
+            .publish("web", "v2", Some("main"), &[pact("web", "other", "new")])
+            .await;
+        broker
+            .publish("app", "a1", Some("main"), &[pact("app", "api", "app")])
+            .await;
+        let selectors = json!({"consumerVersionSelectors": [{"mainBranch": true}]});
+        let pacts = pacts_for_verification(&broker, selectors).await;
+        assert_eq!(pacts.len(), 2, "{url}: {pacts:#?}");
+        let href = |p: &Value| {
+            p["_links"]["self"]["href"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned()
+        };
+        let web = pacts
+            .iter()
+            .find(|p| href(p).contains("/consumer/web/"))
+            .unwrap_or_else(|| panic!("{url}: web's pact is selected: {pacts:#?}"));
+        let why = web["verificationProperties"]["notices"][0]["text"].to_string();
+        assert!(why.contains("consumer version v1"), "{url}: {why}");
+        let (_, content) = broker.get(href(web).trim_start_matches(&broker.url)).await;
+        assert_eq!(
+            content["interactions"][0]["response"]["body"],
+            json!({"old": "x"}),
+            "{url}: v1's pact"
+        );
+    }
+}
