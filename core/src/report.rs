@@ -8,6 +8,8 @@ use similar::{ChangeTag, TextDiff};
 use crate::mismatch::{Mismatch, MismatchKind};
 use crate::model::Body;
 
+mod focus;
+
 /// How a report is rendered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ReportOptions {
@@ -105,10 +107,30 @@ fn pretty_xml_lines(text: &str) -> String {
 pub fn body_diff(expected: &Body, actual: &Body, options: ReportOptions) -> Option<String> {
     let expected_text = diff_text(expected)?;
     let actual_text = diff_text(actual).unwrap_or_default();
+    unified(&expected_text, &actual_text, options)
+}
+
+/// A body diff focused on `mismatches`: JSON bodies are cut down to the paths where a body
+/// mismatch was found (other array elements shown as `…`), so fields that matched never appear,
+/// whatever their example values. Other bodies, or a mismatch of the whole body, give
+/// [`body_diff`].
+pub fn focused_body_diff(
+    expected: &Body,
+    actual: &Body,
+    mismatches: &[Mismatch],
+    options: ReportOptions,
+) -> Option<String> {
+    match focus::focused_texts(expected, actual, mismatches) {
+        Some((expected_text, actual_text)) => unified(&expected_text, &actual_text, options),
+        None => body_diff(expected, actual, options),
+    }
+}
+
+fn unified(expected_text: &str, actual_text: &str, options: ReportOptions) -> Option<String> {
     if expected_text == actual_text {
         return None;
     }
-    let diff = TextDiff::from_lines(&expected_text, &actual_text);
+    let diff = TextDiff::from_lines(expected_text, actual_text);
     let mut out = String::new();
     let _ = writeln!(out, "{}", paint("--- expected", RED, options));
     let _ = writeln!(out, "{}", paint("+++ actual", GREEN, options));
@@ -151,7 +173,7 @@ pub fn render_report(
     let body_differs = mismatches
         .iter()
         .any(|m| matches!(m.kind, MismatchKind::Body | MismatchKind::BodyType));
-    if body_differs && let Some(diff) = body_diff(expected, actual, options) {
+    if body_differs && let Some(diff) = focused_body_diff(expected, actual, mismatches, options) {
         out.push('\n');
         out.push_str(&diff);
     }

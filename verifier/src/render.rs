@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use accord_core::report::{ReportOptions, body_diff};
+use accord_core::report::{ReportOptions, focused_body_diff};
 
 use crate::report::{InteractionResult, Outcome, PactResult, VerificationReport};
 
@@ -153,7 +153,12 @@ fn render_failure(
                     color,
                     context_lines: 3,
                 };
-                if let Some(diff) = body_diff(&interaction.expected_body, &interaction.actual_body, options) {
+                if let Some(diff) = focused_body_diff(
+                    &interaction.expected_body,
+                    &interaction.actual_body,
+                    mismatches,
+                    options,
+                ) {
                     for line in diff.lines() {
                         let _ = writeln!(out, "      {line}");
                     }

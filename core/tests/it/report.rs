@@ -49,3 +49,39 @@ fn colour_is_used_only_when_asked() {
     assert!(coloured.contains("\u{1b}[31m-  \"a\": 1"), "{coloured}");
     assert!(body_diff(&e.body, &e.body, ReportOptions::default()).is_none());
 }
+
+#[test]
+fn the_body_diff_shows_only_the_mismatched_fields_never_ones_a_matcher_accepted() {
+    let e = response(json!({"status": 200, "body": {
+            "id": 1, "owner": "ann", "balance": 10.5, "riskProfile": "LOW", "investmentManagerRef": "im-1",
+            "positions": [{"isin": "A", "units": 1}, {"isin": "B", "units": 2}]},
+        "matchingRules": {"body": {"$.id": {"matchers": [{"match": "type"}]}, "$.owner": {"matchers": [{"match": "type"}]},
+            "$.balance": {"matchers": [{"match": "type"}]}, "$.positions[*].units": {"matchers": [{"match": "type"}]}}}}));
+    let a = response(json!({"status": 200, "body": {
+            "id": 7, "owner": "bob", "balance": 99.0, "riskProfile": "HIGH",
+            "positions": [{"isin": "A", "units": 5}, {"isin": "C", "units": 2}]}}));
+    let mismatches = match_response(&e, &a);
+    let report = render_report(&mismatches, &e.body, &a.body, ReportOptions::default());
+    assert!(report.contains("-  \"riskProfile\": \"LOW\""), "{report}");
+    assert!(report.contains("+  \"riskProfile\": \"HIGH\""), "{report}");
+    assert!(
+        report.contains("-  \"investmentManagerRef\": \"im-1\""),
+        "{report}"
+    );
+    assert!(
+        report.contains("\"isin\": \"B\"") && report.contains("\"isin\": \"C\""),
+        "{report}"
+    );
+    for accepted in [
+        "\"owner\"",
+        "\"balance\"",
+        "\"id\"",
+        "\"units\"",
+        "\"isin\": \"A\"",
+    ] {
+        assert!(
+            !report.contains(accepted),
+            "{accepted} matched and must not show:\n{report}"
+        );
+    }
+}
