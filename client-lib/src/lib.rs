@@ -40,7 +40,9 @@ mod error;
 mod failures;
 mod integration;
 pub mod matchers;
+mod multipart;
 mod session;
+pub mod xml;
 
 pub use accord_core::rules::StatusClass;
 pub use accord_mock_server::{MockReport, MockServerConfig};
@@ -49,5 +51,6 @@ pub use builder::{
     RequestBuilder, ResponseBuilder,
 };
 pub use error::ConsumerError;
+pub use multipart::MultipartPart;
 pub use serde_json::json;
 pub use session::MockSession;

@@ -213,6 +213,13 @@ impl RequestBuilder {
         self
     }
 
+    /// An XML body built from [`crate::xml::element`]s whose attributes and text may be
+    /// matchers, with repeated children declared once.
+    pub fn xml_body_with(&mut self, root: crate::xml::XmlElement) -> &mut Self {
+        self.part.xml_body(&root);
+        self
+    }
+
     /// A form-encoded body; values may be matchers.
     pub fn form_body(&mut self, fields: &[(&str, Value)]) -> &mut Self {
         self.part.form_body(fields);
@@ -222,6 +229,13 @@ impl RequestBuilder {
     /// A multipart/form-data body from `(name, content type, bytes)` parts.
     pub fn multipart_body(&mut self, parts: &[(&str, &str, &[u8])]) -> &mut Self {
         self.part.multipart_body(parts);
+        self
+    }
+
+    /// A multipart/form-data body whose parts may carry matchers: [`crate::MultipartPart::text`]
+    /// with a matcher value, or [`crate::MultipartPart::of_type`] for any file of a type.
+    pub fn multipart_body_with(&mut self, parts: &[crate::MultipartPart]) -> &mut Self {
+        self.part.multipart_body_with(parts);
         self
     }
 
@@ -388,6 +402,13 @@ impl ResponseBuilder {
     /// An XML body.
     pub fn xml_body(&mut self, xml: &str) -> &mut Self {
         self.part.text_body(xml, "application/xml");
+        self
+    }
+
+    /// An XML body built from [`crate::xml::element`]s whose attributes and text may be
+    /// matchers, with repeated children declared once.
+    pub fn xml_body_with(&mut self, root: crate::xml::XmlElement) -> &mut Self {
+        self.part.xml_body(&root);
         self
     }
 

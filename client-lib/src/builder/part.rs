@@ -97,6 +97,29 @@ impl Part {
         }
     }
 
+    /// An XML body built from elements whose attributes and text may be matchers.
+    pub(crate) fn xml_body(&mut self, root: &crate::xml::XmlElement) {
+        match crate::xml::build(root) {
+            Ok(built) => {
+                self.text_body(&built.text, "application/xml");
+                for (key, list) in built
+                    .rules
+                    .category(Category::Body)
+                    .into_iter()
+                    .flat_map(|c| c.iter())
+                {
+                    self.rules.category_mut(Category::Body).add(key, list.clone());
+                }
+                for (category, list) in built.generators.iter() {
+                    for (key, generator) in list {
+                        self.generators.add(category, key.clone(), generator.clone());
+                    }
+                }
+            }
+            Err(detail) => self.fail(ConsumerError::InvalidMatcher { detail }),
+        }
+    }
+
     /// A text body that must match `pattern`, with an example.
     pub(crate) fn text_body_matching(&mut self, pattern: &str, example: &str, content_type: &str) {
         self.text_body(example, content_type);
@@ -154,9 +177,32 @@ impl Part {
 
     /// A multipart/form-data body from named parts `(name, content type, bytes)`.
     pub(crate) fn multipart_body(&mut self, parts: &[(&str, &str, &[u8])]) {
+        let parts: Vec<crate::multipart::MultipartPart> = parts
+            .iter()
+            .map(|(name, ct, bytes)| crate::multipart::MultipartPart::bytes(name, ct, bytes))
+            .collect();
+        self.multipart_body_with(&parts);
+    }
+
+    /// A multipart/form-data body whose parts may carry a matcher each (at `$.<part name>`).
+    pub(crate) fn multipart_body_with(&mut self, parts: &[crate::multipart::MultipartPart]) {
+        let mut examples: Vec<(String, String, Vec<u8>)> = Vec::new();
+        for part in parts {
+            match part.example_and_rule() {
+                Ok((bytes, rule)) => {
+                    if let Some(rule) = rule {
+                        self.rules
+                            .category_mut(Category::Body)
+                            .add(format!("$.{}", part.name()), rule);
+                    }
+                    examples.push((part.name().to_owned(), part.content_type().to_owned(), bytes));
+                }
+                Err(e) => return self.fail(e),
+            }
+        }
         let boundary = format!("accord-{}", uuid::Uuid::new_v4().simple());
         let mut body = Vec::new();
-        for (name, content_type, bytes) in parts {
+        for (name, content_type, bytes) in &examples {
             body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
             body.extend_from_slice(format!("Content-Disposition: form-data; name=\"{name}\"\r\n").as_bytes());
             body.extend_from_slice(format!("Content-Type: {content_type}\r\n\r\n").as_bytes());

@@ -187,3 +187,118 @@ async fn the_format_matchers_check_their_examples_and_match_other_values() {
     let problems = declaration_problems(&error);
     assert_eq!(problems.len(), 3, "{problems:#?}");
 }
+
+#[tokio::test]
+async fn xml_bodies_take_matchers_and_repeated_children() {
+    use accord::matchers::{integer, like, regex};
+    use accord::xml::element;
+    let dir = temp_dir("xml");
+    let mut pact = PactBuilder::new("shop", "orders").output_dir(&dir);
+    pact.interaction("get an order", |i| {
+        i.request(|r| r.get().path("/orders/1")).response(|r| {
+            r.xml_body_with(
+                element("order")
+                    .attr("id", integer(1))
+                    .attr("currency", "EUR")
+                    .each_like(
+                        element("line")
+                            .attr("sku", regex("[A-Z]+", "AB"))
+                            .text(like("bolt")),
+                        1,
+                    ),
+            )
+        });
+    });
+    let session = pact
+        .start_mock_server()
+        .await
+        .expect("the example satisfies its matchers");
+    let body = reqwest::get(session.url_for("/orders/1"))
+        .await
+        .expect("sent")
+        .text()
+        .await
+        .expect("body");
+    assert!(
+        body.contains("<order id=\"1\" currency=\"EUR\"><line sku=\"AB\">bolt</line></order>"),
+        "{body}"
+    );
+    session.finish().expect("satisfied");
+
+    // The provider side: another order with three lines matches; another currency does not.
+    let written = accord_core::format::read_pact_file(dir.join("shop-orders.json")).expect("pact");
+    let accord_core::Interaction::Http(expected) = &written.interactions[0] else {
+        panic!("an HTTP interaction")
+    };
+    let actual = |xml: &str| accord_core::HttpResponse {
+        status: 200,
+        headers: expected.response.headers.clone(),
+        body: accord_core::Body::bytes(
+            xml.as_bytes().to_vec(),
+            accord_core::ContentType::parse("application/xml"),
+        ),
+        ..accord_core::HttpResponse::default()
+    };
+    let three = actual(
+        "<order id=\"7\" currency=\"EUR\"><line sku=\"X\">nut</line><line sku=\"Y\">a</line><line sku=\"Z\">b</line></order>",
+    );
+    let mismatches = accord_core::matching::match_response(&expected.response, &three);
+    assert!(mismatches.is_empty(), "{mismatches:#?}");
+    let other = actual("<order id=\"7\" currency=\"USD\"><line sku=\"x1\">nut</line></order>");
+    let locations: Vec<String> = accord_core::matching::match_response(&expected.response, &other)
+        .iter()
+        .map(|m| m.location.clone())
+        .collect();
+    assert_eq!(
+        locations,
+        ["$.order['@currency']", "$.order.line[0]['@sku']"],
+        "{locations:?}"
+    );
+}
+
+#[tokio::test]
+async fn multipart_parts_take_matchers() {
+    use accord::MultipartPart;
+    use accord::matchers::regex;
+    let png: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89";
+    let dir = temp_dir("multipart");
+    let mut pact = PactBuilder::new("shop", "media").output_dir(&dir);
+    pact.interaction("upload a picture", |i| {
+        i.request(|r| {
+            r.post().path("/pictures").multipart_body_with(&[
+                MultipartPart::text("title", "text/plain", regex("[a-z ]+", "a bolt")),
+                MultipartPart::of_type("file", "image/png", png),
+            ])
+        })
+        .response(|r| r.created());
+    });
+    let send = |title: &'static str| {
+        let mut body = Vec::new();
+        body.extend_from_slice(
+            b"--xyz\r\nContent-Disposition: form-data; name=\"title\"\r\nContent-Type: text/plain\r\n\r\n",
+        );
+        body.extend_from_slice(title.as_bytes());
+        body.extend_from_slice(
+            b"\r\n--xyz\r\nContent-Disposition: form-data; name=\"file\"\r\nContent-Type: image/png\r\n\r\n",
+        );
+        body.extend_from_slice(png);
+        body.extend_from_slice(b"\x00\x01another picture\r\n--xyz--\r\n");
+        body
+    };
+    for (title, ok) in [("a washer", true), ("Bolt 42", false)] {
+        let session = pact.start_mock_server().await.expect("starts");
+        let status = reqwest::Client::new()
+            .post(session.url_for("/pictures"))
+            .header("Content-Type", "multipart/form-data; boundary=xyz")
+            .body(send(title))
+            .send()
+            .await
+            .expect("sent")
+            .status();
+        let result = session.finish();
+        assert_eq!(result.is_ok(), ok, "{title}: {status} {result:?}");
+        if let Err(error) = result {
+            assert!(format!("{error}").contains("$.title"), "{error}");
+        }
+    }
+}
