@@ -8,6 +8,7 @@ const LIBRARIES: &[&str] = &[
     "core",
     "mock-server",
     "client-lib",
+    "openapi",
     "verifier",
     "broker",
     "broker-client",
@@ -79,6 +80,19 @@ fn crates_depend_only_on_what_the_architecture_allows() {
         (
             "broker",
             &["accord-mock-server", "accord.workspace", "accord-verifier"],
+        ),
+        (
+            "openapi",
+            &[
+                "accord-mock-server",
+                "accord.workspace",
+                "accord-verifier",
+                "accord-broker",
+                "sqlx",
+                "tokio",
+                "reqwest",
+                "axum",
+            ],
         ),
     ];
     for (krate, forbidden) in rules {
