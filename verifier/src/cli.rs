@@ -7,7 +7,10 @@ use std::time::Duration;
 use clap::{ArgAction, Parser, ValueEnum};
 use serde_json::{Value, json};
 
-use crate::{Auth, BrokerSource, Filters, PublishConfig, RunStatus, Verifier, VerifierConfig, render_text};
+use crate::{
+    Auth, BrokerSource, Filters, PublishConfig, RunStatus, VerificationReport, Verifier, VerifierConfig,
+    render_text,
+};
 
 /// Output format on stdout.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -28,6 +31,11 @@ pub struct Cli {
     /// A pact file to verify (repeatable).
     #[arg(short = 'f', long = "file", value_name = "PATH", action = ArgAction::Append, help_heading = "Pact sources")]
     pub files: Vec<PathBuf>,
+    /// Compare the pacts with this OpenAPI document (JSON or YAML) instead of calling a
+    /// provider: for providers that describe their API with OpenAPI and cannot run in CI.
+    /// Takes pacts from --file and --dir.
+    #[arg(long, value_name = "FILE", help_heading = "Pact sources")]
+    pub openapi: Option<PathBuf>,
     /// A directory of pact files, searched recursively (repeatable).
     #[arg(short = 'd', long = "dir", value_name = "DIR", action = ArgAction::Append, help_heading = "Pact sources")]
     pub dirs: Vec<PathBuf>,
@@ -333,6 +341,25 @@ pub fn build_verifier(cli: &Cli) -> Result<Verifier, String> {
 
 /// Runs the CLI and returns the exit code (0, 1 or 2). Reports go to `out`, errors to `err`.
 pub async fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+    if let Some(document) = &cli.openapi {
+        if cli.files.is_empty() && cli.dirs.is_empty() {
+            let _ = writeln!(
+                err,
+                "accord-verifier: --openapi compares pacts from --file or --dir"
+            );
+            return 2;
+        }
+        return match crate::openapi::compare_files(document, &cli.files, &cli.dirs) {
+            Ok(report) => {
+                let status = report.status(false);
+                finish(&cli, &report, status, out, err)
+            }
+            Err(error) => {
+                let _ = writeln!(err, "accord-verifier: {error}");
+                2
+            }
+        };
+    }
     let verifier = match build_verifier(&cli) {
         Ok(v) => v,
         Err(message) => {
@@ -354,7 +381,17 @@ pub async fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
             return 2;
         }
     };
-    let report = &outcome.report;
+    finish(&cli, &outcome.report, outcome.status(), out, err)
+}
+
+/// Writes the reports the flags ask for and returns the exit code of `status`.
+fn finish(
+    cli: &Cli,
+    report: &VerificationReport,
+    status: RunStatus,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> u8 {
     if let Some(path) = &cli.json {
         let text = serde_json::to_string_pretty(&report.to_json()).unwrap_or_default();
         if let Err(e) = std::fs::write(path, text) {
@@ -390,7 +427,7 @@ pub async fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
             let _ = write!(out, "{}", render_text(report, color));
         }
     }
-    match outcome.status() {
+    match status {
         RunStatus::Verified => 0,
         RunStatus::Failed => 1,
         RunStatus::ProviderUnreachable => {

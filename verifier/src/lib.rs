@@ -10,6 +10,7 @@ mod broker;
 pub mod cli;
 mod config;
 mod error;
+pub mod openapi;
 mod provider;
 mod render;
 mod report;

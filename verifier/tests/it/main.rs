@@ -2,6 +2,7 @@
 
 mod cli;
 mod library;
+mod openapi;
 mod provider;
 
 use std::path::PathBuf;
