@@ -2,6 +2,7 @@
 
 mod broker_contract;
 mod interop;
+mod openapi_agreement;
 mod pending;
 mod tidy;
 mod walkthrough_flow;
