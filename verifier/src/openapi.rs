@@ -66,21 +66,10 @@ fn as_mismatch(m: &ContractMismatch) -> Mismatch {
 }
 
 fn pact_files(files: &[PathBuf], dirs: &[PathBuf]) -> Result<Vec<PathBuf>, OpenApiRunError> {
-    fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-        for entry in std::fs::read_dir(dir)? {
-            let path = entry?.path();
-            if path.is_dir() {
-                walk(&path, out)?;
-            } else if path.extension().is_some_and(|e| e == "json") {
-                out.push(path);
-            }
-        }
-        Ok(())
-    }
     let mut out = files.to_vec();
     for dir in dirs {
         let mut found = Vec::new();
-        walk(dir, &mut found).map_err(|source| OpenApiRunError::Directory {
+        crate::source::collect_json_files(dir, &mut found).map_err(|source| OpenApiRunError::Directory {
             path: dir.clone(),
             source,
         })?;
