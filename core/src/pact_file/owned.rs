@@ -145,15 +145,25 @@ pub fn write_from_test(
         let mut parked = parked_pact(path, ledger.parked.remove(&writer.binary))?
             .map(|p| p.interactions)
             .unwrap_or_default();
+        // Identities once: a declared interaction leaves the parked ones, and is found in the
+        // file by a map rather than a scan per interaction.
+        let declared_ids: std::collections::HashSet<String> =
+            pact.interactions.iter().map(identity).collect();
+        parked.retain(|p| !declared_ids.contains(&identity(p)));
+        let mut positions: std::collections::HashMap<String, usize> = merged
+            .interactions
+            .iter()
+            .enumerate()
+            .map(|(index, i)| (identity(i), index))
+            .collect();
         let mut added = 0;
         for interaction in &pact.interactions {
             let id = identity(interaction);
-            parked.retain(|p| identity(p) != id);
             let mut copy = interaction.clone();
             if copy.info().key.is_none() {
                 copy.info_mut().key = Some(interaction_key(interaction));
             }
-            match merged.interactions.iter().position(|i| identity(i) == id) {
+            match positions.get(&id).copied() {
                 Some(index) => {
                     let same_run = ledger.owners.get(&id).is_some_and(|o| o.run == writer.run);
                     let existing = content_of(&merged.interactions[index]);
@@ -172,6 +182,7 @@ pub fn write_from_test(
                     }
                 }
                 None => {
+                    positions.insert(id.clone(), merged.interactions.len());
                     merged.interactions.push(copy);
                     added += 1;
                 }
@@ -196,19 +207,15 @@ pub fn write_from_test(
             merged.interactions = keep;
             parked.extend(stale);
         }
+        // Owners stay for what is in the file or parked; another binary's records are its own.
+        let mut kept: std::collections::HashSet<String> = merged.interactions.iter().map(identity).collect();
+        kept.extend(parked.iter().map(identity));
+        ledger
+            .owners
+            .retain(|id, owner| owner.binary != writer.binary || kept.contains(id));
         if !parked.is_empty() {
             ledger.parked.insert(writer.binary.clone(), park(pact, parked)?);
         }
-        let present: std::collections::HashSet<String> = merged.interactions.iter().map(identity).collect();
-        let parked_ids: std::collections::HashSet<String> = ledger
-            .parked
-            .values()
-            .filter_map(|v| parse_pact_value(v, "ledger").ok())
-            .flat_map(|p| p.interactions.iter().map(identity).collect::<Vec<_>>())
-            .collect();
-        ledger
-            .owners
-            .retain(|id, _| present.contains(id) || parked_ids.contains(id));
         sorted(&mut merged);
         let text = crate::format::pact_to_string(&merged, version)?;
         write_atomically(path, text.as_bytes())?;
