@@ -9,6 +9,7 @@ mod labels;
 mod matrix;
 mod pacticipants;
 mod pacts;
+mod provider_contracts;
 mod publish;
 mod ui;
 mod usage;
@@ -30,6 +31,20 @@ pub(crate) fn router() -> Router<Arc<AppState>> {
         .route(
             "/contracts/publish",
             post(publish::publish_contracts).layer(axum::middleware::from_fn(publish::large_ones_in_turn)),
+        )
+        .route(
+            "/provider-contracts/provider/{p}/publish",
+            post(provider_contracts::publish).layer(axum::middleware::from_fn(publish::large_ones_in_turn)),
+        )
+        .route(
+            "/contracts/provider/{p}/version/{v}",
+            get(provider_contracts::show).merge(
+                put(provider_contracts::put).layer(axum::middleware::from_fn(publish::large_ones_in_turn)),
+            ),
+        )
+        .route(
+            "/contracts/provider/{p}/version/{v}/consumer/{c}/pact-version/{sha}",
+            get(provider_contracts::comparison),
         )
         .route(
             "/pacticipants",
@@ -243,6 +258,10 @@ pub(crate) fn router() -> Router<Arc<AppState>> {
         .route("/ui/pacts/provider/{p}/consumer/{c}", get(ui::pact))
         .route("/ui/pacticipants/{p}", get(ui::pacticipant))
         .route("/ui/matrix", get(ui::matrix))
+        .route(
+            "/ui/provider-contracts/provider/{p}/version/{v}",
+            get(ui::provider_contract),
+        )
         .route("/ui/pacticipants/{p}/fields", get(usage::page))
         .route("/pacts/provider/{p}/field-usage", get(usage::field_usage))
         .route("/pacts/provider/{p}/provider-states", get(usage::provider_states))

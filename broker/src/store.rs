@@ -8,6 +8,7 @@ pub(crate) mod matrix;
 pub(crate) mod metrics;
 pub(crate) mod pacticipants;
 pub(crate) mod pacts;
+pub(crate) mod provider_contracts;
 pub(crate) mod verifications;
 pub(crate) mod versions;
 pub(crate) mod webhooks;

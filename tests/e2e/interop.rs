@@ -36,7 +36,7 @@ pub(crate) fn pact_cli() -> Option<PathBuf> {
     None
 }
 
-fn run(cli: &PathBuf, args: &[&str]) -> (i32, String) {
+pub(crate) fn run(cli: &PathBuf, args: &[&str]) -> (i32, String) {
     let output = Command::new(cli)
         .args(args)
         .env("PACT_DO_NOT_TRACK", "true")
@@ -48,7 +48,7 @@ fn run(cli: &PathBuf, args: &[&str]) -> (i32, String) {
     (output.status.code().unwrap_or(-1), text)
 }
 
-async fn serve(router: axum::Router) -> (u16, tokio::task::JoinHandle<()>) {
+pub(crate) async fn serve(router: axum::Router) -> (u16, tokio::task::JoinHandle<()>) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let port = listener.local_addr().expect("addr").port();
     (

@@ -2,6 +2,7 @@
 
 mod broker_contract;
 mod interop;
+mod interop_pactflow;
 mod openapi_agreement;
 mod pending;
 mod tidy;

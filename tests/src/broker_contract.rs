@@ -30,6 +30,14 @@ use tower::ServiceExt as _;
 /// Where the contract lives under the shared reference data.
 pub const CONTRACT: &str = "contracts/pact-broker-client/Pact Broker Client V2-Pact Broker.json";
 
+/// Where the client's contract with PactFlow (provider contracts) lives under the shared
+/// reference data.
+pub const PACTFLOW_CONTRACT: &str = "contracts/pact-broker-client/Pact Broker Client V2-PactFlow.json";
+
+/// The interactions of the PactFlow contract that are not about provider contracts: PactFlow's
+/// teams, which accord-broker does not have.
+pub const PACTFLOW_ONLY: &[&str] = &["a request to create a webhook for a team"];
+
 /// The base URL the reference broker has while its CI verifies the contract.
 pub const BASE_URL: &str = "http://example.org";
 
@@ -40,6 +48,15 @@ const STATE_PATH: &str = "/__contract-harness/provider-states";
 /// it is missing.
 pub fn contract() -> Option<PathBuf> {
     accord_test_support::shared_data(CONTRACT, "the official Pact Broker client's contract")
+}
+
+/// The client's contract with PactFlow: shared reference data, a recorded skip (a failure under
+/// `CI=true`) when it is missing.
+pub fn pactflow_contract() -> Option<PathBuf> {
+    accord_test_support::shared_data(
+        PACTFLOW_CONTRACT,
+        "the official broker client's PactFlow contract",
+    )
 }
 
 /// The broker currently behind the harness server and the ids the contract fixes that its

@@ -217,6 +217,28 @@ fn passes_success_filter(filter: &[String], row: &Row) -> bool {
     filter.iter().any(|f| f == state)
 }
 
+/// Why a row's verification failed, in the words of its kind.
+fn failure(row: &Row, v: &verifications::Verification, pv: &Version) -> String {
+    let (cv, consumer, provider) = (&row.consumer_version.number, &row.consumer, &row.provider);
+    match v.kind {
+        verifications::VerificationKind::Pact => format!(
+            "The verification for the pact between version {cv} of {consumer} and version {} of {provider} failed",
+            pv.number
+        ),
+        verifications::VerificationKind::ProviderContract {
+            compatible: false, ..
+        } => format!(
+            "The pact of version {cv} of {consumer} is incompatible with the provider contract of version {} of {provider}",
+            pv.number
+        ),
+        verifications::VerificationKind::ProviderContract { .. } => format!(
+            "The pact of version {cv} of {consumer} is compatible with the provider contract of version {} of {provider}, \
+             but the provider's own verification of that contract failed",
+            pv.number
+        ),
+    }
+}
+
 /// Computes the matrix rows and the decision for a query.
 pub(crate) async fn decide(conn: &mut Conn, query: &MatrixQuery) -> DomainResult<Decision> {
     if query.selectors.is_empty() {
@@ -284,13 +306,7 @@ pub(crate) async fn decide(conn: &mut Conn, query: &MatrixQuery) -> DomainResult
     for row in &considered {
         let pv = row.provider_version.as_ref();
         match (&row.verification, pv) {
-            (Some(v), Some(pv)) if !v.success => reasons.push((
-                Kind::Error,
-                format!(
-                    "The verification for the pact between version {} of {} and version {} of {} failed",
-                    row.consumer_version.number, row.consumer, pv.number, row.provider
-                ),
-            )),
+            (Some(v), Some(pv)) if !v.success => reasons.push((Kind::Error, failure(row, v, pv))),
             (None, Some(pv)) => reasons.push((
                 Kind::Error,
                 format!(

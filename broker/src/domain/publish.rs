@@ -241,6 +241,7 @@ pub(crate) async fn publish(
             publication.build_url.as_deref(),
         );
         trigger_publication_events(conn, &hooks, &vars, &outcome).await?;
+        super::provider_contract::compare_new_pact(conn, provider_id, version_id).await?;
         outcomes.push(outcome);
     }
     Ok(PublicationResult {

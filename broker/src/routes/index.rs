@@ -16,6 +16,15 @@ pub(crate) async fn index(base: Base) -> Hal {
             t("/pacts/provider/{provider}/consumer/{consumer}/version/{consumerApplicationVersion}"),
         ),
         ("pb:publish-contracts", l("/contracts/publish")),
+        // PactFlow's provider contract publication, under both names its clients look for.
+        (
+            "pf:publish-provider-contract",
+            t("/provider-contracts/provider/{provider}/publish"),
+        ),
+        (
+            "pb:publish-provider-contract",
+            t("/provider-contracts/provider/{provider}/publish"),
+        ),
         ("pb:latest-pact-versions", l("/pacts/latest")),
         (
             "pb:tagged-pact-versions",

@@ -8,9 +8,13 @@ use serde_json::{Value, json};
 
 use crate::AppState;
 use crate::domain::matrix::{Decision, Deployable, MatrixQuery, Row, Selector, decide};
+use crate::domain::provider_contract;
 use crate::error::{ApiError, ApiResult};
 use crate::hal::{Base, Hal, enc};
+use crate::store::verifications::{Verification, VerificationKind};
 use crate::store::versions::Version;
+
+use super::provider_contracts::{comparison_path, contract_page};
 
 /// Sets one field of a selector from its query key.
 fn set(selector: &mut Selector, key: &str, value: String) {
@@ -108,17 +112,59 @@ fn row_json(base: &Base, row: &Row) -> Value {
                      "version": row.provider_version.as_ref().map(|v| version(&row.provider, v))},
         "pact": {"createdAt": row.pact_created_at, "_links": {"self": base.link(&format!(
             "/pacts/provider/{}/consumer/{}/pact-version/{}", enc(&row.provider), enc(&row.consumer), row.sha))}},
-        "verificationResult": row.verification.as_ref().map(|v| json!({
-            "success": v.success,
-            "verifiedAt": v.created_at,
-            "_links": {"self": base.link(&format!(
-                "/pacts/provider/{}/consumer/{}/pact-version/{}/verification-results/{}", enc(&row.provider), enc(&row.consumer), row.sha, v.id))}
-        })),
+        "verificationResult": row.verification.as_ref().map(|v| verification_json(base, row, v)),
     });
     if row.ignored {
         out["ignored"] = json!(true);
     }
     out
+}
+
+/// A row's verification: the verifier's published result, or the comparison of the pact with
+/// the provider version's provider contract; `kind` says which.
+fn verification_json(base: &Base, row: &Row, v: &Verification) -> Value {
+    match v.kind {
+        VerificationKind::Pact => json!({
+            "success": v.success,
+            "verifiedAt": v.created_at,
+            "kind": "pact-verification",
+            "_links": {"self": base.link(&format!(
+                "/pacts/provider/{}/consumer/{}/pact-version/{}/verification-results/{}", enc(&row.provider), enc(&row.consumer), row.sha, v.id))}
+        }),
+        VerificationKind::ProviderContract {
+            compatible,
+            self_verified,
+        } => json!({
+            "success": v.success,
+            "verifiedAt": v.created_at,
+            "kind": "provider-contract",
+            "compatible": compatible,
+            "selfVerificationSuccess": self_verified,
+            "_links": {
+                "self": base.link(&comparison_path(&row.provider, &v.provider_version, &row.consumer, &row.sha)),
+                "pf:ui": base.link(&contract_page(&row.provider, &v.provider_version)),
+            }
+        }),
+    }
+}
+
+/// The decision, after comparing any provider contract of a version it pairs with a pact that
+/// was never compared with it (then decided again): provider contracts answer for every
+/// consumer version asked about, not only those relevant when either side was published.
+pub(crate) async fn decide_comparing(
+    state: &AppState,
+    conn: &mut crate::store::Conn,
+    query: &MatrixQuery,
+) -> ApiResult<Decision> {
+    let decision = decide(conn, query).await?;
+    let pairs = provider_contract::unverified_pairs(&decision);
+    if provider_contract::uncompared(conn, &pairs).await?.is_empty() {
+        return Ok(decision);
+    }
+    let mut w = state.db.write().await?;
+    provider_contract::compare_on_demand(&mut w.tx, &pairs).await?;
+    w.tx.commit().await?;
+    Ok(decide(conn, query).await?)
 }
 
 /// `GET /matrix`.
@@ -129,7 +175,10 @@ pub(crate) async fn matrix(
 ) -> ApiResult<Hal> {
     let query = parse_query(raw.as_deref().unwrap_or(""));
     let mut conn = state.db.pool.acquire().await?;
-    Ok(Hal::ok(render(&base, &decide(&mut conn, &query).await?)))
+    Ok(Hal::ok(render(
+        &base,
+        &decide_comparing(&state, &mut conn, &query).await?,
+    )))
 }
 
 /// `GET /can-i-deploy?pacticipant=&version=&environment=|to=`.
@@ -166,7 +215,10 @@ pub(crate) async fn can_i_deploy(
     }
     query.selectors.push(selector);
     let mut conn = state.db.pool.acquire().await?;
-    Ok(Hal::ok(render(&base, &decide(&mut conn, &query).await?)))
+    Ok(Hal::ok(render(
+        &base,
+        &decide_comparing(&state, &mut conn, &query).await?,
+    )))
 }
 
 #[cfg(test)]

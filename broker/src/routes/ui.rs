@@ -12,10 +12,17 @@ use axum::extract::{Path, Query, State};
 use axum::response::Html;
 
 use crate::AppState;
-use crate::domain::matrix::{Deployable, MatrixQuery, Selector, decide};
+use crate::domain::matrix::{Deployable, MatrixQuery, Selector};
 use crate::error::{ApiError, ApiResult};
 use crate::hal::{Base, enc};
-use crate::store::{Conn, environments, pacticipants, pacts, verifications, versions};
+use crate::store::verifications::VerificationKind;
+use crate::store::{
+    Conn, environments, matrix, pacticipants, pacts, provider_contracts, verifications, versions,
+};
+
+mod contracts;
+
+pub(crate) use contracts::page as provider_contract;
 
 const PAGE_SIZE: i64 = 50;
 
@@ -375,8 +382,24 @@ pub(crate) async fn pacticipant(
         );
     }
     let path = format!("ui/pacticipants/{}", enc(&p.name));
+    let mut contracts = String::new();
+    let published = provider_contracts::latest_of_provider(&mut conn, p.id, 10).await?;
+    if !published.is_empty() {
+        contracts.push_str("<h2>Provider contracts</h2><ul id=\"provider-contracts\">");
+        for c in &published {
+            let _ = write!(
+                contracts,
+                "<li><a href=\"{}\">{}</a> ({}, self-verification {})</li>",
+                esc(&super::provider_contracts::contract_page(&p.name, &c.provider_version)[1..]),
+                esc(&c.provider_version),
+                esc(&c.created_at),
+                if c.self_verified { "passed" } else { "failed" }
+            );
+        }
+        contracts.push_str("</ul>");
+    }
     let body = format!(
-        "<p>Main branch: {}. <a href=\"{path}/fields\">Which consumer uses which field</a></p><table><tr><th>Version</th><th>Branches</th><th>Tags</th><th>Environments</th><th>Created</th></tr>{rows}</table>{}",
+        "<p>Main branch: {}. <a href=\"{path}/fields\">Which consumer uses which field</a></p>{contracts}<table><tr><th>Version</th><th>Branches</th><th>Tags</th><th>Environments</th><th>Created</th></tr>{rows}</table>{}",
         esc(p.main_branch.as_deref().unwrap_or("(none)")),
         pager(&format!("{path}?"), page, list.len())
     );
@@ -400,8 +423,25 @@ pub(crate) async fn matrix(
         let Some(row) = pacts::for_version(&mut conn, cv.id, p.id).await? else {
             continue;
         };
-        let latest = verifications::latest_of_content(&mut conn, row.content_id).await?;
+        let latest = matrix::verifications_of_contents(&mut conn, &[row.content_id])
+            .await?
+            .remove(&row.content_id)
+            .and_then(|mut all| all.pop());
         let cell = match latest {
+            Some(v) if v.kind != VerificationKind::Pact => {
+                let page = super::provider_contracts::contract_page(&p.name, &v.provider_version);
+                format!(
+                    "<td class=\"{}\">{} the provider contract of <a href=\"{}\">{}</a></td>",
+                    if v.success { "ok" } else { "failed" },
+                    if v.success {
+                        "compatible with"
+                    } else {
+                        "failed against"
+                    },
+                    esc(&page[1..]),
+                    esc(&v.provider_version)
+                )
+            }
             Some(v) if v.success => format!("<td class=\"ok\">verified by {}</td>", esc(&v.provider_version)),
             Some(v) => format!(
                 "<td class=\"failed\">failed for {}</td>",
@@ -428,7 +468,7 @@ pub(crate) async fn matrix(
                 environment: Some(env.name.clone()),
                 ..MatrixQuery::default()
             };
-            let decision = decide(&mut conn, &query).await?;
+            let decision = super::matrix::decide_comparing(&state, &mut conn, &query).await?;
             let yes = decision.deployable == Deployable::Yes;
             let _ = write!(
                 answers,

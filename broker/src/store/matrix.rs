@@ -79,7 +79,8 @@ pub(crate) async fn pacts_with_provider(
 }
 
 /// Every verification of these pact contents, oldest first, by content id (without the test
-/// results, which the matrix does not show).
+/// results, which the matrix does not show): the verifier's results and the provider
+/// contracts' comparisons together.
 pub(crate) async fn verifications_of_contents(
     conn: &mut Conn,
     content_ids: &[i64],
@@ -100,6 +101,11 @@ pub(crate) async fn verifications_of_contents(
                 .or_default()
                 .push(super::verifications::from_row(row)?);
         }
+    }
+    for (content_id, compared) in super::provider_contracts::as_verifications(conn, content_ids).await? {
+        let all = out.entry(content_id).or_default();
+        all.extend(compared);
+        all.sort_by(|a, b| a.created_at.cmp(&b.created_at));
     }
     Ok(out)
 }

@@ -600,3 +600,47 @@ mod tests {
         assert!(!super::stored_text(&pact).contains("\"old\""));
     }
 }
+
+/// Who published one pact content: the consumer, the hash and the consumer versions (newest
+/// first).
+#[derive(Debug, Clone)]
+pub(crate) struct ContentPublications {
+    pub(crate) consumer: String,
+    pub(crate) sha: String,
+    pub(crate) consumer_versions: Vec<String>,
+}
+
+/// The publications of one pact content; `None` when the content no longer exists.
+pub(crate) async fn publications_of_content(
+    conn: &mut Conn,
+    content_id: i64,
+) -> Result<Option<ContentPublications>, sqlx::Error> {
+    let Some(content) = sqlx::query(
+        "SELECT p.name, pc.sha FROM pact_contents pc JOIN pacticipants p ON p.id = pc.consumer_id WHERE pc.id = $1",
+    )
+    .bind(content_id)
+    .fetch_optional(&mut *conn)
+    .await?
+    else {
+        return Ok(None);
+    };
+    let versions = sqlx::query(
+        "SELECT v.number FROM pact_publications pp JOIN versions v ON v.id = pp.consumer_version_id \
+         WHERE pp.content_id = $1 ORDER BY pp.id DESC LIMIT 20",
+    )
+    .bind(content_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut consumer_versions = Vec::new();
+    for row in &versions {
+        let number: String = row.try_get("number")?;
+        if !consumer_versions.contains(&number) {
+            consumer_versions.push(number);
+        }
+    }
+    Ok(Some(ContentPublications {
+        consumer: content.try_get("name")?,
+        sha: content.try_get("sha")?,
+        consumer_versions,
+    }))
+}

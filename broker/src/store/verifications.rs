@@ -17,6 +17,22 @@ pub(crate) struct Verification {
     pub(crate) test_results: String,
     pub(crate) verified_by: String,
     pub(crate) created_at: String,
+    /// A verifier's run against the provider, or a provider contract's comparison.
+    pub(crate) kind: VerificationKind,
+}
+
+/// How a provider version was found compatible (or not) with a pact.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum VerificationKind {
+    /// The provider was run against the pact and the result published.
+    Pact,
+    /// The pact was compared with the provider version's provider contract.
+    ProviderContract {
+        /// The comparison found no mismatch.
+        compatible: bool,
+        /// The provider's own tests of its contract passed.
+        self_verified: bool,
+    },
 }
 
 const SELECT: &str = "SELECT vr.id, vr.content_id, vr.provider_version_id, v.number AS provider_version, vr.success, \
@@ -32,6 +48,7 @@ pub(super) fn from_row(row: &sqlx::any::AnyRow) -> Result<Verification, sqlx::Er
         test_results: row.try_get("test_results")?,
         verified_by: row.try_get("verified_by")?,
         created_at: row.try_get("created_at")?,
+        kind: VerificationKind::Pact,
     })
 }
 

@@ -80,7 +80,12 @@ async fn every_index_relation_resolves() {
             .replace("{uuid}", uuid);
         assert!(!href.contains('{'), "{rel}: unfilled template {href}");
         let response = broker.client.get(&href).send().await.expect("sent");
-        let expected = if rel == "pb:publish-contracts" { 405 } else { 200 };
+        // The publishing relations take a POST only.
+        let post_only = matches!(
+            rel.as_str(),
+            "pb:publish-contracts" | "pf:publish-provider-contract" | "pb:publish-provider-contract"
+        );
+        let expected = if post_only { 405 } else { 200 };
         assert_eq!(response.status(), expected, "{rel}: GET {href}");
     }
 }

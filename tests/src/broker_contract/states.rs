@@ -29,6 +29,9 @@ const NOTHING_TO_SEED: &[&str] = &[
     "the pb:pacticipant-branch relation exists in the index resource",
     "the pb:pacticipant-version and pb:environments relations exist in the index resource",
     "the pb:publish-contracts relations exists in the index resource",
+    // The PactFlow contract's provider-contract states.
+    "the pb:publish-provider-contract relation exists in the index resource",
+    "there is a pf:ui href in the response",
 ];
 
 /// Seeds `state` into a fresh broker; an unknown state is an error, never an empty broker.

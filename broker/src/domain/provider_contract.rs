@@ -1,0 +1,401 @@
+//! Provider contracts (bi-directional contract testing): a provider publishes its OpenAPI
+//! document with the result of its own tests against it, and every relevant pact is compared
+//! with the document instead of being replayed against a running provider. Publishing either
+//! side compares it with the relevant ones of the other; the matrix counts a compatible
+//! comparison with passing self-verification as a successful verification.
+
+use accord_core::Pact;
+use accord_openapi::{Comparison, ContractMismatch, OpenApi, compare};
+use serde_json::{Value, json};
+
+use crate::domain::matrix::Decision;
+use crate::domain::{DomainError, DomainResult, names};
+use crate::store::provider_contracts::{self, NewProviderContract, ProviderContract};
+use crate::store::{Conn, pacticipants, pacts, versions};
+
+/// The specification accord compares pacts with.
+pub(crate) const OAS: &str = "oas";
+
+/// The provider's own test result for its contract, as published.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct SelfVerification {
+    /// Whether the provider's tests passed.
+    pub(crate) success: bool,
+    /// The tool that ran them.
+    pub(crate) verifier: Option<String>,
+    /// The tool's version.
+    pub(crate) verifier_version: Option<String>,
+    /// Their output (decoded).
+    pub(crate) content: Option<String>,
+    /// The output's content type.
+    pub(crate) content_type: Option<String>,
+    /// The output's format (`text`, `junit`, ...).
+    pub(crate) format: Option<String>,
+}
+
+/// A provider contract to publish for a provider version.
+#[derive(Debug, Clone)]
+pub(crate) struct ContractPublication {
+    /// The provider.
+    pub(crate) provider: String,
+    /// The provider version.
+    pub(crate) version: String,
+    /// The version's branch.
+    pub(crate) branch: Option<String>,
+    /// The version's tags.
+    pub(crate) tags: Vec<String>,
+    /// The CI build that published it.
+    pub(crate) build_url: Option<String>,
+    /// The kind of document (`oas`).
+    pub(crate) specification: String,
+    /// The document's content type (`application/yaml`, `application/json`).
+    pub(crate) content_type: String,
+    /// The document (decoded).
+    pub(crate) content: String,
+    /// The provider's own test result.
+    pub(crate) self_verification: SelfVerification,
+}
+
+/// One comparison made while publishing.
+#[derive(Debug, Clone)]
+pub(crate) struct ComparisonMade {
+    /// The consumer whose pact was compared.
+    pub(crate) consumer: String,
+    /// The pact content's hash.
+    pub(crate) sha: String,
+    /// How many mismatches it found.
+    pub(crate) mismatches: usize,
+}
+
+/// What publishing a provider contract did.
+#[derive(Debug, Clone)]
+pub(crate) struct ContractPublished {
+    /// Whether the provider version was created by it.
+    pub(crate) version_created: bool,
+    /// Whether a contract was already published for that version (and was replaced).
+    pub(crate) replaced: bool,
+    /// Why the document cannot be compared, when it cannot be read as OpenAPI.
+    pub(crate) unreadable: Option<String>,
+    /// The comparisons with the relevant pacts.
+    pub(crate) comparisons: Vec<ComparisonMade>,
+}
+
+impl ContractPublication {
+    /// Checks the names and the specification before anything is stored.
+    fn check(&self) -> DomainResult<()> {
+        let mut problems = Vec::new();
+        let mut name = |field: String, value: &str| {
+            if let Some(why) = names::problem(value) {
+                problems.push(format!("{field} {why}"));
+            }
+        };
+        name("provider".into(), &self.provider);
+        name("pacticipantVersionNumber".into(), &self.version);
+        if let Some(branch) = &self.branch {
+            name("branch".into(), branch);
+        }
+        for (i, tag) in self.tags.iter().enumerate() {
+            name(format!("tags[{i}]"), tag);
+        }
+        if !self.specification.eq_ignore_ascii_case(OAS) {
+            problems.push(format!(
+                "specification '{}' is not supported: provider contracts are OpenAPI documents ('{OAS}')",
+                self.specification
+            ));
+        }
+        if self.content.trim().is_empty() {
+            problems.push("the contract's content is empty".to_owned());
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(DomainError::Invalid(problems))
+        }
+    }
+}
+
+/// Stores a provider contract (replacing one already published for the version) and compares
+/// it with every relevant pact of the provider, in the transaction `conn`.
+pub(crate) async fn publish(
+    conn: &mut Conn,
+    publication: &ContractPublication,
+) -> DomainResult<ContractPublished> {
+    publication.check()?;
+    let (provider_id, _) = pacticipants::ensure(conn, &publication.provider).await?;
+    let (version_id, version_created) = versions::ensure(
+        conn,
+        provider_id,
+        &publication.version,
+        publication.build_url.as_deref(),
+    )
+    .await?;
+    if let Some(branch) = &publication.branch {
+        let has_main = pacticipants::find_by_id(conn, provider_id)
+            .await?
+            .is_some_and(|p| p.main_branch.is_some());
+        versions::add_to_branch_of(conn, provider_id, has_main, branch, version_id).await?;
+    }
+    for tag in &publication.tags {
+        versions::add_tag(conn, version_id, tag).await?;
+    }
+    let replaced = provider_contracts::of_version(conn, version_id).await?.is_some();
+    let results = &publication.self_verification;
+    let contract_id = provider_contracts::replace(
+        conn,
+        provider_id,
+        version_id,
+        &NewProviderContract {
+            specification: OAS,
+            content_type: &publication.content_type,
+            content: &publication.content,
+            self_verified: results.success,
+            verifier: results.verifier.as_deref(),
+            verifier_version: results.verifier_version.as_deref(),
+            results_content: results.content.as_deref(),
+            results_content_type: results.content_type.as_deref(),
+            results_format: results.format.as_deref(),
+            build_url: publication.build_url.as_deref(),
+        },
+    )
+    .await?;
+    let document = read_document(&publication.content, &publication.provider, &publication.version);
+    let unreadable = document.as_ref().err().cloned();
+    let mut comparisons = Vec::new();
+    for pact in provider_contracts::relevant_pacts(conn, provider_id).await? {
+        let parsed: Result<Pact, String> =
+            accord_core::format::parse_pact(&pact.content, "the published pact").map_err(|e| e.to_string());
+        let (outcome, consumer) = match &parsed {
+            Ok(p) => (judge(document.as_ref(), p), p.consumer.clone()),
+            Err(e) => (unreadable_pact(e), String::new()),
+        };
+        record(conn, contract_id, pact.content_id, &outcome).await?;
+        comparisons.push(ComparisonMade {
+            consumer: if consumer.is_empty() {
+                pact.consumer.clone()
+            } else {
+                consumer
+            },
+            sha: pact.sha.clone(),
+            mismatches: outcome.mismatches.len(),
+        });
+    }
+    Ok(ContractPublished {
+        version_created,
+        replaced,
+        unreadable,
+        comparisons,
+    })
+}
+
+/// Compares a pact just published with the relevant provider contracts of its provider, in
+/// the publication's transaction; nothing is read when the provider has none.
+pub(crate) async fn compare_new_pact(
+    conn: &mut Conn,
+    provider_id: i64,
+    consumer_version_id: i64,
+) -> DomainResult<()> {
+    let contracts = provider_contracts::relevant(conn, provider_id).await?;
+    if contracts.is_empty() {
+        return Ok(());
+    }
+    let Some(row) = pacts::for_version(conn, consumer_version_id, provider_id).await? else {
+        return Ok(());
+    };
+    let pact = accord_core::format::parse_pact(&row.content, "the published pact")
+        .map_err(|e| DomainError::invalid(e.to_string()))?;
+    for contract in &contracts {
+        if provider_contracts::comparison(conn, contract.id, row.content_id)
+            .await?
+            .is_some()
+        {
+            continue;
+        }
+        let document = read_document(&contract.content, "the provider", &contract.provider_version);
+        let outcome = judge(document.as_ref(), &pact);
+        record(conn, contract.id, row.content_id, &outcome).await?;
+    }
+    Ok(())
+}
+
+/// The most pairs one matrix question compares on demand; further ones wait for the next.
+const ON_DEMAND: usize = 100;
+
+/// The (consumer, provider, pact hash, provider version id) of the decision's rows that have a
+/// provider version but no verification: the pairs a provider contract may answer.
+pub(crate) fn unverified_pairs(decision: &Decision) -> Vec<(String, String, String, i64)> {
+    decision
+        .rows
+        .iter()
+        .filter(|r| r.verification.is_none())
+        .filter_map(|r| {
+            let pv = r.provider_version.as_ref()?;
+            Some((r.consumer.clone(), r.provider.clone(), r.sha.clone(), pv.id))
+        })
+        .take(ON_DEMAND)
+        .collect()
+}
+
+/// Which of these pairs a provider contract can answer that was never compared with the pact
+/// (read before taking the write lock: usually none).
+pub(crate) async fn uncompared(
+    conn: &mut Conn,
+    pairs: &[(String, String, String, i64)],
+) -> DomainResult<Vec<provider_contracts::Uncompared>> {
+    if pairs.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(provider_contracts::uncompared(conn, pairs).await?)
+}
+
+/// Compares provider contracts with pacts no publication compared them with (a consumer
+/// version asked about that was not among the relevant ones when either side was published),
+/// as PactFlow does when can-i-deploy asks; `conn` is a write transaction.
+pub(crate) async fn compare_on_demand(
+    conn: &mut Conn,
+    pairs: &[(String, String, String, i64)],
+) -> DomainResult<usize> {
+    let missing = provider_contracts::uncompared(conn, pairs).await?;
+    for pair in &missing {
+        let contract = &pair.contract;
+        let document = read_document(&contract.content, "the provider", &contract.provider_version);
+        let outcome = match accord_core::format::parse_pact(&pair.content, "the published pact") {
+            Ok(pact) => judge(document.as_ref(), &pact),
+            Err(e) => unreadable_pact(&e.to_string()),
+        };
+        record(conn, contract.id, pair.content_id, &outcome).await?;
+    }
+    Ok(missing.len())
+}
+
+/// Reads a provider contract's document; why it cannot be compared otherwise.
+fn read_document(content: &str, provider: &str, version: &str) -> Result<OpenApi, String> {
+    OpenApi::parse(
+        content,
+        &format!("the provider contract of {provider} version {version}"),
+    )
+    .map_err(|e| e.to_string())
+}
+
+/// The comparison of a pact with a document, or with a document that cannot be read (every
+/// interaction then fails with the reason).
+fn judge(document: Result<&OpenApi, &String>, pact: &Pact) -> Comparison {
+    match document {
+        Ok(document) => compare(document, pact),
+        Err(why) => Comparison {
+            interactions: pact.interactions.len(),
+            mismatches: vec![ContractMismatch {
+                interaction: String::new(),
+                pact_path: String::new(),
+                document_path: String::new(),
+                message: format!("the provider contract cannot be compared: {why}"),
+            }],
+        },
+    }
+}
+
+fn unreadable_pact(why: &str) -> Comparison {
+    Comparison {
+        interactions: 0,
+        mismatches: vec![ContractMismatch {
+            interaction: String::new(),
+            pact_path: String::new(),
+            document_path: String::new(),
+            message: format!("the pact cannot be compared: {why}"),
+        }],
+    }
+}
+
+async fn record(
+    conn: &mut Conn,
+    contract_id: i64,
+    content_id: i64,
+    outcome: &Comparison,
+) -> DomainResult<()> {
+    let mismatches: Vec<Value> = outcome.mismatches.iter().map(mismatch_json).collect();
+    provider_contracts::record_comparison(
+        conn,
+        contract_id,
+        content_id,
+        outcome.is_compatible(),
+        i64::try_from(outcome.interactions).unwrap_or(i64::MAX),
+        &Value::Array(mismatches).to_string(),
+    )
+    .await?;
+    Ok(())
+}
+
+/// A mismatch as stored and served: the interaction, both paths and the message.
+fn mismatch_json(m: &ContractMismatch) -> Value {
+    json!({
+        "interaction": m.interaction,
+        "pactPath": m.pact_path,
+        "documentPath": m.document_path,
+        "message": m.message,
+    })
+}
+
+/// A provider contract with its comparisons, as the API and the pages show it.
+#[derive(Debug, Clone)]
+pub(crate) struct ContractView {
+    /// The contract.
+    pub(crate) contract: ProviderContract,
+    /// Each comparison with the consumer, the pact's hash and the consumer versions that
+    /// published it.
+    pub(crate) comparisons: Vec<ComparisonView>,
+}
+
+/// One comparison of a provider contract with a pact.
+#[derive(Debug, Clone)]
+pub(crate) struct ComparisonView {
+    /// The consumer.
+    pub(crate) consumer: String,
+    /// The pact content's hash.
+    pub(crate) sha: String,
+    /// The consumer versions that published this content, newest first.
+    pub(crate) consumer_versions: Vec<String>,
+    /// Whether the pact is compatible with the document.
+    pub(crate) compatible: bool,
+    /// How many interactions were compared.
+    pub(crate) interactions: i64,
+    /// The mismatches, each `{interaction, pactPath, documentPath, message}`.
+    pub(crate) mismatches: Vec<Value>,
+    /// When it was made.
+    pub(crate) compared_at: String,
+}
+
+/// The provider contract of a provider version with its comparisons; `None` when the provider,
+/// the version or its contract does not exist.
+pub(crate) async fn view(
+    conn: &mut Conn,
+    provider: &str,
+    version: &str,
+) -> DomainResult<Option<ContractView>> {
+    let Some(provider) = pacticipants::find(conn, provider).await? else {
+        return Ok(None);
+    };
+    let Some(version) = versions::find(conn, provider.id, version).await? else {
+        return Ok(None);
+    };
+    let Some(contract) = provider_contracts::of_version(conn, version.id).await? else {
+        return Ok(None);
+    };
+    let mut comparisons = Vec::new();
+    for stored in provider_contracts::comparisons_of(conn, contract.id).await? {
+        let Some(published) = pacts::publications_of_content(conn, stored.content_id).await? else {
+            continue;
+        };
+        comparisons.push(ComparisonView {
+            consumer: published.consumer,
+            sha: published.sha,
+            consumer_versions: published.consumer_versions,
+            compatible: stored.compatible,
+            interactions: stored.interactions,
+            mismatches: serde_json::from_str(&stored.mismatches).unwrap_or_default(),
+            compared_at: stored.created_at,
+        });
+    }
+    Ok(Some(ContractView {
+        contract,
+        comparisons,
+    }))
+}
