@@ -3,10 +3,12 @@
 
 use std::fmt;
 
+use accord_core::rules::MatchingRules;
 use accord_core::{HttpInteraction, Interaction, Pact};
 use serde_json::Value;
 
 use crate::document::OpenApi;
+use crate::media;
 use crate::schema::{Checker, Direction, Problem};
 
 /// One way an interaction disagrees with the document.
@@ -146,58 +148,57 @@ fn compare_interaction(document: &OpenApi, interaction: &HttpInteraction) -> Vec
             }
         }
     }
-    let body_problems = |direction,
-                         checker: Checker<'_>,
+    let body_problems = |checker: Checker<'_>,
                          part: &str,
                          body: &accord_core::Body,
+                         content_type: Option<String>,
                          content: &Value,
                          content_at: String| {
         let mut found = Vec::new();
-        let Some(json) = body.as_json() else { return found };
-        let media = content.as_object().and_then(|c| {
-            c.iter()
-                .find(|(media, _)| media.contains("json"))
-                .or_else(|| c.iter().find(|(media, _)| *media == "*/*"))
-        });
-        match media {
-            Some((media, entry)) => {
-                let schema = &entry["schema"];
-                if !schema.is_null() {
-                    for Problem {
-                        pact_path,
-                        document_path,
-                        message,
-                    } in checker.check(&json, schema, "$", &format!("{content_at}.{media}.schema"))
-                    {
-                        found.push((format!("{part}.body.{pact_path}"), document_path, message));
-                    }
-                }
+        let json = body.as_json();
+        let Some((media, entry)) = media::select(content, content_type.as_deref(), json.is_some()) else {
+            let kind = content_type.map_or_else(|| "JSON".to_owned(), |ct| format!("'{ct}'"));
+            let message = match checker.direction {
+                Direction::Request => format!("the document accepts no {kind} request body here"),
+                Direction::Response => format!("the document promises no {kind} body here"),
+            };
+            found.push((format!("{part}.body"), content_at, message));
+            return found;
+        };
+        // Schemas are checked for JSON bodies; other bodies only for their media type.
+        let schema = &entry["schema"];
+        if let Some(json) = json
+            && !schema.is_null()
+        {
+            for Problem {
+                pact_path,
+                document_path,
+                message,
+            } in checker.check(&json, schema, "$", &format!("{content_at}.{media}.schema"))
+            {
+                found.push((format!("{part}.body.{pact_path}"), document_path, message));
             }
-            None if direction == Direction::Request => found.push((
-                format!("{part}.body"),
-                content_at.clone(),
-                "the document does not accept a JSON body here".to_owned(),
-            )),
-            None => found.push((
-                format!("{part}.body"),
-                content_at.clone(),
-                "the document promises no JSON body here".to_owned(),
-            )),
         }
         found
     };
-    let request_content = &document.resolve(&operation.operation["requestBody"])["content"];
-    if request.body.as_json().is_some() {
+    let request_body = document.resolve(&operation.operation["requestBody"]);
+    if request.body.is_present() {
         for (pact_path, document_path, message) in body_problems(
-            Direction::Request,
             request_checker,
             "request",
             &request.body,
-            request_content,
+            request.content_type().map(|ct| ct.essence()),
+            &request_body["content"],
             at("requestBody.content"),
         ) {
             out.push(mismatch(&pact_path, &document_path, message));
         }
+    } else if request_body["required"] == Value::Bool(true) {
+        out.push(mismatch(
+            "request.body",
+            &at("requestBody"),
+            "the document requires a request body, which the pact's request does not send".to_owned(),
+        ));
     }
     let response = &interaction.response;
     let status = response.status.to_string();
@@ -215,21 +216,64 @@ fn compare_interaction(document: &OpenApi, interaction: &HttpInteraction) -> Vec
         return out;
     };
     let documented = document.resolve(documented);
-    if response.body.as_json().is_some() {
-        let checker = Checker {
-            document,
-            rules: &response.matching_rules,
-            direction: Direction::Response,
-        };
+    let response_at = at(&format!("responses.{status}"));
+    if let Some(accept) = request.headers.get_joined("accept")
+        && !media::acceptable(&accept, &documented["content"])
+    {
+        out.push(mismatch(
+            "request.headers.Accept",
+            &format!("{response_at}.content"),
+            format!("the document's response has no type the request accepts ('{accept}')"),
+        ));
+    }
+    let checker = Checker {
+        document,
+        rules: &response.matching_rules,
+        direction: Direction::Response,
+    };
+    if response.body.is_present() {
         for (pact_path, document_path, message) in body_problems(
-            Direction::Response,
             checker,
             "response",
             &response.body,
+            response.content_type().map(|ct| ct.essence()),
             &documented["content"],
-            at(&format!("responses.{status}.content")),
+            format!("{response_at}.content"),
         ) {
             out.push(mismatch(&pact_path, &document_path, message));
+        }
+    }
+    // Every header the consumer expects must be promised, with a value of the documented type.
+    let no_rules = MatchingRules::default();
+    let header_checker = Checker {
+        document,
+        rules: &no_rules,
+        direction: Direction::Response,
+    };
+    for (name, values) in response.headers.iter() {
+        if name.eq_ignore_ascii_case("content-type") {
+            continue;
+        }
+        let pact_path = format!("response.headers.{name}");
+        match media::documented_header(&documented["headers"], name) {
+            None => out.push(mismatch(
+                &pact_path,
+                &format!("{response_at}.headers"),
+                format!("the document does not promise the response header '{name}'"),
+            )),
+            Some((documented_name, header)) => {
+                let header = document.resolve(header);
+                let schema = &header["schema"];
+                let Some(value) = values.first() else { continue };
+                if schema.is_null() {
+                    continue;
+                }
+                let typed = typed_text(value, document.resolve(schema));
+                let place = format!("{response_at}.headers.{documented_name}.schema");
+                for p in header_checker.check(&typed, schema, "$", &place) {
+                    out.push(mismatch(&pact_path, &p.document_path, p.message));
+                }
+            }
         }
     }
     out

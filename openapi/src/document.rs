@@ -30,6 +30,8 @@ pub enum OpenApiError {
 pub struct OpenApi {
     root: Value,
     base_paths: Vec<String>,
+    /// The document's `pattern`s, compiled once, and their comparisons with regex rules.
+    pub(crate) patterns: crate::pattern::PatternCache,
 }
 
 /// One operation of the document, with where it is.
@@ -77,7 +79,11 @@ impl OpenApi {
         if base_paths.is_empty() {
             base_paths.push(String::new());
         }
-        Ok(OpenApi { root, base_paths })
+        Ok(OpenApi {
+            root,
+            base_paths,
+            patterns: crate::pattern::PatternCache::default(),
+        })
     }
 
     /// Follows `value`'s `$ref` (repeatedly, at most 32 times) within the document.

@@ -31,6 +31,8 @@
 
 mod compare;
 mod document;
+mod media;
+mod pattern;
 mod schema;
 
 pub use compare::{Comparison, ContractMismatch, compare};

@@ -7,6 +7,7 @@ use accord_core::rules::{Category, MatchingRule, MatchingRules};
 use serde_json::{Map, Value};
 
 use crate::document::OpenApi;
+use crate::pattern::{Inclusion, Semantics};
 
 /// Which side of the contract a body is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -210,6 +211,9 @@ impl Checker<'_> {
                 format!("'{text}' does not have the documented format {format}"),
             );
         }
+        if let (Value::String(text), Some(pattern)) = (value, schema["pattern"].as_str()) {
+            self.check_pattern(text, pattern, rule, pact_path, document_path, out);
+        }
         match value {
             Value::Object(map) => self.check_object(map, schema, pact_path, document_path, out),
             Value::Array(items) => {
@@ -229,6 +233,60 @@ impl Checker<'_> {
             }
             _ => {}
         }
+    }
+
+    /// A string against the document's `pattern`: the example must match it, and a regex rule
+    /// must agree with it where that is decidable: every text the consumer may send must match
+    /// the pattern; every text the provider may answer must satisfy the consumer's regex.
+    fn check_pattern(
+        &self,
+        text: &str,
+        pattern: &str,
+        rule: Option<&MatchingRule>,
+        pact_path: &str,
+        document_path: &str,
+        out: &mut Vec<Problem>,
+    ) {
+        if self.document.patterns.search(pattern, text) == Some(false) {
+            self.problem(
+                out,
+                pact_path,
+                document_path,
+                format!("'{text}' does not match the documented pattern '{pattern}'"),
+            );
+            return;
+        }
+        let Some(MatchingRule::Regex(regex)) = rule else {
+            return;
+        };
+        let regex = regex.as_str();
+        let message = match self.direction {
+            Direction::Request => {
+                match self
+                    .document
+                    .patterns
+                    .included(regex, Semantics::Whole, pattern, Semantics::Search)
+                {
+                    Inclusion::Counterexample(w) => format!(
+                        "the pact's regex '{regex}' lets the consumer send '{w}', which the documented pattern '{pattern}' refuses"
+                    ),
+                    _ => return,
+                }
+            }
+            Direction::Response => {
+                match self
+                    .document
+                    .patterns
+                    .included(pattern, Semantics::Search, regex, Semantics::Whole)
+                {
+                    Inclusion::Counterexample(w) => format!(
+                        "the documented pattern '{pattern}' allows '{w}', which the pact's regex '{regex}' does not accept"
+                    ),
+                    _ => return,
+                }
+            }
+        };
+        self.problem(out, pact_path, document_path, message);
     }
 
     fn check_object(

@@ -292,3 +292,116 @@ fn documents_that_are_not_openapi_3_are_refused_with_their_name() {
     let error = OpenApi::parse("{: nope", "broken.json").expect_err("neither JSON nor YAML");
     assert!(error.to_string().starts_with("broken.json"), "{error}");
 }
+
+const CODES: &str = r##"
+openapi: 3.0.3
+info: {title: codes, version: "1"}
+paths:
+  /codes/{id}:
+    put:
+      parameters: [{name: id, in: path, required: true, schema: {type: integer}}]
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {type: object, properties: {code: {type: string, pattern: "^[A-Z]{3}$"}}}
+      responses:
+        "200":
+          description: the code
+          headers:
+            X-Rate-Limit: {schema: {type: integer}}
+          content:
+            application/json:
+              schema: {type: object, required: [code], properties: {code: {type: string, pattern: "^[A-Z]{2,3}$"}}}
+"##;
+
+/// Mismatches of one interaction with the codes document, as "pact path: message".
+fn against_codes(request: Value, response: Value) -> Vec<String> {
+    let document = OpenApi::parse(CODES, "codes.yaml").expect("document");
+    let pact = json!({"consumer": {"name": "web"}, "provider": {"name": "codes"},
+        "interactions": [interaction("puts a code", request, response)],
+        "metadata": {"pactSpecification": {"version": "2.0.0"}}});
+    let pact = accord_core::format::parse_pact_value(&pact, "codes pact").expect("pact");
+    compare(&document, &pact)
+        .mismatches
+        .into_iter()
+        .map(|m| format!("{}: {}", m.pact_path, m.message))
+        .collect()
+}
+
+#[test]
+fn patterns_content_types_and_headers_are_judged_from_both_sides() {
+    let put = |body: Value, headers: Value| json!({"method": "PUT", "path": "/codes/1", "headers": headers, "body": body});
+    let json_type = json!({"Content-Type": "application/json"});
+    let answer = |code: &str, rules: Value, headers: Value| {
+        let mut all = json!({"Content-Type": "application/json"});
+        for (k, v) in headers.as_object().into_iter().flatten() {
+            all[k] = v.clone();
+        }
+        json!({"status": 200, "headers": all, "body": {"code": code}, "matchingRules": rules})
+    };
+    // Compatible: the regexes agree with the patterns, the header is promised.
+    let fine = against_codes(
+        put(json!({"code": "ABC"}), json_type.clone()),
+        answer(
+            "AB",
+            json!({"$.body.code": {"match": "regex", "regex": "[A-Z]+"}}),
+            json!({"X-Rate-Limit": "10"}),
+        ),
+    );
+    assert!(fine.is_empty(), "{fine:?}");
+
+    // The provider may answer "AAA", which the consumer's regex refuses: the shortest witness.
+    let narrow = against_codes(
+        put(json!({"code": "ABC"}), json_type.clone()),
+        answer(
+            "AB",
+            json!({"$.body.code": {"match": "regex", "regex": "[A-Z]{2}"}}),
+            json!({}),
+        ),
+    );
+    assert_eq!(
+        narrow,
+        [
+            "response.body.$.code: the documented pattern '^[A-Z]{2,3}$' allows 'AAA', which the pact's regex '[A-Z]{2}' does not accept"
+        ]
+    );
+
+    // The consumer may send "A", which the document refuses; an example outside the pattern.
+    let mut wide_request = put(json!({"code": "ABC"}), json_type.clone());
+    wide_request["matchingRules"] = json!({"$.body.code": {"match": "regex", "regex": "[A-Z]+"}});
+    let wide = against_codes(wide_request, answer("abc", json!({}), json!({})));
+    assert_eq!(
+        wide,
+        [
+            "request.body.$.code: the pact's regex '[A-Z]+' lets the consumer send 'A', which the documented pattern '^[A-Z]{3}$' refuses",
+            "response.body.$.code: 'abc' does not match the documented pattern '^[A-Z]{2,3}$'",
+        ]
+    );
+
+    // Content types, a required body, Accept and response headers.
+    let xml = against_codes(
+        put(
+            json!("<code>ABC</code>"),
+            json!({"Content-Type": "application/xml", "Accept": "text/csv"}),
+        ),
+        answer("AB", json!({}), json!({"X-Rate-Limit": "many", "X-Trace": "t"})),
+    );
+    assert_eq!(
+        xml,
+        [
+            "request.body: the document accepts no 'application/xml' request body here",
+            "request.headers.Accept: the document's response has no type the request accepts ('text/csv')",
+            "response.headers.X-Rate-Limit: the document says integer but the pact has string",
+            "response.headers.X-Trace: the document does not promise the response header 'X-Trace'",
+        ]
+    );
+    let no_body = against_codes(
+        json!({"method": "PUT", "path": "/codes/1"}),
+        answer("AB", json!({}), json!({})),
+    );
+    assert_eq!(
+        no_body,
+        ["request.body: the document requires a request body, which the pact's request does not send"]
+    );
+}

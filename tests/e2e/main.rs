@@ -4,6 +4,7 @@ mod broker_contract;
 mod interop;
 mod interop_pactflow;
 mod openapi_agreement;
+mod openapi_real_world;
 mod pending;
 mod tidy;
 mod walkthrough_flow;

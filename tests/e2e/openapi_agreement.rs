@@ -30,6 +30,18 @@ const DIFFERENCES: &[(&str, &str)] = &[
         "sends an unknown query parameter",
         "accord: a provider that validates its parameters (as OpenAPI frameworks do by default) refuses it; the validator only warns",
     ),
+    (
+        "sends a body to an operation without one",
+        "accord: the consumer sends data the document does not describe, so the provider promises nothing about it (a provider that validates requests refuses it); the validator accepts it",
+    ),
+    (
+        "uploads no avatar",
+        "accord: the document marks the request body required, so a provider that validates requests answers 400; the validator does not check `requestBody.required`",
+    ),
+    (
+        "accepts only German IBANs",
+        "accord: the document's pattern allows IBANs of every country, which the consumer's regex refuses; the validator checks only the example",
+    ),
 ];
 
 const DOCUMENT: &str = r##"
@@ -98,6 +110,34 @@ paths:
                 oneOf:
                   - {type: object, required: [lines], properties: {lines: {type: array, items: {type: object, required: [amount, text], properties: {amount: {type: number}, text: {type: string}}}}}}
                   - {type: object, required: [empty], properties: {empty: {type: boolean}}}
+  /accounts/{id}/avatar:
+    parameters:
+      - {name: id, in: path, required: true, schema: {type: integer}}
+    put:
+      requestBody:
+        required: true
+        content:
+          image/png:
+            schema: {type: string, format: binary}
+      responses:
+        "204": {description: stored}
+  /accounts/{id}/iban:
+    parameters:
+      - {name: id, in: path, required: true, schema: {type: integer}}
+    get:
+      responses:
+        "200":
+          description: the account's IBAN
+          headers:
+            X-Rate-Limit: {schema: {type: integer}}
+            ETag: {schema: {type: string}}
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [iban]
+                properties:
+                  iban: {type: string, pattern: "^[A-Z]{2}[0-9]{2}[A-Z0-9]{4,30}$"}
 components:
   schemas:
     Risk: {type: string, enum: [CONSERVATIVE, BALANCED, AGGRESSIVE]}
@@ -290,6 +330,60 @@ fn corpus() -> Vec<(&'static str, Value, Value)> {
             get("/accounts/42"),
             ok(200, with(json!({"opened": "yesterday", "manager": "bob"}))),
         ),
+        // Media types, headers and patterns.
+        (
+            "reads an IBAN with its rate limit",
+            get("/accounts/42/iban"),
+            iban(
+                json!({"X-Rate-Limit": "100", "ETag": "\"v1\""}),
+                "DE89370400440532013000",
+                None,
+            ),
+        ),
+        (
+            "accepts JSON",
+            json!({"method": "GET", "path": "/accounts/42/iban", "headers": {"Accept": "application/json"}}),
+            iban(json!({}), "DE89370400440532013000", None),
+        ),
+        (
+            "uploads an avatar",
+            avatar("image/png", Some("iVBORw0KGgo=")),
+            json!({"status": 204}),
+        ),
+        (
+            "accepts any IBAN the pattern allows",
+            get("/accounts/42/iban"),
+            iban(
+                json!({}),
+                "DE89370400440532013000",
+                Some("^[A-Z]{2}[0-9]{2}[A-Z0-9]{4,30}$"),
+            ),
+        ),
+        (
+            "relies on an undocumented response header",
+            get("/accounts/42/iban"),
+            iban(json!({"X-Trace": "abc"}), "DE89370400440532013000", None),
+        ),
+        (
+            "expects a response header of the wrong type",
+            get("/accounts/42/iban"),
+            iban(json!({"X-Rate-Limit": "many"}), "DE89370400440532013000", None),
+        ),
+        (
+            "accepts only XML",
+            json!({"method": "GET", "path": "/accounts/42/iban", "headers": {"Accept": "application/xml"}}),
+            iban(json!({}), "DE89370400440532013000", None),
+        ),
+        (
+            "uploads an avatar of an undocumented type",
+            avatar("image/gif", Some("R0lGODlh")),
+            json!({"status": 204}),
+        ),
+        (
+            "expects an IBAN that breaks the pattern",
+            get("/accounts/42/iban"),
+            iban(json!({}), "not an IBAN", None),
+        ),
         // The listed differences.
         (
             "calls through the server's base path",
@@ -311,10 +405,48 @@ fn corpus() -> Vec<(&'static str, Value, Value)> {
             json!({"method": "GET", "path": "/accounts", "query": "page=1&sort=name"}),
             ok(200, json!([])),
         ),
+        (
+            "sends a body to an operation without one",
+            json!({"method": "DELETE", "path": "/accounts/42", "headers": {"Content-Type": "application/json"}, "body": {"reason": "closed"}}),
+            json!({"status": 204}),
+        ),
+        (
+            "uploads no avatar",
+            avatar("image/png", None),
+            json!({"status": 204}),
+        ),
+        (
+            "accepts only German IBANs",
+            get("/accounts/42/iban"),
+            iban(json!({}), "DE89370400440532013000", Some("DE[0-9]{20}")),
+        ),
     ]
 }
 
-fn validator() -> Option<PathBuf> {
+/// The IBAN response with extra `headers`, and a regex rule on the IBAN when given.
+fn iban(headers: Value, iban: &str, regex: Option<&str>) -> Value {
+    let mut all = json!({"Content-Type": "application/json"});
+    for (name, value) in headers.as_object().into_iter().flatten() {
+        all[name] = value.clone();
+    }
+    let mut response = json!({"status": 200, "headers": all, "body": {"iban": iban}});
+    if let Some(regex) = regex {
+        response["matchingRules"] = json!({"$.body.iban": {"match": "regex", "regex": regex}});
+    }
+    response
+}
+
+/// An avatar upload of `content_type`, with a body when given.
+fn avatar(content_type: &str, body: Option<&str>) -> Value {
+    let mut request =
+        json!({"method": "PUT", "path": "/accounts/42/avatar", "headers": {"Content-Type": content_type}});
+    if let Some(body) = body {
+        request["body"] = json!(body);
+    }
+    request
+}
+
+pub(crate) fn validator() -> Option<PathBuf> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../.tools/smv");
     let installed = dir
         .join("node_modules/@pactflow/swagger-mock-validator/package.json")
@@ -334,7 +466,7 @@ fn validator() -> Option<PathBuf> {
 }
 
 /// The validator's verdict per pair (`true`: compatible), from one node process.
-fn validator_verdicts(tools: &Path, pairs: &[(PathBuf, PathBuf)]) -> Vec<bool> {
+pub(crate) fn validator_verdicts(tools: &Path, pairs: &[(PathBuf, PathBuf)]) -> Vec<bool> {
     let script = tools.join("accord-agreement.mjs");
     std::fs::write(
         &script,
