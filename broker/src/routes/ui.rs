@@ -76,6 +76,31 @@ fn pager(prefix: &str, page: i64, shown: usize) -> String {
     out
 }
 
+/// The newest result for a pact content: a verification or a provider contract's comparison.
+async fn latest_result(conn: &mut Conn, content_id: i64) -> ApiResult<Option<verifications::Verification>> {
+    Ok(matrix::verifications_of_contents(conn, &[content_id])
+        .await?
+        .remove(&content_id)
+        .and_then(|mut all| all.pop()))
+}
+
+/// A table cell for a provider contract's comparison, linking to the contract's page.
+fn contract_cell(provider: &str, v: &verifications::Verification) -> String {
+    let page = super::provider_contracts::contract_page(provider, &v.provider_version);
+    format!(
+        "<td class=\"{}\">{} the provider contract of <a href=\"{}\">{}</a> on {}</td>",
+        if v.success { "ok" } else { "failed" },
+        if v.success {
+            "compatible with"
+        } else {
+            "failed against"
+        },
+        esc(&page[1..]),
+        esc(&v.provider_version),
+        esc(&v.created_at)
+    )
+}
+
 /// `GET /ui`: every integration with its latest pact and verification.
 pub(crate) async fn index(
     State(state): State<Arc<AppState>>,
@@ -91,8 +116,9 @@ pub(crate) async fn index(
         let latest =
             verifications::latest_pact_with_result(&mut conn, consumer.id, provider.id, None).await?;
         let (version, published, status_cell) = match latest {
-            Some((row, verification)) => {
-                let cell = match verification {
+            Some((row, _)) => {
+                let cell = match latest_result(&mut conn, row.content_id).await? {
+                    Some(v) if v.kind != VerificationKind::Pact => contract_cell(&provider.name, &v),
                     Some(v) if v.success => format!(
                         "<td class=\"ok\">verified by {} on {}</td>",
                         esc(&v.provider_version),
@@ -423,25 +449,8 @@ pub(crate) async fn matrix(
         let Some(row) = pacts::for_version(&mut conn, cv.id, p.id).await? else {
             continue;
         };
-        let latest = matrix::verifications_of_contents(&mut conn, &[row.content_id])
-            .await?
-            .remove(&row.content_id)
-            .and_then(|mut all| all.pop());
-        let cell = match latest {
-            Some(v) if v.kind != VerificationKind::Pact => {
-                let page = super::provider_contracts::contract_page(&p.name, &v.provider_version);
-                format!(
-                    "<td class=\"{}\">{} the provider contract of <a href=\"{}\">{}</a></td>",
-                    if v.success { "ok" } else { "failed" },
-                    if v.success {
-                        "compatible with"
-                    } else {
-                        "failed against"
-                    },
-                    esc(&page[1..]),
-                    esc(&v.provider_version)
-                )
-            }
+        let cell = match latest_result(&mut conn, row.content_id).await? {
+            Some(v) if v.kind != VerificationKind::Pact => contract_cell(&p.name, &v),
             Some(v) if v.success => format!("<td class=\"ok\">verified by {}</td>", esc(&v.provider_version)),
             Some(v) => format!(
                 "<td class=\"failed\">failed for {}</td>",
