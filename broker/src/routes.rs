@@ -7,6 +7,7 @@ mod index;
 mod integrations;
 mod labels;
 mod matrix;
+mod pact_diff;
 mod pacticipants;
 mod pacts;
 mod provider_contracts;
@@ -209,6 +210,26 @@ pub(crate) fn router() -> Router<Arc<AppState>> {
             get(pacts::by_sha),
         )
         .route(
+            "/pacts/provider/{p}/consumer/{c}/version/{v}/diff/previous-distinct",
+            get(pact_diff::previous_distinct),
+        )
+        .route(
+            "/pacts/provider/{p}/consumer/{c}/pact-version/{sha}/diff/pact-version/{base}",
+            get(pact_diff::between_contents),
+        )
+        .route(
+            "/ui/pacts/provider/{p}/consumer/{c}/pact-version/{sha}/verification-results/{id}",
+            get(ui::verification_result),
+        )
+        .route(
+            "/ui/pacts/provider/{p}/consumer/{c}/version/{v}/diff/previous-distinct",
+            get(ui::diff_previous_distinct),
+        )
+        .route(
+            "/ui/pacts/provider/{p}/consumer/{c}/pact-version/{sha}/diff/pact-version/{base}",
+            get(ui::diff_between_contents),
+        )
+        .route(
             "/pacts/provider/{p}/consumer/{c}/pact-version/{sha}/metadata/{meta}",
             get(pacts::by_sha_with_metadata),
         )
@@ -258,6 +279,8 @@ pub(crate) fn router() -> Router<Arc<AppState>> {
         .route("/ui/pacts/provider/{p}/consumer/{c}", get(ui::pact))
         .route("/ui/pacticipants/{p}", get(ui::pacticipant))
         .route("/ui/matrix", get(ui::matrix))
+        .route("/ui/network", get(ui::network))
+        .route("/ui/can-i-deploy", get(ui::can_i_deploy))
         .route(
             "/ui/provider-contracts/provider/{p}/version/{v}",
             get(ui::provider_contract),

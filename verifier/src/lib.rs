@@ -292,6 +292,14 @@ fn result_body(result: &PactResult, publish: &PublishConfig) -> VerificationResu
             if let Some(id) = i.broker_id.as_ref().or(i.key.as_ref()) {
                 test["interactionId"] = id.clone().into();
             }
+            // What the broker's verification page shows besides the verdict: the states, the
+            // request sent and, for a body mismatch, the focused diff the report printed.
+            if !i.states.is_empty() {
+                test["providerStates"] = json!(i.states);
+            }
+            if let Some(line) = &i.request_line {
+                test["request"] = json!(line);
+            }
             match &i.outcome {
                 Outcome::Failed(mismatches) => {
                     test["mismatches"] = Value::Array(
@@ -300,6 +308,23 @@ fn result_body(result: &PactResult, publish: &PublishConfig) -> VerificationResu
                             .map(|m| json!({"attribute": attribute_of(m.kind), "identifier": m.location, "description": m.message}))
                             .collect(),
                     );
+                    let body_failed = mismatches
+                        .iter()
+                        .any(|m| matches!(m.kind, accord_core::MismatchKind::Body));
+                    let options = accord_core::report::ReportOptions {
+                        color: false,
+                        context_lines: 3,
+                    };
+                    if body_failed
+                        && let Some(diff) = accord_core::report::focused_body_diff(
+                            &i.expected_body,
+                            &i.actual_body,
+                            mismatches,
+                            options,
+                        )
+                    {
+                        test["diff"] = json!(diff);
+                    }
                 }
                 Outcome::Error(message) => {
                     test["exceptions"] = json!([{"message": message}]);

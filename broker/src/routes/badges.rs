@@ -44,22 +44,25 @@ impl Status {
     }
 }
 
-/// A flat two-part badge; widths follow the text at about 7 px per character.
+/// A flat two-part badge; widths follow the text at about 7 px per character. The label (an
+/// application's name) is escaped by the template.
 fn svg(label: &str, status: Status) -> String {
     let width = |text: &str| 10 + 7 * text.chars().count();
     let (left, right) = (width(label), width(status.text()));
     let total = left + right;
-    let (label, value) = (super::ui::esc(label), status.text());
-    format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{total}\" height=\"20\" role=\"img\" aria-label=\"{label}: {value}\">\
-<title>{label}: {value}</title>\
-<rect width=\"{left}\" height=\"20\" fill=\"#555\"/><rect x=\"{left}\" width=\"{right}\" height=\"20\" fill=\"{colour}\"/>\
-<g fill=\"#fff\" text-anchor=\"middle\" font-family=\"Verdana,DejaVu Sans,sans-serif\" font-size=\"11\">\
-<text x=\"{lx}\" y=\"14\">{label}</text><text x=\"{rx}\" y=\"14\">{value}</text></g></svg>",
-        colour = status.colour(),
-        lx = left / 2,
-        rx = left + right / 2,
-    )
+    let value = status.text();
+    maud::html! {
+        svg xmlns="http://www.w3.org/2000/svg" width=(total) height="20" role="img" aria-label=(format!("{label}: {value}")) {
+            title { (label) ": " (value) }
+            rect width=(left) height="20" fill="#555" {}
+            rect x=(left) width=(right) height="20" fill=(status.colour()) {}
+            g fill="#fff" text-anchor="middle" font-family="Verdana,DejaVu Sans,sans-serif" font-size="11" {
+                text x=(left / 2) y="14" { (label) }
+                text x=(left + right / 2) y="14" { (value) }
+            }
+        }
+    }
+    .into_string()
 }
 
 fn respond(label: &str, status: Status) -> Response {

@@ -47,6 +47,12 @@ pub(crate) fn pact_json(
                 "pb:provider": base.named(&format!("/pacticipants/{}", enc(provider)), "Provider", provider),
                 "pb:pact-version": base.link(&format!("{pair}/pact-version/{}", row.sha)),
                 "pb:latest-pact-version": base.link(&format!("{pair}/latest")),
+                "pb:diff-previous-distinct": base.named(
+                    &format!("{pair}/version/{}/diff/previous-distinct", enc(&row.consumer_version)),
+                    "Diff",
+                    "Changes since the previous distinct version of this pact",
+                ),
+                "pb:diff": base.templated(&format!("{pair}/pact-version/{}/diff/pact-version/{{pactVersion}}", row.sha)),
                 "pb:publish-verification-results": base.link(&format!("{permalink}/verification-results")),
                 "pb:tag-version": base.templated(&format!("{version_path}/tags/{{tag}}")),
             }),

@@ -3,7 +3,6 @@
 //! before removing or renaming one), and which provider states they need.
 
 use std::collections::{BTreeMap, HashMap};
-use std::fmt::Write as _;
 use std::sync::Arc;
 
 use accord_core::Pact;
@@ -12,7 +11,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::Html;
 use serde_json::{Value, json};
 
-use super::ui::{esc, layout, search_of};
+use super::ui::{layout, search_of};
 use crate::AppState;
 use crate::error::{ApiError, ApiResult};
 use crate::hal::{Base, Hal, enc};
@@ -158,37 +157,35 @@ pub(crate) async fn page(
     let mut conn = state.db.pool.acquire().await?;
     let search = search_of(&query);
     let found = usage(&mut conn, &provider, search).await?;
-    let mut rows = String::new();
-    for (field, users) in &found.fields {
-        let _ = write!(
-            rows,
-            "<tr><td><code>{}</code></td><td>{}</td><td><code>{}</code></td><td>{}</td></tr>",
-            esc(&field.endpoint),
-            field.part,
-            esc(&field.path),
-            users.iter().map(|u| esc(u)).collect::<Vec<_>>().join(", ")
-        );
-    }
-    let read: Vec<String> = found
-        .sources
-        .iter()
-        .map(|s| format!("{} {}", esc(&s.consumer), esc(&s.version)))
-        .collect();
-    let body = format!(
-        "<form method=\"get\"><input type=\"search\" name=\"q\" value=\"{}\" placeholder=\"Field or endpoint\"> \
-         <button type=\"submit\">Search</button></form>\
-         <p>From the latest pact of each consumer (from its main branch when it has one): {}.</p>\
-         <table><tr><th>Endpoint or message</th><th>Part</th><th>Field</th><th>Used by</th></tr>{rows}</table>",
-        esc(search.unwrap_or_default()),
-        if read.is_empty() {
-            "no pacts yet".to_owned()
-        } else {
-            read.join(", ")
+    let body = maud::html! {
+        form method="get" {
+            input type="search" name="q" value=(search.unwrap_or_default()) placeholder="Field or endpoint";
+            " " button type="submit" { "Search" }
         }
-    );
+        p {
+            "From the latest pact of each consumer (from its main branch when it has one): "
+            @if found.sources.is_empty() { "no pacts yet" }
+            @for (i, source) in found.sources.iter().enumerate() {
+                @if i > 0 { ", " }
+                (source.consumer) " " (source.version)
+            }
+            "."
+        }
+        table {
+            tr { th { "Endpoint or message" } th { "Part" } th { "Field" } th { "Used by" } }
+            @for (field, users) in &found.fields {
+                tr {
+                    td { code { (field.endpoint) } }
+                    td { (field.part.to_string()) }
+                    td { code { (field.path) } }
+                    td { (users.join(", ")) }
+                }
+            }
+        }
+    };
     Ok(layout(
         &base,
         &format!("Who uses which field of {provider}"),
-        &body,
+        body,
     ))
 }

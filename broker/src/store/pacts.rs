@@ -644,3 +644,24 @@ pub(crate) async fn publications_of_content(
         consumer_versions,
     }))
 }
+
+/// The pact published before `row` for the same consumer and provider whose content differs
+/// (the previous distinct version), by consumer version order.
+pub(crate) async fn previous_distinct(
+    conn: &mut Conn,
+    consumer_id: i64,
+    provider_id: i64,
+    row: &PactRow,
+) -> Result<Option<PactRow>, sqlx::Error> {
+    let found = sqlx::query(&format!(
+        "{SELECT} WHERE pp.consumer_id = $1 AND pp.provider_id = $2 AND pp.consumer_version_id < $3 AND pp.content_id <> $4 \
+         ORDER BY pp.consumer_version_id DESC, pp.revision DESC LIMIT 1"
+    ))
+    .bind(consumer_id)
+    .bind(provider_id)
+    .bind(row.consumer_version_id)
+    .bind(row.content_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    found.as_ref().map(from_row).transpose()
+}

@@ -139,7 +139,10 @@ async fn a_provider_contract_published_after_the_pact_decides_can_i_deploy_like_
         assert_eq!(comparison["interactions"], 1);
         assert_eq!(comparison["consumerVersions"], json!(["1"]));
         let (_, index) = broker.get_text("/ui", &[]).await;
-        assert!(index.contains("compatible with the provider contract of"), "{index}");
+        assert!(
+            index.contains("compatible with the provider contract of"),
+            "{index}"
+        );
 
         // Deployed to production, the provider version answers can-i-deploy for the consumer.
         let (status, env) = broker

@@ -1,0 +1,103 @@
+//! Pact diffs as JSON: the reference broker's `pb:diff-previous-distinct` relation
+//! (`/pacts/provider/{p}/consumer/{c}/version/{v}/diff/previous-distinct`) and `pb:diff`
+//! (`/pacts/provider/{p}/consumer/{c}/pact-version/{sha}/diff/pact-version/{base}`), answered by
+//! meaning: interactions added, removed and changed, and for a changed one what changed.
+
+use std::sync::Arc;
+
+use axum::extract::{Path, State};
+use serde_json::{Value, json};
+
+use crate::AppState;
+use crate::domain::pact_diff::{Between, Compared, compare_pacts};
+use crate::error::{ApiError, ApiResult};
+use crate::hal::{Base, Hal, enc};
+
+/// The page showing a diff, relative to the broker's root.
+pub(crate) fn page_path(provider: &str, consumer: &str, between: &Between) -> String {
+    let pair = format!("/pacts/provider/{}/consumer/{}", enc(provider), enc(consumer));
+    match between {
+        Between::PreviousDistinct { version } => {
+            format!("/ui{pair}/version/{}/diff/previous-distinct", enc(version))
+        }
+        Between::Contents { sha, base } => format!(
+            "/ui{pair}/pact-version/{}/diff/pact-version/{}",
+            enc(sha),
+            enc(base)
+        ),
+    }
+}
+
+fn side(base: &Base, provider: &str, consumer: &str, row: &crate::store::pacts::PactRow) -> Value {
+    json!({
+        "consumerVersion": row.consumer_version,
+        "pactVersion": row.sha,
+        "createdAt": row.created_at,
+        "_links": {"self": base.link(&format!(
+            "/pacts/provider/{}/consumer/{}/pact-version/{}", enc(provider), enc(consumer), row.sha
+        ))},
+    })
+}
+
+fn render(base: &Base, provider: &str, consumer: &str, between: &Between, compared: &Compared) -> Value {
+    let mut body = compared.diff.to_json();
+    body["before"] = side(base, provider, consumer, &compared.before);
+    body["after"] = side(base, provider, consumer, &compared.after);
+    body["_links"] = json!({"pb:ui": base.link(&page_path(provider, consumer, between))});
+    body
+}
+
+async fn answer(
+    state: &AppState,
+    base: &Base,
+    provider: &str,
+    consumer: &str,
+    between: Between,
+) -> ApiResult<Hal> {
+    let mut conn = state.db.pool.acquire().await?;
+    let compared = compare_pacts(&mut conn, provider, consumer, &between)
+        .await?
+        .ok_or_else(|| {
+            ApiError::NotFound(match &between {
+                Between::PreviousDistinct { version } => format!(
+                    "no pact of {consumer} version {version} with {provider} that has a distinct earlier version"
+                ),
+                Between::Contents { sha, base } => {
+                    format!("pact versions {sha} and {base} between {consumer} and {provider}")
+                }
+            })
+        })?;
+    Ok(Hal::ok(render(base, provider, consumer, &between, &compared)))
+}
+
+/// `GET /pacts/provider/{p}/consumer/{c}/version/{v}/diff/previous-distinct`.
+pub(crate) async fn previous_distinct(
+    State(state): State<Arc<AppState>>,
+    base: Base,
+    Path((provider, consumer, version)): Path<(String, String, String)>,
+) -> ApiResult<Hal> {
+    answer(
+        &state,
+        &base,
+        &provider,
+        &consumer,
+        Between::PreviousDistinct { version },
+    )
+    .await
+}
+
+/// `GET /pacts/provider/{p}/consumer/{c}/pact-version/{sha}/diff/pact-version/{base}`.
+pub(crate) async fn between_contents(
+    State(state): State<Arc<AppState>>,
+    base: Base,
+    Path((provider, consumer, sha, other)): Path<(String, String, String, String)>,
+) -> ApiResult<Hal> {
+    answer(
+        &state,
+        &base,
+        &provider,
+        &consumer,
+        Between::Contents { sha, base: other },
+    )
+    .await
+}
