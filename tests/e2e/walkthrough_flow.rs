@@ -72,5 +72,87 @@ async fn the_walkthrough_catches_the_breaking_change_on_every_backend() {
                 "{url}: only investment-manager relies on it: {usage}"
             );
         }
+        the_pages_answer_why_what_changed_and_who_talks_to_whom(&broker.url).await;
     }
+}
+
+async fn page(url: &str) -> String {
+    let response = reqwest::get(url).await.expect("sent");
+    assert_eq!(response.status(), 200, "{url}");
+    response.text().await.expect("html")
+}
+
+/// The first `href` after `marker` in `html`, made absolute.
+fn link_after(broker: &str, html: &str, marker: &str) -> String {
+    let from = html
+        .find(marker)
+        .unwrap_or_else(|| panic!("'{marker}' in:\n{html}"));
+    let rest = &html[from..];
+    let start = rest.find("href=\"").map(|i| i + 6).expect("a link");
+    let end = rest[start..].find('"').expect("the link's end") + start;
+    format!("{broker}/{}", rest[start..end].replace("&amp;", "&"))
+}
+
+/// After the walkthrough, from `/ui`: can-i-deploy of accounts-2.0.0 to production says no
+/// and links to the failing verification, which shows its four failed interactions with their
+/// mismatches; the diff between two published versions of a pact; the network diagram.
+async fn the_pages_answer_why_what_changed_and_who_talks_to_whom(broker: &str) {
+    let index = page(&format!("{broker}/ui")).await;
+    assert!(
+        index.contains("ui/network") && index.contains("ui/can-i-deploy"),
+        "{index}"
+    );
+
+    let versions = page(&format!("{broker}/ui/pacticipants/accounts")).await;
+    let can_i_deploy = link_after(broker, &versions, "<td>accounts-2.0.0</td>");
+    assert!(
+        can_i_deploy.contains("version=accounts-2.0.0&environment=production"),
+        "{can_i_deploy}"
+    );
+    let answer = page(&can_i_deploy).await;
+    assert!(answer.contains("<strong>No</strong>"), "{answer}");
+    assert!(
+        answer.contains("The verification for the pact between version im-1.0.0 of investment-manager and version accounts-2.0.0 of accounts failed"),
+        "{answer}"
+    );
+    let failing = {
+        let from = answer.find("verification failed").expect("a failed verification");
+        let before = &answer[..from];
+        let start = before.rfind("href=\"").expect("its link") + 6;
+        let end = before[start..].find('"').expect("end") + start;
+        format!("{broker}/{}", &before[start..end])
+    };
+    let result = page(&failing).await;
+    assert!(result.contains("failed"), "{result}");
+    assert_eq!(
+        result.matches("<h3 class=\"failed\">").count(),
+        4,
+        "four failed interactions:\n{result}"
+    );
+    assert!(result.contains("Verified by accord"), "{result}");
+    assert!(result.contains("$.investmentManagerRef"), "{result}");
+    assert!(
+        result.contains("Expected &#39;Balanced&#39; to match")
+            || result.contains("Expected 'Balanced' to match"),
+        "{result}"
+    );
+    assert!(result.contains("class=\"diff\""), "the focused diffs:\n{result}");
+
+    let pact = page(&format!(
+        "{broker}/ui/pacts/provider/accounts/consumer/investment-manager"
+    ))
+    .await;
+    let diff = page(&link_after(broker, &pact, "id=\"diff-previous\"")).await;
+    assert!(diff.contains("im-0.9.0") && diff.contains("im-1.0.0"), "{diff}");
+    assert!(diff.contains("Added interactions"), "{diff}");
+    assert!(diff.contains("a request to open an account"), "{diff}");
+
+    let network = page(&format!("{broker}/ui/network")).await;
+    for name in ["investment-manager", "portal-gateway", "accounts"] {
+        assert!(
+            network.contains(&format!("ui/pacticipants/{name}")),
+            "{name}: {network}"
+        );
+    }
+    assert!(network.contains("<svg"), "{network}");
 }

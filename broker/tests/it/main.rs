@@ -6,6 +6,7 @@ mod client;
 mod flow;
 mod input;
 mod matrix;
+mod pact_diff;
 mod provider_contracts;
 mod resources;
 mod robustness;

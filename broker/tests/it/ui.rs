@@ -44,6 +44,73 @@ fn chromium_args(profile: &std::path::Path) -> Vec<String> {
     .collect()
 }
 
+/// What the seed leaves for the new pages: the failing verification's page.
+struct Seeded {
+    failed_verification: String,
+}
+
+/// A second version of web's pact (the field renamed), verified and failed by api a2 with the
+/// results accord's verifier publishes; a provider contract of docs-api compared with web's pact.
+async fn seed_changes(broker: &Broker) -> Seeded {
+    broker
+        .publish("web", "w2", Some("main"), &[pact("web", "api", "fullName")])
+        .await;
+    let (_, doc) = broker.get("/pacts/provider/api/consumer/web/version/w2").await;
+    let publish = doc["_links"]["pb:publish-verification-results"]["href"]
+        .as_str()
+        .expect("link")
+        .to_owned();
+    let (status, result) = broker
+        .post(
+            publish.trim_start_matches(&broker.url),
+            &json!({"success": false, "providerApplicationVersion": "a2",
+                "verifiedBy": {"implementation": "accord", "version": "0.1.0"},
+                "testResults": [{"interactionDescription": "get thing", "success": false,
+                    "request": "GET http://127.0.0.1:8080/thing",
+                    "mismatches": [{"attribute": "body", "identifier": "$.fullName", "description": "Expected a Map with keys [fullName] but received one with keys [name]"}],
+                    "diff": "--- expected\n+++ actual\n-  \"fullName\": \"x\"\n+  \"name\": \"x\"\n"}]}),
+        )
+        .await;
+    assert_eq!(status, 201, "{result}");
+    let id = result["_links"]["self"]["href"]
+        .as_str()
+        .and_then(|h| h.rsplit('/').next())
+        .expect("the result's id")
+        .to_owned();
+    let sha = doc["_links"]["pb:pact-version"]["href"]
+        .as_str()
+        .and_then(|h| h.rsplit('/').next())
+        .expect("the pact's hash")
+        .to_owned();
+    // a2 replaces a1 in production, so can-i-deploy of w2 there fails on a2's verification.
+    let (_, version) = broker.get("/pacticipants/api/versions/a2").await;
+    let record = version["_links"]["pb:record-deployment"][0]["href"]
+        .as_str()
+        .expect("link")
+        .to_owned();
+    broker
+        .post(record.trim_start_matches(&broker.url), &json!({}))
+        .await;
+    broker
+        .publish("web", "w2", Some("main"), &[pact("web", "docs-api", "name")])
+        .await;
+    let document = "openapi: 3.0.3\ninfo: {title: docs, version: \"1\"}\npaths:\n  /thing:\n    get:\n      responses:\n        \"200\": {description: a thing}\n";
+    let (status, body) = broker
+        .post(
+            "/provider-contracts/provider/docs-api/publish",
+            &json!({"pacticipantVersionNumber": "d1", "contract": {"content": base64::Engine::encode(&base64::engine::general_purpose::STANDARD, document),
+                "contentType": "application/yaml", "specification": "oas",
+                "selfVerificationResults": {"success": true, "verifier": "dredd"}}}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    Seeded {
+        failed_verification: format!(
+            "/ui/pacts/provider/api/consumer/web/pact-version/{sha}/verification-results/{id}"
+        ),
+    }
+}
+
 async fn seed(broker: &Broker) {
     broker
         .publish("web", "w1", Some("main"), &[pact("web", "api", "name")])
@@ -101,7 +168,7 @@ async fn every_page_renders_the_seeded_data() {
         (
             "index",
             "/ui",
-            vec!["Web", "Mobile App", "Api", "verified by a1", "not verified yet"],
+            vec!["Web", "Mobile App", "Api", "failed for a2", "not verified yet"],
         ),
         (
             "pact",
@@ -116,12 +183,17 @@ async fn every_page_renders_the_seeded_data() {
         (
             "pacticipant",
             "/ui/pacticipants/api",
-            vec!["a1", "deployed to production"],
+            vec!["a1", "a2", "deployed to production"],
         ),
         (
             "matrix",
             "/ui/matrix?consumer=web&provider=api",
-            vec!["Can web w1 deploy to production?", "verified by a1"],
+            vec![
+                "Can web w2 deploy to production?",
+                "verified by a1",
+                "failed for a2",
+                "what changed",
+            ],
         ),
         (
             "fields",
@@ -129,7 +201,7 @@ async fn every_page_renders_the_seeded_data() {
             vec![
                 "Who uses which field of api",
                 "GET /thing",
-                "$.name",
+                "$.fullName",
                 "$.title",
                 "mobile-app",
             ],
@@ -140,7 +212,68 @@ async fn every_page_renders_the_seeded_data() {
             vec!["v069", "v020", "page 2", "next", "previous"],
         ),
     ];
+    let seeded = seed_changes(&broker).await;
+    let mut pages: Vec<(&str, String, Vec<&str>)> = pages
+        .into_iter()
+        .map(|(name, path, expected)| (name, path.to_owned(), expected))
+        .collect();
+    pages.extend([
+        (
+            "verification",
+            seeded.failed_verification.clone(),
+            vec![
+                "1 interaction(s), 1 failed",
+                "Verified by accord 0.1.0",
+                "$.fullName",
+                "get thing: failed",
+                "+++ actual",
+            ],
+        ),
+        (
+            "diff",
+            "/ui/pacts/provider/api/consumer/web/version/w2/diff/previous-distinct".to_owned(),
+            vec![
+                "w1",
+                "w2",
+                "Changed interactions",
+                "response body $.fullName",
+                "response body $.name",
+                "1 changed",
+            ],
+        ),
+        (
+            "can-i-deploy",
+            "/ui/can-i-deploy?pacticipant=web&version=w2&environment=production".to_owned(),
+            vec![
+                "No",
+                "can web w2 be deployed to production?",
+                "verification failed",
+                "docs-api",
+            ],
+        ),
+        (
+            "network",
+            "/ui/network".to_owned(),
+            vec![
+                "ui/pacticipants/mobile-app",
+                "ui/pacticipants/docs-api",
+                "web → api: verification failed",
+                "mobile-app → api: not verified yet",
+            ],
+        ),
+        (
+            "provider-contract",
+            "/ui/provider-contracts/provider/docs-api/version/d1".to_owned(),
+            vec![
+                "Provider contract of docs-api d1",
+                "passed (dredd)",
+                "compatible",
+                "/thing",
+            ],
+        ),
+    ]);
     for (_, path, expected) in &pages {
+        let path = path.as_str();
         let response = broker
             .client
             .get(format!("{}{path}", broker.url))
@@ -189,7 +322,7 @@ async fn every_page_renders_the_seeded_data() {
     let Some(chromium) = chromium() else { return };
     let shots = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("../ui-screenshots");
     std::fs::create_dir_all(&shots).expect("screenshot dir");
-    for (name, path, expected) in pages {
+    for (name, path, expected) in &pages {
         let url = format!("{}{path}", broker.url);
         let profile = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
             .join(format!("chromium-{}-{name}", std::process::id()));

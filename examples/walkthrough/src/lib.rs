@@ -178,6 +178,16 @@ pub async fn run(
     let pacts = work_dir.join("pacts");
     std::fs::create_dir_all(&pacts)?;
 
+    // An earlier version of the investment manager, from before it opened accounts: its pact
+    // has the reading interactions only, so the broker can show what im-1.0.0 added.
+    let earlier = work_dir.join("pacts-im-0.9.0");
+    std::fs::create_dir_all(&earlier)?;
+    investment_manager::contract::gets_an_account(Some(&earlier))
+        .await
+        .context("the investment manager's earlier contract tests failed")?;
+    investment_manager::contract::reports_a_missing_account(Some(&earlier))
+        .await
+        .context("the investment manager's earlier contract tests failed")?;
     investment_manager::contract::run_all(&pacts)
         .await
         .context("the investment manager's contract tests failed")?;
@@ -189,6 +199,13 @@ pub async fn run(
         "2. consumer contract tests passed and wrote {}",
         pacts.display()
     )?;
+    publish(
+        &http,
+        broker,
+        &earlier.join("investment-manager-accounts.json"),
+        "im-0.9.0",
+    )
+    .await?;
     publish(
         &http,
         broker,
@@ -205,7 +222,7 @@ pub async fn run(
     .await?;
     writeln!(
         out,
-        "   published investment-manager im-1.0.0 and portal-gateway portal-1.0.0 on branch main"
+        "   published investment-manager im-0.9.0 and im-1.0.0 and portal-gateway portal-1.0.0 on branch main"
     )?;
 
     let released = verify(broker, accounts::Variant::Main, "accounts-1.0.0", "main").await?;
@@ -296,8 +313,11 @@ pub async fn run(
     )?;
     writeln!(
         out,
-        "7. open the broker: {broker}/ui (integrations), {broker}/ui/pacts/provider/accounts/consumer/investment-manager (the pact), \
-         {broker}/ui/pacticipants/accounts (versions), {broker}/ui/matrix?consumer=investment-manager&provider=accounts (matrix), \
+        "7. open the broker: {broker}/ui (integrations), \
+         {broker}/ui/can-i-deploy?pacticipant=accounts&version=accounts-2.0.0&environment=production \
+         (why accounts-2.0.0 may not be deployed, linked to its failing verification), \
+         {broker}/ui/pacts/provider/accounts/consumer/investment-manager/version/im-1.0.0/diff/previous-distinct \
+         (what im-1.0.0 changed in its pact), {broker}/ui/network (who talks to whom), \
          {broker}/ui/pacticipants/accounts/fields (which consumer uses which field)"
     )?;
     Ok(Summary {

@@ -114,6 +114,17 @@ pub(crate) async fn page(
         .map(|p| p.consumer_versions)
         .unwrap_or_default();
     let results: Value = serde_json::from_str(&verification.test_results).unwrap_or(Value::Null);
+    // `verifiedBy` as published: `{"implementation": "accord", "version": "0.1.0"}`.
+    let verified_by = serde_json::from_str::<Value>(&verification.verified_by)
+        .ok()
+        .and_then(|v| {
+            let name = v["implementation"].as_str()?.to_owned();
+            Some(match v["version"].as_str() {
+                Some(version) => format!("{name} {version}"),
+                None => name,
+            })
+        })
+        .unwrap_or_else(|| verification.verified_by.clone());
     let tests = tests(&results);
     let failed = tests.iter().filter(|t| !t.passed).count();
     let title = format!(
@@ -127,7 +138,7 @@ pub(crate) async fn page(
     let body = html! {
         p class=(if verification.success { "ok" } else { "failed" }) id="summary" {
             (tests.len()) " interaction(s), " (failed) " failed. Verified by "
-            (verification.verified_by) " on " (verification.created_at) "."
+            (verified_by) " on " (verification.created_at) "."
             @if let Some(url) = &verification.build_url { " Build: " (url) }
         }
         p {
