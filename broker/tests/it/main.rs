@@ -170,6 +170,45 @@ impl Broker {
         self.send(reqwest::Method::POST, path, body).await
     }
 
+    /// Publishes a verification result of the pact of `consumer` `version` with `provider`,
+    /// by the pact's `pb:publish-verification-results` relation; the result's answer.
+    pub(crate) async fn verify(
+        &self,
+        consumer: &str,
+        version: &str,
+        provider: &str,
+        result: &Value,
+    ) -> Value {
+        let (_, pact) = self
+            .get(&format!(
+                "/pacts/provider/{provider}/consumer/{consumer}/version/{version}"
+            ))
+            .await;
+        let publish = pact["_links"]["pb:publish-verification-results"]["href"]
+            .as_str()
+            .expect("the publish relation")
+            .trim_start_matches(&self.url)
+            .to_owned();
+        let (status, body) = self.post(&publish, result).await;
+        assert_eq!(status, 201, "{body}");
+        body
+    }
+
+    /// Records the deployment of `pacticipant` `version` to the first environment its version
+    /// resource offers.
+    pub(crate) async fn deploy(&self, pacticipant: &str, version: &str) {
+        let (_, resource) = self
+            .get(&format!("/pacticipants/{pacticipant}/versions/{version}"))
+            .await;
+        let record = resource["_links"]["pb:record-deployment"][0]["href"]
+            .as_str()
+            .expect("the record-deployment relation")
+            .trim_start_matches(&self.url)
+            .to_owned();
+        let (status, body) = self.post(&record, &json!({})).await;
+        assert_eq!(status, 201, "{body}");
+    }
+
     pub(crate) async fn publish(
         &self,
         consumer: &str,

@@ -145,21 +145,14 @@ async fn a_provider_contract_published_after_the_pact_decides_can_i_deploy_like_
         );
 
         // Deployed to production, the provider version answers can-i-deploy for the consumer.
-        let (status, env) = broker
+        let (status, environment) = broker
             .post(
                 "/environments",
                 &json!({"name": "production", "production": true}),
             )
             .await;
-        assert_eq!(status, 201, "{env}");
-        let uuid = env["uuid"].as_str().expect("uuid");
-        let (status, _) = broker
-            .post(
-                &format!("/pacticipants/accounts/versions/100/deployed-versions/environment/{uuid}"),
-                &json!({}),
-            )
-            .await;
-        assert_eq!(status, 201);
+        assert_eq!(status, 201, "{environment}");
+        broker.deploy("accounts", "100").await;
         let (status, answer) = broker
             .get("/can-i-deploy?pacticipant=web&version=1&environment=production")
             .await;
@@ -265,21 +258,14 @@ async fn both_kinds_of_verification_can_exist_for_one_integration() {
         publish_pact(&broker, "1", &["id", "name"]).await;
         let (status, _) = publish_contract(&broker, "100", DOCUMENT, true).await;
         assert_eq!(status, 200);
-        let (_, pact) = broker
-            .get("/pacts/provider/accounts/consumer/web/version/1")
-            .await;
-        let publish = pact["_links"]["pb:publish-verification-results"]["href"]
-            .as_str()
-            .expect("publish link")
-            .trim_start_matches(&broker.url)
-            .to_owned();
-        let (status, result) = broker
-            .post(
-                &publish,
+        broker
+            .verify(
+                "web",
+                "1",
+                "accounts",
                 &json!({"success": true, "providerApplicationVersion": "101"}),
             )
             .await;
-        assert_eq!(status, 201, "{result}");
         let (status, matrix) = broker
             .get("/matrix?q[][pacticipant]=web&q[][version]=1&q[][pacticipant]=accounts")
             .await;

@@ -56,13 +56,11 @@ async fn seed_changes(broker: &Broker) -> Seeded {
         .publish("web", "w2", Some("main"), &[pact("web", "api", "fullName")])
         .await;
     let (_, doc) = broker.get("/pacts/provider/api/consumer/web/version/w2").await;
-    let publish = doc["_links"]["pb:publish-verification-results"]["href"]
-        .as_str()
-        .expect("link")
-        .to_owned();
-    let (status, result) = broker
-        .post(
-            publish.trim_start_matches(&broker.url),
+    let result = broker
+        .verify(
+            "web",
+            "w2",
+            "api",
             &json!({"success": false, "providerApplicationVersion": "a2",
                 "verifiedBy": {"implementation": "accord", "version": "0.1.0"},
                 "testResults": [{"interactionDescription": "get thing", "success": false,
@@ -71,7 +69,6 @@ async fn seed_changes(broker: &Broker) -> Seeded {
                     "diff": "--- expected\n+++ actual\n-  \"fullName\": \"x\"\n+  \"name\": \"x\"\n"}]}),
         )
         .await;
-    assert_eq!(status, 201, "{result}");
     let id = result["_links"]["self"]["href"]
         .as_str()
         .and_then(|h| h.rsplit('/').next())
@@ -83,14 +80,7 @@ async fn seed_changes(broker: &Broker) -> Seeded {
         .expect("the pact's hash")
         .to_owned();
     // a2 replaces a1 in production, so can-i-deploy of w2 there fails on a2's verification.
-    let (_, version) = broker.get("/pacticipants/api/versions/a2").await;
-    let record = version["_links"]["pb:record-deployment"][0]["href"]
-        .as_str()
-        .expect("link")
-        .to_owned();
-    broker
-        .post(record.trim_start_matches(&broker.url), &json!({}))
-        .await;
+    broker.deploy("api", "a2").await;
     broker
         .publish("web", "w2", Some("main"), &[pact("web", "docs-api", "name")])
         .await;
