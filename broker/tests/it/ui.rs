@@ -344,3 +344,84 @@ async fn every_page_renders_the_seeded_data() {
         assert!(size > 1000, "screenshot {} was not written", shot.display());
     }
 }
+
+/// Names, descriptions, published results and documents are data: every page shows them as
+/// text, never as markup.
+#[tokio::test]
+async fn hostile_names_and_content_are_shown_as_text_on_every_page() {
+    let broker = start(BrokerConfig::new(crate::sqlite_only("ui-escaping"))).await;
+    let evil = "<img src=x onerror=alert(1)>";
+    let script = "<script>alert(2)</script>";
+    let pact_of = |field: &str| {
+        json!({"consumer": {"name": evil}, "provider": {"name": "api"},
+            "interactions": [{"description": script, "providerState": script,
+                "request": {"method": "GET", "path": "/thing", "headers": {"X-Note": script}},
+                "response": {"status": 200, "body": {field: script}}}],
+            "metadata": {"pactSpecification": {"version": "2.0.0"}}})
+    };
+    for (version, field) in [("v1", "a"), ("v2", "b")] {
+        let (status, body) = broker
+            .publish(evil, version, Some("main"), &[pact_of(field)])
+            .await;
+        assert_eq!(status, 200, "{body}");
+    }
+    let encoded = percent_encoding::utf8_percent_encode(evil, percent_encoding::NON_ALPHANUMERIC).to_string();
+    let result = broker
+        .verify(
+            &encoded,
+            "v2",
+            "api",
+            &json!({"success": false, "providerApplicationVersion": script,
+                "testResults": [{"interactionDescription": script, "success": false, "diff": script,
+                    "mismatches": [{"attribute": "body", "identifier": script, "description": script}]}]}),
+        )
+        .await;
+    let id = result["_links"]["self"]["href"]
+        .as_str()
+        .and_then(|h| h.rsplit('/').next())
+        .expect("id")
+        .to_owned();
+    let (_, pact) = broker
+        .get(&format!("/pacts/provider/api/consumer/{encoded}/version/v2"))
+        .await;
+    let sha = pact["_links"]["pb:pact-version"]["href"]
+        .as_str()
+        .and_then(|h| h.rsplit('/').next())
+        .expect("sha")
+        .to_owned();
+    let document = format!("openapi: 3.0.3\ninfo: {{title: \"{script}\", version: \"1\"}}\npaths: {{}}\n");
+    let (status, body) = broker
+        .post(
+            "/provider-contracts/provider/api/publish",
+            &json!({"pacticipantVersionNumber": "p1", "contract": {"content": base64::Engine::encode(&base64::engine::general_purpose::STANDARD, document),
+                "selfVerificationResults": {"success": true, "verifier": script,
+                    "content": base64::Engine::encode(&base64::engine::general_purpose::STANDARD, script)}}}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let pages = [
+        "/ui".to_owned(),
+        format!("/ui/pacts/provider/api/consumer/{encoded}"),
+        format!("/ui/pacticipants/{encoded}"),
+        format!("/ui/matrix?consumer={encoded}&provider=api"),
+        "/ui/network".to_owned(),
+        format!("/ui/can-i-deploy?pacticipant={encoded}&version=v2&environment=production"),
+        format!("/ui/pacts/provider/api/consumer/{encoded}/version/v2/diff/previous-distinct"),
+        format!("/ui/pacts/provider/api/consumer/{encoded}/pact-version/{sha}/verification-results/{id}"),
+        "/ui/provider-contracts/provider/api/version/p1".to_owned(),
+        "/ui/pacticipants/api/fields".to_owned(),
+    ];
+    for path in pages {
+        let (status, html) = broker.get_text(&path, &[]).await;
+        assert_eq!(status, 200, "{path}: {html}");
+        let lower = html.to_lowercase();
+        assert!(
+            !lower.contains("<img src=x") && !lower.contains("<script>alert"),
+            "{path} shows markup:\n{html}"
+        );
+        assert!(
+            html.contains("&lt;img") || html.contains("&lt;script&gt;alert"),
+            "{path} shows the hostile text escaped:\n{html}"
+        );
+    }
+}
