@@ -221,6 +221,85 @@ pub struct PublishContractsAnswer {
     pub notices: Vec<Notice>,
 }
 
+/// The provider's own test result for its provider contract (PactFlow's
+/// `selfVerificationResults`, `verificationResults` in the older `PUT` form).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SelfVerificationResults {
+    /// Whether the provider's tests passed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+    /// Their output, base64-encoded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content: Option<String>,
+    /// The output's content type.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_type: Option<String>,
+    /// The output's format (`text`, `junit`, ...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub format: Option<String>,
+    /// The tool that ran them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verifier: Option<String>,
+    /// The tool's version.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verifier_version: Option<String>,
+}
+
+/// `contract` of [`PublishProviderContract`].
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProviderContractToPublish {
+    /// The document, base64-encoded.
+    pub content: Option<String>,
+    /// `application/yaml` or `application/json`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_type: Option<String>,
+    /// `oas`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub specification: Option<String>,
+    /// The provider's own test result.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub self_verification_results: Option<SelfVerificationResults>,
+}
+
+/// `POST /provider-contracts/provider/{provider}/publish` (PactFlow's provider contracts).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PublishProviderContract {
+    /// The provider version.
+    pub pacticipant_version_number: Option<String>,
+    /// Its branch.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub branch: Option<String>,
+    /// Its tags.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<String>>,
+    /// The CI build.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub build_url: Option<String>,
+    /// The contract.
+    pub contract: Option<ProviderContractToPublish>,
+}
+
+/// `PUT /contracts/provider/{provider}/version/{version}`: the older form of
+/// [`PublishProviderContract`].
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PutProviderContract {
+    /// The document, base64-encoded.
+    pub content: Option<String>,
+    /// `application/yaml` or `application/json`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_type: Option<String>,
+    /// `oas`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contract_type: Option<String>,
+    /// The provider's own test result.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verification_results: Option<SelfVerificationResults>,
+}
+
 /// The answer of `GET /matrix` and `GET /can-i-deploy` as clients read it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct MatrixAnswer {

@@ -4,7 +4,10 @@
 
 use std::path::{Path, PathBuf};
 
-use accord_broker_client::wire::{ContractToPublish, MatrixAnswer, PublishContracts, PublishContractsAnswer};
+use accord_broker_client::wire::{
+    ContractToPublish, MatrixAnswer, ProviderContractToPublish, PublishContracts, PublishContractsAnswer,
+    PublishProviderContract, SelfVerificationResults,
+};
 use accord_broker_client::{Auth, BrokerClient};
 use base64::Engine as _;
 use serde_json::{Value, json};
@@ -176,6 +179,105 @@ pub async fn publish(
         }
     }
     Ok(notices)
+}
+
+/// A provider contract to publish: an OpenAPI document and the provider's own test result.
+#[derive(Debug, Clone, Default)]
+pub struct ProviderContract {
+    /// The provider.
+    pub provider: String,
+    /// The provider version.
+    pub version: String,
+    /// The OpenAPI document (JSON or YAML).
+    pub document: PathBuf,
+    /// Its content type; from the file's extension when not given.
+    pub content_type: Option<String>,
+    /// The version's branch.
+    pub branch: Option<String>,
+    /// The version's tags.
+    pub tags: Vec<String>,
+    /// The CI build URL.
+    pub build_url: Option<String>,
+    /// Whether the provider's own tests of the document passed.
+    pub self_verified: bool,
+    /// Their output.
+    pub results: Option<PathBuf>,
+    /// The output's content type.
+    pub results_content_type: Option<String>,
+    /// The output's format (`text`, `junit`, ...).
+    pub results_format: Option<String>,
+    /// The tool that ran them.
+    pub verifier: Option<String>,
+    /// The tool's version.
+    pub verifier_version: Option<String>,
+}
+
+fn read_text(path: &Path, what: &str) -> Result<String, ClientError> {
+    std::fs::read_to_string(path)
+        .map_err(|e| ClientError::Input(format!("cannot read {what} '{}': {e}", path.display())))
+}
+
+/// Publishes a provider contract (PactFlow's `publish-provider-contract`); returns the notices,
+/// which say how each relevant pact compared.
+pub async fn publish_provider_contract(
+    target: &BrokerTarget,
+    contract: &ProviderContract,
+) -> Result<Vec<String>, ClientError> {
+    let document = read_text(&contract.document, "the provider contract")?;
+    if let Err(e) = accord_openapi::OpenApi::parse(&document, &contract.document.display().to_string()) {
+        return Err(ClientError::Input(e.to_string()));
+    }
+    let content_type = contract.content_type.clone().unwrap_or_else(|| {
+        let json = contract
+            .document
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+        if json {
+            "application/json"
+        } else {
+            "application/yaml"
+        }
+        .to_owned()
+    });
+    let results = contract
+        .results
+        .as_deref()
+        .map(|path| read_text(path, "the verification results"))
+        .transpose()?;
+    let b64 = |text: &str| base64::engine::general_purpose::STANDARD.encode(text);
+    let body = PublishProviderContract {
+        pacticipant_version_number: Some(contract.version.clone()),
+        branch: contract.branch.clone(),
+        tags: (!contract.tags.is_empty()).then(|| contract.tags.clone()),
+        build_url: contract.build_url.clone(),
+        contract: Some(ProviderContractToPublish {
+            content: Some(b64(&document)),
+            content_type: Some(content_type),
+            specification: Some("oas".to_owned()),
+            self_verification_results: Some(SelfVerificationResults {
+                success: Some(contract.self_verified),
+                content: results.as_deref().map(b64),
+                content_type: contract.results_content_type.clone(),
+                format: contract.results_format.clone(),
+                verifier: contract.verifier.clone(),
+                verifier_version: contract.verifier_version.clone(),
+            }),
+        }),
+    };
+    let body = serde_json::to_value(&body).map_err(|e| ClientError::Input(e.to_string()))?;
+    let response = target
+        .call(
+            reqwest::Method::POST,
+            &format!("/provider-contracts/provider/{}/publish", enc(&contract.provider)),
+            Some(&body),
+            &format!(
+                "publishing the provider contract of {} {}",
+                contract.provider, contract.version
+            ),
+        )
+        .await?;
+    let answer: PublishContractsAnswer = serde_json::from_value(response).unwrap_or_default();
+    Ok(answer.notices.into_iter().map(|n| n.text).collect())
 }
 
 /// The can-i-deploy answer.

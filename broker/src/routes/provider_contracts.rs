@@ -5,10 +5,10 @@
 
 use std::sync::Arc;
 
+use accord_broker_client::wire::{PublishProviderContract, PutProviderContract, SelfVerificationResults};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use base64::Engine as _;
-use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::body::typed;
@@ -19,49 +19,6 @@ use crate::domain::provider_contract::{
 use crate::error::{ApiError, ApiResult};
 use crate::hal::{Base, Hal, enc};
 
-/// The provider's own test result as both endpoints send it.
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct ResultsBody {
-    success: Option<bool>,
-    content: Option<String>,
-    content_type: Option<String>,
-    format: Option<String>,
-    verifier: Option<String>,
-    verifier_version: Option<String>,
-}
-
-/// `contract` of the publish body.
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct ContractBody {
-    content: Option<String>,
-    content_type: Option<String>,
-    specification: Option<String>,
-    self_verification_results: Option<ResultsBody>,
-}
-
-/// The body of `POST /provider-contracts/provider/{p}/publish`.
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct PublishBody {
-    pacticipant_version_number: Option<String>,
-    branch: Option<String>,
-    tags: Option<Vec<String>>,
-    build_url: Option<String>,
-    contract: Option<ContractBody>,
-}
-
-/// The body of `PUT /contracts/provider/{p}/version/{v}`.
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct PutBody {
-    content: Option<String>,
-    content_type: Option<String>,
-    contract_type: Option<String>,
-    verification_results: Option<ResultsBody>,
-}
-
 /// Decodes a base64 field into text, naming the field when it is not base64 of UTF-8.
 fn decode(field: &str, encoded: &str) -> ApiResult<String> {
     let bytes = base64::engine::general_purpose::STANDARD
@@ -70,7 +27,7 @@ fn decode(field: &str, encoded: &str) -> ApiResult<String> {
     String::from_utf8(bytes).map_err(|_| ApiError::bad(format!("{field} is not UTF-8 text")))
 }
 
-fn self_verification(field: &str, body: Option<ResultsBody>) -> ApiResult<SelfVerification> {
+fn self_verification(field: &str, body: Option<SelfVerificationResults>) -> ApiResult<SelfVerification> {
     let Some(body) = body else {
         return Ok(SelfVerification::default());
     };
@@ -102,7 +59,7 @@ pub(crate) async fn publish(
     Path(provider): Path<String>,
     body: String,
 ) -> ApiResult<Hal> {
-    let request = typed::<PublishBody>(&body)?;
+    let request = typed::<PublishProviderContract>(&body)?;
     drop(body);
     let version = required_version(request.pacticipant_version_number)?;
     if request.branch.as_deref().is_some_and(|b| b.trim().is_empty()) {
@@ -143,7 +100,7 @@ pub(crate) async fn put(
     Path((provider, version)): Path<(String, String)>,
     body: String,
 ) -> ApiResult<Hal> {
-    let request = typed::<PutBody>(&body)?;
+    let request = typed::<PutProviderContract>(&body)?;
     drop(body);
     let content = request
         .content

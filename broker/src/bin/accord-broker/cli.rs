@@ -47,6 +47,56 @@ pub(crate) enum ClientCommand {
         #[command(flatten)]
         broker: BrokerArgs,
     },
+    /// Publish a provider contract: an OpenAPI document and the result of the provider's own
+    /// tests against it (PactFlow's bi-directional contract testing).
+    PublishProviderContract {
+        /// The OpenAPI document (JSON or YAML).
+        contract_file: std::path::PathBuf,
+        /// The provider.
+        #[arg(long)]
+        provider: String,
+        /// The provider version.
+        #[arg(long, short = 'a')]
+        provider_app_version: String,
+        /// The version's branch.
+        #[arg(long)]
+        branch: Option<String>,
+        /// Tags for the version (repeatable).
+        #[arg(long = "tag", short = 't')]
+        tags: Vec<String>,
+        /// The document's content type (default: from the file's extension).
+        #[arg(long)]
+        content_type: Option<String>,
+        /// The exit code of the provider's own tests of the document (0: they passed).
+        #[arg(long, conflicts_with_all = ["verification_success", "no_verification_success"])]
+        verification_exit_code: Option<i32>,
+        /// The provider's own tests of the document passed.
+        #[arg(long)]
+        verification_success: bool,
+        /// The provider's own tests of the document failed.
+        #[arg(long, conflicts_with = "verification_success")]
+        no_verification_success: bool,
+        /// The tests' output.
+        #[arg(long)]
+        verification_results: Option<std::path::PathBuf>,
+        /// The output's content type.
+        #[arg(long)]
+        verification_results_content_type: Option<String>,
+        /// The output's format (text, junit, ...).
+        #[arg(long)]
+        verification_results_format: Option<String>,
+        /// The tool that ran the tests.
+        #[arg(long)]
+        verifier: Option<String>,
+        /// The tool's version.
+        #[arg(long)]
+        verifier_version: Option<String>,
+        /// The CI build URL.
+        #[arg(long)]
+        build_url: Option<String>,
+        #[command(flatten)]
+        broker: BrokerArgs,
+    },
     /// Ask whether a version may be deployed: exit 0 yes, 1 no.
     CanIDeploy {
         /// The application.

@@ -30,6 +30,46 @@ pub(crate) async fn run(command: ClientCommand) -> anyhow::Result<ExitCode> {
                 println!("{notice}");
             }
         }
+        ClientCommand::PublishProviderContract {
+            contract_file,
+            provider,
+            provider_app_version,
+            branch,
+            tags,
+            content_type,
+            verification_exit_code,
+            verification_success,
+            no_verification_success,
+            verification_results,
+            verification_results_content_type,
+            verification_results_format,
+            verifier,
+            verifier_version,
+            build_url,
+            broker,
+        } => {
+            // As the official CLI decides: a flag says it, else the exit code, else not passed.
+            let self_verified =
+                verification_success || (!no_verification_success && verification_exit_code == Some(0));
+            let contract = client::ProviderContract {
+                provider,
+                version: provider_app_version,
+                document: contract_file,
+                content_type,
+                branch,
+                tags,
+                build_url,
+                self_verified,
+                results: verification_results,
+                results_content_type: verification_results_content_type,
+                results_format: verification_results_format,
+                verifier,
+                verifier_version,
+            };
+            for notice in client::publish_provider_contract(&broker.target(), &contract).await? {
+                println!("{notice}");
+            }
+        }
         ClientCommand::CanIDeploy {
             pacticipant,
             version,
