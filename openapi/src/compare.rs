@@ -103,18 +103,18 @@ fn compare_interaction(document: &OpenApi, interaction: &HttpInteraction) -> Vec
             continue;
         };
         let required = parameter["required"] == Value::Bool(true);
-        let sent: Option<String> = match place {
+        let sent: Option<Vec<String>> = match place {
             "path" => operation
                 .path_values
                 .iter()
                 .find(|(n, _)| n == name)
-                .map(|(_, v)| v.clone()),
+                .map(|(_, v)| vec![v.clone()]),
             "query" => request
                 .query
                 .as_ref()
                 .and_then(|q| q.get(name))
-                .and_then(|v| v.first().cloned()),
-            "header" => request.headers.get(name).and_then(|v| v.first().cloned()),
+                .map(<[String]>::to_vec),
+            "header" => request.headers.get(name).map(<[String]>::to_vec),
             _ => continue,
         };
         match sent {
@@ -124,21 +124,74 @@ fn compare_interaction(document: &OpenApi, interaction: &HttpInteraction) -> Vec
                 format!("the document requires the {place} parameter '{name}', which the pact's request does not send"),
             )),
             None => {}
-            Some(text) => {
+            Some(texts) => {
                 let schema = &parameter["schema"];
-                let value = typed_text(&text, document.resolve(schema));
+                let value = parameter_value(&texts, document.resolve(schema), document);
                 for p in request_checker.check(&value, schema, "$", &at(&format!("parameters.{name}.schema"))) {
                     out.push(mismatch(&format!("request.{place}.{name}"), &p.document_path, p.message));
                 }
             }
         }
     }
-    if let Some(query) = &request.query {
-        for (name, _) in query.iter() {
-            let documented = operation
-                .parameters
+    // Security: some alternative of the operation's requirements must be met by what the
+    // request sends, or the provider answers 401.
+    if let Some(alternatives) = document.security(operation.operation) {
+        let sends = |scheme: &Value| -> bool {
+            let name = scheme["name"].as_str().unwrap_or_default();
+            match (scheme["type"].as_str(), scheme["in"].as_str()) {
+                (Some("apiKey"), Some("query")) => {
+                    request.query.as_ref().is_some_and(|q| q.get(name).is_some())
+                }
+                (Some("apiKey"), Some("header")) => request.headers.get(name).is_some(),
+                (Some("apiKey"), Some("cookie")) => request
+                    .headers
+                    .get_joined("cookie")
+                    .is_some_and(|c| c.split(';').any(|kv| kv.trim().starts_with(&format!("{name}=")))),
+                // http (basic, bearer), oauth2, openIdConnect and Swagger 2.0's basic.
+                (Some(_), _) => request.headers.get("authorization").is_some(),
+                // A scheme the document does not define cannot be judged.
+                (None, _) => true,
+            }
+        };
+        let met = alternatives
+            .iter()
+            .any(|all| all.iter().all(|(_, scheme)| sends(scheme)));
+        if !met {
+            let wanted: Vec<String> = alternatives
                 .iter()
-                .any(|p| p["in"] == "query" && p["name"].as_str() == Some(name));
+                .map(|all| {
+                    all.iter()
+                        .map(|(name, _)| *name)
+                        .collect::<Vec<_>>()
+                        .join(" and ")
+                })
+                .collect();
+            out.push(mismatch(
+                "request.headers",
+                &at("security"),
+                format!(
+                    "the document requires credentials ({}) that the pact's request does not send",
+                    wanted.join(" or ")
+                ),
+            ));
+        }
+    }
+    if let Some(query) = &request.query {
+        // A query parameter that carries an API key of the operation's security is documented.
+        let keys: Vec<&str> = document
+            .security(operation.operation)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter(|(_, scheme)| scheme["type"] == "apiKey" && scheme["in"] == "query")
+            .filter_map(|(_, scheme)| scheme["name"].as_str())
+            .collect();
+        for (name, _) in query.iter() {
+            let documented = keys.contains(&name)
+                || operation
+                    .parameters
+                    .iter()
+                    .any(|p| p["in"] == "query" && p["name"].as_str() == Some(name));
             if !documented {
                 out.push(mismatch(
                     &format!("request.query.{name}"),
@@ -277,6 +330,20 @@ fn compare_interaction(document: &OpenApi, interaction: &HttpInteraction) -> Vec
         }
     }
     out
+}
+
+/// A parameter's values as the JSON value its schema describes: a list for an array (repeated
+/// values, or one comma-separated value), else the first value typed.
+fn parameter_value(texts: &[String], schema: &Value, document: &OpenApi) -> Value {
+    if schema["type"] == "array" {
+        let items = document.resolve(&schema["items"]);
+        let parts: Vec<&str> = match texts {
+            [one] => one.split(',').collect(),
+            many => many.iter().map(String::as_str).collect(),
+        };
+        return Value::Array(parts.into_iter().map(|t| typed_text(t, items)).collect());
+    }
+    texts.first().map_or(Value::Null, |text| typed_text(text, schema))
 }
 
 /// A parameter's text as the JSON value its schema describes (`42` as a number for an integer).

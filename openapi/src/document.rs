@@ -47,7 +47,8 @@ pub(crate) struct Operation<'a> {
 }
 
 impl OpenApi {
-    /// Reads a document from JSON or YAML text; `source_name` names it in errors.
+    /// Reads an OpenAPI 3.0 or 3.1 document, or a Swagger 2.0 one, from JSON or YAML text;
+    /// `source_name` names it in errors.
     pub fn parse(text: &str, source_name: &str) -> Result<OpenApi, OpenApiError> {
         let root: Value = match serde_json::from_str(text) {
             Ok(value) => value,
@@ -56,11 +57,16 @@ impl OpenApi {
                 reason: e.to_string(),
             })?,
         };
+        let root = if root["swagger"] == "2.0" {
+            crate::swagger2::to_openapi3(root)
+        } else {
+            root
+        };
         let version = root["openapi"].as_str().unwrap_or_default();
         if !version.starts_with("3.") {
             return Err(OpenApiError::NotOpenApi {
                 source_name: source_name.to_owned(),
-                reason: format!("`openapi` is '{version}', not 3.x"),
+                reason: format!("`openapi` is '{version}', not 3.x (nor `swagger: \"2.0\"`)"),
             });
         }
         if !root["paths"].is_object() {
@@ -84,6 +90,40 @@ impl OpenApi {
             base_paths,
             patterns: crate::pattern::PatternCache::default(),
         })
+    }
+
+    /// The security requirements of an operation (its own, else the document's), with the
+    /// scheme each name stands for (`components.securitySchemes`, or Swagger 2.0's
+    /// `securityDefinitions`): a list of alternatives, each a list of schemes all required.
+    pub(crate) fn security<'a>(&'a self, operation: &'a Value) -> Option<Vec<Vec<(&'a str, &'a Value)>>> {
+        let requirements = operation
+            .get("security")
+            .or_else(|| self.root.get("security"))?
+            .as_array()?;
+        if requirements.is_empty() {
+            return None;
+        }
+        let schemes = self.root["components"]["securitySchemes"]
+            .as_object()
+            .or_else(|| self.root["securityDefinitions"].as_object());
+        Some(
+            requirements
+                .iter()
+                .map(|alternative| {
+                    alternative
+                        .as_object()
+                        .into_iter()
+                        .flatten()
+                        .map(|(name, _)| {
+                            let scheme = schemes
+                                .and_then(|s| s.get(name))
+                                .map_or(&Value::Null, |s| self.resolve(s));
+                            (name.as_str(), scheme)
+                        })
+                        .collect()
+                })
+                .collect(),
+        )
     }
 
     /// Follows `value`'s `$ref` (repeatedly, at most 32 times) within the document.

@@ -1,5 +1,5 @@
 //! Provider contracts: a consumer's pact compared with the provider's OpenAPI 3.0 or 3.1
-//! document, without running the provider. For each HTTP interaction the document must have the
+//! document (or Swagger 2.0, read as OpenAPI 3), without running the provider. For each HTTP interaction the document must have the
 //! operation (server base path, path template, method), accept the request (path and query
 //! parameters, content type, body) and promise what the consumer relies on in the response (a
 //! documented status; every field the consumer's example has, documented, required and of a
@@ -34,6 +34,7 @@ mod document;
 mod media;
 mod pattern;
 mod schema;
+mod swagger2;
 
 pub use compare::{Comparison, ContractMismatch, compare};
 pub use document::{OpenApi, OpenApiError};

@@ -282,9 +282,93 @@ fn each_kind_of_mismatch_names_the_interaction_and_both_places() {
     assert_eq!(found.len(), expect.len(), "{found:#?}");
 }
 
+const SWAGGER: &str = r##"
+swagger: "2.0"
+info: {title: pets, version: "1"}
+basePath: /v2
+produces: [application/json]
+paths:
+  /pet/{petId}:
+    get:
+      parameters:
+        - {name: petId, in: path, required: true, type: integer, format: int64}
+        - $ref: "#/parameters/verbose"
+      responses:
+        "200":
+          description: a pet
+          headers:
+            X-Rate-Limit: {type: integer}
+          schema: {$ref: "#/definitions/Pet"}
+        "404": {description: not found}
+  /pet:
+    post:
+      consumes: [application/json]
+      parameters:
+        - {name: pet, in: body, required: true, schema: {$ref: "#/definitions/Pet"}}
+      responses:
+        "200": {description: created, schema: {$ref: "#/definitions/Pet"}}
+  /pet/{petId}/name:
+    post:
+      consumes: [application/x-www-form-urlencoded]
+      parameters:
+        - {name: petId, in: path, required: true, type: integer}
+        - {name: name, in: formData, required: true, type: string}
+      responses:
+        "204": {description: renamed}
+parameters:
+  verbose: {name: verbose, in: query, type: boolean}
+definitions:
+  Pet:
+    type: object
+    required: [id, name, tag, status]
+    properties:
+      id: {type: integer, format: int64}
+      name: {type: string}
+      tag: {type: string, x-nullable: true}
+      status: {type: string, enum: [available, sold]}
+"##;
+
+#[test]
+fn swagger_2_documents_are_compared_as_openapi_3() {
+    let document = OpenApi::parse(SWAGGER, "pets.yaml").expect("a Swagger 2.0 document");
+    let pet = json!({"id": 7, "name": "rex", "tag": null, "status": "sold"});
+    let ok = |body: Value| json!({"status": 200, "headers": {"Content-Type": "application/json", "X-Rate-Limit": "5"}, "body": body});
+    let pact = json!({"consumer": {"name": "web"}, "provider": {"name": "pets"}, "interactions": [
+        interaction("gets a pet", json!({"method": "GET", "path": "/v2/pet/7", "query": "verbose=true"}), ok(pet.clone())),
+        interaction("adds a pet", json!({"method": "POST", "path": "/v2/pet", "headers": {"Content-Type": "application/json"}, "body": pet}), json!({"status": 200})),
+        interaction("renames a pet", json!({"method": "POST", "path": "/v2/pet/7/name", "headers": {"Content-Type": "application/x-www-form-urlencoded"}, "body": "name=max"}), json!({"status": 204})),
+        interaction("gets a pet without the base path", json!({"method": "GET", "path": "/pet/7"}), ok(json!({"id": 7, "name": "rex"}))),
+        interaction("gets a pet by name", json!({"method": "GET", "path": "/v2/pet/rex"}), ok(json!({"id": 7, "name": "rex"}))),
+        interaction("expects a status outside the enum", json!({"method": "GET", "path": "/v2/pet/7"}), ok(json!({"id": 7, "name": "rex", "status": "lost"}))),
+        interaction("adds a pet without a body", json!({"method": "POST", "path": "/v2/pet"}), json!({"status": 200})),
+    ], "metadata": {"pactSpecification": {"version": "2.0.0"}}});
+    let pact = accord_core::format::parse_pact_value(&pact, "web-pets.json").expect("pact");
+    let found: Vec<(String, String)> = compare(&document, &pact)
+        .mismatches
+        .into_iter()
+        .map(|m| (m.interaction, m.pact_path))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (
+                "gets a pet without the base path".to_owned(),
+                "request.path".to_owned()
+            ),
+            ("gets a pet by name".to_owned(), "request.path.petId".to_owned()),
+            (
+                "expects a status outside the enum".to_owned(),
+                "response.body.$.status".to_owned()
+            ),
+            ("adds a pet without a body".to_owned(), "request.body".to_owned()),
+        ],
+        "{found:#?}"
+    );
+}
+
 #[test]
 fn documents_that_are_not_openapi_3_are_refused_with_their_name() {
-    let error = OpenApi::parse("swagger: '2.0'\npaths: {}\n", "old.yaml").expect_err("swagger 2");
+    let error = OpenApi::parse("swaggerVersion: '1.2'\napis: []\n", "old.yaml").expect_err("swagger 1.2");
     assert!(
         error.to_string().contains("old.yaml") && error.to_string().contains("3.x"),
         "{error}"
@@ -404,4 +488,85 @@ fn patterns_content_types_and_headers_are_judged_from_both_sides() {
         no_body,
         ["request.body: the document requires a request body, which the pact's request does not send"]
     );
+}
+
+#[test]
+fn an_operation_that_requires_credentials_needs_a_request_that_sends_some() {
+    let document = OpenApi::parse(
+        r#"
+openapi: 3.0.3
+info: {title: secure, version: "1"}
+security: [{bearer: []}]
+paths:
+  /open:
+    get: {security: [{}, {bearer: []}], responses: {"200": {description: ok}}}
+  /reports:
+    get: {responses: {"200": {description: ok}}}
+  /exports:
+    get: {security: [{key: []}, {bearer: [], partner: []}], responses: {"200": {description: ok}}}
+components:
+  securitySchemes:
+    bearer: {type: http, scheme: bearer}
+    key: {type: apiKey, in: query, name: api_key}
+    partner: {type: apiKey, in: header, name: X-Partner}
+"#,
+        "secure.yaml",
+    )
+    .expect("document");
+    let get = |path: &str, query: Option<&str>, headers: Value| {
+        let mut request = json!({"method": "GET", "path": path, "headers": headers});
+        if let Some(q) = query {
+            request["query"] = json!(q);
+        }
+        request
+    };
+    let bearer = json!({"Authorization": "Bearer t"});
+    let cases = [
+        ("open without credentials", get("/open", None, json!({})), true),
+        (
+            "reports with a token",
+            get("/reports", None, bearer.clone()),
+            true,
+        ),
+        ("reports without one", get("/reports", None, json!({})), false),
+        (
+            "exports with the key",
+            get("/exports", Some("api_key=k"), json!({})),
+            true,
+        ),
+        (
+            "exports with a token only",
+            get("/exports", None, bearer.clone()),
+            false,
+        ),
+        (
+            "exports with a token and the partner header",
+            get(
+                "/exports",
+                None,
+                json!({"Authorization": "Bearer t", "X-Partner": "p"}),
+            ),
+            true,
+        ),
+    ];
+    for (description, request, compatible) in cases {
+        let pact = json!({"consumer": {"name": "web"}, "provider": {"name": "secure"},
+            "interactions": [interaction(description, request, json!({"status": 200}))],
+            "metadata": {"pactSpecification": {"version": "3.0.0"}}});
+        let pact = accord_core::format::parse_pact_value(&pact, description).expect("pact");
+        let comparison = compare(&document, &pact);
+        assert_eq!(
+            comparison.is_compatible(),
+            compatible,
+            "{description}: {:?}",
+            comparison.mismatches
+        );
+        if !compatible {
+            assert!(
+                comparison.mismatches[0].message.contains("requires credentials"),
+                "{:?}",
+                comparison.mismatches
+            );
+        }
+    }
 }

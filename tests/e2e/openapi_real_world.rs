@@ -293,3 +293,93 @@ fn accord_and_pactflows_validator_agree_on_real_world_documents() {
         );
     }
 }
+
+/// The validator's own example (`docs/swagger.json`, Swagger 2.0's Petstore, and
+/// `docs/pact.json`, shipped in its npm package), and interactions shaped like a Petstore
+/// client's: accord reads Swagger 2.0 as OpenAPI 3 and agrees with the validator on each.
+#[test]
+fn accord_and_pactflows_validator_agree_on_its_own_swagger_2_example() {
+    let Some(tools) = validator() else { return };
+    let docs = tools.join("node_modules/@pactflow/swagger-mock-validator/docs");
+    let spec = docs.join("swagger.json");
+    let text = std::fs::read_to_string(&spec).expect("the validator's example document");
+    let document = OpenApi::parse(&text, "swagger.json").expect("Swagger 2.0 is read");
+    let dir =
+        PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("openapi-swagger2-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let pet = json!({"name": "doggie", "photoUrls": ["https://example.com/doggie.png"]});
+    let key = json!({"api_key": "special-key"});
+    let token = json!({"Authorization": "Bearer 2YotnFZFEjr1zMWpAA"});
+    let bearer_json =
+        json!({"Authorization": "Bearer 2YotnFZFEjr1zMWpAA", "Content-Type": "application/json"});
+    let ok =
+        |body: Value| json!({"status": 200, "headers": {"Content-Type": "application/json"}, "body": body});
+    let ours: Vec<(&str, Value, Value)> = vec![
+        (
+            "gets a pet",
+            json!({"method": "GET", "path": "/v2/pet/10", "headers": key}),
+            ok(pet.clone()),
+        ),
+        (
+            "finds pets by status",
+            json!({"method": "GET", "path": "/v2/pet/findByStatus", "query": "status=available&status=sold", "headers": token}),
+            ok(json!([pet])),
+        ),
+        (
+            "adds a pet",
+            json!({"method": "POST", "path": "/v2/pet", "headers": bearer_json, "body": pet}),
+            json!({"status": 405}),
+        ),
+        (
+            "gets a pet without its API key",
+            json!({"method": "GET", "path": "/v2/pet/10"}),
+            ok(pet.clone()),
+        ),
+        (
+            "finds pets by an unknown status",
+            json!({"method": "GET", "path": "/v2/pet/findByStatus", "query": "status=lost", "headers": token}),
+            ok(json!([])),
+        ),
+        (
+            "adds a pet without its name",
+            json!({"method": "POST", "path": "/v2/pet", "headers": bearer_json, "body": {"photoUrls": []}}),
+            json!({"status": 405}),
+        ),
+        (
+            "expects an unknown pet status",
+            json!({"method": "GET", "path": "/v2/pet/10", "headers": key}),
+            ok(json!({"name": "doggie", "photoUrls": [], "status": "lost"})),
+        ),
+    ];
+    let mut pairs = vec![(spec.clone(), docs.join("pact.json"))];
+    let example = std::fs::read_to_string(docs.join("pact.json")).expect("the validator's example pact");
+    let mut verdicts = vec![compare(
+        &document,
+        &accord_core::format::parse_pact(&example, "pact.json").expect("its pact"),
+    )];
+    let mut descriptions = vec!["the validator's own example pact"];
+    for (i, (description, request, response)) in ours.iter().enumerate() {
+        let pact = json!({"consumer": {"name": "petstore-client"}, "provider": {"name": "petstore"},
+            "interactions": [{"description": description, "request": request, "response": response}],
+            "metadata": {"pactSpecification": {"version": "2.0.0"}}});
+        let path = dir.join(format!("petstore-{i:02}.json"));
+        std::fs::write(&path, pact.to_string()).expect("write the pact");
+        verdicts.push(compare(
+            &document,
+            &accord_core::format::parse_pact_value(&pact, description).expect("pact"),
+        ));
+        pairs.push((spec.clone(), path));
+        descriptions.push(description);
+    }
+    let theirs = validator_verdicts(&tools, &pairs);
+    assert!(
+        !theirs[0],
+        "the validator's own example pact relies on an undocumented field"
+    );
+    let listed = [(
+        "adds a pet without its name",
+        "accord: the Petstore's `Pet` requires `name`, so the provider refuses the body; the validator does not check a Swagger 2.0 `body` parameter's required properties",
+    )];
+    let disagreements = disagreements(&descriptions, &verdicts, &theirs, &listed);
+    assert!(disagreements.is_empty(), "{}", disagreements.join("\n"));
+}
