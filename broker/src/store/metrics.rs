@@ -34,6 +34,21 @@ const COUNTS: &[(&str, &str, &str)] = &[
         "count",
         "SELECT COUNT(*) AS n FROM versions",
     ),
+    (
+        "providerContracts",
+        "count",
+        "SELECT COUNT(*) AS n FROM provider_contracts",
+    ),
+    (
+        "providerContractComparisons",
+        "count",
+        "SELECT COUNT(*) AS n FROM contract_comparisons",
+    ),
+    (
+        "providerContractComparisons",
+        "incompatibleCount",
+        "SELECT COUNT(*) AS n FROM contract_comparisons WHERE compatible = 0",
+    ),
     ("branches", "count", "SELECT COUNT(*) AS n FROM branches"),
     ("tags", "count", "SELECT COUNT(*) AS n FROM tags"),
     ("labels", "count", "SELECT COUNT(*) AS n FROM labels"),

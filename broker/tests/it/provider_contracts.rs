@@ -181,6 +181,12 @@ async fn an_incompatible_pact_published_after_the_contract_is_compared_and_block
         assert_eq!(result["kind"], "provider-contract");
         assert_eq!(result["success"], false);
 
+        let (_, metrics) = broker.get("/metrics").await;
+        assert_eq!(metrics["providerContracts"]["count"], 1, "{metrics}");
+        assert_eq!(
+            metrics["providerContractComparisons"]["incompatibleCount"], 1,
+            "{metrics}"
+        );
         let (status, contract) = broker.get("/contracts/provider/accounts/version/100").await;
         assert_eq!(status, 200, "{contract}");
         assert_eq!(contract["content"], DOCUMENT);
