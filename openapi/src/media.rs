@@ -2,16 +2,13 @@
 //! whether an `Accept` header can be satisfied, and a response's headers against the documented
 //! ones.
 
+use accord_core::ContentType;
 use serde_json::Value;
 
-/// The essence of a media type: lower case, without parameters.
+/// The essence of a media type: lower case, without parameters (accord's own reading of a
+/// content type; the text itself, lower case, when it is not `type/subtype`).
 pub(crate) fn essence(media: &str) -> String {
-    media
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase()
+    ContentType::parse(media).map_or_else(|| media.trim().to_ascii_lowercase(), |ct| ct.essence())
 }
 
 /// Whether a media range (`*/*`, `application/*`, `application/json`) covers a media type.
@@ -26,10 +23,10 @@ pub(crate) fn covers(range: &str, media: &str) -> bool {
     }
 }
 
-/// Whether a media type is JSON (`application/json`, `application/problem+json`, ...).
+/// Whether a media type is JSON (`application/json`, `application/problem+json`, ...), as
+/// accord judges bodies.
 pub(crate) fn is_json(media: &str) -> bool {
-    let media = essence(media);
-    media == "application/json" || media.ends_with("+json")
+    ContentType::parse(media).is_some_and(|ct| ct.is_json())
 }
 
 /// The documented `content` entry a body of `content_type` selects: the same type, else the

@@ -116,7 +116,9 @@ async fn the_pages_answer_why_what_changed_and_who_talks_to_whom(broker: &str) {
         "{answer}"
     );
     let failing = {
-        let from = answer.find("verification failed").expect("a failed verification");
+        let from = answer
+            .find("failed for accounts-2.0.0")
+            .expect("a failed verification");
         let before = &answer[..from];
         let start = before.rfind("href=\"").expect("its link") + 6;
         let end = before[start..].find('"').expect("end") + start;

@@ -7,6 +7,7 @@ CREATE TABLE provider_contracts (
     specification TEXT NOT NULL,
     content_type TEXT NOT NULL,
     content TEXT NOT NULL,
+    sha TEXT NOT NULL,
     self_verified BIGINT NOT NULL,
     verifier TEXT,
     verifier_version TEXT,

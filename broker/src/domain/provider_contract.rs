@@ -4,6 +4,9 @@
 //! side compares it with the relevant ones of the other; the matrix counts a compatible
 //! comparison with passing self-verification as a successful verification.
 
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
+
 use accord_core::Pact;
 use accord_openapi::{Comparison, ContractMismatch, OpenApi, compare};
 use serde_json::{Value, json};
@@ -138,9 +141,8 @@ pub(crate) async fn publish(
     for tag in &publication.tags {
         versions::add_tag(conn, version_id, tag).await?;
     }
-    let replaced = provider_contracts::of_version(conn, version_id).await?.is_some();
     let results = &publication.self_verification;
-    let contract_id = provider_contracts::replace(
+    let (contract_id, replaced) = provider_contracts::replace(
         conn,
         provider_id,
         version_id,
@@ -158,14 +160,17 @@ pub(crate) async fn publish(
         },
     )
     .await?;
-    let document = read_document(&publication.content, &publication.provider, &publication.version);
-    let unreadable = document.as_ref().err().cloned();
+    let document = read_document(
+        &publication.content,
+        provider_contracts::content_sha(&publication.content),
+    );
+    let unreadable = document.as_ref().as_ref().err().cloned();
     let mut comparisons = Vec::new();
     for pact in provider_contracts::relevant_pacts(conn, provider_id).await? {
         let parsed: Result<Pact, String> =
             accord_core::format::parse_pact(&pact.content, "the published pact").map_err(|e| e.to_string());
         let (outcome, consumer) = match &parsed {
-            Ok(p) => (judge(document.as_ref(), p), p.consumer.clone()),
+            Ok(p) => (judge(&document, p), p.consumer.clone()),
             Err(e) => (unreadable_pact(e), String::new()),
         };
         record(conn, contract_id, pact.content_id, &outcome).await?;
@@ -210,8 +215,10 @@ pub(crate) async fn compare_new_pact(
         {
             continue;
         }
-        let document = read_document(&contract.content, "the provider", &contract.provider_version);
-        let outcome = judge(document.as_ref(), &pact);
+        let Some(document) = document_of(conn, contract.id, Some(&contract.sha)).await? else {
+            continue;
+        };
+        let outcome = judge(&document, &pact);
         record(conn, contract.id, row.content_id, &outcome).await?;
     }
     Ok(())
@@ -256,30 +263,74 @@ pub(crate) async fn compare_on_demand(
 ) -> DomainResult<usize> {
     let missing = provider_contracts::uncompared(conn, pairs).await?;
     for pair in &missing {
-        let contract = &pair.contract;
-        let document = read_document(&contract.content, "the provider", &contract.provider_version);
-        let outcome = match accord_core::format::parse_pact(&pair.content, "the published pact") {
-            Ok(pact) => judge(document.as_ref(), &pact),
+        let Some(document) = document_of(conn, pair.contract_id, None).await? else {
+            continue;
+        };
+        let Some(content) = provider_contracts::pact_content(conn, pair.content_id).await? else {
+            continue;
+        };
+        let outcome = match accord_core::format::parse_pact(&content, "the published pact") {
+            Ok(pact) => judge(&document, &pact),
             Err(e) => unreadable_pact(&e.to_string()),
         };
-        record(conn, contract.id, pair.content_id, &outcome).await?;
+        record(conn, pair.contract_id, pair.content_id, &outcome).await?;
     }
     Ok(missing.len())
 }
 
-/// Reads a provider contract's document; why it cannot be compared otherwise.
-fn read_document(content: &str, provider: &str, version: &str) -> Result<OpenApi, String> {
-    OpenApi::parse(
-        content,
-        &format!("the provider contract of {provider} version {version}"),
-    )
-    .map_err(|e| e.to_string())
+/// A document as read: the document, or why it cannot be compared.
+type Read = Arc<Result<OpenApi, String>>;
+
+/// How many documents stay read: a publication compares a pact with several contracts, and
+/// can-i-deploy a contract with many pacts; reading a large document takes tens of
+/// milliseconds (GitHub's 5.7 MB one: 51 ms in BENCHMARKS.md).
+const KEPT_DOCUMENTS: usize = 16;
+
+/// The documents read last, newest first, by the SHA-256 of their text.
+static DOCUMENTS: Mutex<VecDeque<(String, Read)>> = Mutex::new(VecDeque::new());
+
+/// Reads a provider contract's document, known by `sha`; why it cannot be compared otherwise.
+fn read_document(content: &str, sha: String) -> Read {
+    if let Some(read) = kept(&sha) {
+        return read;
+    }
+    let read = Arc::new(OpenApi::parse(content, "the provider contract").map_err(|e| e.to_string()));
+    keep(sha, Arc::clone(&read));
+    read
+}
+
+fn kept(sha: &str) -> Option<Read> {
+    let mut documents = DOCUMENTS.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let at = documents.iter().position(|(s, _)| s == sha)?;
+    let entry = documents.remove(at)?;
+    let read = Arc::clone(&entry.1);
+    documents.push_front(entry);
+    Some(read)
+}
+
+fn keep(sha: String, read: Read) {
+    let mut documents = DOCUMENTS.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    documents.retain(|(s, _)| *s != sha);
+    documents.push_front((sha, read));
+    documents.truncate(KEPT_DOCUMENTS);
+}
+
+/// The document of a stored contract: kept when read before (its hash known), else loaded and
+/// read; `None` when the contract no longer exists.
+async fn document_of(conn: &mut Conn, contract_id: i64, sha: Option<&str>) -> DomainResult<Option<Read>> {
+    if let Some(read) = sha.and_then(kept) {
+        return Ok(Some(read));
+    }
+    let Some(contract) = provider_contracts::by_id(conn, contract_id).await? else {
+        return Ok(None);
+    };
+    Ok(Some(read_document(&contract.content, contract.sha)))
 }
 
 /// The comparison of a pact with a document, or with a document that cannot be read (every
 /// interaction then fails with the reason).
-fn judge(document: Result<&OpenApi, &String>, pact: &Pact) -> Comparison {
-    match document {
+fn judge(document: &Read, pact: &Pact) -> Comparison {
+    match document.as_ref() {
         Ok(document) => compare(document, pact),
         Err(why) => Comparison {
             interactions: pact.interactions.len(),

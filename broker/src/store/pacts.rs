@@ -24,7 +24,8 @@ fn canonical(value: &Value) -> Value {
     }
 }
 
-fn hex_digest(text: &str) -> String {
+/// The SHA-256 of a text, in hex.
+pub(crate) fn hex_digest(text: &str) -> String {
     Sha256::digest(text.as_bytes())
         .iter()
         .map(|b| format!("{b:02x}"))

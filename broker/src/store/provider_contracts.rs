@@ -18,6 +18,8 @@ pub(crate) struct ProviderContract {
     pub(crate) specification: String,
     pub(crate) content_type: String,
     pub(crate) content: String,
+    /// The SHA-256 of the content: documents are read once per distinct content.
+    pub(crate) sha: String,
     pub(crate) self_verified: bool,
     pub(crate) verifier: Option<String>,
     pub(crate) verifier_version: Option<String>,
@@ -44,7 +46,7 @@ pub(crate) struct NewProviderContract<'a> {
 }
 
 const SELECT: &str = "SELECT pc.id, pc.provider_version_id, v.number AS provider_version, pc.specification, \
-    pc.content_type, pc.content, pc.self_verified, pc.verifier, pc.verifier_version, pc.results_content, \
+    pc.content_type, pc.content, pc.sha, pc.self_verified, pc.verifier, pc.verifier_version, pc.results_content, \
     pc.results_content_type, pc.results_format, pc.build_url, pc.created_at \
     FROM provider_contracts pc JOIN versions v ON v.id = pc.provider_version_id";
 
@@ -55,6 +57,7 @@ fn from_row(row: &sqlx::any::AnyRow) -> Result<ProviderContract, sqlx::Error> {
         specification: row.try_get("specification")?,
         content_type: row.try_get("content_type")?,
         content: row.try_get("content")?,
+        sha: row.try_get("sha")?,
         self_verified: row.try_get::<i64, _>("self_verified")? != 0,
         verifier: row.try_get("verifier")?,
         verifier_version: row.try_get("verifier_version")?,
@@ -67,31 +70,34 @@ fn from_row(row: &sqlx::any::AnyRow) -> Result<ProviderContract, sqlx::Error> {
 }
 
 /// Stores the provider contract of a version, replacing (with its comparisons) one published
-/// before for the same version; its id.
+/// before for the same version; its id and whether one was replaced.
 pub(crate) async fn replace(
     conn: &mut Conn,
     provider_id: i64,
     provider_version_id: i64,
     new: &NewProviderContract<'_>,
-) -> Result<i64, sqlx::Error> {
+) -> Result<(i64, bool), sqlx::Error> {
     sqlx::query("DELETE FROM contract_comparisons WHERE provider_contract_id IN (SELECT id FROM provider_contracts WHERE provider_version_id = $1)")
         .bind(provider_version_id)
         .execute(&mut *conn)
         .await?;
-    sqlx::query("DELETE FROM provider_contracts WHERE provider_version_id = $1")
+    let replaced = sqlx::query("DELETE FROM provider_contracts WHERE provider_version_id = $1")
         .bind(provider_version_id)
         .execute(&mut *conn)
-        .await?;
+        .await?
+        .rows_affected()
+        > 0;
     let row = sqlx::query(
-        "INSERT INTO provider_contracts (provider_id, provider_version_id, specification, content_type, content, self_verified, \
-         verifier, verifier_version, results_content, results_content_type, results_format, build_url, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
+        "INSERT INTO provider_contracts (provider_id, provider_version_id, specification, content_type, content, sha, \
+         self_verified, verifier, verifier_version, results_content, results_content_type, results_format, build_url, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
     )
     .bind(provider_id)
     .bind(provider_version_id)
     .bind(new.specification)
     .bind(new.content_type)
     .bind(new.content)
+    .bind(content_sha(new.content))
     .bind(i64::from(new.self_verified))
     .bind(new.verifier)
     .bind(new.verifier_version)
@@ -102,7 +108,21 @@ pub(crate) async fn replace(
     .bind(now())
     .fetch_one(&mut *conn)
     .await?;
-    row.try_get("id")
+    Ok((row.try_get("id")?, replaced))
+}
+
+/// The hash a contract's document is known by.
+pub(crate) fn content_sha(content: &str) -> String {
+    super::pacts::hex_digest(content)
+}
+
+/// A provider contract by id.
+pub(crate) async fn by_id(conn: &mut Conn, id: i64) -> Result<Option<ProviderContract>, sqlx::Error> {
+    let row = sqlx::query(&format!("{SELECT} WHERE pc.id = $1"))
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    row.as_ref().map(from_row).transpose()
 }
 
 /// The provider contract of one provider version.
@@ -133,14 +153,18 @@ pub(crate) async fn latest_of_provider(
     rows.iter().map(from_row).collect()
 }
 
+/// A provider contract by id and content hash, without its document.
+#[derive(Debug, Clone)]
+pub(crate) struct ContractRef {
+    pub(crate) id: i64,
+    pub(crate) sha: String,
+}
+
 /// The provider contracts a new pact for this provider is compared with: the newest one, the
 /// newest of each branch and tag, and those of versions currently deployed or released.
-pub(crate) async fn relevant(
-    conn: &mut Conn,
-    provider_id: i64,
-) -> Result<Vec<ProviderContract>, sqlx::Error> {
-    let rows = sqlx::query(&format!(
-        "{SELECT} WHERE pc.id IN ( \
+pub(crate) async fn relevant(conn: &mut Conn, provider_id: i64) -> Result<Vec<ContractRef>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT pc.id, pc.sha FROM provider_contracts pc WHERE pc.id IN ( \
            SELECT MAX(id) FROM provider_contracts WHERE provider_id = $1 \
            UNION SELECT MAX(c.id) FROM provider_contracts c JOIN branch_versions bv ON bv.version_id = c.provider_version_id \
              WHERE c.provider_id = $2 GROUP BY bv.branch_id \
@@ -150,8 +174,8 @@ pub(crate) async fn relevant(
              WHERE c.provider_id = $4 AND d.undeployed_at IS NULL \
            UNION SELECT c.id FROM provider_contracts c JOIN released_versions r ON r.version_id = c.provider_version_id \
              WHERE c.provider_id = $5 AND r.support_ended_at IS NULL \
-         ) ORDER BY pc.id"
-    ))
+         ) ORDER BY pc.id",
+    )
     .bind(provider_id)
     .bind(provider_id)
     .bind(provider_id)
@@ -159,7 +183,14 @@ pub(crate) async fn relevant(
     .bind(provider_id)
     .fetch_all(&mut *conn)
     .await?;
-    rows.iter().map(from_row).collect()
+    rows.iter()
+        .map(|row| {
+            Ok(ContractRef {
+                id: row.try_get("id")?,
+                sha: row.try_get("sha")?,
+            })
+        })
+        .collect()
 }
 
 /// A pact content a new provider contract is compared with.
@@ -319,6 +350,7 @@ pub(crate) async fn as_verifications(
             let self_verified = row.try_get::<i64, _>("self_verified")? != 0;
             out.entry(content_id).or_default().push(Verification {
                 id: row.try_get("id")?,
+                content_id,
                 provider_version_id: row.try_get("provider_version_id")?,
                 provider_version: row.try_get("provider_version")?,
                 success: compatible && self_verified,
@@ -336,54 +368,66 @@ pub(crate) async fn as_verifications(
     Ok(out)
 }
 
-/// A provider contract and a pact content not compared yet.
-#[derive(Debug, Clone)]
+/// A provider contract and a pact content not compared yet, by id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Uncompared {
-    pub(crate) contract: ProviderContract,
+    pub(crate) contract_id: i64,
     pub(crate) content_id: i64,
-    pub(crate) content: String,
 }
 
 /// Of these (consumer, provider, pact content hash, provider version id) pairs, those whose
-/// provider version has a provider contract never compared with that pact content.
+/// provider version has a provider contract never compared with that pact content; ids only,
+/// so asking costs no document.
 pub(crate) async fn uncompared(
     conn: &mut Conn,
     pairs: &[(String, String, String, i64)],
 ) -> Result<Vec<Uncompared>, sqlx::Error> {
     let version_ids: Vec<i64> = pairs.iter().map(|p| p.3).collect();
-    let mut contracts: HashMap<i64, ProviderContract> = HashMap::new();
+    let mut contracts: HashMap<i64, i64> = HashMap::new();
     for list in super::id_lists(&version_ids) {
-        let rows = sqlx::query(&format!("{SELECT} WHERE pc.provider_version_id IN ({list})"))
-            .fetch_all(&mut *conn)
-            .await?;
+        let rows = sqlx::query(&format!(
+            "SELECT id, provider_version_id FROM provider_contracts WHERE provider_version_id IN ({list})"
+        ))
+        .fetch_all(&mut *conn)
+        .await?;
         for row in &rows {
-            let version_id: i64 = row.try_get("provider_version_id")?;
-            contracts.insert(version_id, from_row(row)?);
+            contracts.insert(row.try_get("provider_version_id")?, row.try_get("id")?);
         }
     }
     let mut out = Vec::new();
     for (consumer, provider, sha, version_id) in pairs {
-        let Some(contract) = contracts.get(version_id) else {
+        let Some(contract_id) = contracts.get(version_id).copied() else {
             continue;
         };
         let content = sqlx::query(
-            "SELECT pc.id, pc.content FROM pact_contents pc JOIN pacticipants c ON c.id = pc.consumer_id \
+            "SELECT pc.id FROM pact_contents pc JOIN pacticipants c ON c.id = pc.consumer_id \
              JOIN pacticipants p ON p.id = pc.provider_id WHERE c.name = $1 AND p.name = $2 AND pc.sha = $3 \
              AND NOT EXISTS (SELECT 1 FROM contract_comparisons cc WHERE cc.content_id = pc.id AND cc.provider_contract_id = $4)",
         )
         .bind(consumer)
         .bind(provider)
         .bind(sha)
-        .bind(contract.id)
+        .bind(contract_id)
         .fetch_optional(&mut *conn)
         .await?;
         if let Some(row) = content {
-            out.push(Uncompared {
-                contract: contract.clone(),
+            let pair = Uncompared {
+                contract_id,
                 content_id: row.try_get("id")?,
-                content: row.try_get("content")?,
-            });
+            };
+            if !out.contains(&pair) {
+                out.push(pair);
+            }
         }
     }
     Ok(out)
+}
+
+/// The text of a pact content.
+pub(crate) async fn pact_content(conn: &mut Conn, content_id: i64) -> Result<Option<String>, sqlx::Error> {
+    let row = sqlx::query("SELECT content FROM pact_contents WHERE id = $1")
+        .bind(content_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    row.as_ref().map(|r| r.try_get("content")).transpose()
 }

@@ -10,6 +10,8 @@ use crate::db::now;
 #[derive(Debug, Clone)]
 pub(crate) struct Verification {
     pub(crate) id: i64,
+    /// The pact content verified (or compared).
+    pub(crate) content_id: i64,
     pub(crate) provider_version_id: i64,
     pub(crate) provider_version: String,
     pub(crate) success: bool,
@@ -41,6 +43,7 @@ const SELECT: &str = "SELECT vr.id, vr.content_id, vr.provider_version_id, v.num
 pub(super) fn from_row(row: &sqlx::any::AnyRow) -> Result<Verification, sqlx::Error> {
     Ok(Verification {
         id: row.try_get("id")?,
+        content_id: row.try_get("content_id")?,
         provider_version_id: row.try_get("provider_version_id")?,
         provider_version: row.try_get("provider_version")?,
         success: row.try_get::<i64, _>("success")? != 0,

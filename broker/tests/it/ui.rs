@@ -237,7 +237,7 @@ async fn every_page_renders_the_seeded_data() {
             vec![
                 "No",
                 "can web w2 be deployed to production?",
-                "verification failed",
+                "failed for a2",
                 "docs-api",
             ],
         ),
@@ -308,6 +308,20 @@ async fn every_page_renders_the_seeded_data() {
         21,
         "20 versions on the last page plus the header row"
     );
+    // A result is shown only under the pact it verified.
+    let (_, w1) = broker.get("/pacts/provider/api/consumer/web/version/w1").await;
+    let w1_sha = w1["_links"]["pb:pact-version"]["href"]
+        .as_str()
+        .and_then(|h| h.rsplit('/').next())
+        .expect("hash");
+    let id = seeded.failed_verification.rsplit('/').next().expect("id");
+    let (status, _) = broker
+        .get_text(
+            &format!("/ui/pacts/provider/api/consumer/web/pact-version/{w1_sha}/verification-results/{id}"),
+            &[],
+        )
+        .await;
+    assert_eq!(status, 404, "another pact's result");
 
     let Some(chromium) = chromium() else { return };
     let shots = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("../ui-screenshots");

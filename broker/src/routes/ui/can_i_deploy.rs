@@ -15,7 +15,6 @@ use crate::domain::matrix::{Decision, Deployable, Kind, MatrixQuery, Row, Select
 use crate::error::ApiResult;
 use crate::hal::{Base, enc};
 use crate::store::environments;
-use crate::store::verifications::VerificationKind;
 
 /// The page for a version and an environment, relative to the broker's root.
 pub(crate) fn page_path(pacticipant: &str, version: &str, environment: &str) -> String {
@@ -27,43 +26,20 @@ pub(crate) fn page_path(pacticipant: &str, version: &str, environment: &str) -> 
     )
 }
 
-/// The cell of a row: its result, linked to where a person sees why.
+/// The cell of a row: its result linked to where a person sees why, or the pact nobody verified.
 fn result_cell(row: &Row) -> Markup {
+    if row.verification.is_some() {
+        return super::result_cell(&row.provider, &row.consumer, &row.sha, row.verification.as_ref());
+    }
     let pact = format!(
         "/ui/pacts/provider/{}/consumer/{}",
         enc(&row.provider),
         enc(&row.consumer)
     );
-    match (&row.verification, &row.provider_version) {
-        (Some(v), Some(pv)) => {
-            let (class, words) = if v.success {
-                ("ok", "passed")
-            } else {
-                ("failed", "failed")
-            };
-            match v.kind {
-                VerificationKind::Pact => html! {
-                    td class=(class) {
-                        a href=(href(&super::verification::page_path(&row.provider, &row.consumer, &row.sha, v.id))) {
-                            "verification " (words)
-                        }
-                        " (" (v.created_at) ")"
-                    }
-                },
-                VerificationKind::ProviderContract { .. } => html! {
-                    td class=(class) {
-                        a href=(href(&crate::routes::provider_contracts::contract_page(&row.provider, &pv.number))) {
-                            "provider contract comparison " (words)
-                        }
-                    }
-                },
-            }
+    html! {
+        td class="unknown" {
+            "not verified: " a href=(href(&pact)) { "the pact" } " waits for a verification"
         }
-        _ => html! {
-            td class="unknown" {
-                "not verified: " a href=(href(&pact)) { "the pact" } " waits for a verification"
-            }
-        },
     }
 }
 
@@ -150,7 +126,7 @@ pub(crate) async fn page(
         ..MatrixQuery::default()
     };
     let who = format!("{pacticipant} {version}");
-    let body = match super::super::matrix::decide_comparing(&state, &mut conn, &query).await {
+    let body = match crate::routes::matrix::decide_comparing(&state, &mut conn, &query).await {
         Ok(decision) => html! { (form) (decision_html(&decision, &who, &environment)) },
         Err(crate::error::ApiError::BadRequest(messages)) => html! {
             (form)

@@ -14,7 +14,7 @@ use super::page::layout;
 use crate::AppState;
 use crate::error::ApiResult;
 use crate::hal::{Base, enc};
-use crate::store::{pacticipants, verifications};
+use crate::store::{pacticipants, pacts};
 
 /// The most integrations drawn.
 const MAX_INTEGRATIONS: i64 = 1000;
@@ -148,15 +148,14 @@ pub(crate) async fn page(State(state): State<Arc<AppState>>, base: Base) -> ApiR
     let pairs = pacticipants::integrations(&mut conn, MAX_INTEGRATIONS, 0, None).await?;
     let mut edges = Vec::new();
     for (consumer, provider) in &pairs {
-        let status =
-            match verifications::latest_pact_with_result(&mut conn, consumer.id, provider.id, None).await? {
-                Some((row, _)) => match super::latest_result(&mut conn, row.content_id).await? {
-                    Some(v) if v.success => Status::Verified,
-                    Some(_) => Status::Failed,
-                    None => Status::Unverified,
-                },
+        let status = match pacts::latest(&mut conn, consumer.id, provider.id, None).await? {
+            Some(row) => match super::latest_result(&mut conn, row.content_id).await? {
+                Some(v) if v.success => Status::Verified,
+                Some(_) => Status::Failed,
                 None => Status::Unverified,
-            };
+            },
+            None => Status::Unverified,
+        };
         edges.push((consumer.name.clone(), provider.name.clone(), status));
     }
     let body = html! {
