@@ -266,8 +266,12 @@ pub(crate) async fn show_result(
     Path((provider, consumer, sha, n)): Path<(String, String, String, i64)>,
 ) -> ApiResult<Hal> {
     let mut conn = state.db.pool.acquire().await?;
-    let v = verifications::by_id(&mut conn, n)
+    let v = verifications::of_pact(&mut conn, n, &consumer, &provider, &sha)
         .await?
-        .ok_or_else(|| ApiError::NotFound(format!("verification result {n}")))?;
+        .ok_or_else(|| {
+            ApiError::NotFound(format!(
+                "verification result {n} of pact {sha} between {consumer} and {provider}"
+            ))
+        })?;
     Ok(Hal::ok(result_json(&base, &provider, &consumer, &sha, &v)))
 }

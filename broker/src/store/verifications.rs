@@ -91,6 +91,28 @@ pub(crate) async fn record(conn: &mut Conn, new: &NewVerification<'_>) -> Result
     row.try_get("id")
 }
 
+/// A verification result of one pact (by consumer, provider and content hash); `None` when the
+/// id is another pact's.
+pub(crate) async fn of_pact(
+    conn: &mut Conn,
+    id: i64,
+    consumer: &str,
+    provider: &str,
+    sha: &str,
+) -> Result<Option<Verification>, sqlx::Error> {
+    let row = sqlx::query(&format!(
+        "{SELECT} JOIN pact_contents pc ON pc.id = vr.content_id JOIN pacticipants c ON c.id = pc.consumer_id \
+         JOIN pacticipants p ON p.id = pc.provider_id WHERE vr.id = $1 AND c.name = $2 AND p.name = $3 AND pc.sha = $4"
+    ))
+    .bind(id)
+    .bind(consumer)
+    .bind(provider)
+    .bind(sha)
+    .fetch_optional(&mut *conn)
+    .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
 pub(crate) async fn by_id(conn: &mut Conn, id: i64) -> Result<Option<Verification>, sqlx::Error> {
     let row = sqlx::query(&format!("{SELECT} WHERE vr.id = $1"))
         .bind(id)

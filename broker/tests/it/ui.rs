@@ -322,6 +322,16 @@ async fn every_page_renders_the_seeded_data() {
         )
         .await;
     assert_eq!(status, 404, "another pact's result");
+    let json = seeded.failed_verification.trim_start_matches("/ui");
+    let (status, result) = broker.get(json).await;
+    assert_eq!(status, 200, "{json}: {result}");
+    assert_eq!(result["success"], false, "{result}");
+    let (status, _) = broker
+        .get(&format!(
+            "/pacts/provider/api/consumer/web/pact-version/{w1_sha}/verification-results/{id}"
+        ))
+        .await;
+    assert_eq!(status, 404, "the API shows a result only under its own pact too");
 
     let Some(chromium) = chromium() else { return };
     let shots = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("../ui-screenshots");

@@ -105,15 +105,11 @@ pub(crate) async fn page(
     ) else {
         return Err(missing());
     };
-    let row = pacts::by_sha(&mut conn, c.id, p.id, &sha)
+    // Only a result of this pact: another's would show under this pact's name.
+    let verification = verifications::of_pact(&mut conn, id, &c.name, &p.name, &sha)
         .await?
         .ok_or_else(missing)?;
-    // The result must be one of this pact's, or the page would show it under another's name.
-    let verification = verifications::by_id(&mut conn, id)
-        .await?
-        .filter(|v| v.content_id == row.content_id)
-        .ok_or_else(missing)?;
-    let published = pacts::publications_of_content(&mut conn, row.content_id)
+    let published = pacts::publications_of_content(&mut conn, verification.content_id)
         .await?
         .map(|p| p.consumer_versions)
         .unwrap_or_default();
