@@ -8,6 +8,7 @@ pub(crate) mod matrix;
 pub(crate) mod names;
 pub(crate) mod pact_check;
 pub(crate) mod pact_diff;
+pub(crate) mod pacticipants;
 pub(crate) mod provider_contract;
 pub(crate) mod publish;
 pub(crate) mod verification;

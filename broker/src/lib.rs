@@ -54,16 +54,21 @@ pub fn app(state: Arc<AppState>) -> Router {
     for prefix in hal::context_paths(state.config.base_url.as_deref().unwrap_or_default()) {
         router = router.clone().nest(&prefix, routes::router());
     }
-    router
+    let routed = router
         .layer(axum::middleware::from_fn(security::require_json_writes))
-        .layer(axum::middleware::from_fn(security::refuse_nul))
         .layer(axum::middleware::from_fn_with_state(
             Arc::clone(&state),
             auth::require_auth,
         ))
         .layer(axum::extract::DefaultBodyLimit::max(limit))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(limit))
-        .layer(axum::middleware::from_fn(error::problem_json))
+        .with_state(state);
+    // The path is checked (and its names composed to NFC) before routing, so every route sees
+    // names in the form they are stored in.
+    let checked = tower::ServiceBuilder::new()
         .layer(axum::middleware::from_fn(security::security_headers))
-        .with_state(state)
+        .layer(axum::middleware::from_fn(error::problem_json))
+        .layer(axum::middleware::from_fn(security::refuse_nul))
+        .service(routed);
+    Router::new().fallback_service(checked)
 }

@@ -122,9 +122,11 @@ impl ContractPublication {
 pub(crate) async fn publish(
     conn: &mut Conn,
     publication: &ContractPublication,
+    allow_look_alikes: bool,
 ) -> DomainResult<ContractPublished> {
     publication.check()?;
-    let (provider_id, _) = pacticipants::ensure(conn, &publication.provider).await?;
+    let (provider_id, _) =
+        super::pacticipants::ensure(conn, &publication.provider, allow_look_alikes).await?;
     let (version_id, version_created) = versions::ensure(
         conn,
         provider_id,

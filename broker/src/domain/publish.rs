@@ -101,8 +101,8 @@ pub(crate) fn check_pact(content: &Value, consumer: &str, provider: &str) -> Dom
     if !problems.is_empty() {
         return Err(DomainError::Invalid(problems));
     }
-    let named_consumer = content["consumer"]["name"].as_str().unwrap_or_default();
-    let named_provider = content["provider"]["name"].as_str().unwrap_or_default();
+    let named_consumer = super::names::nfc(content["consumer"]["name"].as_str().unwrap_or_default());
+    let named_provider = super::names::nfc(content["provider"]["name"].as_str().unwrap_or_default());
     if named_consumer != consumer {
         return Err(DomainError::invalid(format!(
             "the pact's consumer name '{named_consumer}' does not match '{consumer}'"
@@ -130,23 +130,24 @@ impl Checked {
 
 impl Publication {
     /// Checks every pact: readable by accord and between the named applications.
-    pub(crate) fn check(self) -> DomainResult<Checked> {
+    pub(crate) fn check(mut self) -> DomainResult<Checked> {
         let mut problems = Vec::new();
-        let mut name = |field: String, value: &str| {
-            if let Some(why) = super::names::problem(value) {
-                problems.push(format!("{field} {why}"));
-            }
+        // Each name is checked, and kept in the form names are stored in (NFC).
+        let mut name = |field: String, value: &mut String| match super::names::accept(&field, value) {
+            Ok(stored) => *value = stored,
+            Err(DomainError::Invalid(messages)) => problems.extend(messages),
+            Err(other) => problems.push(other.to_string()),
         };
-        name("pacticipantName".into(), &self.consumer);
-        name("pacticipantVersionNumber".into(), &self.version);
-        if let Some(branch) = &self.branch {
+        name("pacticipantName".into(), &mut self.consumer);
+        name("pacticipantVersionNumber".into(), &mut self.version);
+        if let Some(branch) = &mut self.branch {
             name("branch".into(), branch);
         }
-        for (i, tag) in self.tags.iter().enumerate() {
+        for (i, tag) in self.tags.iter_mut().enumerate() {
             name(format!("tags[{i}]"), tag);
         }
-        for (i, contract) in self.contracts.iter().enumerate() {
-            name(format!("contracts[{i}].providerName"), &contract.provider);
+        for (i, contract) in self.contracts.iter_mut().enumerate() {
+            name(format!("contracts[{i}].providerName"), &mut contract.provider);
         }
         if !problems.is_empty() {
             return Err(DomainError::Invalid(problems));
@@ -297,19 +298,50 @@ async fn refuse_similar_names(
     if policy.allow_similar_names {
         return Ok(());
     }
-    let messages: Vec<String> = pacticipants::potential_duplicates(conn, names, known)
+    let new: Vec<&str> = names
+        .iter()
+        .copied()
+        .filter(|n| !known.contains_key(*n))
+        .collect();
+    if new.is_empty() {
+        return Ok(());
+    }
+    let existing: Vec<(String, String)> = pacticipants::all_names(conn)
         .await?
         .into_iter()
-        .map(|(name, similar)| {
-            format!(
-                "This is the first time a pact has been published for \"{name}\". The name \"{name}\" is very similar \
-                 to the following existing pacticipants: {}. If you meant one of them, publish with that exact name; \
-                 if this is a new application, create it first with POST /pacticipants, or start the broker with \
-                 --allow-similar-names.",
-                similar.join(", ")
-            )
-        })
+        .map(|n| (super::names::similarity_key(&n), n))
         .collect();
+    let mut messages = Vec::new();
+    for name in new {
+        let wanted = super::names::similarity_key(name);
+        let similar: Vec<String> = existing
+            .iter()
+            // The name itself may have been created meanwhile by a publication running side by
+            // side: that is the same application, not a similar one.
+            .filter(|(key, original)| *key == wanted && original != name)
+            .map(|(_, original)| original.clone())
+            .collect();
+        if similar.is_empty() {
+            continue;
+        }
+        let shape = super::names::shape(name);
+        let alike: Vec<String> = similar
+            .iter()
+            .filter(|s| super::names::shape(s) == shape)
+            .cloned()
+            .collect();
+        if !alike.is_empty() {
+            messages.push(super::pacticipants::look_alike_message(name, &alike));
+            continue;
+        }
+        messages.push(format!(
+            "This is the first time a pact has been published for \"{name}\". The name \"{name}\" is very similar \
+             to the following existing pacticipants: {}. If you meant one of them, publish with that exact name; \
+             if this is a new application, create it first with POST /pacticipants, or start the broker with \
+             --allow-similar-names.",
+            similar.join(", ")
+        ));
+    }
     if messages.is_empty() {
         Ok(())
     } else {

@@ -88,7 +88,7 @@ fn checked(body: &EnvironmentBody) -> ApiResult<EnvironmentFields> {
     if !valid_name(&name) {
         return Err(ApiError::bad("name must be a single word without spaces"));
     }
-    crate::domain::names::check("name", &name)?;
+    let name = crate::domain::names::accept("name", &name)?;
     let production = body
         .production
         .ok_or_else(|| ApiError::bad("production must be true or false"))?;
@@ -245,7 +245,8 @@ pub(crate) async fn record_deployment(
     let target = body.application_instance.or(body.target).unwrap_or_default();
     let mut w = state.db.write().await?;
     let e = require_environment(&mut w.tx, &uuid).await?;
-    let (pid, _) = pacticipants::ensure(&mut w.tx, &name).await?;
+    let (pid, _) =
+        crate::domain::pacticipants::ensure(&mut w.tx, &name, state.config.allow_similar_names).await?;
     let (vid, _) = versions::ensure(&mut w.tx, pid, &number, None).await?;
     let id = environments::record_deployment(&mut w.tx, vid, pid, e.id, &target).await?;
     let placement = environments::deployed_by_uuid(&mut w.tx, &id)
@@ -262,10 +263,14 @@ pub(crate) async fn record_release(
     State(state): State<Arc<AppState>>,
     base: Base,
     Path((name, number, uuid)): Path<(String, String, String)>,
+    body: String,
 ) -> ApiResult<Hal> {
+    // Nothing in the body is used (the official client sends `{}`), but it must be JSON.
+    let _: serde::de::IgnoredAny = typed(&body)?;
     let mut w = state.db.write().await?;
     let e = require_environment(&mut w.tx, &uuid).await?;
-    let (pid, _) = pacticipants::ensure(&mut w.tx, &name).await?;
+    let (pid, _) =
+        crate::domain::pacticipants::ensure(&mut w.tx, &name, state.config.allow_similar_names).await?;
     let (vid, _) = versions::ensure(&mut w.tx, pid, &number, None).await?;
     let (id, created) = environments::record_release(&mut w.tx, vid, pid, e.id).await?;
     let placement = environments::released_by_uuid(&mut w.tx, &id)

@@ -216,9 +216,10 @@ pub(crate) async fn create(State(state): State<Arc<AppState>>, base: Base, body:
         .as_deref()
         .filter(|n| !n.trim().is_empty())
         .ok_or_else(|| ApiError::bad("name is required"))?;
-    names::check("name", name)?;
+    let name = names::accept("name", name)?;
     let mut w = state.db.write().await?;
-    let (id, created) = pacticipants::ensure(&mut w.tx, name).await?;
+    let (id, created) =
+        crate::domain::pacticipants::ensure(&mut w.tx, &name, state.config.allow_similar_names).await?;
     pacticipants::update(
         &mut w.tx,
         id,
@@ -265,7 +266,8 @@ pub(crate) async fn patch(
 ) -> ApiResult<Hal> {
     let body: PacticipantBody = typed(&body)?;
     let mut w = state.db.write().await?;
-    let (id, created) = pacticipants::ensure(&mut w.tx, &name).await?;
+    let (id, created) =
+        crate::domain::pacticipants::ensure(&mut w.tx, &name, state.config.allow_similar_names).await?;
     pacticipants::update(
         &mut w.tx,
         id,
@@ -348,18 +350,19 @@ pub(crate) async fn put_version(
     Path((name, number)): Path<(String, String)>,
     body: String,
 ) -> ApiResult<Hal> {
-    let body: VersionBody = typed(&body)?;
+    let mut body: VersionBody = typed(&body)?;
     names::check("the application name", &name)?;
     names::check("the version number", &number)?;
-    if let Some(branch) = &body.branch {
-        names::check("branch", branch)?;
+    if let Some(branch) = &mut body.branch {
+        *branch = names::accept("branch", branch)?;
     }
-    for (i, tag) in body.tags.iter().flatten().enumerate() {
+    for (i, tag) in body.tags.iter_mut().flatten().enumerate() {
         let (TagRef::Named { name: tag } | TagRef::Plain(tag)) = tag;
-        names::check(&format!("tags[{i}]"), tag)?;
+        *tag = names::accept(&format!("tags[{i}]"), tag)?;
     }
     let mut w = state.db.write().await?;
-    let (pid, _) = pacticipants::ensure(&mut w.tx, &name).await?;
+    let (pid, _) =
+        crate::domain::pacticipants::ensure(&mut w.tx, &name, state.config.allow_similar_names).await?;
     let (vid, created) = versions::ensure(&mut w.tx, pid, &number, body.build_url.as_deref()).await?;
     for tag in body.tags.clone().unwrap_or_default() {
         let name = match tag {
@@ -516,7 +519,8 @@ pub(crate) async fn put_branch_version(
     Path((name, branch, number)): Path<(String, String, String)>,
 ) -> ApiResult<Hal> {
     let mut w = state.db.write().await?;
-    let (pid, _) = pacticipants::ensure(&mut w.tx, &name).await?;
+    let (pid, _) =
+        crate::domain::pacticipants::ensure(&mut w.tx, &name, state.config.allow_similar_names).await?;
     let (vid, _) = versions::ensure(&mut w.tx, pid, &number, None).await?;
     let created = versions::add_to_branch(&mut w.tx, pid, &branch, vid).await?;
     w.tx.commit().await?;
@@ -572,7 +576,8 @@ pub(crate) async fn put_tag(
     names::check("the version number", &number)?;
     names::check("the tag", &tag)?;
     let mut w = state.db.write().await?;
-    let (pid, _) = pacticipants::ensure(&mut w.tx, &name).await?;
+    let (pid, _) =
+        crate::domain::pacticipants::ensure(&mut w.tx, &name, state.config.allow_similar_names).await?;
     let (vid, _) = versions::ensure(&mut w.tx, pid, &number, None).await?;
     let created = versions::add_tag(&mut w.tx, vid, &tag).await?;
     if state.config.first_tag_as_branch {

@@ -24,7 +24,14 @@ fn decode(field: &str, encoded: &str) -> ApiResult<String> {
     let bytes = base64::engine::general_purpose::STANDARD
         .decode(encoded.trim())
         .map_err(|e| ApiError::bad(format!("{field} is not valid base64: {e}")))?;
-    String::from_utf8(bytes).map_err(|_| ApiError::bad(format!("{field} is not UTF-8 text")))
+    let text = String::from_utf8(bytes).map_err(|_| ApiError::bad(format!("{field} is not UTF-8 text")))?;
+    // Decoded text never passed the body's NUL check, and no document holds one.
+    if text.contains('\0') {
+        return Err(ApiError::bad(format!(
+            "{field}: the decoded text holds a NUL character (U+0000), which the broker cannot store"
+        )));
+    }
+    Ok(text)
 }
 
 fn self_verification(field: &str, body: Option<SelfVerificationResults>) -> ApiResult<SelfVerification> {
@@ -73,11 +80,12 @@ pub(crate) async fn publish(
         .as_deref()
         .ok_or_else(|| ApiError::bad("contract.content is required"))
         .and_then(|c| decode("contract.content", c))?;
+    let nfc = |name: &str| crate::domain::names::nfc(name).into_owned();
     let publication = ContractPublication {
         provider,
-        version,
-        branch: request.branch,
-        tags: request.tags.unwrap_or_default(),
+        version: nfc(&version),
+        branch: request.branch.as_deref().map(nfc),
+        tags: request.tags.unwrap_or_default().iter().map(|t| nfc(t)).collect(),
         build_url: request.build_url,
         specification: contract.specification.unwrap_or_else(|| OAS.to_owned()),
         content_type: contract
@@ -133,7 +141,8 @@ pub(crate) async fn put(
 
 async fn store(state: &AppState, publication: &ContractPublication) -> ApiResult<ContractPublished> {
     let mut w = state.db.write().await?;
-    let published = provider_contract::publish(&mut w.tx, publication).await?;
+    let published =
+        provider_contract::publish(&mut w.tx, publication, state.config.allow_similar_names).await?;
     w.tx.commit().await?;
     Ok(published)
 }

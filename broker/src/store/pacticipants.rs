@@ -52,25 +52,6 @@ pub(crate) fn display_name(name: &str) -> String {
         .join(" ")
 }
 
-/// The form two names take when they probably mean the same application: lower-case words
-/// without a plural `s`, without the words "api", "provider" and "service".
-pub(crate) fn normalized(name: &str) -> String {
-    let words: Vec<String> = display_name(name)
-        .split(' ')
-        .map(str::to_lowercase)
-        .filter(|w| !matches!(w.as_str(), "api" | "provider" | "service"))
-        .map(|w| match w.strip_suffix('s') {
-            Some(stem) if !stem.is_empty() => stem.to_owned(),
-            _ => w,
-        })
-        .collect();
-    if words.is_empty() {
-        name.to_lowercase()
-    } else {
-        words.concat()
-    }
-}
-
 /// The pacticipants among `names` that exist, by name, in one query.
 pub(crate) async fn find_many(
     conn: &mut Conn,
@@ -95,42 +76,14 @@ pub(crate) async fn find_many(
     Ok(out)
 }
 
-/// For each of `names` not in `known` (the existing ones, from [`find_many`]), the existing
-/// pacticipants it probably means; names that exist or resemble nothing are left out.
-pub(crate) async fn potential_duplicates(
-    conn: &mut Conn,
-    names: &[&str],
-    known: &std::collections::HashMap<String, Pacticipant>,
-) -> Result<Vec<(String, Vec<String>)>, sqlx::Error> {
-    let new: Vec<&str> = names
-        .iter()
-        .copied()
-        .filter(|n| !known.contains_key(*n))
-        .collect();
-    if new.is_empty() {
-        return Ok(Vec::new());
-    }
-    let existing: Vec<String> = sqlx::query("SELECT name FROM pacticipants ORDER BY name")
+/// Every application's name.
+pub(crate) async fn all_names(conn: &mut Conn) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query("SELECT name FROM pacticipants ORDER BY name")
         .fetch_all(&mut *conn)
         .await?
         .iter()
         .map(|r| r.try_get("name"))
-        .collect::<Result<_, _>>()?;
-    let existing: Vec<(String, String)> = existing.into_iter().map(|n| (normalized(&n), n)).collect();
-    Ok(new
-        .into_iter()
-        .filter_map(|name| {
-            let wanted = normalized(name);
-            let similar: Vec<String> = existing
-                .iter()
-                // The name itself may have been created meanwhile by a publication running
-                // side by side: that is the same application, not a similar one.
-                .filter(|(n, original)| *n == wanted && original != name)
-                .map(|(_, original)| original.clone())
-                .collect();
-            (!similar.is_empty()).then(|| (name.to_owned(), similar))
-        })
-        .collect())
+        .collect()
 }
 
 fn from_row(row: &sqlx::any::AnyRow) -> Result<Pacticipant, sqlx::Error> {

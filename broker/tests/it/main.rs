@@ -4,6 +4,7 @@ mod auth;
 mod cleanup;
 mod client;
 mod flow;
+mod hardening;
 mod input;
 mod matrix;
 mod pact_diff;
