@@ -21,6 +21,29 @@ enum Access {
     Write,
 }
 
+/// What the caller of a request may do, for handlers that show less to readers (a request
+/// extension set by [`require_auth`]; absent means authentication is off, so everyone writes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Viewer {
+    /// Whether the caller may write (and so see what only writers see).
+    pub(crate) may_write: bool,
+}
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Viewer {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _: &S,
+    ) -> Result<Viewer, Self::Rejection> {
+        Ok(parts
+            .extensions
+            .get::<Viewer>()
+            .copied()
+            .unwrap_or(Viewer { may_write: true }))
+    }
+}
+
 fn presented(request: &Request) -> Option<Credential> {
     let header = request.headers().get("authorization")?.to_str().ok()?;
     if let Some(token) = header
@@ -106,7 +129,7 @@ fn is_read(prefixes: &[String], request: &Request) -> bool {
 /// Checks credentials: no credential → 401, read-only credential writing → 403.
 pub(crate) async fn require_auth(
     State(state): State<Arc<AppState>>,
-    request: Request,
+    mut request: Request,
     next: Next,
 ) -> Response {
     let auth = &state.config.auth;
@@ -129,6 +152,9 @@ pub(crate) async fn require_auth(
         None if auth.public_read => Access::Read,
         None => Access::None,
     };
+    request.extensions_mut().insert(Viewer {
+        may_write: access == Access::Write,
+    });
     match access {
         Access::Write => next.run(request).await,
         Access::Read if is_read(&prefixes, &request) => next.run(request).await,

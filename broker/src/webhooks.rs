@@ -82,20 +82,50 @@ pub(crate) async fn execute(request: &Value, policy: &WebhookPolicy) -> (bool, S
             } else {
                 "(the answer's body is shown only for hosts listed with --webhook-hosts)".to_owned()
             };
+            // Many targets echo the request they got: the answer is kept as redacted as the
+            // request, with every secret sent masked wherever it appears.
+            let body = redact::answer(&body, &redact::secrets_of(request));
             (
                 success,
-                format!("{method} {shown_url} -> HTTP {}\n{body}", status.as_u16()),
+                format!(
+                    "{method} {shown_url} -> HTTP {}{ANSWER_SEPARATOR}{body}",
+                    status.as_u16()
+                ),
             )
         }
         Err(error) => (
             false,
-            format!("{method} {shown_url} failed: {}", redact::url(&error.to_string())),
+            format!(
+                "{method} {shown_url} failed: {}",
+                redact::answer(&redact::url(&error.to_string()), &redact::secrets_of(request))
+            ),
         ),
     }
 }
 
 /// How much of a webhook target's answer is kept for its logs.
 const SHOWN_BODY: usize = 4096;
+
+/// What separates the first line of a call's log (method, URL, status) from the answer's body.
+pub(crate) const ANSWER_SEPARATOR: &str = "\n";
+
+/// A stored call's log as `viewer` may see it: for writers, the answer redacted again against
+/// the secrets of `request` (logs kept by older versions were not); for readers, only the first
+/// line (method, URL, status or error), never the target's answer.
+pub(crate) fn shown_logs(logs: &str, request: &Value, may_write: bool) -> String {
+    let Some((first, answer)) = logs.split_once(ANSWER_SEPARATOR) else {
+        return redact::answer(logs, &redact::secrets_of(request));
+    };
+    let first = redact::answer(first, &redact::secrets_of(request));
+    if answer.is_empty() {
+        first
+    } else if may_write {
+        let answer = redact::answer(answer, &redact::secrets_of(request));
+        format!("{first}{ANSWER_SEPARATOR}{answer}")
+    } else {
+        format!("{first}{ANSWER_SEPARATOR}(the answer's body is shown only to users who may write)")
+    }
+}
 
 async fn run_one(state: &AppState) -> Result<bool, sqlx::Error> {
     let lease = chrono::Utc::now() + chrono::Duration::seconds(60);

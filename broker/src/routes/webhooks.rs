@@ -514,6 +514,7 @@ pub(crate) async fn execute_unsaved(State(state): State<Arc<AppState>>, body: St
 pub(crate) async fn deliveries(
     State(state): State<Arc<AppState>>,
     base: Base,
+    viewer: crate::auth::Viewer,
     Path(uuid): Path<String>,
 ) -> ApiResult<Hal> {
     let mut conn = state.db.pool.acquire().await?;
@@ -529,7 +530,10 @@ pub(crate) async fn deliveries(
                 "attempts": d.attempts,
                 "createdAt": d.created_at,
                 "request": redact(&d.request),
-                "executions": logs.iter().map(|(attempt, success, text)| json!({"attempt": attempt, "success": success, "logs": text})).collect::<Vec<_>>(),
+                "executions": logs.iter().map(|(attempt, success, text)| {
+                    let shown = crate::webhooks::shown_logs(text, &d.request, viewer.may_write);
+                    json!({"attempt": attempt, "success": success, "logs": shown})
+                }).collect::<Vec<_>>(),
             })
         })
         .collect();

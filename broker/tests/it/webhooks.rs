@@ -521,3 +521,140 @@ async fn a_webhook_over_its_rate_limit_waits_and_loses_nothing() {
         times[2].duration_since(times[0])
     );
 }
+
+/// A target that echoes, as plain text, every header, the URI and the body it got.
+async fn echo_target() -> std::net::SocketAddr {
+    async fn echo(request: axum::extract::Request) -> String {
+        let mut text = format!("{}\n", request.uri());
+        for (name, value) in request.headers() {
+            text.push_str(&format!(
+                "{name}: {}\n",
+                String::from_utf8_lossy(value.as_bytes())
+            ));
+        }
+        let body = axum::body::to_bytes(request.into_body(), 1 << 20)
+            .await
+            .unwrap_or_default();
+        text.push_str(&String::from_utf8_lossy(&body));
+        text
+    }
+    serve_on_loopback(axum::Router::new().route("/hook", post(echo))).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_echoing_target_shows_no_secret_and_readers_never_see_its_answer() {
+    const SECRETS: &[&str] = &[
+        "TOPSECRET",
+        "HONEYKEY123",
+        "AZSIG1234",
+        "AZCODE1234",
+        "BODYTOKEN1",
+        "PASSWORD1",
+        "Y2k6UEFTU1dPUkQx", // ci:PASSWORD1, as basic auth sends it
+        "SLACKSECRET",
+    ];
+    for url in backends("hooks-echo").await {
+        let mut config = quick(url.clone());
+        config.webhooks.hosts.push("hooks.slack.com".to_owned());
+        config.auth.read_write.push(accord_broker::Credential::Basic {
+            username: "u".into(),
+            password: "p".into(),
+        });
+        config.auth.read_only.push(accord_broker::Credential::Basic {
+            username: "ru".into(),
+            password: "rp".into(),
+        });
+        let broker = start(config).await;
+        let target = format!(
+            "{}?sig=AZSIG1234&code=AZCODE1234&ref=main",
+            hook_url(echo_target().await)
+        );
+        let as_user = |request: reqwest::RequestBuilder, writer: bool| {
+            if writer {
+                request.basic_auth("u", Some("p"))
+            } else {
+                request.basic_auth("ru", Some("rp"))
+            }
+        };
+        let hook = json!({"description": "echo", "events": [{"name": "contract_published"}],
+            "request": {"method": "POST", "url": target,
+                "headers": {"Authorization": "Bearer TOPSECRET", "X-Honeycomb-Team": "HONEYKEY123", "X-Note": "visible"},
+                "body": {"token": "BODYTOKEN1", "ref": "main"}, "username": "ci", "password": "PASSWORD1"}});
+        let created = as_user(broker.client.post(format!("{}/webhooks", broker.url)), true)
+            .json(&hook)
+            .send()
+            .await
+            .expect("sent");
+        assert_eq!(created.status(), 201);
+        let uuid = uuid_of(&created.json().await.expect("json"));
+        let slack = json!({"description": "slack", "events": [{"name": "provider_verification_failed"}],
+            "request": {"method": "POST", "url": "https://hooks.slack.com/services/T0001/B0001/SLACKSECRET"}});
+        let created = as_user(broker.client.post(format!("{}/webhooks", broker.url)), true)
+            .json(&slack)
+            .send()
+            .await
+            .expect("sent");
+        assert_eq!(created.status(), 201);
+        let published = as_user(
+            broker.client.post(format!("{}/contracts/publish", broker.url)),
+            true,
+        )
+        .json(&crate::publish_body(
+            "web",
+            "1",
+            Some("main"),
+            &[pact("web", "api", "name")],
+        ))
+        .send()
+        .await
+        .expect("sent");
+        assert_eq!(published.status(), 200);
+        let get = |path: String, writer: bool| {
+            let request = as_user(broker.client.get(format!("{}{path}", broker.url)), writer);
+            async move {
+                let response = request.send().await.expect("sent");
+                (
+                    response.status().as_u16(),
+                    response.text().await.unwrap_or_default(),
+                )
+            }
+        };
+        let deliveries = std::cell::RefCell::new(String::new());
+        accord_test_support::eventually("the delivery to the echoing target", DEFAULT_WAIT, || async {
+            let (status, text) = get(format!("/webhooks/{uuid}/deliveries"), true).await;
+            let done = status == 200 && text.contains("-> HTTP 200");
+            *deliveries.borrow_mut() = text;
+            done
+        })
+        .await;
+        let writer_view = deliveries.into_inner();
+        assert!(
+            writer_view.contains("x-note: visible"),
+            "a writer sees the answer: {writer_view}"
+        );
+        let (_, reader_view) = get(format!("/webhooks/{uuid}/deliveries"), false).await;
+        assert!(
+            reader_view.contains("-> HTTP 200") && !reader_view.contains("x-note"),
+            "a reader sees no answer body: {reader_view}"
+        );
+        let executed = as_user(
+            broker
+                .client
+                .post(format!("{}/webhooks/{uuid}/execute", broker.url)),
+            true,
+        )
+        .send()
+        .await
+        .expect("sent");
+        let test_run = executed.text().await.unwrap_or_default();
+        assert!(test_run.contains("x-note: visible"), "{test_run}");
+        let (_, hooks_view) = get("/webhooks".to_owned(), false).await;
+        let mut shown = vec![writer_view, reader_view, test_run, hooks_view];
+        shown.push(get(format!("/webhooks/{uuid}"), false).await.1);
+        for text in &shown {
+            for secret in SECRETS {
+                assert!(!text.contains(secret), "{secret} is shown on {url}: {text}");
+            }
+        }
+    }
+}
