@@ -140,7 +140,7 @@ pub struct Notice {
 }
 
 /// The body of a verification result the verifier publishes.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VerificationResult {
     /// Whether every interaction passed.
@@ -153,9 +153,10 @@ pub struct VerificationResult {
     /// The tool that verified.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_by: Option<VerifiedBy>,
-    /// One entry per interaction, kept as written.
+    /// One entry per interaction, kept as written (as raw JSON text: a large result is stored
+    /// and answered without ever becoming a JSON tree).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub test_results: Option<Value>,
+    pub test_results: Option<Box<serde_json::value::RawValue>>,
 }
 
 /// `verifiedBy` of a [`VerificationResult`].

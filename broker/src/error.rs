@@ -26,6 +26,9 @@ pub(crate) enum ApiError {
     /// 415: a write whose body is not JSON.
     #[error("unsupported media type: {0}")]
     UnsupportedMediaType(String),
+    /// 413: a request body over the configured limit.
+    #[error("payload too large: {0}")]
+    PayloadTooLarge(String),
     /// 409 with a prepared body.
     #[error("conflict")]
     Conflict(Value),
@@ -76,6 +79,9 @@ impl IntoResponse for ApiError {
             ),
             ApiError::UnsupportedMediaType(message) => {
                 (StatusCode::UNSUPPORTED_MEDIA_TYPE, json!({"errors": [message]}))
+            }
+            ApiError::PayloadTooLarge(message) => {
+                (StatusCode::PAYLOAD_TOO_LARGE, json!({"errors": [message]}))
             }
             ApiError::Conflict(body) => (StatusCode::CONFLICT, body),
             ApiError::Internal(error) => {

@@ -32,6 +32,39 @@ impl IntoResponse for Hal {
     }
 }
 
+/// A HAL answer of `body` (an object) with one more field, `key`, whose value is the JSON text
+/// `raw` as stored: large stored documents are answered without being read into a tree. A
+/// `raw` that is not JSON is answered as null.
+pub(crate) fn with_raw_field(status: StatusCode, body: &Value, key: &str, raw: &str) -> Response {
+    let raw = if serde_json::from_str::<serde::de::IgnoredAny>(raw).is_ok() {
+        raw
+    } else {
+        "null"
+    };
+    let mut text = body.to_string();
+    if text.ends_with('}') {
+        text.pop();
+        if text.len() > 1 {
+            text.push(',');
+        }
+        text.push_str(&Value::String(key.to_owned()).to_string());
+        text.push(':');
+        text.push_str(raw);
+        text.push('}');
+    }
+    hal_text(status, text)
+}
+
+/// A HAL answer whose JSON is already written.
+pub(crate) fn hal_text(status: StatusCode, text: String) -> Response {
+    let mut response = (status, text).into_response();
+    response.headers_mut().insert(
+        "Content-Type",
+        HeaderValue::from_static("application/hal+json;charset=utf-8"),
+    );
+    response
+}
+
 /// Percent-encodes a name for a path segment.
 pub(crate) fn enc(segment: &str) -> String {
     percent_encoding::utf8_percent_encode(segment, percent_encoding::NON_ALPHANUMERIC)

@@ -54,14 +54,16 @@ pub fn app(state: Arc<AppState>) -> Router {
     for prefix in hal::context_paths(state.config.base_url.as_deref().unwrap_or_default()) {
         router = router.clone().nest(&prefix, routes::router());
     }
+    // Bodies over the limit are refused after authentication (only a known caller's body is
+    // read to give it the 413) and cut at the limit when they declare no length.
     let routed = router
         .layer(axum::middleware::from_fn(security::require_json_writes))
+        .layer(axum::middleware::from_fn_with_state(limit, security::limit_body))
         .layer(axum::middleware::from_fn_with_state(
             Arc::clone(&state),
             auth::require_auth,
         ))
         .layer(axum::extract::DefaultBodyLimit::max(limit))
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(limit))
         .with_state(state);
     // The path is checked (and its names composed to NFC) before routing, so every route sees
     // names in the form they are stored in.

@@ -235,11 +235,12 @@ pub(crate) fn router() -> Router<Arc<AppState>> {
         )
         .route(
             "/pacts/provider/{p}/consumer/{c}/pact-version/{sha}/verification-results",
-            post(verification::publish_result),
+            post(verification::publish_result).layer(axum::middleware::from_fn(publish::large_ones_in_turn)),
         )
         .route(
             "/pacts/provider/{p}/consumer/{c}/pact-version/{sha}/metadata/{meta}/verification-results",
-            post(verification::publish_result_with_metadata),
+            post(verification::publish_result_with_metadata)
+                .layer(axum::middleware::from_fn(publish::large_ones_in_turn)),
         )
         .route(
             "/pacts/provider/{p}/consumer/{c}/pact-version/{sha}/verification-results/{n}",

@@ -122,6 +122,45 @@ const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
     .remove(b'_')
     .remove(b'~');
 
+/// The most of an over-limit body read (and thrown away) so that its sender, still sending,
+/// reads the 413 instead of a connection closed under it; a larger one gets the connection
+/// closed.
+const DRAINED_AT_MOST: u64 = 64 * 1024 * 1024;
+
+/// How long reading an over-limit body may take before the connection is closed anyway.
+const DRAIN_TIME: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Refuses a request whose `Content-Length` is over `limit` with a 413 that names both sizes.
+/// The body is read and thrown away first (up to [`DRAINED_AT_MOST`], within [`DRAIN_TIME`]),
+/// so clients that send the whole body before reading (curl, the official CLI) show the
+/// message, not a broken pipe. Bodies without a length are cut at the limit when read.
+pub(crate) async fn limit_body(
+    axum::extract::State(limit): axum::extract::State<usize>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let declared = request
+        .headers()
+        .get("content-length")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    let Some(length) = declared.filter(|length| *length > limit as u64) else {
+        return next.run(request).await;
+    };
+    if length <= DRAINED_AT_MOST {
+        let mut body = request.into_body();
+        let drain = async {
+            use http_body_util::BodyExt as _;
+            while let Some(Ok(_)) = body.frame().await {}
+        };
+        let _ = tokio::time::timeout(DRAIN_TIME, drain).await;
+    }
+    ApiError::PayloadTooLarge(format!(
+        "the request body is {length} bytes, over the broker's limit of {limit} bytes (set with --body-limit)"
+    ))
+    .into_response()
+}
+
 /// The page policy: nothing is loaded from elsewhere, no script runs, forms and the base URL
 /// stay on the broker, no other site may frame a page.
 const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; \

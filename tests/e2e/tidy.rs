@@ -439,3 +439,80 @@ fn sqlite_and_postgres_migrations_define_the_same_schema() {
         "indexes differ between backends"
     );
 }
+
+/// A manifest's `[section]` table (up to the next table), without comments and blank lines.
+fn manifest_table(text: &str, section: &str) -> Vec<String> {
+    let Some(start) = text.find(&format!("\n{section}\n")) else {
+        return Vec::new();
+    };
+    text[start + section.len() + 2..]
+        .lines()
+        .take_while(|line| !line.starts_with('['))
+        .map(str::trim)
+        .filter(|line| !line.is_empty() && !line.starts_with('#'))
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn unsafe_code_stays_where_it_is_allowed() {
+    let root = std::fs::read_to_string(workspace().join("Cargo.toml")).expect("workspace manifest");
+    let workspace_rust = manifest_table(&root, "[workspace.lints.rust]");
+    let workspace_clippy = manifest_table(&root, "[workspace.lints.clippy]");
+    assert!(
+        workspace_rust.contains(&"unsafe_code = \"forbid\"".to_owned()),
+        "{workspace_rust:?}"
+    );
+    let mut members = LIBRARIES.to_vec();
+    members.extend(["test-support", "tests"]);
+    for krate in members {
+        let text = std::fs::read_to_string(workspace().join(krate).join("Cargo.toml")).expect("manifest");
+        if krate == "broker" {
+            // The broker repeats the workspace's lints, denying unsafe code instead of forbidding
+            // it, for its two calls into glibc's allocator.
+            let expected: Vec<String> = workspace_rust
+                .iter()
+                .map(|line| line.replace("unsafe_code = \"forbid\"", "unsafe_code = \"deny\""))
+                .collect();
+            assert_eq!(
+                manifest_table(&text, "[lints.rust]"),
+                expected,
+                "broker's [lints.rust]"
+            );
+            assert_eq!(
+                manifest_table(&text, "[lints.clippy]"),
+                workspace_clippy,
+                "broker's [lints.clippy]"
+            );
+        } else {
+            assert_eq!(
+                manifest_table(&text, "[lints]"),
+                vec!["workspace = true"],
+                "{krate}'s [lints]"
+            );
+        }
+    }
+    let mut files = Vec::new();
+    rust_files(&workspace(), &mut files);
+    let allowed = [
+        "broker/src/routes/publish.rs",
+        "broker/src/bin/accord-broker/main.rs",
+    ];
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap_or_default();
+        let relative = file
+            .strip_prefix(workspace())
+            .unwrap_or(&file)
+            .to_string_lossy()
+            .replace('\\', "/");
+        let count = text.matches(concat!("#[allow(", "unsafe_code)]")).count();
+        if allowed.iter().any(|a| relative.ends_with(a)) {
+            assert!(count <= 1, "{relative} allows unsafe code {count} times");
+        } else {
+            assert_eq!(
+                count, 0,
+                "{relative} allows unsafe code; only {allowed:?} may, once each"
+            );
+        }
+    }
+}

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use axum::extract::{Path, State};
 use axum::http::Uri;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::{MethodRouter, get};
 use serde_json::{Value, json};
 
@@ -25,6 +25,43 @@ pub(crate) fn pact_json(
     metadata: Option<&str>,
 ) -> Value {
     let mut doc: Value = serde_json::from_str(&row.content).unwrap_or(json!({}));
+    if let Some(map) = doc.as_object_mut() {
+        map.insert("createdAt".into(), row.created_at.clone().into());
+        map.insert(
+            "_links".into(),
+            pact_links(base, consumer, provider, row, metadata),
+        );
+    }
+    doc
+}
+
+/// The stored pact as [`pact_json`] answers it, written as text: the stored text with
+/// `createdAt` and `_links` added, never read into a JSON tree (a large pact is several times
+/// its size as one). A stored pact that names either key itself goes through [`pact_json`].
+fn pact_text(base: &Base, consumer: &str, provider: &str, row: &PactRow, metadata: Option<&str>) -> String {
+    let content = row.content.trim_end();
+    let spliceable = content.starts_with('{')
+        && content.ends_with('}')
+        && !content.contains("\"_links\"")
+        && !content.contains("\"createdAt\"");
+    if !spliceable {
+        return pact_json(base, consumer, provider, row, metadata).to_string();
+    }
+    let added = json!({
+        "createdAt": row.created_at,
+        "_links": pact_links(base, consumer, provider, row, metadata),
+    })
+    .to_string();
+    let body = &content[..content.len() - 1];
+    let separator = if body.trim_end().ends_with('{') { "" } else { "," };
+    let mut text = String::with_capacity(content.len() + added.len());
+    text.push_str(body);
+    text.push_str(separator);
+    text.push_str(&added[1..]);
+    text
+}
+
+fn pact_links(base: &Base, consumer: &str, provider: &str, row: &PactRow, metadata: Option<&str>) -> Value {
     let pair = format!("/pacts/provider/{}/consumer/{}", enc(provider), enc(consumer));
     let permalink = match metadata {
         Some(meta) => format!("{pair}/pact-version/{}/metadata/{meta}", row.sha),
@@ -35,30 +72,23 @@ pub(crate) fn pact_json(
         enc(consumer),
         enc(&row.consumer_version)
     );
-    if let Some(map) = doc.as_object_mut() {
-        map.insert("createdAt".into(), row.created_at.clone().into());
-        map.insert(
-            "_links".into(),
-            json!({
-                "self": base.named(&format!("{pair}/version/{}", enc(&row.consumer_version)), "Pact",
-                    &format!("Pact between {consumer} ({}) and {provider}", row.consumer_version)),
-                "pb:consumer": base.named(&format!("/pacticipants/{}", enc(consumer)), "Consumer", consumer),
-                "pb:consumer-version": base.named(&version_path, "Consumer version", &row.consumer_version),
-                "pb:provider": base.named(&format!("/pacticipants/{}", enc(provider)), "Provider", provider),
-                "pb:pact-version": base.link(&format!("{pair}/pact-version/{}", row.sha)),
-                "pb:latest-pact-version": base.link(&format!("{pair}/latest")),
-                "pb:diff-previous-distinct": base.named(
-                    &format!("{pair}/version/{}/diff/previous-distinct", enc(&row.consumer_version)),
-                    "Diff",
-                    "Changes since the previous distinct version of this pact",
-                ),
-                "pb:diff": base.templated(&format!("{pair}/pact-version/{}/diff/pact-version/{{pactVersion}}", row.sha)),
-                "pb:publish-verification-results": base.link(&format!("{permalink}/verification-results")),
-                "pb:tag-version": base.templated(&format!("{version_path}/tags/{{tag}}")),
-            }),
-        );
-    }
-    doc
+    json!({
+        "self": base.named(&format!("{pair}/version/{}", enc(&row.consumer_version)), "Pact",
+            &format!("Pact between {consumer} ({}) and {provider}", row.consumer_version)),
+        "pb:consumer": base.named(&format!("/pacticipants/{}", enc(consumer)), "Consumer", consumer),
+        "pb:consumer-version": base.named(&version_path, "Consumer version", &row.consumer_version),
+        "pb:provider": base.named(&format!("/pacticipants/{}", enc(provider)), "Provider", provider),
+        "pb:pact-version": base.link(&format!("{pair}/pact-version/{}", row.sha)),
+        "pb:latest-pact-version": base.link(&format!("{pair}/latest")),
+        "pb:diff-previous-distinct": base.named(
+            &format!("{pair}/version/{}/diff/previous-distinct", enc(&row.consumer_version)),
+            "Diff",
+            "Changes since the previous distinct version of this pact",
+        ),
+        "pb:diff": base.templated(&format!("{pair}/pact-version/{}/diff/pact-version/{{pactVersion}}", row.sha)),
+        "pb:publish-verification-results": base.link(&format!("{permalink}/verification-results")),
+        "pb:tag-version": base.templated(&format!("{version_path}/tags/{{tag}}")),
+    })
 }
 
 async fn ids(conn: &mut Conn, provider: &str, consumer: &str) -> ApiResult<(i64, i64)> {
@@ -72,7 +102,10 @@ async fn ids(conn: &mut Conn, provider: &str, consumer: &str) -> ApiResult<(i64,
 }
 
 fn respond(base: &Base, consumer: &str, provider: &str, row: &PactRow, metadata: Option<&str>) -> Response {
-    let mut response = Hal::ok(pact_json(base, consumer, provider, row, metadata)).into_response();
+    let mut response = crate::hal::hal_text(
+        axum::http::StatusCode::OK,
+        pact_text(base, consumer, provider, row, metadata),
+    );
     if let Ok(value) = row.consumer_version.parse() {
         response.headers_mut().insert("X-Pact-Consumer-Version", value);
     }
@@ -377,4 +410,40 @@ pub(crate) async fn delete_on_branch(
 ) -> ApiResult<axum::http::StatusCode> {
     let filter = Some(VersionFilter::Branch(&branch));
     delete_publications(&state, &provider, &consumer, filter, None).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(content: &str) -> PactRow {
+        PactRow {
+            consumer_version_id: 1,
+            consumer_version: "1.0 beta".into(),
+            content_id: 1,
+            sha: "abc".into(),
+            content: content.into(),
+            created_at: "2026-12-06T00:00:00.000Z".into(),
+        }
+    }
+
+    #[test]
+    fn the_pact_written_as_text_is_the_pact_answered_as_json() {
+        let base = Base("http://broker.example".into());
+        for content in [
+            r#"{"consumer":{"name":"web"},"provider":{"name":"api"},"interactions":[]}"#,
+            "{}",
+            r#"{"consumer":{"name":"web"},"_links":{"old":1}}"#,
+            r#"{"createdAt":"then","x":1}"#,
+        ] {
+            let text = pact_text(&base, "web", "api", &row(content), Some("m1"));
+            let parsed: Value =
+                serde_json::from_str(&text).unwrap_or_else(|e| panic!("{content}: {e}: {text}"));
+            assert_eq!(
+                parsed,
+                pact_json(&base, "web", "api", &row(content), Some("m1")),
+                "{content}"
+            );
+        }
+    }
 }

@@ -39,12 +39,31 @@ pub(crate) async fn large_ones_in_turn(
         .and_then(|v| v.parse::<usize>().ok())
         .is_none_or(|length| length > LARGE_BODY);
     // The semaphore is never closed.
-    let _turn = if large {
+    let turn = if large {
         LARGE_PUBLICATIONS.acquire().await.ok()
     } else {
         None
     };
-    next.run(request).await
+    let response = next.run(request).await;
+    if turn.is_some() {
+        drop(turn);
+        // What the request built and dropped (its JSON, the pact read, copies on their way to
+        // the database) goes back to the system, not only to the allocator's free lists.
+        let _ = tokio::task::spawn_blocking(return_freed_memory).await;
+    }
+    response
+}
+
+/// Hands memory the allocator holds free back to the system (glibc keeps freed small blocks
+/// in its arenas, so a burst of large requests would otherwise stay in the resident size).
+#[allow(unsafe_code)]
+fn return_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only releases free memory of the allocator's own arenas; it takes
+    // the allocator's locks and touches no memory in use.
+    unsafe {
+        libc::malloc_trim(0);
+    }
 }
 
 /// Checks the fields of a publish request and decodes its pacts.

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use base64::Engine as _;
 use serde_json::{Value, json};
 
@@ -129,9 +129,11 @@ async fn record_result(
     consumer: &str,
     sha: &str,
     metadata: Option<&str>,
-    body: &str,
+    text: String,
 ) -> ApiResult<Response> {
-    let body: VerificationResult = typed(body)?;
+    let body: VerificationResult = typed(&text)?;
+    // The parsed result keeps its test results as text: the request's own copy can go.
+    drop(text);
     let success = body
         .success
         .ok_or_else(|| ApiError::bad("success must be true or false"))?;
@@ -153,7 +155,10 @@ async fn record_result(
         .ok_or_else(|| ApiError::NotFound(format!("pact version '{sha}'")))?;
     let (provider_version_id, _) =
         versions::ensure(&mut w.tx, p.id, version, body.build_url.as_deref()).await?;
-    let test_results = serde_json::to_string(&body.test_results).unwrap_or_else(|_| "null".to_owned());
+    let test_results = body
+        .test_results
+        .as_deref()
+        .map_or("null", serde_json::value::RawValue::get);
     let verified_by = serde_json::to_string(&body.verified_by).unwrap_or_else(|_| "null".to_owned());
     let id = verifications::record(
         &mut w.tx,
@@ -166,14 +171,18 @@ async fn record_result(
             wip: meta["w"].as_bool().unwrap_or(false),
             pending: meta["p"].as_bool().unwrap_or(false),
             build_url: body.build_url.as_deref(),
-            test_results: &test_results,
+            test_results,
             verified_by: &verified_by,
         },
     )
     .await?;
-    let v = verifications::by_id(&mut w.tx, id).await?.ok_or_else(|| {
-        ApiError::inconsistent("the row just written or referred to (verifications::by_id) is missing")
-    })?;
+    let v = verifications::summary_by_id(&mut w.tx, id)
+        .await?
+        .ok_or_else(|| {
+            ApiError::inconsistent(
+                "the row just written or referred to (verifications::summary_by_id) is missing",
+            )
+        })?;
     let path = format!(
         "/pacts/provider/{}/consumer/{}/pact-version/{sha}/verification-results/{id}",
         enc(provider),
@@ -207,13 +216,30 @@ async fn record_result(
     crate::store::webhooks::enqueue(&mut w.tx, outcome_event, &vars).await?;
     w.tx.commit().await?;
     let json = result_json(base, provider, consumer, sha, &v);
-    let mut response = Hal(StatusCode::CREATED, json).into_response();
+    let mut response = crate::hal::with_raw_field(StatusCode::CREATED, &json, "testResults", test_results);
+    drop(body);
     if let Ok(location) = base.url(&path).parse() {
         response.headers_mut().insert("Location", location);
     }
     Ok(response)
 }
 
+/// A verification result as answered: [`result_json`] with its `testResults` as stored, never
+/// read into a JSON tree (a large result is several times its size as one).
+fn result_answer(
+    status: StatusCode,
+    base: &Base,
+    provider: &str,
+    consumer: &str,
+    sha: &str,
+    v: &verifications::Verification,
+) -> Response {
+    let json = result_json(base, provider, consumer, sha, v);
+    let raw = Some(v.test_results.as_str()).filter(|t| !t.trim().is_empty());
+    crate::hal::with_raw_field(status, &json, "testResults", raw.unwrap_or("null"))
+}
+
+/// A verification result's fields and links, without its `testResults`.
 pub(crate) fn result_json(
     base: &Base,
     provider: &str,
@@ -233,7 +259,6 @@ pub(crate) fn result_json(
         "success": v.success,
         "verificationDate": v.created_at,
         "buildUrl": v.build_url,
-        "testResults": serde_json::from_str::<Value>(&v.test_results).unwrap_or(Value::Null),
         "verifiedBy": serde_json::from_str::<Value>(&v.verified_by).unwrap_or(Value::Null),
         "_links": {
             "self": base.named(&path, "Verification result", &v.id.to_string()),
@@ -248,7 +273,7 @@ pub(crate) async fn publish_result(
     Path((provider, consumer, sha)): Path<(String, String, String)>,
     body: String,
 ) -> ApiResult<Response> {
-    record_result(&state, &base, &provider, &consumer, &sha, None, &body).await
+    record_result(&state, &base, &provider, &consumer, &sha, None, body).await
 }
 
 pub(crate) async fn publish_result_with_metadata(
@@ -257,14 +282,14 @@ pub(crate) async fn publish_result_with_metadata(
     Path((provider, consumer, sha, meta)): Path<(String, String, String, String)>,
     body: String,
 ) -> ApiResult<Response> {
-    record_result(&state, &base, &provider, &consumer, &sha, Some(&meta), &body).await
+    record_result(&state, &base, &provider, &consumer, &sha, Some(&meta), body).await
 }
 
 pub(crate) async fn show_result(
     State(state): State<Arc<AppState>>,
     base: Base,
     Path((provider, consumer, sha, n)): Path<(String, String, String, i64)>,
-) -> ApiResult<Hal> {
+) -> ApiResult<Response> {
     let mut conn = state.db.pool.acquire().await?;
     let v = verifications::of_pact(&mut conn, n, &consumer, &provider, &sha)
         .await?
@@ -273,5 +298,12 @@ pub(crate) async fn show_result(
                 "verification result {n} of pact {sha} between {consumer} and {provider}"
             ))
         })?;
-    Ok(Hal::ok(result_json(&base, &provider, &consumer, &sha, &v)))
+    Ok(result_answer(
+        StatusCode::OK,
+        &base,
+        &provider,
+        &consumer,
+        &sha,
+        &v,
+    ))
 }

@@ -113,8 +113,11 @@ pub(crate) async fn of_pact(
     row.as_ref().map(from_row).transpose()
 }
 
-pub(crate) async fn by_id(conn: &mut Conn, id: i64) -> Result<Option<Verification>, sqlx::Error> {
-    let row = sqlx::query(&format!("{SELECT} WHERE vr.id = $1"))
+/// A verification without its test results (left empty: they may be many megabytes, and
+/// whoever just stored them has them).
+pub(crate) async fn summary_by_id(conn: &mut Conn, id: i64) -> Result<Option<Verification>, sqlx::Error> {
+    let select = SELECT.replace("vr.test_results", "'' AS test_results");
+    let row = sqlx::query(&format!("{select} WHERE vr.id = $1"))
         .bind(id)
         .fetch_optional(&mut *conn)
         .await?;

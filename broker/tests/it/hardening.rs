@@ -635,3 +635,46 @@ async fn raw_request(broker: &Broker, request_line: &str) -> String {
     stream.read_to_end(&mut answer).await.expect("read");
     String::from_utf8_lossy(&answer).into_owned()
 }
+
+#[tokio::test]
+async fn a_body_over_the_limit_gets_a_413_its_sender_reads() {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let mut config = accord_broker::BrokerConfig::new(crate::sqlite_only("hardening-limit"));
+    config.body_limit = 64 * 1024;
+    let broker = start(config).await;
+    // Sent whole before anything is read, as curl and the official CLI send a pact: far more
+    // than the socket buffers hold, so a broker that closed early would break the pipe.
+    let body = format!(
+        "{{\"pacticipantName\":\"web\",\"filler\":\"{}\"}}",
+        "x".repeat(8 * 1024 * 1024)
+    );
+    let address = broker.url.trim_start_matches("http://");
+    let mut stream = tokio::net::TcpStream::connect(address).await.expect("connect");
+    let head = format!(
+        "POST /contracts/publish HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).await.expect("headers sent");
+    stream
+        .write_all(body.as_bytes())
+        .await
+        .expect("the whole body is taken, not cut off by a closed connection");
+    let mut answer = vec![0; 4096];
+    let read = stream.read(&mut answer).await.expect("answer");
+    let answer = String::from_utf8_lossy(&answer[..read]);
+    assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+    assert!(
+        answer.contains("over the broker's limit of 65536 bytes"),
+        "{answer}"
+    );
+    // The same through an ordinary client.
+    let response = broker
+        .client
+        .post(format!("{}/contracts/publish", broker.url))
+        .header("Content-Type", "application/json")
+        .body(body)
+        .send()
+        .await
+        .expect("an answer, not a broken pipe");
+    assert_eq!(response.status(), 413);
+}
