@@ -446,15 +446,34 @@ fn match_multipart(
         return;
     };
     let root = rules.root();
+    // Named parts pair by name; parts without a name (multipart/mixed) pair by position among
+    // the unnamed ones.
+    let unnamed_actual: Vec<&bodies::Part> = actual_parts.iter().filter(|p| p.name.is_empty()).collect();
+    let mut unnamed_seen = 0;
     for part in &expected_parts {
-        let path = format!("$.{}", part.name);
-        let Some(actual_part) = actual_parts.iter().find(|p| p.name == part.name) else {
+        let (path, actual_part) = if part.name.is_empty() {
+            unnamed_seen += 1;
+            (
+                format!("$.{}", unnamed_seen - 1),
+                unnamed_actual.get(unnamed_seen - 1).copied(),
+            )
+        } else {
+            (
+                format!("$.{}", part.name),
+                actual_parts.iter().find(|p| p.name == part.name),
+            )
+        };
+        let Some(actual_part) = actual_part else {
             out.push(Mismatch::new(
                 MismatchKind::Body,
                 &path,
                 part.name.clone(),
                 "",
-                format!("Expected a multipart part named '{}' but was missing", part.name),
+                if part.name.is_empty() {
+                    format!("Expected multipart part {} but was missing", unnamed_seen)
+                } else {
+                    format!("Expected a multipart part named '{}' but was missing", part.name)
+                },
             ));
             continue;
         };
@@ -520,5 +539,82 @@ fn match_multipart(
             m.location = format!("{path}{}", m.location.trim_start_matches('$'));
             out.push(m);
         }
+    }
+}
+
+#[cfg(test)]
+mod multipart_tests {
+    use super::*;
+
+    fn body(text: &str) -> Body {
+        Body::Present {
+            content: text.replace('\n', "\r\n").into_bytes(),
+            content_type: ContentType::parse("multipart/mixed; boundary=b"),
+            hint: None,
+        }
+    }
+
+    #[test]
+    fn unnamed_parts_pair_by_position_and_base64_parts_compare_what_they_carry() {
+        let expected = body(
+            "--b\nContent-Type: text/plain\n\nhello\n--b\nContent-Type: application/octet-stream\nContent-Transfer-Encoding: base64\n\naGVsbG8gd29ybGQ=\n--b--\n",
+        );
+        let same = body(
+            "--b\nContent-Type: text/plain\n\nhello\n--b\nContent-Type: application/octet-stream\n\nhello world\n--b--\n",
+        );
+        let ct = ContentType::parse("multipart/mixed; boundary=b");
+        let rules = MatchingRules::default();
+        let none = match_body(
+            &expected,
+            &same,
+            ct.as_ref(),
+            ct.as_ref(),
+            &rules,
+            Strictness::Request,
+        );
+        assert!(none.is_empty(), "{none:?}");
+        let other = body(
+            "--b\nContent-Type: text/plain\n\nhello\n--b\nContent-Type: application/octet-stream\n\nbye\n--b--\n",
+        );
+        let found = match_body(
+            &expected,
+            &other,
+            ct.as_ref(),
+            ct.as_ref(),
+            &rules,
+            Strictness::Request,
+        );
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].location, "$.1");
+        assert!(
+            found[0]
+                .message
+                .contains("11 bytes, starting with 68656c6c6f20776f726c64"),
+            "the expected part decoded from base64: {}",
+            found[0].message
+        );
+    }
+
+    #[test]
+    fn a_binary_mismatch_shows_the_first_32_bytes_as_pact_does() {
+        let bytes = |fill: u8| Body::Present {
+            content: vec![fill; 40],
+            content_type: ContentType::parse("application/octet-stream"),
+            hint: None,
+        };
+        let ct = ContentType::parse("application/octet-stream");
+        let found = match_body(
+            &bytes(1),
+            &bytes(2),
+            ct.as_ref(),
+            ct.as_ref(),
+            &MatchingRules::default(),
+            Strictness::Request,
+        );
+        let message = &found[0].message;
+        assert!(
+            message.contains(&format!("starting with {}]", "02".repeat(32))),
+            "{message}"
+        );
     }
 }

@@ -233,6 +233,46 @@ async fn invalid_matchers_are_reported_before_running() {
 }
 
 #[tokio::test]
+async fn without_example_checks_the_mock_reports_what_the_example_breaks_when_a_request_arrives() {
+    let declare = |pact: &mut PactBuilder| {
+        pact.interaction("an id", |i| {
+            i.request(|r| {
+                r.post()
+                    .path("/ids")
+                    .json_body(json!({"id": regex("\\w{3}\\d{3}", "a")}))
+            })
+            .response(|r| r.ok());
+        });
+    };
+    let dir = temp_dir("unchecked");
+    let mut checked = PactBuilder::new("c", "p").output_dir(&dir);
+    declare(&mut checked);
+    let error = checked.start_mock_server().await.expect_err("checked by default");
+    assert!(
+        error.to_string().contains("does not satisfy its own matcher"),
+        "{error}"
+    );
+    let mut unchecked = PactBuilder::new("c", "p")
+        .output_dir(&dir)
+        .without_example_checks();
+    declare(&mut unchecked);
+    let server = unchecked.start_mock_server().await.expect("starts");
+    let sent = reqwest::Client::new()
+        .post(server.url_for("/ids"))
+        .json(&json!({"id": "a"}))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(sent.status(), 500);
+    let report = server.report();
+    assert!(!report.is_success());
+    let error = server
+        .finish()
+        .expect_err("the example's own request does not match");
+    assert!(error.to_string().contains("Expected 'a' to match"), "{error}");
+}
+
+#[tokio::test]
 async fn same_interaction_with_different_content_is_a_conflict() {
     let dir = temp_dir("conflict");
     let declare = |owner: &str| {

@@ -38,8 +38,9 @@ pub(crate) fn match_text(expected: &str, actual: &str, rules: &CompiledRules<'_>
     }
 }
 
+/// The first 32 bytes in hex, as Pact's mismatch texts show a binary body.
 fn hex_prefix(bytes: &[u8]) -> String {
-    bytes.iter().take(16).map(|b| format!("{b:02x}")).collect()
+    bytes.iter().take(32).map(|b| format!("{b:02x}")).collect()
 }
 
 /// Compares binary bodies byte for byte, or with a `contentType` rule at `$`.
@@ -233,6 +234,7 @@ pub(crate) fn parse_multipart(body: &[u8], boundary: &str) -> Option<Vec<Part>> 
         let head = String::from_utf8_lossy(head);
         let mut name = String::new();
         let mut content_type = None;
+        let mut base64_encoded = false;
         for line in head.lines() {
             let Some((key, value)) = line.split_once(':') else {
                 continue;
@@ -247,12 +249,26 @@ pub(crate) fn parse_multipart(body: &[u8], boundary: &str) -> Option<Vec<Part>> 
                 }
             } else if key.trim().eq_ignore_ascii_case("content-type") {
                 content_type = ContentType::parse(value.trim());
+            } else if key.trim().eq_ignore_ascii_case("content-transfer-encoding") {
+                base64_encoded = value.trim().eq_ignore_ascii_case("base64");
             }
         }
+        // A part sent as base64 is compared by what it carries, not by its encoding.
+        let content = if base64_encoded {
+            let compact: Vec<u8> = content
+                .iter()
+                .copied()
+                .filter(|b| !b.is_ascii_whitespace())
+                .collect();
+            base64::Engine::decode(&base64::engine::general_purpose::STANDARD, &compact)
+                .unwrap_or_else(|_| content.to_vec())
+        } else {
+            content.to_vec()
+        };
         parts.push(Part {
             name,
             content_type,
-            content: content.to_vec(),
+            content,
         });
         pos = next + delimiter.len();
     }
