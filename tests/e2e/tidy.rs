@@ -464,7 +464,7 @@ fn unsafe_code_stays_where_it_is_allowed() {
         "{workspace_rust:?}"
     );
     let mut members = LIBRARIES.to_vec();
-    members.extend(["test-support", "tests"]);
+    members.extend(["test-support", "tests", "compatibility"]);
     for krate in members {
         let text = std::fs::read_to_string(workspace().join(krate).join("Cargo.toml")).expect("manifest");
         if krate == "broker" {

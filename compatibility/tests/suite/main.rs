@@ -1,0 +1,108 @@
+//! The Pact compatibility suite (`pact-compatibility-suite/` in the shared reference data) run
+//! against accord: each feature file whose steps are defined here runs every scenario; the run
+//! ends with a table of feature files and scenarios passed, failed and not run, then the
+//! failures with their step and reason. Exits non-zero when a scenario failed.
+
+mod fixtures;
+mod http_consumer;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use compatibility_suite::{FeatureRun, Outcome};
+
+/// The suite's folder in the shared reference data.
+fn suite_dir() -> PathBuf {
+    accord_test_support::shared_dir().join("pact-compatibility-suite")
+}
+
+/// How a feature file is run: with which step definitions.
+enum Binding {
+    HttpConsumer,
+}
+
+/// Every feature file of the suite, in its order, with the steps that run it (`None`: its steps
+/// are not defined yet, so its scenarios are counted as not run and named in the output).
+const FEATURES: &[(&str, Option<Binding>)] = &[
+    ("V1/http_consumer.feature", Some(Binding::HttpConsumer)),
+    ("V1/http_provider.feature", None),
+    ("V2/http_consumer.feature", Some(Binding::HttpConsumer)),
+    ("V2/http_provider.feature", None),
+    ("V3/generators.feature", None),
+    ("V3/http_consumer.feature", None),
+    ("V3/http_generators.feature", None),
+    ("V3/http_matching.feature", None),
+    ("V3/http_provider.feature", None),
+    ("V3/matching_rules.feature", None),
+    ("V3/message_consumer.feature", None),
+    ("V3/message_provider.feature", None),
+    ("V4/generators.feature", None),
+    ("V4/http_consumer.feature", None),
+    ("V4/http_provider.feature", None),
+    ("V4/matching_rules.feature", None),
+    ("V4/message_consumer.feature", None),
+    ("V4/message_provider.feature", None),
+    ("V4/synchronous_message_consumer.feature", None),
+    ("V4/v4.feature", None),
+];
+
+fn main() -> ExitCode {
+    let Some(suite) = accord_test_support::shared_data(
+        "pact-compatibility-suite/features",
+        "the Pact compatibility suite (pact-compatibility-suite/)",
+    ) else {
+        println!("0 passed, 0 failed");
+        return ExitCode::SUCCESS;
+    };
+    let started = std::time::Instant::now();
+    let mut runs: Vec<FeatureRun> = Vec::new();
+    let mut unbound = Vec::new();
+    for (file, binding) in FEATURES {
+        let feature = match compatibility_suite::parse(&suite.join(file)) {
+            Ok(feature) => feature,
+            Err(error) => {
+                eprintln!("cannot read {file}: {error}");
+                return ExitCode::FAILURE;
+            }
+        };
+        let run = match binding {
+            Some(Binding::HttpConsumer) => compatibility_suite::run(file, &feature, &http_consumer::steps()),
+            None => {
+                let mut run = compatibility_suite::not_run(file, &feature);
+                unbound.push(format!("{file} ({} scenarios)", run.scenarios.len()));
+                run.file = format!("{file} (steps not defined yet)");
+                run
+            }
+        };
+        runs.push(run);
+    }
+    println!("\nPact compatibility suite ({}):\n", suite.display());
+    print!("{}", compatibility_suite::table(&runs));
+    let mut failed = 0;
+    let mut passed = 0;
+    for run in &runs {
+        for (name, outcome) in &run.scenarios {
+            match outcome {
+                Outcome::Passed => passed += 1,
+                Outcome::Failed { step, reason } => {
+                    failed += 1;
+                    println!("\nFAILED {} / {name}\n  at: {step}\n  {reason}", run.file);
+                }
+                Outcome::NotRun => println!("not run: {} / {name}", run.file),
+            }
+        }
+    }
+    if !unbound.is_empty() {
+        println!(
+            "\nfeature files whose steps are not defined yet: {}",
+            unbound.join(", ")
+        );
+    }
+    println!("\nsuite run in {:.1} s", started.elapsed().as_secs_f64());
+    println!("{passed} passed, {failed} failed");
+    if failed > 0 {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
