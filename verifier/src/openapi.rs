@@ -127,6 +127,7 @@ pub fn compare_files(
                 pending: http.info.pending,
                 comments: Vec::new(),
                 test_name: None,
+                warnings: Vec::new(),
                 request_line: Some(format!(
                     "{} {} (compared with {})",
                     http.request.method,

@@ -79,6 +79,9 @@ pub fn render_text(report: &VerificationReport, color: bool) -> String {
             if let Some(test) = &interaction.test_name {
                 let _ = writeln!(out, "      # test: {test}");
             }
+            for warning in &interaction.warnings {
+                let _ = writeln!(out, "      {} {warning}", paint("warning:", YELLOW, color));
+            }
         }
         match &pact.published {
             Some(Ok(())) => {

@@ -38,6 +38,9 @@ pub struct InteractionResult {
     pub comments: Vec<String>,
     /// The consumer test that declared it.
     pub test_name: Option<String>,
+    /// What the verification could not do as the pact asks but did not fail for (a provider
+    /// state with no state callback or URL configured).
+    pub warnings: Vec<String>,
     /// What was sent, e.g. `GET http://127.0.0.1:8080/accounts/42`.
     pub request_line: Option<String>,
     /// The expected body, for the diff.
@@ -248,6 +251,7 @@ fn interaction_json(i: &InteractionResult) -> Value {
         "type": i.kind,
         "providerStates": i.states,
         "pending": i.pending,
+        "warnings": i.warnings,
         "result": result,
         "mismatches": mismatches,
         "error": error,

@@ -201,6 +201,7 @@ fn result_for(interaction: &Interaction, pact_pending: bool) -> InteractionResul
             .get("testname")
             .and_then(|t| t.as_str())
             .map(str::to_owned),
+        warnings: Vec::new(),
         request_line: None,
         expected_body: Body::Missing,
         actual_body: Body::Missing,
@@ -245,6 +246,12 @@ async fn verify_interaction(
         info.provider_states.clone()
     };
     if !info.provider_states.is_empty() && !uses_states {
+        for state in &info.provider_states {
+            result.warnings.push(format!(
+                "no provider state callback (--state-change-url or a state handler) is configured for provider state '{}': it was not set up",
+                state.name
+            ));
+        }
         tracing::warn!(interaction = %info.description, "the interaction has provider states but no state change URL or handler is configured");
     }
     let mut values = Map::new();
