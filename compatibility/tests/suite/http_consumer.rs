@@ -10,21 +10,7 @@ use compatibility_suite::{StepInput, Steps};
 use serde_json::Value;
 
 use crate::fixtures::{self, Body};
-
-/// One row of "the following HTTP interactions have been defined".
-#[derive(Debug, Clone, Default)]
-struct Declared {
-    method: String,
-    path: String,
-    query: String,
-    headers: Vec<(String, String)>,
-    body: Option<Body>,
-    status: u16,
-    response_content_type: Option<String>,
-    response_body: Option<Body>,
-    /// Matching rules from a fixture, as written in a pact (`$.body.one`, `$.path`, ...).
-    rules: Vec<(String, Value)>,
-}
+use crate::interactions::{self, Declared, description, headers, rows};
 
 /// A scenario's state.
 pub(crate) struct World {
@@ -40,19 +26,9 @@ pub(crate) struct World {
 
 impl Default for World {
     fn default() -> Self {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .unwrap_or_else(|e| panic!("a runtime for the scenario: {e}"));
-        let dir = std::env::temp_dir().join(format!(
-            "accord-compat-{}-{}",
-            std::process::id(),
-            NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
-        ));
         World {
-            rt,
-            dir,
+            rt: crate::runtime(),
+            dir: crate::scratch_dir(),
             declared: Vec::new(),
             started: Vec::new(),
             session: None,
@@ -74,142 +50,12 @@ impl Drop for World {
     }
 }
 
-static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-
 const CONSUMER: &str = "compatibility-consumer";
 const PROVIDER: &str = "compatibility-provider";
 
-/// `'X-TEST: Compatibility'`, or several such separated by commas.
-fn headers(cell: &str) -> Vec<(String, String)> {
-    cell.split("',")
-        .map(|h| h.trim().trim_matches('\''))
-        .filter(|h| !h.is_empty())
-        .filter_map(|h| h.split_once(':'))
-        .map(|(n, v)| (n.trim().to_owned(), v.trim().to_owned()))
-        .collect()
-}
-
-/// The row of a table with a header row, as (column, cell) pairs.
-fn rows(table: &[Vec<String>]) -> Vec<Vec<(String, String)>> {
-    let Some(header) = table.first() else {
-        return Vec::new();
-    };
-    table
-        .iter()
-        .skip(1)
-        .map(|row| header.iter().cloned().zip(row.iter().cloned()).collect())
-        .collect()
-}
-
-fn description(n: usize) -> String {
-    format!("interaction {n}")
-}
-
 fn defined(w: &mut World, input: &StepInput<'_>) -> Result<(), String> {
-    let suite = crate::suite_dir();
-    for row in rows(input.table()?) {
-        let cell = |name: &str| {
-            row.iter()
-                .find(|(k, _)| k == name)
-                .map_or(String::new(), |(_, v)| v.clone())
-        };
-        let status = cell("response");
-        w.declared.push(Declared {
-            method: cell("method"),
-            path: cell("path"),
-            query: cell("query"),
-            headers: headers(&cell("headers")),
-            body: fixtures::body(&suite, &cell("body"))?,
-            status: if status.is_empty() {
-                200
-            } else {
-                status.parse().map_err(|e| format!("status {status}: {e}"))?
-            },
-            response_content_type: Some(cell("response content")).filter(|c| !c.is_empty()),
-            response_body: fixtures::body(&suite, &cell("response body"))?,
-            rules: rules_fixture(&suite, &cell("matching rules"))?,
-        });
-    }
+    w.declared = interactions::parse(input.table()?)?;
     Ok(())
-}
-
-/// A matching-rules fixture (V2 form, `{"$.body.one": {"match": "regex", ...}}`, or V3 form by
-/// category) as (path, rule) pairs with V2-style paths.
-fn rules_fixture(suite: &std::path::Path, name: &str) -> Result<Vec<(String, Value)>, String> {
-    let name = name.trim();
-    if name.is_empty() {
-        return Ok(Vec::new());
-    }
-    let Body::Json(value) = fixtures::file(suite, name)? else {
-        return Err(format!("matching rules fixture {name} is not JSON"));
-    };
-    let map = value
-        .as_object()
-        .ok_or_else(|| format!("{name} is not an object"))?;
-    let mut out = Vec::new();
-    for (key, rule) in map {
-        if key.starts_with('$') {
-            out.push((key.clone(), rule.clone()));
-            continue;
-        }
-        // V3 form: category, then path (or the rule list itself for path and status).
-        let category = if key == "header" { "header" } else { key.as_str() };
-        match rule.get("matchers") {
-            Some(_) => out.push((format!("$.{category}"), rule.clone())),
-            None => {
-                for (path, inner) in rule.as_object().into_iter().flatten() {
-                    let path = path.trim_start_matches('$').trim_start_matches('.');
-                    out.push((format!("$.{category}.{path}"), inner.clone()));
-                }
-            }
-        }
-    }
-    Ok(out)
-}
-
-/// The DSL matcher for `rule` (V2 `{"match": ...}` or V3 `{"matchers": [..]}`) around `example`.
-fn matcher(rule: &Value, example: Value) -> Result<Value, String> {
-    use accord::matchers;
-    let rule = rule.get("matchers").and_then(|m| m.get(0)).unwrap_or(rule);
-    let text = |v: &Value| v.as_str().map_or_else(|| v.to_string(), str::to_owned);
-    let kind = rule["match"].as_str().unwrap_or_default();
-    Ok(match kind {
-        "regex" => matchers::regex(rule["regex"].as_str().unwrap_or_default(), &text(&example)),
-        "type" => match (rule["min"].as_u64(), rule["max"].as_u64()) {
-            (Some(min), _) => matchers::min_like(example, usize::try_from(min).unwrap_or(0)),
-            (None, Some(max)) => matchers::max_like(example, usize::try_from(max).unwrap_or(0)),
-            (None, None) => matchers::like(example),
-        },
-        other => {
-            return Err(format!(
-                "matching rule '{other}' is not supported by these steps yet"
-            ));
-        }
-    })
-}
-
-/// `value` with the matcher of `rule` around the part `path` (`one.a`, `two[0]`) names.
-fn embed(value: &mut Value, path: &str, rule: &Value) -> Result<(), String> {
-    if path.is_empty() {
-        *value = matcher(rule, value.take())?;
-        return Ok(());
-    }
-    let (head, rest) = match path.find(['.', '[']) {
-        Some(0) if path.starts_with('[') => {
-            let end = path.find(']').ok_or_else(|| format!("bad path {path}"))?;
-            let index: usize = path[1..end].parse().map_err(|e| format!("{path}: {e}"))?;
-            let target = value
-                .get_mut(index)
-                .ok_or_else(|| format!("no element {index}"))?;
-            return embed(target, path[end + 1..].trim_start_matches('.'), rule);
-        }
-        Some(i) => (&path[..i], path[i..].trim_start_matches('.')),
-        None => (path, ""),
-    };
-    let target = value
-        .get_mut(head)
-        .ok_or_else(|| format!("the body has no field '{head}'"))?;
-    embed(target, rest, rule)
 }
 
 fn start(w: &mut World, numbers: Vec<usize>) -> Result<(), String> {
@@ -224,89 +70,7 @@ fn start(w: &mut World, numbers: Vec<usize>) -> Result<(), String> {
             .get(n.wrapping_sub(1))
             .cloned()
             .ok_or_else(|| format!("no interaction {n}"))?;
-        let rule_at = |path: &str| {
-            d.rules
-                .iter()
-                .find(|(p, _)| p.eq_ignore_ascii_case(path))
-                .map(|(_, r)| r)
-        };
-        let path = match rule_at("$.path") {
-            Some(rule) => matcher(rule, Value::String(d.path.clone()))?,
-            None => Value::String(d.path.clone()),
-        };
-        let mut query = Vec::new();
-        for pair in d.query.split('&').filter(|p| !p.is_empty()) {
-            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-            let value = match rule_at(&format!("$.query.{name}")) {
-                Some(rule) => matcher(rule, Value::String(value.to_owned()))?,
-                None => Value::String(value.to_owned()),
-            };
-            query.push((name.to_owned(), value));
-        }
-        let mut headers = Vec::new();
-        for (name, value) in &d.headers {
-            let value = match rule_at(&format!("$.header.{name}"))
-                .or_else(|| rule_at(&format!("$.headers.{name}")))
-            {
-                Some(rule) => matcher(rule, Value::String(value.clone()))?,
-                None => Value::String(value.clone()),
-            };
-            headers.push((name.clone(), value));
-        }
-        let mut json_body = match &d.body {
-            Some(Body::Json(value)) => Some(value.clone()),
-            _ => None,
-        };
-        if let Some(body) = &mut json_body {
-            for (path, rule) in &d.rules {
-                if let Some(inner) = path.strip_prefix("$.body") {
-                    embed(body, inner.trim_start_matches('.'), rule)?;
-                }
-            }
-        }
-        pact.interaction(&description(n), |i| {
-            i.request(|r| {
-                r.method(&d.method).path(path.clone());
-                for (name, value) in &query {
-                    r.query_param(name, value.clone());
-                }
-                for (name, value) in &headers {
-                    r.header(name, value.clone());
-                }
-                match &d.body {
-                    Some(Body::Json(_)) => {
-                        r.json_body(json_body.clone().unwrap_or_default());
-                    }
-                    Some(Body::Text(text, ct)) => {
-                        r.body(text, ct);
-                    }
-                    Some(Body::Binary(bytes, ct)) => {
-                        r.binary_body(bytes, ct);
-                    }
-                    None => {}
-                }
-                r
-            })
-            .response(|r| {
-                r.status(d.status);
-                if let Some(ct) = &d.response_content_type {
-                    r.header("Content-Type", ct.as_str());
-                }
-                match &d.response_body {
-                    Some(Body::Json(value)) => {
-                        r.json_body(value.clone());
-                    }
-                    Some(Body::Text(text, ct)) => {
-                        r.body(text, d.response_content_type.as_deref().unwrap_or(ct));
-                    }
-                    Some(Body::Binary(bytes, ct)) => {
-                        r.binary_body(bytes, d.response_content_type.as_deref().unwrap_or(ct));
-                    }
-                    None => {}
-                }
-                r
-            });
-        });
+        interactions::declare(&mut pact, n, &d, &interactions::Extra::default())?;
     }
     let session =
         w.rt.block_on(pact.start_mock_server())

@@ -3,8 +3,12 @@
 //! ends with a table of feature files and scenarios passed, failed and not run, then the
 //! failures with their step and reason. Exits non-zero when a scenario failed.
 
+mod broker;
 mod fixtures;
 mod http_consumer;
+mod http_provider;
+mod interactions;
+mod pact_file;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -16,29 +20,50 @@ fn suite_dir() -> PathBuf {
     accord_test_support::shared_dir().join("pact-compatibility-suite")
 }
 
+/// A runtime for one scenario's servers and clients.
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap_or_else(|e| panic!("a runtime for the scenario: {e}"))
+}
+
+/// A fresh folder for one scenario's files (created when first written to).
+fn scratch_dir() -> PathBuf {
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    std::env::temp_dir().join(format!(
+        "accord-compat-{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    ))
+}
+
 /// How a feature file is run: with which step definitions.
 enum Binding {
     HttpConsumer,
+    HttpProvider,
+    PactFile,
 }
 
 /// Every feature file of the suite, in its order, with the steps that run it (`None`: its steps
 /// are not defined yet, so its scenarios are counted as not run and named in the output).
 const FEATURES: &[(&str, Option<Binding>)] = &[
     ("V1/http_consumer.feature", Some(Binding::HttpConsumer)),
-    ("V1/http_provider.feature", None),
+    ("V1/http_provider.feature", Some(Binding::HttpProvider)),
     ("V2/http_consumer.feature", Some(Binding::HttpConsumer)),
-    ("V2/http_provider.feature", None),
+    ("V2/http_provider.feature", Some(Binding::HttpProvider)),
     ("V3/generators.feature", None),
-    ("V3/http_consumer.feature", None),
+    ("V3/http_consumer.feature", Some(Binding::PactFile)),
     ("V3/http_generators.feature", None),
     ("V3/http_matching.feature", None),
-    ("V3/http_provider.feature", None),
+    ("V3/http_provider.feature", Some(Binding::HttpProvider)),
     ("V3/matching_rules.feature", None),
     ("V3/message_consumer.feature", None),
     ("V3/message_provider.feature", None),
     ("V4/generators.feature", None),
-    ("V4/http_consumer.feature", None),
-    ("V4/http_provider.feature", None),
+    ("V4/http_consumer.feature", Some(Binding::PactFile)),
+    ("V4/http_provider.feature", Some(Binding::HttpProvider)),
     ("V4/matching_rules.feature", None),
     ("V4/message_consumer.feature", None),
     ("V4/message_provider.feature", None),
@@ -67,6 +92,8 @@ fn main() -> ExitCode {
         };
         let run = match binding {
             Some(Binding::HttpConsumer) => compatibility_suite::run(file, &feature, &http_consumer::steps()),
+            Some(Binding::HttpProvider) => compatibility_suite::run(file, &feature, &http_provider::steps()),
+            Some(Binding::PactFile) => compatibility_suite::run(file, &feature, &pact_file::steps()),
             None => {
                 let mut run = compatibility_suite::not_run(file, &feature);
                 unbound.push(format!("{file} ({} scenarios)", run.scenarios.len()));

@@ -1,0 +1,235 @@
+//! Steps about what a consumer test writes into its pact file: provider states with their data
+//! (V3), and the V4 interaction type, key, pending flag and comments. The interaction is
+//! declared with accord's consumer library, called once through its mock server, and the pact
+//! file the passing test writes is read back.
+
+use std::path::PathBuf;
+
+use accord::PactBuilder;
+use compatibility_suite::{StepInput, Steps};
+use serde_json::Value;
+
+use crate::interactions::rows;
+
+/// A scenario's state.
+pub(crate) struct World {
+    rt: tokio::runtime::Runtime,
+    dir: PathBuf,
+    v3: bool,
+    states: Vec<(String, Option<Value>)>,
+    key: Option<String>,
+    pending: bool,
+    comments: Vec<String>,
+    pact: Option<Value>,
+}
+
+impl Default for World {
+    fn default() -> Self {
+        World {
+            rt: crate::runtime(),
+            dir: crate::scratch_dir(),
+            v3: false,
+            states: Vec::new(),
+            key: None,
+            pending: false,
+            comments: Vec::new(),
+            pact: None,
+        }
+    }
+}
+
+impl Drop for World {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn defining_v3(w: &mut World, _: &StepInput<'_>) -> Result<(), String> {
+    w.v3 = true;
+    Ok(())
+}
+
+fn defining_v4(w: &mut World, _: &StepInput<'_>) -> Result<(), String> {
+    w.v3 = false;
+    Ok(())
+}
+
+fn state(w: &mut World, input: &StepInput<'_>) -> Result<(), String> {
+    w.states.push((input.arg(0).to_owned(), None));
+    Ok(())
+}
+
+fn state_with_data(w: &mut World, input: &StepInput<'_>) -> Result<(), String> {
+    let mut data = serde_json::Map::new();
+    for row in rows(input.table()?) {
+        for (name, text) in row {
+            let value = serde_json::from_str(&text).map_err(|e| format!("{name} = {text}: {e}"))?;
+            data.insert(name, value);
+        }
+    }
+    w.states
+        .push((input.arg(0).to_owned(), Some(Value::Object(data))));
+    Ok(())
+}
+
+fn key(w: &mut World, input: &StepInput<'_>) -> Result<(), String> {
+    w.key = Some(input.arg(0).to_owned());
+    Ok(())
+}
+
+fn pending(w: &mut World, _: &StepInput<'_>) -> Result<(), String> {
+    w.pending = true;
+    Ok(())
+}
+
+fn comment(w: &mut World, input: &StepInput<'_>) -> Result<(), String> {
+    w.comments.push(input.arg(0).to_owned());
+    Ok(())
+}
+
+fn generated(w: &mut World, _: &StepInput<'_>) -> Result<(), String> {
+    let mut pact = PactBuilder::new("consumer", "provider").output_dir(&w.dir);
+    if w.v3 {
+        pact = pact.spec_v3();
+    }
+    pact.interaction("a request", |i| {
+        for (name, data) in &w.states {
+            match data {
+                Some(data) => i.given_with(name, data.clone()),
+                None => i.given(name),
+            };
+        }
+        if let Some(key) = &w.key {
+            i.key(key);
+        }
+        i.pending(w.pending);
+        for comment in &w.comments {
+            i.comment(comment);
+        }
+        i.request(|r| r.get().path("/")).response(|r| r.ok());
+    });
+    let session =
+        w.rt.block_on(pact.start_mock_server())
+            .map_err(|e| format!("the mock server did not start: {e:?}"))?;
+    let url = session.url_for("/");
+    w.rt.block_on(async { reqwest::get(url).await.map_err(|e| format!("{e}")) })?;
+    session
+        .finish()
+        .map_err(|e| format!("the test did not pass: {e:?}"))?;
+    let text = std::fs::read_to_string(w.dir.join("consumer-provider.json"))
+        .map_err(|e| format!("the pact file: {e}"))?;
+    w.pact = Some(serde_json::from_str(&text).map_err(|e| format!("the pact file: {e}"))?);
+    Ok(())
+}
+
+fn first_interaction(w: &World) -> Result<Value, String> {
+    let pact = w.pact.as_ref().ok_or("no pact file was generated")?;
+    pact["interactions"]
+        .get(0)
+        .cloned()
+        .ok_or_else(|| format!("the pact file has no interaction: {pact}"))
+}
+
+fn states_of(w: &World) -> Result<Vec<Value>, String> {
+    let interaction = first_interaction(w)?;
+    Ok(interaction["providerStates"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default())
+}
+
+fn state_count(w: &mut World, input: &StepInput<'_>) -> Result<(), String> {
+    let states = states_of(w)?;
+    let wanted: usize = input.arg(0).parse().map_err(|e| format!("{e}"))?;
+    if states.len() != wanted {
+        return Err(format!(
+            "the interaction has {} provider states: {states:?}",
+            states.len()
+        ));
+    }
+    Ok(())
+}
+
+fn state_present(w: &mut World, input: &StepInput<'_>) -> Result<(), String> {
+    let states = states_of(w)?;
+    if !states.iter().any(|s| s["name"] == input.arg(0)) {
+        return Err(format!("no provider state '{}': {states:?}", input.arg(0)));
+    }
+    Ok(())
+}
+
+fn state_parameters(w: &mut World, input: &StepInput<'_>) -> Result<(), String> {
+    let states = states_of(w)?;
+    let state = states
+        .iter()
+        .find(|s| s["name"] == input.arg(0))
+        .ok_or_else(|| format!("no provider state '{}'", input.arg(0)))?;
+    let row = rows(input.table()?).into_iter().next().unwrap_or_default();
+    let text = row
+        .iter()
+        .find(|(k, _)| k == "parameters")
+        .map(|(_, v)| v.clone())
+        .ok_or("the table needs a 'parameters' column")?;
+    let wanted: Value = serde_json::from_str(&text).map_err(|e| format!("{text}: {e}"))?;
+    if state["params"] != wanted {
+        return Err(format!("the state's parameters are {}", state["params"]));
+    }
+    Ok(())
+}
+
+fn interaction_type(w: &mut World, input: &StepInput<'_>) -> Result<(), String> {
+    let interaction = first_interaction(w)?;
+    if interaction["type"] != input.arg(0) {
+        return Err(format!("the interaction's type is {}", interaction["type"]));
+    }
+    Ok(())
+}
+
+fn interaction_field(w: &mut World, input: &StepInput<'_>) -> Result<(), String> {
+    let interaction = first_interaction(w)?;
+    let wanted: Value = serde_json::from_str(input.arg(1)).map_err(|e| format!("{}: {e}", input.arg(1)))?;
+    if interaction[input.arg(0)] != wanted {
+        return Err(format!("'{}' is {}", input.arg(0), interaction[input.arg(0)]));
+    }
+    Ok(())
+}
+
+/// The steps about what a consumer test writes into its pact file.
+pub(crate) fn steps() -> Steps<World> {
+    let mut s = Steps::default();
+    s.step("an integration is being defined for a consumer test", defining_v3)
+        .step(
+            "an HTTP interaction is being defined for a consumer test",
+            defining_v4,
+        )
+        .step(r#"a provider state "(.*)" is specified"#, state)
+        .step(
+            r#"a provider state "(.*)" is specified with the following data:"#,
+            state_with_data,
+        )
+        .step(r#"a key of "(.*)" is specified for the HTTP interaction"#, key)
+        .step("the HTTP interaction is marked as pending", pending)
+        .step(r#"a comment "(.*)" is added to the HTTP interaction"#, comment)
+        .step("the Pact file for the test is generated", generated)
+        .step(
+            r"the interaction in the Pact file will contain (\d+) provider states?",
+            state_count,
+        )
+        .step(
+            r#"the interaction in the Pact file will contain provider state "(.*)""#,
+            state_present,
+        )
+        .step(
+            r#"the provider state "(.*)" in the Pact file will contain the following parameters:"#,
+            state_parameters,
+        )
+        .step(
+            r#"the first interaction in the Pact file will have a type of "(.*)""#,
+            interaction_type,
+        )
+        .step(
+            r#"the first interaction in the Pact file will have "(.*)" = '(.*)'"#,
+            interaction_field,
+        );
+    s
+}
