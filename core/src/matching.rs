@@ -241,13 +241,20 @@ fn match_body_with(
             let actual_content: &[u8] = match actual {
                 Body::Present { content, .. } => content,
                 Body::Null if class == BodyClass::Json => b"null",
+                // An empty binary body is compared as zero bytes (a `notEmpty` rule says so).
+                Body::Empty if class == BodyClass::Binary => b"",
                 _ => {
+                    let shown = if class == BodyClass::Binary {
+                        bodies::binary_summary(&expected_ct, content)
+                    } else {
+                        format!("'{}'", body_text(expected))
+                    };
                     out.push(Mismatch::new(
                         MismatchKind::Body,
                         "$",
                         body_text(expected),
                         "",
-                        format!("Expected body '{}' but was missing", body_text(expected)),
+                        format!("Expected body {shown} but was missing"),
                     ));
                     return out;
                 }
@@ -592,6 +599,43 @@ mod multipart_tests {
                 .contains("11 bytes, starting with 68656c6c6f20776f726c64"),
             "the expected part decoded from base64: {}",
             found[0].message
+        );
+    }
+
+    #[test]
+    fn an_empty_binary_body_meets_a_not_empty_rule_and_a_missing_one_is_summarised() {
+        let ct = ContentType::parse("image/jpeg");
+        let expected = Body::Present {
+            content: vec![0xff; 40],
+            content_type: ct.clone(),
+            hint: None,
+        };
+        let mut rules = MatchingRules::default();
+        rules.add_rule(Category::Body, "$", crate::rules::MatchingRule::NotEmpty);
+        let found = match_body(
+            &expected,
+            &Body::Empty,
+            ct.as_ref(),
+            ct.as_ref(),
+            &rules,
+            Strictness::Request,
+        );
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].message, "Expected [] (0 bytes) to not be empty");
+        let missing = match_body(
+            &expected,
+            &Body::Missing,
+            ct.as_ref(),
+            ct.as_ref(),
+            &MatchingRules::default(),
+            Strictness::Request,
+        );
+        assert!(
+            missing[0]
+                .message
+                .starts_with("Expected body [image/jpeg, 40 bytes, starting with ffff"),
+            "{}",
+            missing[0].message
         );
     }
 

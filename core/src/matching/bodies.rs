@@ -43,6 +43,16 @@ fn hex_prefix(bytes: &[u8]) -> String {
     bytes.iter().take(32).map(|b| format!("{b:02x}")).collect()
 }
 
+/// A binary body as mismatch texts show it: `[image/jpeg, 28058 bytes, starting with ffd8...]`.
+pub(crate) fn binary_summary(content_type: &ContentType, bytes: &[u8]) -> String {
+    format!(
+        "[{}, {} bytes, starting with {}]",
+        content_type.essence(),
+        bytes.len(),
+        hex_prefix(bytes)
+    )
+}
+
 /// Compares binary bodies byte for byte, or with a `contentType` rule at `$`.
 pub(crate) fn match_binary(
     expected: &[u8],
@@ -58,7 +68,7 @@ pub(crate) fn match_binary(
             let result = match rule {
                 MatchingRule::ContentType(ct) => check_content_type(ct, actual),
                 MatchingRule::NotEmpty if actual.is_empty() => {
-                    Err("Expected binary contents to not be empty".to_owned())
+                    Err("Expected [] (0 bytes) to not be empty".to_owned())
                 }
                 MatchingRule::Type { .. } | MatchingRule::NotEmpty => Ok(()),
                 other => Err(format!(

@@ -23,6 +23,11 @@ fn push_key(path: &mut String, key: &str) -> usize {
     if simple {
         path.push('.');
         path.push_str(key);
+    } else if !key.is_empty() && key.chars().all(|c| c.is_ascii_digit()) {
+        // Pact writes a key of digits as `[100]`.
+        path.push('[');
+        path.push_str(key);
+        path.push(']');
     } else {
         path.push_str("['");
         path.push_str(key);
@@ -229,6 +234,7 @@ impl<'a, 'r> JsonComparer<'a, 'r> {
                         Err(format!("Expected {} to not be empty", describe_value(actual)))
                     } else {
                         check_type_and_size(expected, actual, None, None)
+                            .map_err(|why| format!("Type mismatch: {why}"))
                     }
                 }
                 MatchingRule::Null => Err(format!("Expected {} to be a null value", describe_value(actual))),
@@ -249,6 +255,11 @@ impl<'a, 'r> JsonComparer<'a, 'r> {
                 MatchingRule::Unknown { name, .. } => Err(format!(
                     "matcher '{name}' is not supported by accord (plugin matchers need their plugin)"
                 )),
+                // A value matcher where the pact has a single value checks the collection that
+                // arrived instead ("Expected [] (Array) to be an integer").
+                other if !(expected.is_array() || expected.is_object()) => {
+                    super::matchers::check(other, expected, actual, super::matchers::Coercion::Strict)
+                }
                 // Value matchers on a collection apply to its leaves through the cascade.
                 _ => Ok(()),
             };
@@ -395,12 +406,41 @@ impl<'a, 'r> JsonComparer<'a, 'r> {
                     Value::Array(actual.to_vec()).to_string(),
                     format!(
                         "Variant at index {} ({}) was not found in the actual list",
-                        variant.index, example
+                        variant.index,
+                        canonical(example)
                     ),
                 ));
             }
         }
     }
+}
+
+/// A collection as Pact's size mismatches show it: an array's items separated by `, `.
+fn listed(value: &Value) -> String {
+    match value {
+        Value::Array(items) => format!(
+            "[{}]",
+            items.iter().map(Value::to_string).collect::<Vec<_>>().join(", ")
+        ),
+        other => other.to_string(),
+    }
+}
+
+/// A value as compact JSON with object keys in sorted order, as Pact's mismatch texts show
+/// values (whatever order the pact wrote them in).
+fn canonical(value: &Value) -> String {
+    fn sorted(value: &Value) -> Value {
+        match value {
+            Value::Object(map) => {
+                let mut keys: Vec<&String> = map.keys().collect();
+                keys.sort();
+                Value::Object(keys.into_iter().map(|k| (k.clone(), sorted(&map[k]))).collect())
+            }
+            Value::Array(items) => Value::Array(items.iter().map(sorted).collect()),
+            other => other.clone(),
+        }
+    }
+    sorted(value).to_string()
 }
 
 fn check_type_and_size(
@@ -425,14 +465,16 @@ fn check_type_and_size(
         && size < min
     {
         return Err(format!(
-            "Expected {actual} (size {size}) to have minimum size of {min}"
+            "Expected {} (size {size}) to have minimum size of {min}",
+            listed(actual)
         ));
     }
     if let Some(max) = max
         && size > max
     {
         return Err(format!(
-            "Expected {actual} (size {size}) to have maximum size of {max}"
+            "Expected {} (size {size}) to have maximum size of {max}",
+            listed(actual)
         ));
     }
     Ok(())

@@ -174,7 +174,7 @@ pub(crate) fn check(
                 Err(format!("Expected {} to not be empty", describe_value(actual)))
             } else if !same_type(expected, actual) && !expected.is_null() {
                 Err(format!(
-                    "Expected {} to be the same type as {}",
+                    "Type mismatch: Expected {} to be the same type as {}",
                     describe_value(actual),
                     describe_value(expected)
                 ))

@@ -85,7 +85,7 @@ fn type_matcher_with_min_and_max_limits_list_size() {
         rule,
         json!([1]),
         json!([1, 2, 3]),
-        "Expected [1,2,3] (size 3) to have maximum size of 2",
+        "Expected [1, 2, 3] (size 3) to have maximum size of 2",
     );
 }
 
@@ -511,4 +511,30 @@ fn rules_on_single_values_of_a_repeated_form_parameter_apply() {
     let mismatches = match_response(&e, &bad);
     assert_eq!(mismatches.len(), 1, "{mismatches:?}");
     assert!(mismatches[0].message.contains("Dr."), "{mismatches:?}");
+}
+
+// Found by the Pact compatibility suite: the wording and paths Pact users see.
+#[test]
+fn mismatch_texts_read_as_pact_writes_them() {
+    // A value matcher where the pact has a single value checks a collection that arrived.
+    fails_with(
+        json!({"match": "integer"}),
+        json!(1),
+        json!([]),
+        "Expected [] (Array) to be an integer",
+    );
+    // notEmpty on a value of another type.
+    fails_with(
+        json!({"match": "notEmpty"}),
+        json!(["b"]),
+        json!("b"),
+        "Type mismatch: Expected 'b' (String) to be the same type as [\"b\"] (Array)",
+    );
+    // A variant of arrayContains is shown with its keys in order.
+    fails_with(
+        json!({"match": "arrayContains", "variants": [{"index": 0, "rules": {}}]}),
+        json!([{"name": "x", "href": "h"}]),
+        json!([{"name": "y", "href": "h"}]),
+        "Variant at index 0 ({\"href\":\"h\",\"name\":\"x\"}) was not found in the actual list",
+    );
 }
