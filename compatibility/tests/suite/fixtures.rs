@@ -44,6 +44,9 @@ pub(crate) fn body(suite: &Path, cell: &str) -> Result<Option<Body>, String> {
     if cell.is_empty() {
         return Ok(None);
     }
+    if cell == "EMPTY" {
+        return Ok(Some(Body::Text(String::new(), "text/plain".to_owned())));
+    }
     if let Some(name) = cell.strip_prefix("file:") {
         return file(suite, name.trim()).map(Some);
     }

@@ -483,9 +483,11 @@ fn mismatch_with(w: &World, kind: &str, path: Option<&str>, error: &str) -> Resu
         })
         .flatten()
         .collect();
-    let found = all
-        .iter()
-        .any(|m| kind_name(m.kind) == kind && m.message == error && path.is_none_or(|p| m.location == p));
+    let found = all.iter().any(|m| {
+        kind_name(m.kind) == kind
+            && compatibility_suite::says(error, &m.message)
+            && path.is_none_or(|p| m.location == p)
+    });
     if !found {
         let listed: Vec<String> = all
             .iter()

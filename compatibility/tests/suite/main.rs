@@ -8,6 +8,7 @@ mod fixtures;
 mod http_consumer;
 mod http_provider;
 mod interactions;
+mod matching;
 mod pact_file;
 
 use std::path::PathBuf;
@@ -44,6 +45,7 @@ enum Binding {
     HttpConsumer,
     HttpProvider,
     PactFile,
+    Matching,
 }
 
 /// Every feature file of the suite, in its order, with the steps that run it (`None`: its steps
@@ -56,15 +58,15 @@ const FEATURES: &[(&str, Option<Binding>)] = &[
     ("V3/generators.feature", None),
     ("V3/http_consumer.feature", Some(Binding::PactFile)),
     ("V3/http_generators.feature", None),
-    ("V3/http_matching.feature", None),
+    ("V3/http_matching.feature", Some(Binding::Matching)),
     ("V3/http_provider.feature", Some(Binding::HttpProvider)),
-    ("V3/matching_rules.feature", None),
+    ("V3/matching_rules.feature", Some(Binding::Matching)),
     ("V3/message_consumer.feature", None),
     ("V3/message_provider.feature", None),
     ("V4/generators.feature", None),
     ("V4/http_consumer.feature", Some(Binding::PactFile)),
     ("V4/http_provider.feature", Some(Binding::HttpProvider)),
-    ("V4/matching_rules.feature", None),
+    ("V4/matching_rules.feature", Some(Binding::Matching)),
     ("V4/message_consumer.feature", None),
     ("V4/message_provider.feature", None),
     ("V4/synchronous_message_consumer.feature", None),
@@ -94,6 +96,7 @@ fn main() -> ExitCode {
             Some(Binding::HttpConsumer) => compatibility_suite::run(file, &feature, &http_consumer::steps()),
             Some(Binding::HttpProvider) => compatibility_suite::run(file, &feature, &http_provider::steps()),
             Some(Binding::PactFile) => compatibility_suite::run(file, &feature, &pact_file::steps()),
+            Some(Binding::Matching) => compatibility_suite::run(file, &feature, &matching::steps()),
             None => {
                 let mut run = compatibility_suite::not_run(file, &feature);
                 unbound.push(format!("{file} ({} scenarios)", run.scenarios.len()));
