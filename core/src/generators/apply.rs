@@ -116,9 +116,13 @@ impl Generator {
                     return None;
                 }
                 let base = ctx.mock_server_url.as_deref()?;
-                let source = current.as_str().unwrap_or(example);
                 let re = fancy_regex::Regex::new(regex).ok()?;
-                let caps = re.captures(source).ok()??;
+                // The value in the pact, else the generator's own example (the URL it was made
+                // with), gives the part of the URL after the mock server's address.
+                let caps = [current.as_str(), Some(example.as_str())]
+                    .into_iter()
+                    .flatten()
+                    .find_map(|source| re.captures(source).ok().flatten())?;
                 let suffix = caps.get(1).map(|m| m.as_str()).unwrap_or("");
                 Some(Value::String(format!("{}{}", base.trim_end_matches('/'), suffix)))
             }

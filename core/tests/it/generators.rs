@@ -151,6 +151,11 @@ fn mock_server_url_only_on_the_consumer_side() {
         generator.generate(&json!("x"), &GeneratorContext::provider(Map::new())),
         None
     );
+    // A value the regex does not fit takes the part after the address from the example.
+    assert_eq!(
+        generator.generate(&json!("a"), &ctx),
+        Some(json!("http://127.0.0.1:5555/accounts/1"))
+    );
 }
 
 #[test]
