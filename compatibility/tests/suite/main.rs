@@ -5,6 +5,7 @@
 
 mod broker;
 mod fixtures;
+mod generators;
 mod http_consumer;
 mod http_provider;
 mod interactions;
@@ -46,6 +47,7 @@ enum Binding {
     HttpProvider,
     PactFile,
     Matching,
+    Generators,
 }
 
 /// Every feature file of the suite, in its order, with the steps that run it (`None`: its steps
@@ -55,15 +57,15 @@ const FEATURES: &[(&str, Option<Binding>)] = &[
     ("V1/http_provider.feature", Some(Binding::HttpProvider)),
     ("V2/http_consumer.feature", Some(Binding::HttpConsumer)),
     ("V2/http_provider.feature", Some(Binding::HttpProvider)),
-    ("V3/generators.feature", None),
+    ("V3/generators.feature", Some(Binding::Generators)),
     ("V3/http_consumer.feature", Some(Binding::PactFile)),
-    ("V3/http_generators.feature", None),
+    ("V3/http_generators.feature", Some(Binding::Generators)),
     ("V3/http_matching.feature", Some(Binding::Matching)),
     ("V3/http_provider.feature", Some(Binding::HttpProvider)),
     ("V3/matching_rules.feature", Some(Binding::Matching)),
     ("V3/message_consumer.feature", None),
     ("V3/message_provider.feature", None),
-    ("V4/generators.feature", None),
+    ("V4/generators.feature", Some(Binding::Generators)),
     ("V4/http_consumer.feature", Some(Binding::PactFile)),
     ("V4/http_provider.feature", Some(Binding::HttpProvider)),
     ("V4/matching_rules.feature", Some(Binding::Matching)),
@@ -97,6 +99,7 @@ fn main() -> ExitCode {
             Some(Binding::HttpProvider) => compatibility_suite::run(file, &feature, &http_provider::steps()),
             Some(Binding::PactFile) => compatibility_suite::run(file, &feature, &pact_file::steps()),
             Some(Binding::Matching) => compatibility_suite::run(file, &feature, &matching::steps()),
+            Some(Binding::Generators) => compatibility_suite::run(file, &feature, &generators::steps()),
             None => {
                 let mut run = compatibility_suite::not_run(file, &feature);
                 unbound.push(format!("{file} ({} scenarios)", run.scenarios.len()));
