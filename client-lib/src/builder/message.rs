@@ -40,9 +40,19 @@ impl MessageBuilder {
         self
     }
 
-    /// A metadata entry; the value may be a matcher.
+    /// A metadata entry; the value may be a matcher, or any JSON value (an object or array
+    /// that is not a matcher is kept as it is).
     pub fn metadata(&mut self, key: &str, value: impl Into<Value>) -> &mut Self {
         let value = value.into();
+        let plain = match &value {
+            Value::Object(map) => !map.keys().any(|k| k.starts_with("pact:")),
+            Value::Array(_) => true,
+            _ => false,
+        };
+        if plain {
+            self.metadata.insert(key.to_owned(), value);
+            return self;
+        }
         match extract_text(&value) {
             Ok((text, rule, generator)) => {
                 let example = match &value {
@@ -116,6 +126,12 @@ impl MessageInteractionBuilder {
     /// Marks the interaction pending.
     pub fn pending(&mut self, pending: bool) -> &mut Self {
         self.info.pending = pending;
+        self
+    }
+
+    /// Gives the interaction a V4 key, which identifies it across versions of the pact.
+    pub fn key(&mut self, key: &str) -> &mut Self {
+        self.info.key = Some(key.to_owned());
         self
     }
 

@@ -43,6 +43,34 @@ fn a_handled_message_is_written_to_the_pact() {
 }
 
 #[test]
+fn metadata_keeps_json_values_and_a_message_takes_a_key() {
+    let dir = temp_dir("messages-metadata");
+    let mut pact = PactBuilder::new("investment-manager", "accounts").output_dir(&dir);
+    let seen = pact
+        .verify_message(
+            "a tagged event",
+            |m| {
+                m.key("K1").message(|c| {
+                    c.json_contents(json!({"a": 1}))
+                        .metadata("TagData", json!({"ID": "x", "weight": 100.5}))
+                });
+            },
+            |message| Ok::<_, String>(message.metadata()["TagData"].clone()),
+        )
+        .expect("handler succeeds");
+    assert_eq!(seen, json!({"ID": "x", "weight": 100.5}));
+    let written = read_pact(&dir.join("investment-manager-accounts.json"));
+    let Interaction::AsyncMessage(message) = &written.interactions[0] else {
+        panic!("message expected");
+    };
+    assert_eq!(
+        message.message.metadata["TagData"],
+        json!({"ID": "x", "weight": 100.5})
+    );
+    assert_eq!(message.info.key.as_deref(), Some("K1"));
+}
+
+#[test]
 fn a_failing_handler_fails_the_test_and_writes_nothing() {
     let dir = temp_dir("messages-fail");
     let mut pact = PactBuilder::new("investment-manager", "accounts").output_dir(&dir);
