@@ -10,6 +10,7 @@ mod http_consumer;
 mod http_provider;
 mod interactions;
 mod matching;
+mod message_consumer;
 mod pact_file;
 
 use std::path::PathBuf;
@@ -48,6 +49,7 @@ enum Binding {
     PactFile,
     Matching,
     Generators,
+    MessageConsumer,
 }
 
 /// Every feature file of the suite, in its order, with the steps that run it (`None`: its steps
@@ -63,15 +65,18 @@ const FEATURES: &[(&str, Option<Binding>)] = &[
     ("V3/http_matching.feature", Some(Binding::Matching)),
     ("V3/http_provider.feature", Some(Binding::HttpProvider)),
     ("V3/matching_rules.feature", Some(Binding::Matching)),
-    ("V3/message_consumer.feature", None),
+    ("V3/message_consumer.feature", Some(Binding::MessageConsumer)),
     ("V3/message_provider.feature", None),
     ("V4/generators.feature", Some(Binding::Generators)),
     ("V4/http_consumer.feature", Some(Binding::PactFile)),
     ("V4/http_provider.feature", Some(Binding::HttpProvider)),
     ("V4/matching_rules.feature", Some(Binding::Matching)),
-    ("V4/message_consumer.feature", None),
+    ("V4/message_consumer.feature", Some(Binding::MessageConsumer)),
     ("V4/message_provider.feature", None),
-    ("V4/synchronous_message_consumer.feature", None),
+    (
+        "V4/synchronous_message_consumer.feature",
+        Some(Binding::MessageConsumer),
+    ),
     ("V4/v4.feature", None),
 ];
 
@@ -100,6 +105,9 @@ fn main() -> ExitCode {
             Some(Binding::PactFile) => compatibility_suite::run(file, &feature, &pact_file::steps()),
             Some(Binding::Matching) => compatibility_suite::run(file, &feature, &matching::steps()),
             Some(Binding::Generators) => compatibility_suite::run(file, &feature, &generators::steps()),
+            Some(Binding::MessageConsumer) => {
+                compatibility_suite::run(file, &feature, &message_consumer::steps())
+            }
             None => {
                 let mut run = compatibility_suite::not_run(file, &feature);
                 unbound.push(format!("{file} ({} scenarios)", run.scenarios.len()));
