@@ -226,17 +226,6 @@ pub fn run<W: Default>(file: &str, feature: &gherkin::Feature, steps: &Steps<W>)
     }
 }
 
-/// Every scenario of `feature` as not run (its steps are not defined).
-pub fn not_run(file: &str, feature: &gherkin::Feature) -> FeatureRun {
-    FeatureRun {
-        file: file.to_owned(),
-        scenarios: plan(feature)
-            .into_iter()
-            .map(|p| (p.name, Outcome::NotRun))
-            .collect(),
-    }
-}
-
 /// Whether `actual` (accord's text) says what the suite's `wanted` text says: equal, or
 /// beginning with it (a few of the suite's texts end early, before a closing quote), where the
 /// suite's `\s*` stands for optional white space (it writes content types that way).

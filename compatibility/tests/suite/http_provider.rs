@@ -7,20 +7,16 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use accord::PactBuilder;
-use accord_verifier::{
-    BrokerSource, Outcome, PublishConfig, RunOutcome, StateAction, Verifier, VerifierConfig,
-};
+use accord_verifier::{BrokerSource, PublishConfig, Verifier, VerifierConfig};
 use compatibility_suite::{StepInput, Steps};
-use serde_json::{Map, Value};
 
 use crate::fixtures::{self, Body};
 use crate::interactions::{self, Declared, Extra, rows};
+use crate::tables;
+use crate::verification::{self, Checks, Verifying};
 
 /// A request the provider received: method, path and headers.
 type Received = (String, String, Vec<(String, String)>);
-
-/// A call of the provider state callback: setup or teardown, the state's name, its parameters.
-type StateCall = (StateAction, String, Map<String, Value>);
 
 /// A scenario's state.
 pub(crate) struct World {
@@ -32,11 +28,19 @@ pub(crate) struct World {
     pact_files: Vec<PathBuf>,
     broker: Option<crate::broker::Broker>,
     broker_consumers: Vec<String>,
-    state_calls: Option<Arc<Mutex<Vec<StateCall>>>>,
-    state_fails: bool,
     filter_headers: Vec<(String, String)>,
     publish: bool,
-    outcome: Option<Result<RunOutcome, String>>,
+    checks: Checks,
+}
+
+impl Verifying for World {
+    fn checks(&self) -> &Checks {
+        &self.checks
+    }
+
+    fn checks_mut(&mut self) -> &mut Checks {
+        &mut self.checks
+    }
 }
 
 impl Default for World {
@@ -50,11 +54,9 @@ impl Default for World {
             pact_files: Vec::new(),
             broker: None,
             broker_consumers: Vec::new(),
-            state_calls: None,
-            state_fails: false,
             filter_headers: Vec::new(),
             publish: false,
-            outcome: None,
+            checks: Checks::default(),
         }
     }
 }
@@ -245,19 +247,12 @@ fn pact_pending(w: &mut World, input: &StepInput<'_>) -> Result<(), String> {
 }
 
 fn pact_with_comments(w: &mut World, input: &StepInput<'_>) -> Result<(), String> {
-    let mut extra = Extra::default();
-    for row in rows(input.table()?) {
-        let cell = |name: &str| {
-            row.iter()
-                .find(|(k, _)| k == name)
-                .map_or(String::new(), |(_, v)| v.clone())
-        };
-        match cell("type").as_str() {
-            "text" => extra.comments.push(cell("comment")),
-            "testname" => extra.test_name = Some(cell("comment")),
-            other => return Err(format!("unknown comment type '{other}'")),
-        }
-    }
+    let (comments, test_name) = tables::comments(input)?;
+    let extra = Extra {
+        comments,
+        test_name,
+        ..Extra::default()
+    };
     let path = write_pact(w, number(input.arg(0))?, &extra)?;
     w.pact_files.push(path);
     Ok(())
@@ -273,12 +268,6 @@ fn pact_from_broker(w: &mut World, input: &StepInput<'_>) -> Result<(), String> 
     let broker = w.broker.as_ref().ok_or("no broker")?;
     w.rt.block_on(broker.publish(&format!("c{n}"), PROVIDER, &text))?;
     w.broker_consumers.push(format!("c{n}"));
-    Ok(())
-}
-
-fn state_callback(w: &mut World, input: &StepInput<'_>) -> Result<(), String> {
-    w.state_calls = Some(Arc::default());
-    w.state_fails = !input.arg(0).is_empty();
     Ok(())
 }
 
@@ -324,86 +313,9 @@ fn verification_run(w: &mut World, _: &StepInput<'_>) -> Result<(), String> {
             provider_tags: Vec::new(),
         });
     }
-    if let Some(calls) = &w.state_calls {
-        let calls = Arc::clone(calls);
-        let fails = w.state_fails;
-        verifier = verifier.state_handler(move |state, action| {
-            let calls = Arc::clone(&calls);
-            async move {
-                calls
-                    .lock()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner)
-                    .push((action, state.name.clone(), state.params.clone()));
-                if fails && action == StateAction::Setup {
-                    Err(format!("the state callback failed for '{}'", state.name))
-                } else {
-                    Ok(Map::new())
-                }
-            }
-        });
-    }
+    verifier = verification::with_state_callback(verifier, &w.checks);
     let outcome = w.rt.block_on(verifier.run()).map_err(|e| format!("{e}"));
-    w.outcome = Some(outcome);
-    Ok(())
-}
-
-fn outcome(w: &World) -> Result<&RunOutcome, String> {
-    match &w.outcome {
-        Some(Ok(outcome)) => Ok(outcome),
-        Some(Err(error)) => Err(format!("the verification could not run: {error}")),
-        None => Err("the verification was not run".to_owned()),
-    }
-}
-
-fn verification_successful(w: &mut World, input: &StepInput<'_>) -> Result<(), String> {
-    let wanted = input.arg(0).is_empty();
-    let outcome = outcome(w)?;
-    let success = outcome.report.success() && !outcome.provider_unreachable;
-    if success != wanted {
-        return Err(format!(
-            "the verification was {}successful:\n{}",
-            if success { "" } else { "not " },
-            accord_verifier::render_text(&outcome.report, false)
-        ));
-    }
-    Ok(())
-}
-
-/// The names Pact's verifiers give kinds of failure, for an interaction's outcome.
-fn error_kinds(outcome: &Outcome) -> Vec<&'static str> {
-    use accord_core::MismatchKind as K;
-    match outcome {
-        Outcome::Passed => Vec::new(),
-        Outcome::Error(message) if message.contains("state") => vec!["State change request failed"],
-        Outcome::Error(_) => vec!["Request to provider failed"],
-        Outcome::Failed(mismatches) => mismatches
-            .iter()
-            .map(|m| match m.kind {
-                K::Status => "Response status did not match",
-                K::Header => "Headers had differences",
-                K::Body | K::BodyType => "Body had differences",
-                K::Metadata => "Metadata had differences",
-                K::Method | K::Path | K::Query => "Request did not match",
-            })
-            .collect(),
-    }
-}
-
-fn results_contain_error(w: &mut World, input: &StepInput<'_>) -> Result<(), String> {
-    let outcome = outcome(w)?;
-    let kinds: Vec<&str> = outcome
-        .report
-        .pacts
-        .iter()
-        .flat_map(|p| p.interactions.iter())
-        .flat_map(|i| error_kinds(&i.outcome))
-        .collect();
-    if !kinds.contains(&input.arg(0)) {
-        return Err(format!(
-            "the results hold {kinds:?}:\n{}",
-            accord_verifier::render_text(&outcome.report, false)
-        ));
-    }
+    w.checks.outcome = Some(outcome);
     Ok(())
 }
 
@@ -427,133 +339,6 @@ fn result_published(w: &mut World, input: &StepInput<'_>) -> Result<(), String> 
         return Err(format!(
             "no {} result was published for interaction {n}: {results:?}",
             input.arg(0)
-        ));
-    }
-    Ok(())
-}
-
-fn state_calls(w: &World) -> Result<Vec<StateCall>, String> {
-    let calls = w
-        .state_calls
-        .as_ref()
-        .ok_or("no provider state callback was configured")?;
-    Ok(calls
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-        .clone())
-}
-
-fn state_called(w: &mut World, input: &StepInput<'_>) -> Result<(), String> {
-    let action = if input.arg(0) == "before" {
-        StateAction::Setup
-    } else {
-        StateAction::Teardown
-    };
-    if !state_calls(w)?.iter().any(|(a, _, _)| *a == action) {
-        return Err(format!("the callback had no {} call", action.as_str()));
-    }
-    Ok(())
-}
-
-fn state_call_with(w: &mut World, input: &StepInput<'_>) -> Result<(), String> {
-    let action = if input.arg(0) == "setup" {
-        StateAction::Setup
-    } else {
-        StateAction::Teardown
-    };
-    let calls = state_calls(w)?;
-    if !calls
-        .iter()
-        .any(|(a, name, _)| *a == action && name == input.arg(1))
-    {
-        return Err(format!(
-            "no {} call for '{}': {calls:?}",
-            input.arg(0),
-            input.arg(1)
-        ));
-    }
-    Ok(())
-}
-
-fn state_call_with_params(w: &mut World, input: &StepInput<'_>) -> Result<(), String> {
-    let action = if input.arg(0) == "setup" {
-        StateAction::Setup
-    } else {
-        StateAction::Teardown
-    };
-    let mut wanted = Map::new();
-    for row in rows(input.table()?) {
-        for (name, text) in row {
-            let value = serde_json::from_str(&text).map_err(|e| format!("parameter {name} = {text}: {e}"))?;
-            wanted.insert(name, value);
-        }
-    }
-    let calls = state_calls(w)?;
-    let found = calls
-        .iter()
-        .any(|(a, name, params)| *a == action && name == input.arg(1) && *params == wanted);
-    if !found {
-        return Err(format!(
-            "no {} call for '{}' with {wanted:?}: {calls:?}",
-            input.arg(0),
-            input.arg(1)
-        ));
-    }
-    Ok(())
-}
-
-fn pending_error(w: &mut World, input: &StepInput<'_>) -> Result<(), String> {
-    let outcome = outcome(w)?;
-    let kinds: Vec<&str> = outcome
-        .report
-        .pending_failures()
-        .flat_map(|(_, i)| error_kinds(&i.outcome))
-        .collect();
-    if !kinds.contains(&input.arg(0)) {
-        return Err(format!("the pending failures hold {kinds:?}"));
-    }
-    Ok(())
-}
-
-fn printed(w: &World, wanted: &str) -> Result<(), String> {
-    let outcome = outcome(w)?;
-    let text = accord_verifier::render_text(&outcome.report, false);
-    if !text.contains(wanted) {
-        return Err(format!("the verifier's output does not show '{wanted}':\n{text}"));
-    }
-    Ok(())
-}
-
-fn comment_printed(w: &mut World, input: &StepInput<'_>) -> Result<(), String> {
-    printed(w, &format!("# {}", input.arg(0)))
-}
-
-fn test_name_shown(w: &mut World, input: &StepInput<'_>) -> Result<(), String> {
-    printed(w, &format!("# test: {}", input.arg(0)))
-}
-
-fn no_teardown(w: &mut World, _: &StepInput<'_>) -> Result<(), String> {
-    let calls = state_calls(w)?;
-    if calls.iter().any(|(a, _, _)| *a == StateAction::Teardown) {
-        return Err(format!("a teardown call was made: {calls:?}"));
-    }
-    Ok(())
-}
-
-fn no_state_callback_warning(w: &mut World, input: &StepInput<'_>) -> Result<(), String> {
-    let outcome = outcome(w)?;
-    let state = input.arg(0);
-    let warned = outcome
-        .report
-        .pacts
-        .iter()
-        .flat_map(|p| p.interactions.iter())
-        .flat_map(|i| i.warnings.iter())
-        .any(|w| w.contains("no provider state callback") && w.contains(state));
-    if !warned {
-        return Err(format!(
-            "no warning names the unconfigured state '{state}':\n{}",
-            accord_verifier::render_text(&outcome.report, false)
         ));
     }
     Ok(())
@@ -613,17 +398,17 @@ pub(crate) fn steps() -> Steps<World> {
         )
         .step(
             r#"the provider state callback will receive a (setup|teardown) call (?:with )?"(.*)" and the following parameters:"#,
-            state_call_with_params,
+            verification::state_call_with_params::<World>,
         )
-        .step(r#"there will be a pending "(.*)" error"#, pending_error)
-        .step(r#"the comment "(.*)" will have been printed to the console"#, comment_printed)
-        .step(r#"the "(.*)" will displayed as the original test name"#, test_name_shown)
-        .step("a provider state callback is configured(, but will return a failure)?", state_callback)
+        .step(r#"there will be a pending "(.*)" error"#, verification::pending_error::<World>)
+        .step(r#"the comment "(.*)" will have been printed to the console"#, verification::comment_printed::<World>)
+        .step(r#"the "(.*)" will displayed as the original test name"#, verification::test_name_shown::<World>)
+        .step("a provider state callback is configured(, but will return a failure)?", verification::state_callback::<World>)
         .step("a request filter is configured to make the following changes:", request_filter)
         .step("publishing of verification results is enabled", publishing_enabled)
         .step("the verification is run", verification_run)
-        .step("the verification will (NOT )?be successful", verification_successful)
-        .step(r#"the verification results will contain a "(.*)" error"#, results_contain_error)
+        .step("the verification will (NOT )?be successful", verification::verification_successful::<World>)
+        .step(r#"the verification results will contain a "(.*)" error"#, verification::results_contain_error::<World>)
         .step("a verification result will NOT be published back", nothing_published)
         .step(
             r"a (successful|failed) verification result will be published back for (?:the )?interaction \{(\d+)\}",
@@ -631,16 +416,16 @@ pub(crate) fn steps() -> Steps<World> {
         )
         .step(
             "the provider state callback will be called (before|after) the verification is run",
-            state_called,
+            verification::state_called::<World>,
         )
         .step(
             r#"the provider state callback will receive a (setup|teardown) call (?:with )?"(.*)" as the provider state parameter"#,
-            state_call_with,
+            verification::state_call_with::<World>,
         )
-        .step("the provider state callback will NOT receive a teardown call", no_teardown)
+        .step("the provider state callback will NOT receive a teardown call", verification::no_teardown::<World>)
         .step(
             r#"a warning will be displayed that there was no provider state callback configured for provider state "(.*)""#,
-            no_state_callback_warning,
+            verification::no_state_callback_warning::<World>,
         )
         .step(r#"the request to the provider will contain the header "(.*)""#, provider_got_header);
     s

@@ -10,6 +10,7 @@ use serde_json::{Map, Value};
 
 use crate::fixtures::{self, Body};
 use crate::interactions::rows;
+use crate::tables;
 
 /// One message as declared: its body, metadata and generators (pact form).
 #[derive(Debug, Clone, Default)]
@@ -167,17 +168,8 @@ fn state(w: &mut World, input: &StepInput<'_>) -> Result<(), String> {
 }
 
 fn state_with_data(w: &mut World, input: &StepInput<'_>) -> Result<(), String> {
-    let mut data = Map::new();
-    for row in rows(input.table()?) {
-        for (name, text) in row {
-            data.insert(
-                name.clone(),
-                serde_json::from_str(&text).map_err(|e| format!("{name} = {text}: {e}"))?,
-            );
-        }
-    }
     w.states
-        .push((input.arg(0).to_owned(), Some(Value::Object(data))));
+        .push((input.arg(0).to_owned(), Some(tables::state_data(input)?)));
     Ok(())
 }
 
@@ -545,25 +537,7 @@ fn written_state(w: &mut World, input: &StepInput<'_>) -> Result<(), String> {
 }
 
 fn written_state_parameters(w: &mut World, input: &StepInput<'_>) -> Result<(), String> {
-    let states = first(w)?["providerStates"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
-    let state = states
-        .iter()
-        .find(|s| s["name"] == input.arg(0))
-        .ok_or_else(|| format!("no provider state '{}'", input.arg(0)))?;
-    let row = rows(input.table()?).into_iter().next().unwrap_or_default();
-    let text = row
-        .iter()
-        .find(|(k, _)| k == "parameters")
-        .map(|(_, v)| v.clone())
-        .unwrap_or_default();
-    let wanted: Value = serde_json::from_str(&text).map_err(|e| format!("{text}: {e}"))?;
-    if state["params"] != wanted {
-        return Err(format!("the parameters are {}", state["params"]));
-    }
-    Ok(())
+    tables::has_state_parameters(&first(w)?, input)
 }
 
 fn contents_generated(w: &mut World, input: &StepInput<'_>) -> Result<(), String> {
@@ -577,20 +551,11 @@ fn contents_generated(w: &mut World, input: &StepInput<'_>) -> Result<(), String
 }
 
 fn interaction_type(w: &mut World, input: &StepInput<'_>) -> Result<(), String> {
-    let interaction = first(w)?;
-    if interaction["type"] != input.arg(0) {
-        return Err(format!("the type is {}", interaction["type"]));
-    }
-    Ok(())
+    tables::has_type(&first(w)?, input)
 }
 
 fn interaction_field(w: &mut World, input: &StepInput<'_>) -> Result<(), String> {
-    let interaction = first(w)?;
-    let wanted: Value = serde_json::from_str(input.arg(1)).map_err(|e| format!("{}: {e}", input.arg(1)))?;
-    if interaction[input.arg(0)] != wanted {
-        return Err(format!("'{}' is {}", input.arg(0), interaction[input.arg(0)]));
-    }
-    Ok(())
+    tables::has_field(&first(w)?, input)
 }
 
 fn exchange_document(w: &mut World, input: &StepInput<'_>) -> Result<(), String> {

@@ -9,7 +9,7 @@ use accord::PactBuilder;
 use compatibility_suite::{StepInput, Steps};
 use serde_json::Value;
 
-use crate::interactions::rows;
+use crate::tables;
 
 /// A scenario's state.
 pub(crate) struct World {
@@ -20,6 +20,7 @@ pub(crate) struct World {
     key: Option<String>,
     pending: bool,
     comments: Vec<String>,
+    message: bool,
     pact: Option<Value>,
 }
 
@@ -33,6 +34,7 @@ impl Default for World {
             key: None,
             pending: false,
             comments: Vec::new(),
+            message: false,
             pact: None,
         }
     }
@@ -54,21 +56,33 @@ fn defining_v4(w: &mut World, _: &StepInput<'_>) -> Result<(), String> {
     Ok(())
 }
 
+fn defining_message(w: &mut World, _: &StepInput<'_>) -> Result<(), String> {
+    w.message = true;
+    Ok(())
+}
+
+fn any_interaction_type(w: &mut World, input: &StepInput<'_>) -> Result<(), String> {
+    let pact = w.pact.as_ref().ok_or("no pact file was generated")?;
+    let types: Vec<&Value> = pact["interactions"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|i| &i["type"])
+        .collect();
+    if !types.iter().any(|t| **t == input.arg(0)) {
+        return Err(format!("the interactions' types are {types:?}"));
+    }
+    Ok(())
+}
+
 fn state(w: &mut World, input: &StepInput<'_>) -> Result<(), String> {
     w.states.push((input.arg(0).to_owned(), None));
     Ok(())
 }
 
 fn state_with_data(w: &mut World, input: &StepInput<'_>) -> Result<(), String> {
-    let mut data = serde_json::Map::new();
-    for row in rows(input.table()?) {
-        for (name, text) in row {
-            let value = serde_json::from_str(&text).map_err(|e| format!("{name} = {text}: {e}"))?;
-            data.insert(name, value);
-        }
-    }
     w.states
-        .push((input.arg(0).to_owned(), Some(Value::Object(data))));
+        .push((input.arg(0).to_owned(), Some(tables::state_data(input)?)));
     Ok(())
 }
 
@@ -116,6 +130,16 @@ fn generated(w: &mut World, _: &StepInput<'_>) -> Result<(), String> {
     session
         .finish()
         .map_err(|e| format!("the test did not pass: {e:?}"))?;
+    if w.message {
+        pact.verify_message(
+            "a message",
+            |i| {
+                i.message(|m| m.json_contents(serde_json::json!({"id": 1})));
+            },
+            |_| Ok::<(), String>(()),
+        )
+        .map_err(|e| format!("the message test did not pass: {e:?}"))?;
+    }
     let text = std::fs::read_to_string(w.dir.join("consumer-provider.json"))
         .map_err(|e| format!("the pact file: {e}"))?;
     w.pact = Some(serde_json::from_str(&text).map_err(|e| format!("the pact file: {e}"))?);
@@ -159,39 +183,15 @@ fn state_present(w: &mut World, input: &StepInput<'_>) -> Result<(), String> {
 }
 
 fn state_parameters(w: &mut World, input: &StepInput<'_>) -> Result<(), String> {
-    let states = states_of(w)?;
-    let state = states
-        .iter()
-        .find(|s| s["name"] == input.arg(0))
-        .ok_or_else(|| format!("no provider state '{}'", input.arg(0)))?;
-    let row = rows(input.table()?).into_iter().next().unwrap_or_default();
-    let text = row
-        .iter()
-        .find(|(k, _)| k == "parameters")
-        .map(|(_, v)| v.clone())
-        .ok_or("the table needs a 'parameters' column")?;
-    let wanted: Value = serde_json::from_str(&text).map_err(|e| format!("{text}: {e}"))?;
-    if state["params"] != wanted {
-        return Err(format!("the state's parameters are {}", state["params"]));
-    }
-    Ok(())
+    tables::has_state_parameters(&first_interaction(w)?, input)
 }
 
 fn interaction_type(w: &mut World, input: &StepInput<'_>) -> Result<(), String> {
-    let interaction = first_interaction(w)?;
-    if interaction["type"] != input.arg(0) {
-        return Err(format!("the interaction's type is {}", interaction["type"]));
-    }
-    Ok(())
+    tables::has_type(&first_interaction(w)?, input)
 }
 
 fn interaction_field(w: &mut World, input: &StepInput<'_>) -> Result<(), String> {
-    let interaction = first_interaction(w)?;
-    let wanted: Value = serde_json::from_str(input.arg(1)).map_err(|e| format!("{}: {e}", input.arg(1)))?;
-    if interaction[input.arg(0)] != wanted {
-        return Err(format!("'{}' is {}", input.arg(0), interaction[input.arg(0)]));
-    }
-    Ok(())
+    tables::has_field(&first_interaction(w)?, input)
 }
 
 /// The steps about what a consumer test writes into its pact file.
@@ -211,6 +211,14 @@ pub(crate) fn steps() -> Steps<World> {
         .step("the HTTP interaction is marked as pending", pending)
         .step(r#"a comment "(.*)" is added to the HTTP interaction"#, comment)
         .step("the Pact file for the test is generated", generated)
+        .step(
+            "a message interaction is being defined for a consumer test",
+            defining_message,
+        )
+        .step(
+            r#"there will be an interaction in the Pact file with a type of "(.*)""#,
+            any_interaction_type,
+        )
         .step(
             r"the interaction in the Pact file will contain (\d+) provider states?",
             state_count,
