@@ -137,3 +137,42 @@ async fn a_provider_answering_without_end_is_read_only_so_far() {
         other => panic!("an endless answer must end the interaction: {other:?}"),
     }
 }
+
+#[tokio::test]
+async fn a_provider_state_without_a_callback_is_a_warning_in_the_report() {
+    let dir = crate::temp_dir("library-no-state-handler");
+    let pact = crate::write_pact(
+        &dir,
+        "states.json",
+        "web",
+        json!([
+            {"type": "Synchronous/HTTP", "description": "get item", "providerStates": [{"name": "item exists"}],
+             "request": {"method": "GET", "path": "/items/1"},
+             "response": {"status": 200}}
+        ]),
+    );
+    let router = Router::new().route("/items/{id}", get(|| async { "ok" }));
+    let verifier = Verifier::for_router(router)
+        .await
+        .expect("starts")
+        .pact_file(pact);
+    let outcome = verifier.run().await.expect("runs");
+    assert!(
+        outcome.report.success(),
+        "a missing state callback does not fail the run"
+    );
+    let warnings = &outcome.report.pacts[0].interactions[0].warnings;
+    assert!(
+        warnings.iter().any(|w| w.contains("'item exists'")),
+        "{warnings:?}"
+    );
+    let text = accord_verifier::render_text(&outcome.report, false);
+    assert!(
+        text.contains("warning:") && text.contains("'item exists'"),
+        "{text}"
+    );
+    assert_eq!(
+        outcome.report.to_json()["pacts"][0]["interactions"][0]["warnings"][0],
+        json!(warnings[0])
+    );
+}
