@@ -234,10 +234,7 @@ async fn measure(label: &str, database_url: &str) {
     let started = Instant::now();
     seed(&db_pool(&db), database_url.starts_with("postgres")).await;
     println!("[{label}] seeded in {:.1} s", started.elapsed().as_secs_f64());
-    let app = accord_broker::app(Arc::new(AppState {
-        db,
-        config: BrokerConfig::new(database_url),
-    }));
+    let app = accord_broker::app(Arc::new(AppState::new(db, BrokerConfig::new(database_url))));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let url = format!("http://{}", listener.local_addr().expect("addr"));
     tokio::spawn(async move {

@@ -36,13 +36,44 @@ pub struct AppState {
     pub db: Db,
     /// The settings.
     pub config: BrokerConfig,
+    /// What lives as long as the application: caches and limits shared by its requests.
+    pub(crate) lasting: Lasting,
+}
+
+impl AppState {
+    /// The state of an application on `db` with `config`.
+    pub fn new(db: Db, config: BrokerConfig) -> AppState {
+        AppState {
+            db,
+            config,
+            lasting: Lasting::default(),
+        }
+    }
+}
+
+/// What lives as long as the application and is shared by its requests.
+#[derive(Debug)]
+pub(crate) struct Lasting {
+    /// Provider contract documents read last.
+    pub(crate) documents: domain::provider_contract::Documents,
+    /// Turns of large publications and verification results.
+    pub(crate) large_requests: Arc<tokio::sync::Semaphore>,
+}
+
+impl Default for Lasting {
+    fn default() -> Self {
+        Lasting {
+            documents: domain::provider_contract::Documents::default(),
+            large_requests: Arc::new(tokio::sync::Semaphore::new(routes::LARGE_AT_ONCE)),
+        }
+    }
 }
 
 /// Connects to the database, runs migrations, starts the webhook worker and builds the
 /// application.
 pub async fn build(config: BrokerConfig) -> Result<Router, DbError> {
     let db = Db::connect(&config.database_url).await?;
-    let state = Arc::new(AppState { db, config });
+    let state = Arc::new(AppState::new(db, config));
     webhooks::spawn_worker(Arc::clone(&state));
     Ok(app(state))
 }
@@ -64,6 +95,7 @@ pub fn app(state: Arc<AppState>) -> Router {
             auth::require_auth,
         ))
         .layer(axum::extract::DefaultBodyLimit::max(limit))
+        .layer(axum::Extension(Arc::clone(&state)))
         .with_state(state);
     // The path is checked (and its names composed to NFC) before routing, so every route sees
     // names in the form they are stored in.

@@ -24,6 +24,8 @@ use axum::routing::{get, post, put};
 
 use crate::AppState;
 
+pub(crate) use publish::LARGE_AT_ONCE;
+
 pub(crate) fn router() -> Router<Arc<AppState>> {
     Router::new()
         .route("/", get(index::index))

@@ -149,7 +149,7 @@ async fn the_official_broker_cli_and_verifier_work_against_the_accord_broker() {
     let db = accord_broker::Db::connect(&config.database_url)
         .await
         .expect("db");
-    let app = accord_broker::app(std::sync::Arc::new(accord_broker::AppState { db, config }));
+    let app = accord_broker::app(std::sync::Arc::new(accord_broker::AppState::new(db, config)));
     let (broker_port, _broker) = serve(app).await;
     let broker = format!("http://127.0.0.1:{broker_port}");
     let basic = [

@@ -42,7 +42,7 @@ async fn the_official_cli_publishes_a_provider_contract_and_can_i_deploy_decides
     let db = accord_broker::Db::connect(&config.database_url)
         .await
         .expect("db");
-    let app = accord_broker::app(std::sync::Arc::new(accord_broker::AppState { db, config }));
+    let app = accord_broker::app(std::sync::Arc::new(accord_broker::AppState::new(db, config)));
     let (port, _broker) = serve(app).await;
     let broker = format!("http://127.0.0.1:{port}");
 

@@ -516,3 +516,49 @@ fn unsafe_code_stays_where_it_is_allowed() {
         }
     }
 }
+
+#[test]
+fn libraries_keep_no_global_state_but_the_consumer_librarys_failed_tests() {
+    // The one exception: a panic anywhere in a consumer test binary must stop pruning the pact
+    // files it writes, and a panic hook has no application object to report to.
+    let allowed = ["client-lib/src/failures.rs"];
+    let state = [
+        "Mutex",
+        "RwLock",
+        "Atomic",
+        "OnceLock",
+        "LazyLock",
+        "OnceCell",
+        "Cell<",
+        "Semaphore",
+    ];
+    for krate in LIBRARIES {
+        let mut files = Vec::new();
+        rust_files(&workspace().join(krate).join("src"), &mut files);
+        for file in files {
+            let relative = file
+                .strip_prefix(workspace())
+                .unwrap_or(&file)
+                .to_string_lossy()
+                .replace('\\', "/");
+            if relative.contains("/bin/")
+                || relative.ends_with("/main.rs")
+                || allowed.contains(&relative.as_str())
+            {
+                continue;
+            }
+            let text = std::fs::read_to_string(&file).unwrap_or_default();
+            for (n, line) in text.lines().enumerate() {
+                let line = line.trim_start();
+                let declares =
+                    line.starts_with("static ") || line.contains(" static ") && !line.starts_with("//");
+                if declares && !line.contains("&'static") && state.iter().any(|s| line.contains(s)) {
+                    panic!(
+                        "{relative}:{}: a static with interior mutability; keep such state in the application's state instead: {line}",
+                        n + 1
+                    );
+                }
+            }
+        }
+    }
+}

@@ -141,7 +141,7 @@ async fn fresh_broker(dir: &Path) -> Result<Router, String> {
     let db = Db::connect(&config.database_url)
         .await
         .map_err(|e| format!("cannot open a fresh broker database: {e}"))?;
-    Ok(accord_broker::app(Arc::new(AppState { db, config })))
+    Ok(accord_broker::app(Arc::new(AppState::new(db, config))))
 }
 
 /// The state change endpoint: a fresh broker for every set-up (seeded with the state) and for

@@ -121,6 +121,7 @@ impl ContractPublication {
 /// it with every relevant pact of the provider, in the transaction `conn`.
 pub(crate) async fn publish(
     conn: &mut Conn,
+    documents: &Documents,
     publication: &ContractPublication,
     allow_look_alikes: bool,
 ) -> DomainResult<ContractPublished> {
@@ -162,7 +163,7 @@ pub(crate) async fn publish(
         },
     )
     .await?;
-    let document = read_document(
+    let document = documents.read(
         &publication.content,
         provider_contracts::content_sha(&publication.content),
     );
@@ -198,6 +199,7 @@ pub(crate) async fn publish(
 /// the publication's transaction; nothing is read when the provider has none.
 pub(crate) async fn compare_new_pact(
     conn: &mut Conn,
+    documents: &Documents,
     provider_id: i64,
     consumer_version_id: i64,
 ) -> DomainResult<()> {
@@ -217,7 +219,7 @@ pub(crate) async fn compare_new_pact(
         {
             continue;
         }
-        let Some(document) = document_of(conn, contract.id, Some(&contract.sha)).await? else {
+        let Some(document) = document_of(documents, conn, contract.id, Some(&contract.sha)).await? else {
             continue;
         };
         let outcome = judge(&document, &pact);
@@ -261,11 +263,12 @@ pub(crate) async fn uncompared(
 /// as PactFlow does when can-i-deploy asks; `conn` is a write transaction.
 pub(crate) async fn compare_on_demand(
     conn: &mut Conn,
+    documents: &Documents,
     pairs: &[(String, String, String, i64)],
 ) -> DomainResult<usize> {
     let missing = provider_contracts::uncompared(conn, pairs).await?;
     for pair in &missing {
-        let Some(document) = document_of(conn, pair.contract_id, None).await? else {
+        let Some(document) = document_of(documents, conn, pair.contract_id, None).await? else {
             continue;
         };
         let Some(content) = provider_contracts::pact_content(conn, pair.content_id).await? else {
@@ -288,45 +291,54 @@ type Read = Arc<Result<OpenApi, String>>;
 /// milliseconds (GitHub's 5.7 MB one: 51 ms in BENCHMARKS.md).
 const KEPT_DOCUMENTS: usize = 16;
 
-/// The documents read last, newest first, by the SHA-256 of their text.
-static DOCUMENTS: Mutex<VecDeque<(String, Read)>> = Mutex::new(VecDeque::new());
+/// The documents read last, newest first, by the SHA-256 of their text: kept as long as the
+/// application lives (in its `AppState`).
+#[derive(Debug, Default)]
+pub(crate) struct Documents(Mutex<VecDeque<(String, Read)>>);
 
-/// Reads a provider contract's document, known by `sha`; why it cannot be compared otherwise.
-fn read_document(content: &str, sha: String) -> Read {
-    if let Some(read) = kept(&sha) {
-        return read;
+impl Documents {
+    /// Reads a provider contract's document, known by `sha`; why it cannot be compared otherwise.
+    fn read(&self, content: &str, sha: String) -> Read {
+        if let Some(read) = self.kept(&sha) {
+            return read;
+        }
+        let read = Arc::new(OpenApi::parse(content, "the provider contract").map_err(|e| e.to_string()));
+        self.keep(sha, Arc::clone(&read));
+        read
     }
-    let read = Arc::new(OpenApi::parse(content, "the provider contract").map_err(|e| e.to_string()));
-    keep(sha, Arc::clone(&read));
-    read
-}
 
-fn kept(sha: &str) -> Option<Read> {
-    let mut documents = DOCUMENTS.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-    let at = documents.iter().position(|(s, _)| s == sha)?;
-    let entry = documents.remove(at)?;
-    let read = Arc::clone(&entry.1);
-    documents.push_front(entry);
-    Some(read)
-}
+    fn kept(&self, sha: &str) -> Option<Read> {
+        let mut documents = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let at = documents.iter().position(|(s, _)| s == sha)?;
+        let entry = documents.remove(at)?;
+        let read = Arc::clone(&entry.1);
+        documents.push_front(entry);
+        Some(read)
+    }
 
-fn keep(sha: String, read: Read) {
-    let mut documents = DOCUMENTS.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-    documents.retain(|(s, _)| *s != sha);
-    documents.push_front((sha, read));
-    documents.truncate(KEPT_DOCUMENTS);
+    fn keep(&self, sha: String, read: Read) {
+        let mut documents = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        documents.retain(|(s, _)| *s != sha);
+        documents.push_front((sha, read));
+        documents.truncate(KEPT_DOCUMENTS);
+    }
 }
 
 /// The document of a stored contract: kept when read before (its hash known), else loaded and
 /// read; `None` when the contract no longer exists.
-async fn document_of(conn: &mut Conn, contract_id: i64, sha: Option<&str>) -> DomainResult<Option<Read>> {
-    if let Some(read) = sha.and_then(kept) {
+async fn document_of(
+    documents: &Documents,
+    conn: &mut Conn,
+    contract_id: i64,
+    sha: Option<&str>,
+) -> DomainResult<Option<Read>> {
+    if let Some(read) = sha.and_then(|sha| documents.kept(sha)) {
         return Ok(Some(read));
     }
     let Some(contract) = provider_contracts::by_id(conn, contract_id).await? else {
         return Ok(None);
     };
-    Ok(Some(read_document(&contract.content, contract.sha)))
+    Ok(Some(documents.read(&contract.content, contract.sha)))
 }
 
 /// The comparison of a pact with a document, or with a document that cannot be read (every

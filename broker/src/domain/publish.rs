@@ -175,6 +175,8 @@ pub(crate) async fn publish(
     base: &Base,
     publication: &Checked,
     policy: Policy,
+    // Provider contract documents already read, for the comparisons a new pact needs.
+    documents: &super::provider_contract::Documents,
 ) -> DomainResult<PublicationResult> {
     let Checked(publication) = publication;
     let mut names = vec![publication.consumer.as_str()];
@@ -242,7 +244,7 @@ pub(crate) async fn publish(
             publication.build_url.as_deref(),
         );
         trigger_publication_events(conn, &hooks, &vars, &outcome).await?;
-        super::provider_contract::compare_new_pact(conn, provider_id, version_id).await?;
+        super::provider_contract::compare_new_pact(conn, documents, provider_id, version_id).await?;
         outcomes.push(outcome);
     }
     Ok(PublicationResult {

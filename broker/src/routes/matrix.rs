@@ -162,7 +162,7 @@ pub(crate) async fn decide_comparing(
         return Ok(decision);
     }
     let mut w = state.db.write().await?;
-    provider_contract::compare_on_demand(&mut w.tx, &pairs).await?;
+    provider_contract::compare_on_demand(&mut w.tx, &state.lasting.documents, &pairs).await?;
     w.tx.commit().await?;
     Ok(decide(conn, query).await?)
 }

@@ -141,8 +141,13 @@ pub(crate) async fn put(
 
 async fn store(state: &AppState, publication: &ContractPublication) -> ApiResult<ContractPublished> {
     let mut w = state.db.write().await?;
-    let published =
-        provider_contract::publish(&mut w.tx, publication, state.config.allow_similar_names).await?;
+    let published = provider_contract::publish(
+        &mut w.tx,
+        &state.lasting.documents,
+        publication,
+        state.config.allow_similar_names,
+    )
+    .await?;
     w.tx.commit().await?;
     Ok(published)
 }

@@ -23,8 +23,7 @@ use crate::store::pacts::{self, Published};
 /// stored text) for a moment, so several at once would multiply the broker's memory.
 const LARGE_BODY: usize = 1024 * 1024;
 /// How many large publications are handled at once.
-const LARGE_AT_ONCE: usize = 2;
-static LARGE_PUBLICATIONS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(LARGE_AT_ONCE);
+pub(crate) const LARGE_AT_ONCE: usize = 2;
 
 /// Middleware of the publishing routes: a large request (by its `Content-Length`, or one that
 /// does not say) waits for its turn before its body is even read, and keeps it until answered.
@@ -38,11 +37,15 @@ pub(crate) async fn large_ones_in_turn(
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok())
         .is_none_or(|length| length > LARGE_BODY);
-    // The semaphore is never closed.
-    let turn = if large {
-        LARGE_PUBLICATIONS.acquire().await.ok()
-    } else {
-        None
+    // The application's state travels with every request (`app` adds it); the semaphore is
+    // never closed.
+    let turns = request
+        .extensions()
+        .get::<Arc<AppState>>()
+        .map(|state| Arc::clone(&state.lasting.large_requests));
+    let turn = match turns {
+        Some(turns) if large => turns.acquire_owned().await.ok(),
+        _ => None,
     };
     let response = next.run(request).await;
     if turn.is_some() {
@@ -143,6 +146,7 @@ pub(crate) async fn publish_contracts(
         &Base::for_webhooks(&state.config),
         &checked,
         Policy::of(&state.config),
+        &state.lasting.documents,
     )
     .await?;
     w.tx.commit().await?;
@@ -260,6 +264,7 @@ async fn store_pact(
         &Base::for_webhooks(&state.config),
         &checked,
         Policy::of(&state.config),
+        &state.lasting.documents,
     )
     .await
     {

@@ -54,7 +54,7 @@ fn tmp_dir() -> std::path::PathBuf {
 /// Starts a broker (with its webhook worker) on a database.
 pub(crate) async fn start(config: BrokerConfig) -> Broker {
     let db = Db::connect(&config.database_url).await.expect("database");
-    let state = Arc::new(AppState { db, config });
+    let state = Arc::new(AppState::new(db, config));
     let worker = accord_broker::webhooks::spawn_worker(Arc::clone(&state));
     let app = accord_broker::app(state);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
@@ -78,7 +78,7 @@ pub(crate) async fn serve_limited(
 ) -> (String, tokio::task::JoinHandle<()>) {
     let config = BrokerConfig::new(sqlite_only(name));
     let db = Db::connect(&config.database_url).await.expect("database");
-    let app = accord_broker::app(Arc::new(AppState { db, config }));
+    let app = accord_broker::app(Arc::new(AppState::new(db, config)));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let address = listener.local_addr().expect("addr").to_string();
     let limits = accord_broker::ConnectionLimits {

@@ -29,7 +29,7 @@ impl Broker {
         let db = accord_broker::Db::connect(&config.database_url)
             .await
             .map_err(|e| format!("the broker's database: {e}"))?;
-        let app = accord_broker::app(Arc::new(accord_broker::AppState { db, config }));
+        let app = accord_broker::app(Arc::new(accord_broker::AppState::new(db, config)));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .map_err(|e| format!("bind: {e}"))?;

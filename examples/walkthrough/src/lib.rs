@@ -51,7 +51,7 @@ pub async fn start_broker(database_url: &str) -> anyhow::Result<RunningBroker> {
     let db = Db::connect(database_url)
         .await
         .with_context(|| format!("cannot open the broker database '{database_url}'"))?;
-    let app = accord_broker::app(Arc::new(AppState { db, config }));
+    let app = accord_broker::app(Arc::new(AppState::new(db, config)));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let url = format!("http://{}", listener.local_addr()?);
     let task = tokio::spawn(async move {
