@@ -12,6 +12,7 @@ pub(crate) mod pacticipants;
 pub(crate) mod provider_contract;
 pub(crate) mod publish;
 pub(crate) mod verification;
+pub(crate) mod versions;
 
 use crate::error::ApiError;
 

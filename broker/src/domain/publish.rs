@@ -207,10 +207,8 @@ pub(crate) async fn publish(
         versions::add_to_branch_of(conn, consumer_id, has_main, branch, version_id).await?;
     }
     for (i, tag) in publication.tags.iter().enumerate() {
-        versions::add_tag(conn, version_id, tag).await?;
-        if i == 0 && publication.branch.is_none() && policy.first_tag_as_branch {
-            versions::first_tag_as_branch(conn, consumer_id, version_id, tag).await?;
-        }
+        let as_branch = i == 0 && publication.branch.is_none() && policy.first_tag_as_branch;
+        super::versions::tag(conn, consumer_id, version_id, tag, as_branch).await?;
     }
     let hooks = webhooks::list(conn).await?;
     let mut outcomes = Vec::new();

@@ -376,9 +376,7 @@ pub(crate) async fn put_version(
             versions::add_to_branch(&mut w.tx, pid, branch, vid).await?;
         }
         None if state.config.first_tag_as_branch => {
-            if let Some(first) = versions::tags_of(&mut w.tx, vid).await?.first() {
-                versions::first_tag_as_branch(&mut w.tx, pid, vid, first).await?;
-            }
+            crate::domain::versions::branch_from_first_tag(&mut w.tx, pid, vid).await?;
         }
         None => {}
     }
@@ -579,10 +577,8 @@ pub(crate) async fn put_tag(
     let (pid, _) =
         crate::domain::pacticipants::ensure(&mut w.tx, &name, state.config.allow_similar_names).await?;
     let (vid, _) = versions::ensure(&mut w.tx, pid, &number, None).await?;
-    let created = versions::add_tag(&mut w.tx, vid, &tag).await?;
-    if state.config.first_tag_as_branch {
-        versions::first_tag_as_branch(&mut w.tx, pid, vid, &tag).await?;
-    }
+    let created =
+        crate::domain::versions::tag(&mut w.tx, pid, vid, &tag, state.config.first_tag_as_branch).await?;
     w.tx.commit().await?;
     Ok(Hal(
         if created {

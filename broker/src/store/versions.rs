@@ -439,29 +439,3 @@ pub(crate) async fn delete_tag(conn: &mut Conn, version_id: i64, tag: &str) -> R
         .await?;
     Ok(deleted.rows_affected() > 0)
 }
-
-/// How long after a version is created its first tag still counts as its branch.
-const TAG_AS_BRANCH_WINDOW: chrono::TimeDelta = chrono::TimeDelta::seconds(10);
-
-/// For clients that only tag: when a version has just been created, has no branch and `tag` is
-/// its first tag, the tag also becomes its branch (as the Pact Broker's `use_first_tag_as_branch`).
-/// `true` when the branch was set.
-pub(crate) async fn first_tag_as_branch(
-    conn: &mut Conn,
-    pacticipant_id: i64,
-    version_id: i64,
-    tag: &str,
-) -> Result<bool, sqlx::Error> {
-    let Some(version) = by_id(conn, version_id).await? else {
-        return Ok(false);
-    };
-    let recent = chrono::DateTime::parse_from_rfc3339(&version.created_at)
-        .is_ok_and(|created| chrono::Utc::now().signed_duration_since(created) <= TAG_AS_BRANCH_WINDOW);
-    if !recent || !branches_of(conn, version_id).await?.is_empty() {
-        return Ok(false);
-    }
-    if tags_of(conn, version_id).await?.first().map(String::as_str) != Some(tag) {
-        return Ok(false);
-    }
-    add_to_branch(conn, pacticipant_id, tag, version_id).await
-}

@@ -431,3 +431,53 @@ async fn main_branch_selects_the_newest_version_with_a_pact_for_this_provider() 
         );
     }
 }
+
+#[tokio::test]
+async fn the_first_tag_of_a_new_version_becomes_its_branch_on_every_route_that_tags() {
+    let broker = start(BrokerConfig::new(crate::sqlite_only("first-tag-branch"))).await;
+    let branches = |name: &'static str, version: &'static str| {
+        let broker = &broker;
+        async move {
+            let (_, answer) = broker.get(&format!("/pacticipants/{name}/branches")).await;
+            let names: Vec<String> = answer["_embedded"]["branches"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|b| b["name"].as_str().map(str::to_owned))
+                .collect();
+            let (_, version_answer) = broker
+                .get(&format!("/pacticipants/{name}/versions/{version}"))
+                .await;
+            (names, version_answer)
+        }
+    };
+    // Publishing with tags and no branch.
+    let mut body = crate::publish_body("web", "1", None, &[pact("web", "api", "name")]);
+    body["tags"] = json!(["feat-a", "other"]);
+    let (status, answer) = broker.post("/contracts/publish", &body).await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(branches("web", "1").await.0, vec!["feat-a".to_owned()]);
+    // Tagging a version that the tag creates.
+    let (status, answer) = broker.put("/pacticipants/mobile/versions/2/tags/feat-b").await;
+    assert_eq!(status, 201, "{answer}");
+    assert_eq!(branches("mobile", "2").await.0, vec!["feat-b".to_owned()]);
+    // A version created with tags and no branch.
+    let (status, answer) = broker
+        .send(
+            reqwest::Method::PUT,
+            "/pacticipants/cli/versions/3",
+            &json!({"tags": ["feat-c"]}),
+        )
+        .await;
+    assert!(status == 200 || status == 201, "{answer}");
+    assert_eq!(branches("cli", "3").await.0, vec!["feat-c".to_owned()]);
+    // Not when a branch is given, nor for a later tag.
+    let mut body = crate::publish_body("web", "4", Some("main"), &[pact("web", "api", "name")]);
+    body["tags"] = json!(["feat-d"]);
+    broker.post("/contracts/publish", &body).await;
+    let (names, _) = branches("web", "4").await;
+    assert!(!names.contains(&"feat-d".to_owned()), "{names:?}");
+    broker.put("/pacticipants/web/versions/1/tags/late").await;
+    let (names, _) = branches("web", "1").await;
+    assert!(!names.contains(&"late".to_owned()), "{names:?}");
+}
