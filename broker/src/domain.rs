@@ -14,8 +14,6 @@ pub(crate) mod publish;
 pub(crate) mod verification;
 pub(crate) mod versions;
 
-use crate::error::ApiError;
-
 /// Why the broker cannot answer or do what was asked.
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum DomainError {
@@ -51,38 +49,3 @@ impl DomainError {
 
 /// The result of a domain function.
 pub(crate) type DomainResult<T> = Result<T, DomainError>;
-
-impl From<DomainError> for ApiError {
-    fn from(error: DomainError) -> ApiError {
-        match error {
-            DomainError::Invalid(messages) => ApiError::BadRequest(messages),
-            DomainError::SimilarNames(messages) => {
-                let notices: Vec<serde_json::Value> = messages
-                    .iter()
-                    .map(|m| serde_json::json!({"type": "error", "text": m}))
-                    .collect();
-                ApiError::Conflict(serde_json::json!({
-                    "errors": {"pacticipantName": messages},
-                    "notices": notices,
-                }))
-            }
-            DomainError::ContentChanged {
-                consumer,
-                version,
-                provider,
-                diff,
-            } => {
-                let text = format!(
-                    "Cannot change the content of the pact for {consumer} version {version} and provider {provider}, \
-                     as race conditions will cause unreliable results for can-i-deploy. Each pact must be published \
-                     with a unique consumer version number."
-                );
-                ApiError::Conflict(serde_json::json!({
-                    "errors": {"contracts": [text.clone()]},
-                    "notices": [{"type": "error", "text": text}, {"type": "info", "text": diff}],
-                }))
-            }
-            DomainError::Store(e) => ApiError::Internal(e),
-        }
-    }
-}

@@ -4,6 +4,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
+use crate::domain::DomainError;
+
 /// An error answered to an HTTP client.
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum ApiError {
@@ -210,4 +212,41 @@ pub(crate) async fn problem_json(request: axum::extract::Request, next: axum::mi
     );
     parts.headers.remove(axum::http::header::CONTENT_LENGTH);
     Response::from_parts(parts, axum::body::Body::from(text))
+}
+
+/// The domain's errors as HTTP answers: invalid requests are 400s, similar names and changed
+/// content 409s with the notices the official clients print.
+impl From<DomainError> for ApiError {
+    fn from(error: DomainError) -> ApiError {
+        match error {
+            DomainError::Invalid(messages) => ApiError::BadRequest(messages),
+            DomainError::SimilarNames(messages) => {
+                let notices: Vec<serde_json::Value> = messages
+                    .iter()
+                    .map(|m| serde_json::json!({"type": "error", "text": m}))
+                    .collect();
+                ApiError::Conflict(serde_json::json!({
+                    "errors": {"pacticipantName": messages},
+                    "notices": notices,
+                }))
+            }
+            DomainError::ContentChanged {
+                consumer,
+                version,
+                provider,
+                diff,
+            } => {
+                let text = format!(
+                    "Cannot change the content of the pact for {consumer} version {version} and provider {provider}, \
+                     as race conditions will cause unreliable results for can-i-deploy. Each pact must be published \
+                     with a unique consumer version number."
+                );
+                ApiError::Conflict(serde_json::json!({
+                    "errors": {"contracts": [text.clone()]},
+                    "notices": [{"type": "error", "text": text}, {"type": "info", "text": diff}],
+                }))
+            }
+            DomainError::Store(e) => ApiError::Internal(e),
+        }
+    }
 }

@@ -562,3 +562,101 @@ fn libraries_keep_no_global_state_but_the_consumer_librarys_failed_tests() {
         }
     }
 }
+
+/// The `crate::` modules a broker source file refers to (`use crate::store::...`, `crate::hal::Base`).
+fn broker_refs(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = text
+        .match_indices("crate::")
+        .map(|(at, _)| {
+            text[at + "crate::".len()..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect::<String>()
+        })
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+#[test]
+fn the_broker_layers_point_one_way_routes_domain_store() {
+    // Files that still break a rule, to be emptied by moving their decisions and SQL calls into
+    // the domain; a file leaves the list when it no longer breaks the rule (the test says so),
+    // and no file may join it.
+    const ROUTES_STILL_USING_STORE: &[&str] = &[
+        "routes/badges.rs",
+        "routes/environments.rs",
+        "routes/index.rs",
+        "routes/integrations.rs",
+        "routes/labels.rs",
+        "routes/matrix.rs",
+        "routes/pact_diff.rs",
+        "routes/pacticipants.rs",
+        "routes/pacts.rs",
+        "routes/publish.rs",
+        "routes/ui.rs",
+        "routes/ui/can_i_deploy.rs",
+        "routes/ui/index.rs",
+        "routes/ui/network.rs",
+        "routes/ui/pact.rs",
+        "routes/ui/pacticipant.rs",
+        "routes/ui/pair.rs",
+        "routes/ui/verification.rs",
+        "routes/usage.rs",
+        "routes/verification.rs",
+        "routes/webhooks.rs",
+    ];
+    const DOMAIN_STILL_USING_HTTP: &[&str] = &["domain/events.rs", "domain/publish.rs"];
+    let src = workspace().join("broker/src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    let mut still_routes = Vec::new();
+    let mut still_domain = Vec::new();
+    for file in files {
+        let relative = file
+            .strip_prefix(&src)
+            .unwrap_or(&file)
+            .to_string_lossy()
+            .replace('\\', "/");
+        let text = std::fs::read_to_string(&file).unwrap_or_default();
+        let refs = broker_refs(&text);
+        let uses = |m: &str| refs.iter().any(|r| r == m);
+        if relative.starts_with("routes") {
+            if uses("store") {
+                still_routes.push(relative.clone());
+                assert!(
+                    ROUTES_STILL_USING_STORE.contains(&relative.as_str()),
+                    "broker/src/{relative} uses the store; handlers call the domain, which calls the store"
+                );
+            }
+        } else if relative.starts_with("domain") {
+            for http in ["routes", "hal", "error", "AppState", "BrokerConfig"] {
+                if uses(http) {
+                    still_domain.push(relative.clone());
+                    assert!(
+                        DOMAIN_STILL_USING_HTTP.contains(&relative.as_str()),
+                        "broker/src/{relative} uses crate::{http}; the domain knows neither HTTP nor the application"
+                    );
+                }
+            }
+        } else if relative.starts_with("store") {
+            assert!(
+                !uses("domain") && !uses("routes") && !uses("hal"),
+                "broker/src/{relative} reaches up into {refs:?}; the store reads and writes rows only"
+            );
+        }
+    }
+    for listed in ROUTES_STILL_USING_STORE {
+        assert!(
+            still_routes.iter().any(|f| f == listed),
+            "broker/src/{listed} no longer uses the store: take it off ROUTES_STILL_USING_STORE"
+        );
+    }
+    for listed in DOMAIN_STILL_USING_HTTP {
+        assert!(
+            still_domain.iter().any(|f| f == listed),
+            "broker/src/{listed} no longer uses HTTP types: take it off DOMAIN_STILL_USING_HTTP"
+        );
+    }
+}
