@@ -2,8 +2,10 @@
 //! call a function here and render what it returns; the functions read and write through
 //! `store`.
 
+pub(crate) mod badges;
 pub mod cleanup;
 pub(crate) mod events;
+pub(crate) mod labels;
 pub(crate) mod matrix;
 pub(crate) mod names;
 pub(crate) mod pact_check;
@@ -11,8 +13,14 @@ pub(crate) mod pact_diff;
 pub(crate) mod pacticipants;
 pub(crate) mod provider_contract;
 pub(crate) mod publish;
+pub(crate) mod usage;
 pub(crate) mod verification;
 pub(crate) mod versions;
+
+/// Whether the database answers (for the dependencies check).
+pub(crate) async fn database_answers(db: &crate::db::Db) -> Result<(), sqlx::Error> {
+    crate::store::ping(db.pool()).await.map(drop)
+}
 
 /// Why the broker cannot answer or do what was asked.
 #[derive(Debug, thiserror::Error)]
@@ -35,6 +43,9 @@ pub(crate) enum DomainError {
         /// What differs.
         diff: String,
     },
+    /// What the request names does not exist (`pacticipant 'web'`).
+    #[error("not found: {0}")]
+    NotFound(String),
     /// The store failed.
     #[error("database error: {0}")]
     Store(#[from] sqlx::Error),

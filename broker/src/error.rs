@@ -246,6 +246,7 @@ impl From<DomainError> for ApiError {
                     "notices": [{"type": "error", "text": text}, {"type": "info", "text": diff}],
                 }))
             }
+            DomainError::NotFound(what) => ApiError::NotFound(what),
             DomainError::Store(e) => ApiError::Internal(e),
         }
     }

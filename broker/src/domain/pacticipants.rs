@@ -5,6 +5,13 @@
 use crate::domain::{DomainError, DomainResult, names};
 use crate::store::{Conn, pacticipants};
 
+/// The application `name`, or a not-found error naming it.
+pub(crate) async fn require(conn: &mut Conn, name: &str) -> DomainResult<pacticipants::Pacticipant> {
+    pacticipants::find(conn, name)
+        .await?
+        .ok_or_else(|| DomainError::NotFound(format!("pacticipant '{name}'")))
+}
+
 /// Finds the application `name` (already checked and in NFC) or creates it; `true` when
 /// created. A new name that displays like an existing one is refused unless `allow_look_alikes`.
 pub(crate) async fn ensure(

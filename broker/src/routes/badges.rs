@@ -10,9 +10,9 @@ use axum::response::{IntoResponse, Response};
 
 use crate::AppState;
 use crate::domain::DomainError;
+use crate::domain::badges::{PactStatus, latest_pact_status};
 use crate::domain::matrix::{Deployable, MatrixQuery, Selector, decide};
 use crate::error::ApiResult;
-use crate::store::{Conn, pacticipants, verifications};
 
 /// What a badge says on its right-hand side.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,25 +76,13 @@ fn respond(label: &str, status: Status) -> Response {
     response
 }
 
-async fn pact_status(
-    conn: &mut Conn,
-    provider: &str,
-    consumer: &str,
-    tag: Option<&str>,
-) -> ApiResult<Status> {
-    let (Some(p), Some(c)) = (
-        pacticipants::find(conn, provider).await?,
-        pacticipants::find(conn, consumer).await?,
-    ) else {
-        return Ok(Status::Unknown);
-    };
-    Ok(
-        match verifications::latest_pact_with_result(conn, c.id, p.id, tag).await? {
-            Some((_, Some(v))) if v.success => Status::Verified,
-            Some((_, Some(_))) => Status::Failed,
-            _ => Status::Unknown,
-        },
-    )
+/// The badge status of a pact status.
+fn of_pact(status: PactStatus) -> Status {
+    match status {
+        PactStatus::Verified => Status::Verified,
+        PactStatus::Failed => Status::Failed,
+        PactStatus::Unknown => Status::Unknown,
+    }
 }
 
 /// `GET /pacts/provider/{p}/consumer/{c}/latest/badge`.
@@ -102,8 +90,7 @@ pub(crate) async fn latest_pact(
     State(state): State<Arc<AppState>>,
     Path((provider, consumer)): Path<(String, String)>,
 ) -> ApiResult<Response> {
-    let mut conn = state.db.pool.acquire().await?;
-    let status = pact_status(&mut conn, &provider, &consumer, None).await?;
+    let status = of_pact(latest_pact_status(&state.db, &provider, &consumer, None).await?);
     Ok(respond(&format!("{consumer}/{provider} pact"), status))
 }
 
@@ -112,8 +99,7 @@ pub(crate) async fn latest_tagged_pact(
     State(state): State<Arc<AppState>>,
     Path((provider, consumer, tag)): Path<(String, String, String)>,
 ) -> ApiResult<Response> {
-    let mut conn = state.db.pool.acquire().await?;
-    let status = pact_status(&mut conn, &provider, &consumer, Some(&tag)).await?;
+    let status = of_pact(latest_pact_status(&state.db, &provider, &consumer, Some(&tag)).await?);
     Ok(respond(&format!("{consumer}/{provider} pact ({tag})"), status))
 }
 

@@ -129,7 +129,7 @@ pub(crate) async fn dependencies(
     axum::extract::State(state): axum::extract::State<std::sync::Arc<crate::AppState>>,
     base: Base,
 ) -> Hal {
-    let database = crate::store::ping(&state.db.pool).await;
+    let database = crate::domain::database_answers(&state.db).await;
     let links = json!({"self": base.link("/diagnostic/status/dependencies")});
     match database {
         Ok(_) => Hal::ok(json!({"ok": true, "database": {"ok": true}, "_links": links})),

@@ -1,4 +1,5 @@
 //! Labels: tag applications with team or domain names, list them, find applications by label.
+//! The handlers parse and render; `domain::labels` decides and stores.
 
 use std::sync::Arc;
 
@@ -6,11 +7,11 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 
-use super::pacticipants::{label_json, pacticipant_json, require_pacticipant};
+use super::pacticipants::{label_json, pacticipant_json};
 use crate::AppState;
-use crate::error::{ApiError, ApiResult};
+use crate::domain::labels;
+use crate::error::ApiResult;
 use crate::hal::{Base, Hal, enc};
-use crate::store::{labels, pacticipants};
 
 /// `GET /pacticipants/{p}/labels/{label}`.
 pub(crate) async fn show(
@@ -18,11 +19,7 @@ pub(crate) async fn show(
     base: Base,
     Path((name, label)): Path<(String, String)>,
 ) -> ApiResult<Hal> {
-    let mut conn = state.db.pool.acquire().await?;
-    let p = require_pacticipant(&mut conn, &name).await?;
-    if !labels::of(&mut conn, p.id).await?.contains(&label) {
-        return Err(ApiError::NotFound(format!("label '{label}' of '{name}'")));
-    }
+    let p = labels::labelled(&state.db, &name, &label).await?;
     Ok(Hal::ok(label_json(&base, &p.name, &label)))
 }
 
@@ -32,14 +29,7 @@ pub(crate) async fn put(
     base: Base,
     Path((name, label)): Path<(String, String)>,
 ) -> ApiResult<Hal> {
-    if label.trim().is_empty() {
-        return Err(ApiError::bad("a label needs a name"));
-    }
-    crate::domain::names::check("the label", &label)?;
-    let mut w = state.db.write().await?;
-    let p = require_pacticipant(&mut w.tx, &name).await?;
-    let created = labels::add(&mut w.tx, p.id, &label).await?;
-    w.tx.commit().await?;
+    let (p, created) = labels::add(&state.db, &name, &label).await?;
     let status = if created {
         StatusCode::CREATED
     } else {
@@ -53,19 +43,13 @@ pub(crate) async fn delete(
     State(state): State<Arc<AppState>>,
     Path((name, label)): Path<(String, String)>,
 ) -> ApiResult<StatusCode> {
-    let mut w = state.db.write().await?;
-    let p = require_pacticipant(&mut w.tx, &name).await?;
-    if !labels::remove(&mut w.tx, p.id, &label).await? {
-        return Err(ApiError::NotFound(format!("label '{label}' of '{name}'")));
-    }
-    w.tx.commit().await?;
+    labels::remove(&state.db, &name, &label).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 /// `GET /labels`: every label in use.
 pub(crate) async fn list(State(state): State<Arc<AppState>>, base: Base) -> ApiResult<Hal> {
-    let mut conn = state.db.pool.acquire().await?;
-    let names = labels::all(&mut conn).await?;
+    let names = labels::all(&state.db).await?;
     let items: Vec<Value> = names
         .iter()
         .map(|l| {
@@ -84,8 +68,7 @@ pub(crate) async fn pacticipants(
     base: Base,
     Path(label): Path<String>,
 ) -> ApiResult<Hal> {
-    let mut conn = state.db.pool.acquire().await?;
-    let found = pacticipants::with_label(&mut conn, &label).await?;
+    let found = labels::carrying(&state.db, &label).await?;
     let items: Vec<Value> = found.iter().map(|p| pacticipant_json(&base, p)).collect();
     Ok(Hal::ok(json!({
         "_embedded": {"pacticipants": items.clone()},

@@ -140,9 +140,7 @@ pub(crate) async fn version_json(
 }
 
 pub(crate) async fn require_pacticipant(conn: &mut Conn, name: &str) -> ApiResult<Pacticipant> {
-    pacticipants::find(conn, name)
-        .await?
-        .ok_or_else(|| ApiError::NotFound(format!("pacticipant '{name}'")))
+    Ok(crate::domain::pacticipants::require(conn, name).await?)
 }
 
 /// The pacticipant and one of its versions, or a 404 naming what is missing.
