@@ -5,6 +5,7 @@
 pub(crate) mod badges;
 pub mod cleanup;
 pub(crate) mod events;
+pub(crate) mod integrations;
 pub(crate) mod labels;
 pub(crate) mod matrix;
 pub(crate) mod names;

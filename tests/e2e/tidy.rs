@@ -586,7 +586,6 @@ fn the_broker_layers_point_one_way_routes_domain_store() {
     // and no file may join it.
     const ROUTES_STILL_USING_STORE: &[&str] = &[
         "routes/environments.rs",
-        "routes/integrations.rs",
         "routes/matrix.rs",
         "routes/pact_diff.rs",
         "routes/pacticipants.rs",

@@ -10,9 +10,9 @@ use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
 use crate::AppState;
-use crate::error::{ApiError, ApiResult};
+use crate::domain::integrations;
+use crate::error::ApiResult;
 use crate::hal::{Base, Hal, enc};
-use crate::store::{integrations, metrics, pacticipants, verifications};
 
 const PAGE_SIZE: i64 = 1000;
 
@@ -31,7 +31,6 @@ pub(crate) async fn list(
     headers: HeaderMap,
     Query(query): Query<HashMap<String, String>>,
 ) -> ApiResult<Response> {
-    let mut conn = state.db.pool.acquire().await?;
     let size = query
         .get("pageSize")
         .and_then(|s| s.parse::<i64>().ok())
@@ -42,11 +41,12 @@ pub(crate) async fn list(
         .and_then(|s| s.parse::<i64>().ok())
         .unwrap_or(1)
         .max(1);
-    let pairs = pacticipants::integrations(&mut conn, size, (number - 1) * size, None).await?;
-    if wants_graphviz(&headers) {
+    let graphviz = wants_graphviz(&headers);
+    let pairs = integrations::page(&state.db, size, (number - 1) * size, !graphviz).await?;
+    if graphviz {
         let mut dot = String::from("digraph {\n  ranksep=3;\n  ratio=auto;\n  overlap=false;\n");
-        for (c, p) in &pairs {
-            let _ = writeln!(dot, "  {:?} -> {:?};", c.name, p.name);
+        for pair in &pairs {
+            let _ = writeln!(dot, "  {:?} -> {:?};", pair.consumer, pair.provider);
         }
         dot.push_str("}\n");
         let mut response = dot.into_response();
@@ -57,21 +57,16 @@ pub(crate) async fn list(
         return Ok(response);
     }
     let mut items = Vec::with_capacity(pairs.len());
-    for (c, p) in &pairs {
-        let pair = format!("/pacts/provider/{}/consumer/{}", enc(&p.name), enc(&c.name));
-        let latest = verifications::latest_pact_with_result(&mut conn, c.id, p.id, None).await?;
-        let status = match &latest {
-            Some((_, Some(v))) if v.success => "success",
-            Some((_, Some(_))) => "failed",
-            _ => "unverified",
-        };
+    for i in &pairs {
+        let (c, p) = (&i.consumer, &i.provider);
+        let pair = format!("/pacts/provider/{}/consumer/{}", enc(p), enc(c));
         items.push(json!({
-            "consumer": {"name": c.name, "_links": {"self": base.link(&format!("/pacticipants/{}", enc(&c.name)))}},
-            "provider": {"name": p.name, "_links": {"self": base.link(&format!("/pacticipants/{}", enc(&p.name)))}},
-            "verificationStatus": status,
-            "latestPactCreatedAt": latest.as_ref().map(|(r, _)| r.created_at.clone()),
+            "consumer": {"name": c, "_links": {"self": base.link(&format!("/pacticipants/{}", enc(c)))}},
+            "provider": {"name": p, "_links": {"self": base.link(&format!("/pacticipants/{}", enc(p)))}},
+            "verificationStatus": i.status.unwrap_or(integrations::Status::Unverified).as_str(),
+            "latestPactCreatedAt": i.latest_pact_created_at,
             "_links": {
-                "self": base.link(&format!("/integrations/provider/{}/consumer/{}", enc(&p.name), enc(&c.name))),
+                "self": base.link(&format!("/integrations/provider/{}/consumer/{}", enc(p), enc(c))),
                 "pb:latest-pact": base.link(&format!("{pair}/latest")),
             }
         }));
@@ -89,19 +84,7 @@ pub(crate) async fn delete(
     State(state): State<Arc<AppState>>,
     Path((provider, consumer)): Path<(String, String)>,
 ) -> ApiResult<StatusCode> {
-    let mut w = state.db.write().await?;
-    let p = pacticipants::find(&mut w.tx, &provider)
-        .await?
-        .ok_or_else(|| ApiError::NotFound(format!("provider '{provider}'")))?;
-    let c = pacticipants::find(&mut w.tx, &consumer)
-        .await?
-        .ok_or_else(|| ApiError::NotFound(format!("consumer '{consumer}'")))?;
-    if !integrations::delete_pair(&mut w.tx, (c.id, &c.name), (p.id, &p.name)).await? {
-        return Err(ApiError::NotFound(format!(
-            "an integration between '{consumer}' and '{provider}'"
-        )));
-    }
-    w.tx.commit().await?;
+    integrations::delete(&state.db, &provider, &consumer).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -139,9 +122,8 @@ pub(crate) async fn metrics(
     base: Base,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    let mut conn = state.db.pool.acquire().await?;
     let mut body = json!({});
-    for (group, measure, n) in metrics::counts(&mut conn).await? {
+    for (group, measure, n) in integrations::counts(&state.db).await? {
         body[group][measure] = json!(n);
     }
     let accept = headers
