@@ -587,7 +587,6 @@ fn the_broker_layers_point_one_way_routes_domain_store() {
     const ROUTES_STILL_USING_STORE: &[&str] = &[
         "routes/environments.rs",
         "routes/matrix.rs",
-        "routes/pact_diff.rs",
         "routes/pacticipants.rs",
         "routes/pacts.rs",
         "routes/publish.rs",

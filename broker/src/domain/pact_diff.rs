@@ -100,13 +100,34 @@ impl PactDiff {
     }
 }
 
+/// One side of a comparison: which pact it is.
+#[derive(Debug, Clone)]
+pub(crate) struct PactVersion {
+    /// The consumer version it was published for.
+    pub(crate) consumer_version: String,
+    /// Its content's hash.
+    pub(crate) sha: String,
+    /// When it was published.
+    pub(crate) created_at: String,
+}
+
+impl From<&PactRow> for PactVersion {
+    fn from(row: &PactRow) -> PactVersion {
+        PactVersion {
+            consumer_version: row.consumer_version.clone(),
+            sha: row.sha.clone(),
+            created_at: row.created_at.clone(),
+        }
+    }
+}
+
 /// Two versions of one pact and what changed between them.
 #[derive(Debug, Clone)]
 pub(crate) struct Compared {
     /// The older pact, the base of the diff.
-    pub(crate) before: PactRow,
+    pub(crate) before: PactVersion,
     /// The newer pact.
-    pub(crate) after: PactRow,
+    pub(crate) after: PactVersion,
     /// What changed.
     pub(crate) diff: PactDiff,
 }
@@ -166,7 +187,11 @@ pub(crate) async fn compare_pacts(
         }
     };
     let diff = diff(&before.content, &after.content)?;
-    Ok(Some(Compared { before, after, diff }))
+    Ok(Some(Compared {
+        before: PactVersion::from(&before),
+        after: PactVersion::from(&after),
+        diff,
+    }))
 }
 
 /// An interaction in the V4 form with the name it is shown under.

@@ -9,7 +9,7 @@ use axum::extract::{Path, State};
 use serde_json::{Value, json};
 
 use crate::AppState;
-use crate::domain::pact_diff::{Between, Compared, compare_pacts};
+use crate::domain::pact_diff::{Between, Compared, PactVersion, compare_pacts};
 use crate::error::{ApiError, ApiResult};
 use crate::hal::{Base, Hal, enc};
 
@@ -28,7 +28,7 @@ pub(crate) fn page_path(provider: &str, consumer: &str, between: &Between) -> St
     }
 }
 
-fn side(base: &Base, provider: &str, consumer: &str, row: &crate::store::pacts::PactRow) -> Value {
+fn side(base: &Base, provider: &str, consumer: &str, row: &PactVersion) -> Value {
     json!({
         "consumerVersion": row.consumer_version,
         "pactVersion": row.sha,
