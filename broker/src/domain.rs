@@ -4,6 +4,7 @@
 
 pub(crate) mod badges;
 pub mod cleanup;
+pub(crate) mod environments;
 pub(crate) mod events;
 pub(crate) mod integrations;
 pub(crate) mod labels;

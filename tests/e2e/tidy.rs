@@ -591,7 +591,6 @@ fn the_broker_layers_point_one_way_routes_domain_store() {
         "routes/pacts.rs",
         "routes/publish.rs",
         "routes/ui.rs",
-        "routes/ui/can_i_deploy.rs",
         "routes/ui/index.rs",
         "routes/ui/network.rs",
         "routes/ui/pact.rs",

@@ -14,7 +14,6 @@ use crate::AppState;
 use crate::domain::matrix::{Decision, Deployable, Kind, MatrixQuery, Row, Selector};
 use crate::error::ApiResult;
 use crate::hal::{Base, enc};
-use crate::store::environments;
 
 /// The page for a version and an environment, relative to the broker's root.
 pub(crate) fn page_path(pacticipant: &str, version: &str, environment: &str) -> String {
@@ -94,8 +93,7 @@ pub(crate) async fn page(
             .filter(|v| !v.is_empty())
     };
     let (pacticipant, version, environment) = (field("pacticipant"), field("version"), field("environment"));
-    let mut conn = state.db.pool.acquire().await?;
-    let environments = environments::list(&mut conn).await?;
+    let environments = crate::domain::environments::all(&state.db).await?;
     let form = html! {
         form method="get" action="ui/can-i-deploy" {
             label { "Application " input name="pacticipant" value=(pacticipant.clone().unwrap_or_default()); }
@@ -126,6 +124,7 @@ pub(crate) async fn page(
         ..MatrixQuery::default()
     };
     let who = format!("{pacticipant} {version}");
+    let mut conn = state.db.pool.acquire().await?;
     let body = match crate::routes::matrix::decide_comparing(&state, &mut conn, &query).await {
         Ok(decision) => html! { (form) (decision_html(&decision, &who, &environment)) },
         Err(crate::error::ApiError::BadRequest(messages)) => html! {
