@@ -45,10 +45,7 @@ pub(crate) struct World {
     v3: bool,
     request: Declared,
     responses: Vec<Declared>,
-    states: Vec<(String, Option<Value>)>,
-    key: Option<String>,
-    pending: bool,
-    comments: Vec<String>,
+    extras: tables::Extras,
     outcome: Option<Result<(), String>>,
     received: Option<(Received, Vec<Received>)>,
 }
@@ -61,13 +58,16 @@ impl Default for World {
             v3: false,
             request: Declared::default(),
             responses: Vec::new(),
-            states: Vec::new(),
-            key: None,
-            pending: false,
-            comments: Vec::new(),
+            extras: tables::Extras::default(),
             outcome: None,
             received: None,
         }
+    }
+}
+
+impl tables::Declaring for World {
+    fn extras(&mut self) -> &mut tables::Extras {
+        &mut self.extras
     }
 }
 
@@ -162,36 +162,10 @@ fn configured(w: &mut World, input: &StepInput<'_>) -> Result<(), String> {
     Ok(())
 }
 
-fn state(w: &mut World, input: &StepInput<'_>) -> Result<(), String> {
-    w.states.push((input.arg(0).to_owned(), None));
-    Ok(())
-}
-
-fn state_with_data(w: &mut World, input: &StepInput<'_>) -> Result<(), String> {
-    w.states
-        .push((input.arg(0).to_owned(), Some(tables::state_data(input)?)));
-    Ok(())
-}
-
 fn message_defined(w: &mut World, _: &StepInput<'_>) -> Result<(), String> {
     if w.request.body.is_none() {
         w.request.body = fixtures::body(&crate::suite_dir(), "file: basic.json")?;
     }
-    Ok(())
-}
-
-fn key(w: &mut World, input: &StepInput<'_>) -> Result<(), String> {
-    w.key = Some(input.arg(0).to_owned());
-    Ok(())
-}
-
-fn pending(w: &mut World, _: &StepInput<'_>) -> Result<(), String> {
-    w.pending = true;
-    Ok(())
-}
-
-fn comment(w: &mut World, input: &StepInput<'_>) -> Result<(), String> {
-    w.comments.push(input.arg(0).to_owned());
     Ok(())
 }
 
@@ -246,17 +220,17 @@ fn process(w: &mut World, failure: Option<String>) -> Result<(), String> {
     }
     let mut problem = None;
     let declare = |i: &mut accord::MessageInteractionBuilder| {
-        for (name, data) in &w.states {
+        for (name, data) in &w.extras.states {
             match data {
                 Some(data) => i.given_with(name, data.clone()),
                 None => i.given(name),
             };
         }
-        if let Some(key) = &w.key {
+        if let Some(key) = &w.extras.key {
             i.key(key);
         }
-        i.pending(w.pending);
-        for comment in &w.comments {
+        i.pending(w.extras.pending);
+        for comment in &w.extras.comments {
             i.comment(comment);
         }
     };
@@ -606,15 +580,15 @@ pub(crate) fn steps() -> Steps<World> {
     .step(r#"the message (request |response )?payload contains the "(.*)" (JSON )?document"#, payload)
     .step("the message (?:request )?contains the following metadata:", metadata_step)
     .step("the message (request |response )?is configured with the following:", configured)
-    .step(r#"a provider state "(.*)" for the (?:synchronous )?message is specified"#, state)
+    .step(r#"a provider state "(.*)" for the (?:synchronous )?message is specified"#, tables::state::<World>)
     .step(
         r#"a provider state "(.*)" for the (?:synchronous )?message is specified with the following data:"#,
-        state_with_data,
+        tables::state_with_data::<World>,
     )
     .step("a message is defined", message_defined)
-    .step(r#"a key of "(.*)" is specified for the (?:synchronous )?message interaction"#, key)
-    .step("the (?:synchronous )?message interaction is marked as pending", pending)
-    .step(r#"a comment "(.*)" is added to the (?:synchronous )?message interaction"#, comment)
+    .step(r#"a key of "(.*)" is specified for the (?:synchronous )?message interaction"#, tables::key::<World>)
+    .step("the (?:synchronous )?message interaction is marked as pending", tables::pending::<World>)
+    .step(r#"a comment "(.*)" is added to the (?:synchronous )?message interaction"#, tables::comment::<World>)
     .step("the message is successfully processed", processed)
     .step("the Pact file for the test is generated", processed)
     .step(r#"the message is NOT successfully processed with a "(.*)" exception"#, not_processed)

@@ -16,10 +16,7 @@ pub(crate) struct World {
     rt: tokio::runtime::Runtime,
     dir: PathBuf,
     v3: bool,
-    states: Vec<(String, Option<Value>)>,
-    key: Option<String>,
-    pending: bool,
-    comments: Vec<String>,
+    extras: tables::Extras,
     message: bool,
     pact: Option<Value>,
 }
@@ -30,13 +27,16 @@ impl Default for World {
             rt: crate::runtime(),
             dir: crate::scratch_dir(),
             v3: false,
-            states: Vec::new(),
-            key: None,
-            pending: false,
-            comments: Vec::new(),
+            extras: tables::Extras::default(),
             message: false,
             pact: None,
         }
+    }
+}
+
+impl tables::Declaring for World {
+    fn extras(&mut self) -> &mut tables::Extras {
+        &mut self.extras
     }
 }
 
@@ -75,49 +75,23 @@ fn any_interaction_type(w: &mut World, input: &StepInput<'_>) -> Result<(), Stri
     Ok(())
 }
 
-fn state(w: &mut World, input: &StepInput<'_>) -> Result<(), String> {
-    w.states.push((input.arg(0).to_owned(), None));
-    Ok(())
-}
-
-fn state_with_data(w: &mut World, input: &StepInput<'_>) -> Result<(), String> {
-    w.states
-        .push((input.arg(0).to_owned(), Some(tables::state_data(input)?)));
-    Ok(())
-}
-
-fn key(w: &mut World, input: &StepInput<'_>) -> Result<(), String> {
-    w.key = Some(input.arg(0).to_owned());
-    Ok(())
-}
-
-fn pending(w: &mut World, _: &StepInput<'_>) -> Result<(), String> {
-    w.pending = true;
-    Ok(())
-}
-
-fn comment(w: &mut World, input: &StepInput<'_>) -> Result<(), String> {
-    w.comments.push(input.arg(0).to_owned());
-    Ok(())
-}
-
 fn generated(w: &mut World, _: &StepInput<'_>) -> Result<(), String> {
     let mut pact = PactBuilder::new("consumer", "provider").output_dir(&w.dir);
     if w.v3 {
         pact = pact.spec_v3();
     }
     pact.interaction("a request", |i| {
-        for (name, data) in &w.states {
+        for (name, data) in &w.extras.states {
             match data {
                 Some(data) => i.given_with(name, data.clone()),
                 None => i.given(name),
             };
         }
-        if let Some(key) = &w.key {
+        if let Some(key) = &w.extras.key {
             i.key(key);
         }
-        i.pending(w.pending);
-        for comment in &w.comments {
+        i.pending(w.extras.pending);
+        for comment in &w.extras.comments {
             i.comment(comment);
         }
         i.request(|r| r.get().path("/")).response(|r| r.ok());
@@ -202,14 +176,23 @@ pub(crate) fn steps() -> Steps<World> {
             "an HTTP interaction is being defined for a consumer test",
             defining_v4,
         )
-        .step(r#"a provider state "(.*)" is specified"#, state)
+        .step(r#"a provider state "(.*)" is specified"#, tables::state::<World>)
         .step(
             r#"a provider state "(.*)" is specified with the following data:"#,
-            state_with_data,
+            tables::state_with_data::<World>,
         )
-        .step(r#"a key of "(.*)" is specified for the HTTP interaction"#, key)
-        .step("the HTTP interaction is marked as pending", pending)
-        .step(r#"a comment "(.*)" is added to the HTTP interaction"#, comment)
+        .step(
+            r#"a key of "(.*)" is specified for the HTTP interaction"#,
+            tables::key::<World>,
+        )
+        .step(
+            "the HTTP interaction is marked as pending",
+            tables::pending::<World>,
+        )
+        .step(
+            r#"a comment "(.*)" is added to the HTTP interaction"#,
+            tables::comment::<World>,
+        )
         .step("the Pact file for the test is generated", generated)
         .step(
             "a message interaction is being defined for a consumer test",

@@ -1,5 +1,6 @@
-//! What several step modules read from the suite's tables (provider state data, comments) and
-//! check in a written pact file (an interaction's type, a field, a provider state's parameters).
+//! What several step modules read from the suite's tables (provider state data, comments),
+//! collect for an interaction they declare (states, key, pending, comments), and check in a
+//! written pact file (an interaction's type, a field, a provider state's parameters).
 
 use compatibility_suite::StepInput;
 use serde_json::{Map, Value};
@@ -72,5 +73,55 @@ pub(crate) fn has_state_parameters(interaction: &Value, input: &StepInput<'_>) -
     if state["params"] != wanted {
         return Err(format!("the state's parameters are {}", state["params"]));
     }
+    Ok(())
+}
+
+/// What a consumer scenario adds to the interaction it declares.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Extras {
+    /// Provider states, with their data when they have some.
+    pub(crate) states: Vec<(String, Option<Value>)>,
+    /// The V4 key.
+    pub(crate) key: Option<String>,
+    /// Whether the interaction is pending.
+    pub(crate) pending: bool,
+    /// V4 comments.
+    pub(crate) comments: Vec<String>,
+}
+
+/// A scenario's world that declares an interaction with [`Extras`].
+pub(crate) trait Declaring {
+    /// The extras declared so far.
+    fn extras(&mut self) -> &mut Extras;
+}
+
+/// `a provider state "X" ... is specified`.
+pub(crate) fn state<W: Declaring>(w: &mut W, input: &StepInput<'_>) -> Result<(), String> {
+    w.extras().states.push((input.arg(0).to_owned(), None));
+    Ok(())
+}
+
+/// `a provider state "X" ... is specified with the following data:`.
+pub(crate) fn state_with_data<W: Declaring>(w: &mut W, input: &StepInput<'_>) -> Result<(), String> {
+    let data = state_data(input)?;
+    w.extras().states.push((input.arg(0).to_owned(), Some(data)));
+    Ok(())
+}
+
+/// `a key of "X" is specified for the ... interaction`.
+pub(crate) fn key<W: Declaring>(w: &mut W, input: &StepInput<'_>) -> Result<(), String> {
+    w.extras().key = Some(input.arg(0).to_owned());
+    Ok(())
+}
+
+/// `the ... interaction is marked as pending`.
+pub(crate) fn pending<W: Declaring>(w: &mut W, _: &StepInput<'_>) -> Result<(), String> {
+    w.extras().pending = true;
+    Ok(())
+}
+
+/// `a comment "X" is added to the ... interaction`.
+pub(crate) fn comment<W: Declaring>(w: &mut W, input: &StepInput<'_>) -> Result<(), String> {
+    w.extras().comments.push(input.arg(0).to_owned());
     Ok(())
 }
