@@ -132,6 +132,15 @@ impl RateLimit {
 }
 
 impl BrokerConfig {
+    /// The rules these settings give the domain's writes.
+    pub(crate) fn policy(&self) -> crate::domain::Policy {
+        crate::domain::Policy {
+            allow_overwrite: self.allow_overwrite,
+            allow_similar_names: self.allow_similar_names,
+            first_tag_as_branch: self.first_tag_as_branch,
+        }
+    }
+
     /// Defaults: a local SQLite file, loopback, no auth, 10 MiB bodies.
     pub fn new(database_url: impl Into<String>) -> BrokerConfig {
         BrokerConfig {

@@ -3,6 +3,7 @@
 //! `store`.
 
 pub(crate) mod badges;
+pub(crate) mod can_i_deploy;
 pub mod cleanup;
 pub(crate) mod environments;
 pub(crate) mod events;
@@ -13,11 +14,15 @@ pub(crate) mod names;
 pub(crate) mod pact_check;
 pub(crate) mod pact_diff;
 pub(crate) mod pacticipants;
+pub(crate) mod pacts;
+pub(crate) mod pages;
 pub(crate) mod provider_contract;
 pub(crate) mod publish;
+pub(crate) mod results;
 pub(crate) mod usage;
 pub(crate) mod verification;
 pub(crate) mod versions;
+pub(crate) mod webhooks;
 
 /// Whether the database answers (for the dependencies check).
 pub(crate) async fn database_answers(db: &crate::db::Db) -> Result<(), sqlx::Error> {
@@ -48,9 +53,45 @@ pub(crate) enum DomainError {
     /// What the request names does not exist (`pacticipant 'web'`).
     #[error("not found: {0}")]
     NotFound(String),
+    /// Something the broker just stored, or that a stored row refers to, is not there.
+    #[error("stored data is inconsistent: {0}")]
+    Inconsistent(String),
     /// The store failed.
     #[error("database error: {0}")]
     Store(#[from] sqlx::Error),
+}
+
+/// The broker's own base URL, for the links it writes into webhook requests
+/// (`${pactbroker.pactUrl}`): set by configuration, never taken from a request.
+#[derive(Debug, Clone)]
+pub(crate) struct BaseUrl(pub(crate) String);
+
+impl BaseUrl {
+    /// An absolute URL for a path.
+    pub(crate) fn url(&self, path: &str) -> String {
+        format!("{}{}", self.0, path)
+    }
+}
+
+/// Percent-encodes a name for a path segment (`orders api` → `orders%20api`).
+pub(crate) fn segment(name: &str) -> String {
+    percent_encoding::utf8_percent_encode(name, percent_encoding::NON_ALPHANUMERIC)
+        .to_string()
+        .replace("%2D", "-")
+        .replace("%2E", ".")
+        .replace("%5F", "_")
+        .replace("%7E", "~")
+}
+
+/// The rules the broker's configuration sets for writes.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Policy {
+    /// Different content for an existing consumer version replaces it (otherwise a conflict).
+    pub(crate) allow_overwrite: bool,
+    /// A first publication under a name very close to an existing one is accepted.
+    pub(crate) allow_similar_names: bool,
+    /// A just-created version without a branch takes its first tag as its branch.
+    pub(crate) first_tag_as_branch: bool,
 }
 
 impl DomainError {

@@ -4,6 +4,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
+use accord_broker_client::wire::Notice;
+
 use crate::domain::DomainError;
 
 /// An error answered to an HTTP client.
@@ -31,9 +33,9 @@ pub(crate) enum ApiError {
     /// 413: a request body over the configured limit.
     #[error("payload too large: {0}")]
     PayloadTooLarge(String),
-    /// 409 with a prepared body.
-    #[error("conflict")]
-    Conflict(Value),
+    /// 409: the errors by field, and the notices the official clients print.
+    #[error("conflict: {0:?}")]
+    Conflict(Conflict),
     /// 500; the cause is logged, never sent.
     #[error("internal error")]
     Internal(#[from] sqlx::Error),
@@ -43,10 +45,33 @@ pub(crate) enum ApiError {
     Inconsistent(String),
 }
 
+/// The body of a 409: messages by the field at fault, and notices to print.
+#[derive(Debug, serde::Serialize)]
+pub(crate) struct Conflict {
+    /// Field → messages.
+    errors: std::collections::BTreeMap<String, Vec<String>>,
+    /// What the official clients print.
+    notices: Vec<Notice>,
+}
+
+fn notice(kind: &str, text: String) -> Notice {
+    Notice {
+        when: None,
+        kind: Some(kind.to_owned()),
+        text,
+    }
+}
+
 impl ApiError {
-    /// A 500 for a row the broker expects to exist and does not find.
-    pub(crate) fn inconsistent(what: impl Into<String>) -> ApiError {
-        ApiError::Inconsistent(what.into())
+    /// The 409 of the older single-pact `PUT`: different content for a version that has a pact.
+    pub(crate) fn pact_changed(consumer: &str, number: &str, provider: &str, diff: String) -> ApiError {
+        let text = format!(
+            "Cannot change the content of the pact for {consumer} version {number} and provider {provider}"
+        );
+        ApiError::Conflict(Conflict {
+            errors: std::iter::once(("pact".to_owned(), vec![text])).collect(),
+            notices: vec![notice("info", diff)],
+        })
     }
 
     /// A 400 with one message.
@@ -85,7 +110,10 @@ impl IntoResponse for ApiError {
             ApiError::PayloadTooLarge(message) => {
                 (StatusCode::PAYLOAD_TOO_LARGE, json!({"errors": [message]}))
             }
-            ApiError::Conflict(body) => (StatusCode::CONFLICT, body),
+            ApiError::Conflict(body) => (
+                StatusCode::CONFLICT,
+                serde_json::to_value(body).unwrap_or_else(|_| json!({"error": "conflict"})),
+            ),
             ApiError::Internal(error) => {
                 tracing::error!(%error, "database error");
                 (
@@ -220,16 +248,10 @@ impl From<DomainError> for ApiError {
     fn from(error: DomainError) -> ApiError {
         match error {
             DomainError::Invalid(messages) => ApiError::BadRequest(messages),
-            DomainError::SimilarNames(messages) => {
-                let notices: Vec<serde_json::Value> = messages
-                    .iter()
-                    .map(|m| serde_json::json!({"type": "error", "text": m}))
-                    .collect();
-                ApiError::Conflict(serde_json::json!({
-                    "errors": {"pacticipantName": messages},
-                    "notices": notices,
-                }))
-            }
+            DomainError::SimilarNames(messages) => ApiError::Conflict(Conflict {
+                notices: messages.iter().map(|m| notice("error", m.clone())).collect(),
+                errors: std::iter::once(("pacticipantName".to_owned(), messages)).collect(),
+            }),
             DomainError::ContentChanged {
                 consumer,
                 version,
@@ -241,12 +263,13 @@ impl From<DomainError> for ApiError {
                      as race conditions will cause unreliable results for can-i-deploy. Each pact must be published \
                      with a unique consumer version number."
                 );
-                ApiError::Conflict(serde_json::json!({
-                    "errors": {"contracts": [text.clone()]},
-                    "notices": [{"type": "error", "text": text}, {"type": "info", "text": diff}],
-                }))
+                ApiError::Conflict(Conflict {
+                    errors: std::iter::once(("contracts".to_owned(), vec![text.clone()])).collect(),
+                    notices: vec![notice("error", text), notice("info", diff)],
+                })
             }
             DomainError::NotFound(what) => ApiError::NotFound(what),
+            DomainError::Inconsistent(what) => ApiError::Inconsistent(what),
             DomainError::Store(e) => ApiError::Internal(e),
         }
     }

@@ -2,52 +2,67 @@
 
 use std::sync::Arc;
 
+use accord_broker_client::wire::{Link, Links};
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use serde_json::{Value, json};
+use serde::Serialize;
 
 use crate::AppState;
 
-/// A HAL+JSON response with a status.
+/// A HAL+JSON response with a status; the body is one of the wire model's types.
 #[derive(Debug)]
-pub(crate) struct Hal(pub(crate) StatusCode, pub(crate) Value);
+pub(crate) struct Hal<T = serde_json::Value>(pub(crate) StatusCode, pub(crate) T);
 
-impl Hal {
+impl<T: Serialize> Hal<T> {
     /// 200 OK.
-    pub(crate) fn ok(body: Value) -> Hal {
+    pub(crate) fn ok(body: T) -> Hal<T> {
         Hal(StatusCode::OK, body)
+    }
+
+    /// 201 Created when `created`, else 200 OK.
+    pub(crate) fn created_if(created: bool, body: T) -> Hal<T> {
+        let status = if created {
+            StatusCode::CREATED
+        } else {
+            StatusCode::OK
+        };
+        Hal(status, body)
     }
 }
 
-impl IntoResponse for Hal {
+impl<T: Serialize> IntoResponse for Hal<T> {
     fn into_response(self) -> Response {
-        let mut response = (self.0, self.1.to_string()).into_response();
-        response.headers_mut().insert(
-            "Content-Type",
-            HeaderValue::from_static("application/hal+json;charset=utf-8"),
-        );
-        response
+        match serde_json::to_string(&self.1) {
+            Ok(text) => hal_text(self.0, text),
+            Err(error) => {
+                tracing::error!(%error, "an answer did not serialize");
+                hal_text(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    r#"{"error":"internal error; see the broker log"}"#.to_owned(),
+                )
+            }
+        }
     }
 }
 
 /// A HAL answer of `body` (an object) with one more field, `key`, whose value is the JSON text
 /// `raw` as stored: large stored documents are answered without being read into a tree. A
 /// `raw` that is not JSON is answered as null.
-pub(crate) fn with_raw_field(status: StatusCode, body: &Value, key: &str, raw: &str) -> Response {
+pub(crate) fn with_raw_field(status: StatusCode, body: &impl Serialize, key: &str, raw: &str) -> Response {
     let raw = if serde_json::from_str::<serde::de::IgnoredAny>(raw).is_ok() {
         raw
     } else {
         "null"
     };
-    let mut text = body.to_string();
+    let mut text = serde_json::to_string(body).unwrap_or_default();
     if text.ends_with('}') {
         text.pop();
         if text.len() > 1 {
             text.push(',');
         }
-        text.push_str(&Value::String(key.to_owned()).to_string());
+        text.push_str(&serde_json::Value::String(key.to_owned()).to_string());
         text.push(':');
         text.push_str(raw);
         text.push('}');
@@ -65,15 +80,7 @@ pub(crate) fn hal_text(status: StatusCode, text: String) -> Response {
     response
 }
 
-/// Percent-encodes a name for a path segment.
-pub(crate) fn enc(segment: &str) -> String {
-    percent_encoding::utf8_percent_encode(segment, percent_encoding::NON_ALPHANUMERIC)
-        .to_string()
-        .replace("%2D", "-")
-        .replace("%2E", ".")
-        .replace("%5F", "_")
-        .replace("%7E", "~")
-}
+pub(crate) use crate::domain::segment as enc;
 
 /// The base URL links are built from: a configured one (the one whose host the request names
 /// when several are configured), else the `X-Forwarded-*` headers, else `Host`.
@@ -167,13 +174,13 @@ impl Base {
     /// The base URL of links in webhook requests (`${pactbroker.pactUrl}`): the configured base
     /// URL, else the address the broker listens on, never what a request says about itself,
     /// so no publisher can point a CI job, and the token it sends, at another host.
-    pub(crate) fn for_webhooks(config: &crate::BrokerConfig) -> Base {
+    pub(crate) fn for_webhooks(config: &crate::BrokerConfig) -> crate::domain::BaseUrl {
         let configured = config
             .base_url
             .as_deref()
             .and_then(|setting| configured_urls(setting).next())
             .map(|url| url.trim_end_matches('/').to_owned());
-        Base(configured.unwrap_or_else(|| format!("http://{}", config.bind)))
+        crate::domain::BaseUrl(configured.unwrap_or_else(|| format!("http://{}", config.bind)))
     }
 
     /// The path the broker's root sits at: empty, or a context path such as `/broker`.
@@ -186,18 +193,23 @@ impl Base {
         format!("{}{}", self.0, path)
     }
 
-    /// A link object.
-    pub(crate) fn link(&self, path: &str) -> Value {
-        json!({"href": self.url(path)})
+    /// A link to a path.
+    pub(crate) fn link(&self, path: &str) -> Link {
+        Link::to(self.url(path))
     }
 
-    /// A link object with title and name.
-    pub(crate) fn named(&self, path: &str, title: &str, name: &str) -> Value {
-        json!({"href": self.url(path), "title": title, "name": name})
+    /// A link with title and name.
+    pub(crate) fn named(&self, path: &str, title: &str, name: &str) -> Link {
+        Link::named(self.url(path), title, name)
     }
 
-    /// A templated link object.
-    pub(crate) fn templated(&self, path: &str) -> Value {
-        json!({"href": self.url(path), "templated": true})
+    /// A templated link.
+    pub(crate) fn templated(&self, path: &str) -> Link {
+        Link::templated(self.url(path))
+    }
+
+    /// `_links` with only `self`.
+    pub(crate) fn this(&self, path: &str) -> Links {
+        Links::this(self.url(path))
     }
 }

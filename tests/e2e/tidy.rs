@@ -579,33 +579,82 @@ fn broker_refs(text: &str) -> Vec<String> {
     out
 }
 
+/// Where a broker source file breaks the layering routes → domain → store: handlers parse
+/// and render (no store, no connection or transaction of their own, answers typed rather than
+/// `json!`), the domain decides without knowing HTTP or the application, the store reads and
+/// writes rows only. `relative` is the path under `broker/src`.
+fn layer_violations(relative: &str, text: &str) -> Vec<String> {
+    let refs = broker_refs(text);
+    let uses = |m: &str| refs.iter().any(|r| r == m);
+    let mut out = Vec::new();
+    if relative.starts_with("routes") {
+        if uses("store") {
+            out.push(format!(
+                "{relative} uses the store; handlers call the domain, which calls the store"
+            ));
+        }
+        for own in [
+            ".pool.acquire(",
+            ".pool().acquire(",
+            "db.write(",
+            "db.write_publication(",
+        ] {
+            if text.contains(own) {
+                out.push(format!(
+                    "{relative} takes a connection or begins a transaction ({own}); domain functions own them"
+                ));
+            }
+        }
+        if text.contains("json!") {
+            out.push(format!(
+                "{relative} builds an answer with json!; answers are wire types of accord-broker-client"
+            ));
+        }
+    } else if relative.starts_with("domain") {
+        for http in [
+            "routes",
+            "hal",
+            "error",
+            "AppState",
+            "BrokerConfig",
+            "serve",
+            "auth",
+        ] {
+            if uses(http) {
+                out.push(format!(
+                    "{relative} uses crate::{http}; the domain knows neither HTTP nor the application"
+                ));
+            }
+        }
+        if text.contains("axum::") {
+            out.push(format!("{relative} uses axum; the domain knows no HTTP"));
+        }
+    } else if relative.starts_with("store") {
+        for up in [
+            "domain",
+            "routes",
+            "hal",
+            "error",
+            "webhooks",
+            "AppState",
+            "BrokerConfig",
+        ] {
+            if uses(up) {
+                out.push(format!(
+                    "{relative} reaches up into crate::{up}; the store reads and writes rows only"
+                ));
+            }
+        }
+    }
+    out
+}
+
 #[test]
 fn the_broker_layers_point_one_way_routes_domain_store() {
-    // Files that still break a rule, to be emptied by moving their decisions and SQL calls into
-    // the domain; a file leaves the list when it no longer breaks the rule (the test says so),
-    // and no file may join it.
-    const ROUTES_STILL_USING_STORE: &[&str] = &[
-        "routes/environments.rs",
-        "routes/matrix.rs",
-        "routes/pacticipants.rs",
-        "routes/pacts.rs",
-        "routes/publish.rs",
-        "routes/ui.rs",
-        "routes/ui/index.rs",
-        "routes/ui/network.rs",
-        "routes/ui/pact.rs",
-        "routes/ui/pacticipant.rs",
-        "routes/ui/pair.rs",
-        "routes/ui/verification.rs",
-        "routes/verification.rs",
-        "routes/webhooks.rs",
-    ];
-    const DOMAIN_STILL_USING_HTTP: &[&str] = &["domain/events.rs", "domain/publish.rs"];
     let src = workspace().join("broker/src");
     let mut files = Vec::new();
     rust_files(&src, &mut files);
-    let mut still_routes = Vec::new();
-    let mut still_domain = Vec::new();
+    let mut problems = Vec::new();
     for file in files {
         let relative = file
             .strip_prefix(&src)
@@ -613,43 +662,37 @@ fn the_broker_layers_point_one_way_routes_domain_store() {
             .to_string_lossy()
             .replace('\\', "/");
         let text = std::fs::read_to_string(&file).unwrap_or_default();
-        let refs = broker_refs(&text);
-        let uses = |m: &str| refs.iter().any(|r| r == m);
-        if relative.starts_with("routes") {
-            if uses("store") {
-                still_routes.push(relative.clone());
-                assert!(
-                    ROUTES_STILL_USING_STORE.contains(&relative.as_str()),
-                    "broker/src/{relative} uses the store; handlers call the domain, which calls the store"
-                );
-            }
-        } else if relative.starts_with("domain") {
-            for http in ["routes", "hal", "error", "AppState", "BrokerConfig"] {
-                if uses(http) {
-                    still_domain.push(relative.clone());
-                    assert!(
-                        DOMAIN_STILL_USING_HTTP.contains(&relative.as_str()),
-                        "broker/src/{relative} uses crate::{http}; the domain knows neither HTTP nor the application"
-                    );
-                }
-            }
-        } else if relative.starts_with("store") {
-            assert!(
-                !uses("domain") && !uses("routes") && !uses("hal"),
-                "broker/src/{relative} reaches up into {refs:?}; the store reads and writes rows only"
-            );
-        }
+        problems.extend(layer_violations(&relative, &text));
     }
-    for listed in ROUTES_STILL_USING_STORE {
+    assert!(
+        problems.is_empty(),
+        "the broker's layers are crossed:\n{}",
+        problems.join("\n")
+    );
+}
+
+#[test]
+fn the_layer_check_catches_each_kind_of_back_edge() {
+    let cases = [
+        ("routes/pacts.rs", "use crate::store::pacts;"),
+        (
+            "routes/ui/index.rs",
+            "let mut conn = state.db.pool.acquire().await?;",
+        ),
+        ("routes/webhooks.rs", "let mut w = state.db.write().await?;"),
+        ("routes/index.rs", "Hal::ok(json!({\"ok\": true}))"),
+        ("domain/publish.rs", "use crate::hal::Base;"),
+        ("domain/events.rs", "fn f(e: crate::error::ApiError) {}"),
+        ("domain/matrix.rs", "fn f(s: &crate::AppState) {}"),
+        ("store/pacts.rs", "use crate::domain::DomainError;"),
+        ("store/webhooks.rs", "use crate::routes::webhooks;"),
+    ];
+    for (relative, line) in cases {
         assert!(
-            still_routes.iter().any(|f| f == listed),
-            "broker/src/{listed} no longer uses the store: take it off ROUTES_STILL_USING_STORE"
+            !layer_violations(relative, line).is_empty(),
+            "{relative} with `{line}` was not reported"
         );
     }
-    for listed in DOMAIN_STILL_USING_HTTP {
-        assert!(
-            still_domain.iter().any(|f| f == listed),
-            "broker/src/{listed} no longer uses HTTP types: take it off DOMAIN_STILL_USING_HTTP"
-        );
-    }
+    assert!(layer_violations("routes/pacts.rs", "use crate::domain::pacts;").is_empty());
+    assert!(layer_violations("domain/pacts.rs", "use crate::store::pacts;").is_empty());
 }

@@ -8,7 +8,8 @@ mod rows;
 use resolve::{Target, resolve};
 
 use crate::domain::{DomainError, DomainResult};
-use crate::store::versions::Version;
+pub(crate) use crate::store::verifications::{Verification, VerificationKind};
+pub(crate) use crate::store::versions::Version;
 use crate::store::{Conn, verifications};
 
 /// One `q[]` or `ignore[]` selector: which versions of an application.
@@ -237,6 +238,12 @@ fn failure(row: &Row, v: &verifications::Verification, pv: &Version) -> String {
             pv.number
         ),
     }
+}
+
+/// [`decide`] on a connection of its own.
+pub(crate) async fn decide_in(db: &crate::db::Db, query: &MatrixQuery) -> DomainResult<Decision> {
+    let mut conn = db.pool().acquire().await?;
+    decide(&mut conn, query).await
 }
 
 /// Computes the matrix rows and the decision for a query.

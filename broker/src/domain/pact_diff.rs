@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 
 use accord_core::SpecVersion;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::domain::{DomainError, DomainResult};
 use crate::store::pacts::{self, PactRow};
@@ -78,26 +78,6 @@ pub(crate) struct PactDiff {
     pub(crate) changed: Vec<ChangedInteraction>,
     /// How many interactions are the same in both.
     pub(crate) unchanged: usize,
-}
-
-impl PactDiff {
-    /// The diff as the API serves it.
-    pub(crate) fn to_json(&self) -> Value {
-        json!({
-            "added": self.added,
-            "removed": self.removed,
-            "changed": self.changed.iter().map(|c| json!({
-                "description": c.description,
-                "changes": c.changes.iter().map(|ch| json!({
-                    "part": ch.part.as_str(),
-                    "place": ch.place,
-                    "before": ch.before,
-                    "after": ch.after,
-                })).collect::<Vec<_>>(),
-            })).collect::<Vec<_>>(),
-            "unchanged": self.unchanged,
-        })
-    }
 }
 
 /// One side of a comparison: which pact it is.
@@ -381,6 +361,7 @@ fn side_part(side: &str) -> Part {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     fn pact(interactions: Value, version: &str) -> String {
         json!({"consumer": {"name": "web"}, "provider": {"name": "api"}, "interactions": interactions,

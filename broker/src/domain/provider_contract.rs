@@ -9,7 +9,6 @@ use std::sync::{Arc, Mutex};
 
 use accord_core::Pact;
 use accord_openapi::{Comparison, ContractMismatch, OpenApi, compare};
-use serde_json::{Value, json};
 
 use crate::domain::matrix::Decision;
 use crate::domain::{DomainError, DomainResult, names};
@@ -376,27 +375,42 @@ async fn record(
     content_id: i64,
     outcome: &Comparison,
 ) -> DomainResult<()> {
-    let mismatches: Vec<Value> = outcome.mismatches.iter().map(mismatch_json).collect();
+    let mismatches: Vec<Mismatch> = outcome.mismatches.iter().map(Mismatch::of).collect();
     provider_contracts::record_comparison(
         conn,
         contract_id,
         content_id,
         outcome.is_compatible(),
         i64::try_from(outcome.interactions).unwrap_or(i64::MAX),
-        &Value::Array(mismatches).to_string(),
+        &serde_json::to_string(&mismatches).unwrap_or_else(|_| "[]".to_owned()),
     )
     .await?;
     Ok(())
 }
 
 /// A mismatch as stored and served: the interaction, both paths and the message.
-fn mismatch_json(m: &ContractMismatch) -> Value {
-    json!({
-        "interaction": m.interaction,
-        "pactPath": m.pact_path,
-        "documentPath": m.document_path,
-        "message": m.message,
-    })
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct Mismatch {
+    /// The interaction's description.
+    pub(crate) interaction: String,
+    /// Where in the interaction.
+    pub(crate) pact_path: String,
+    /// Where in the document.
+    pub(crate) document_path: String,
+    /// What is wrong.
+    pub(crate) message: String,
+}
+
+impl Mismatch {
+    fn of(m: &ContractMismatch) -> Mismatch {
+        Mismatch {
+            interaction: m.interaction.clone(),
+            pact_path: m.pact_path.clone(),
+            document_path: m.document_path.clone(),
+            message: m.message.clone(),
+        }
+    }
 }
 
 /// A provider contract with its comparisons, as the API and the pages show it.
@@ -422,19 +436,36 @@ pub(crate) struct ComparisonView {
     pub(crate) compatible: bool,
     /// How many interactions were compared.
     pub(crate) interactions: i64,
-    /// The mismatches, each `{interaction, pactPath, documentPath, message}`.
-    pub(crate) mismatches: Vec<Value>,
+    /// The mismatches.
+    pub(crate) mismatches: Vec<Mismatch>,
     /// When it was made.
     pub(crate) compared_at: String,
 }
 
+/// Publishes a provider contract in a transaction of its own.
+pub(crate) async fn publish_committed(
+    db: &crate::db::Db,
+    documents: &Documents,
+    publication: &ContractPublication,
+    allow_look_alikes: bool,
+) -> DomainResult<ContractPublished> {
+    let mut w = db.write().await?;
+    let published = publish(&mut w.tx, documents, publication, allow_look_alikes).await?;
+    w.tx.commit().await?;
+    Ok(published)
+}
+
+/// The provider contract of a provider version with its comparisons, or not found.
+pub(crate) async fn show(db: &crate::db::Db, provider: &str, version: &str) -> DomainResult<ContractView> {
+    let mut conn = db.pool().acquire().await?;
+    view(&mut conn, provider, version).await?.ok_or_else(|| {
+        DomainError::NotFound(format!("No provider contract for {provider} version {version}"))
+    })
+}
+
 /// The provider contract of a provider version with its comparisons; `None` when the provider,
 /// the version or its contract does not exist.
-pub(crate) async fn view(
-    conn: &mut Conn,
-    provider: &str,
-    version: &str,
-) -> DomainResult<Option<ContractView>> {
+async fn view(conn: &mut Conn, provider: &str, version: &str) -> DomainResult<Option<ContractView>> {
     let Some(provider) = pacticipants::find(conn, provider).await? else {
         return Ok(None);
     };

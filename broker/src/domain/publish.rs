@@ -6,37 +6,16 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
-use serde_json::Map;
-
-use crate::domain::events::pact_vars;
+use crate::domain::BaseUrl;
+pub(crate) use crate::domain::Policy;
+use crate::domain::events::{EventVars, PactRef};
+use crate::domain::webhooks::{Webhook, queue, subscribed};
 use crate::domain::{DomainError, DomainResult};
-use crate::hal::Base;
 use crate::store::pacticipants::Pacticipant;
-use crate::store::pacts::{self, Published};
-use crate::store::webhooks::{self, Webhook, enqueue_for, subscribed};
+use crate::store::pacts;
+pub(crate) use crate::store::pacts::Published;
+use crate::store::webhooks;
 use crate::store::{Conn, pacticipants, versions};
-
-/// The settings that change what a publication may do.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Policy {
-    /// Different content for an existing consumer version replaces it (otherwise a conflict).
-    pub(crate) allow_overwrite: bool,
-    /// A first publication under a name very close to an existing one is accepted.
-    pub(crate) allow_similar_names: bool,
-    /// A just-created version without a branch takes its first tag as its branch.
-    pub(crate) first_tag_as_branch: bool,
-}
-
-impl Policy {
-    /// The policy the broker's configuration sets.
-    pub(crate) fn of(config: &crate::BrokerConfig) -> Policy {
-        Policy {
-            allow_overwrite: config.allow_overwrite,
-            allow_similar_names: config.allow_similar_names,
-            first_tag_as_branch: config.first_tag_as_branch,
-        }
-    }
-}
 
 /// One pact of a publication.
 #[derive(Debug, Clone)]
@@ -167,12 +146,46 @@ impl Publication {
     }
 }
 
+/// Publishes a consumer version's pacts in a transaction of its own (publications of one
+/// consumer take turns), committed when every pact was accepted.
+pub(crate) async fn publish_committed(
+    db: &crate::db::Db,
+    base: &BaseUrl,
+    publication: &Checked,
+    policy: Policy,
+    documents: &super::provider_contract::Documents,
+) -> DomainResult<PublicationResult> {
+    let mut w = db.write_publication(publication.consumer()).await?;
+    let result = publish(&mut w.tx, base, publication, policy, documents).await?;
+    w.tx.commit().await?;
+    Ok(result)
+}
+
+/// Publishes one pact (the older `PUT`/`PATCH` of a pact) like [`publish_committed`], and answers
+/// how it was published with the pact as now stored.
+pub(crate) async fn publish_pact(
+    db: &crate::db::Db,
+    base: &BaseUrl,
+    publication: &Checked,
+    policy: Policy,
+    documents: &super::provider_contract::Documents,
+) -> DomainResult<(Published, super::pacts::PactRow)> {
+    let mut w = db.write_publication(publication.consumer()).await?;
+    let result = publish(&mut w.tx, base, publication, policy, documents).await?;
+    let Some(outcome) = result.outcomes.into_iter().next() else {
+        return Err(DomainError::invalid("a pact is required"));
+    };
+    let row = super::pacts::published(&mut w.tx, &outcome.provider, result.version_id).await?;
+    w.tx.commit().await?;
+    Ok((outcome.published, row))
+}
+
 /// Publishes a consumer version's pacts in the transaction `conn`; nothing of it may be
 /// committed when this returns an error.
 pub(crate) async fn publish(
     conn: &mut Conn,
     // The base URL of the links webhook requests carry.
-    base: &Base,
+    base: &BaseUrl,
     publication: &Checked,
     policy: Policy,
     // Provider contract documents already read, for the comparisons a new pact needs.
@@ -231,15 +244,17 @@ pub(crate) async fn publish(
                 diff: diff.clone(),
             });
         }
-        let vars = pact_vars(
+        let vars = EventVars::of_pact(
             base,
-            &publication.consumer,
-            &outcome.provider,
-            &publication.version,
-            publication.branch.as_deref(),
-            &publication.tags,
-            &outcome.sha,
-            publication.build_url.as_deref(),
+            PactRef {
+                consumer: &publication.consumer,
+                provider: &outcome.provider,
+                consumer_version: &publication.version,
+                consumer_branch: publication.branch.as_deref(),
+                consumer_tags: &publication.tags,
+                sha: &outcome.sha,
+                build_url: publication.build_url.as_deref(),
+            },
         );
         trigger_publication_events(conn, &hooks, &vars, &outcome).await?;
         super::provider_contract::compare_new_pact(conn, documents, provider_id, version_id).await?;
@@ -354,27 +369,24 @@ async fn refuse_similar_names(
 async fn trigger_publication_events(
     conn: &mut Conn,
     hooks: &[Webhook],
-    vars: &Map<String, Value>,
+    vars: &EventVars,
     outcome: &Outcome,
-) -> Result<(), sqlx::Error> {
-    enqueue_for(conn, hooks, "contract_published", vars).await?;
+) -> DomainResult<()> {
+    queue(conn, hooks, "contract_published", vars).await?;
     if outcome.published != Published::Unchanged && outcome.new_content {
-        enqueue_for(conn, hooks, "contract_content_changed", vars).await?;
+        queue(conn, hooks, "contract_content_changed", vars).await?;
         let event = "contract_requiring_verification_published";
         if subscribed(hooks, event) {
             let mut needed = vars.clone();
             if let Some(provider) = pacticipants::find(conn, &outcome.provider).await? {
                 let main = provider.main_branch.clone().unwrap_or_else(|| "main".to_owned());
                 if let Some(head) = versions::branch_head(conn, provider.id, &main).await? {
-                    needed.insert("providerVersionNumber".into(), head.number.into());
-                    needed.insert("providerVersionBranch".into(), main.into());
-                    needed.insert(
-                        "providerVersionDescriptions".into(),
-                        "latest from main branch".into(),
-                    );
+                    needed.provider_version_number = head.number;
+                    needed.provider_version_branch = main;
+                    needed.provider_version_descriptions = Some("latest from main branch".to_owned());
                 }
             }
-            enqueue_for(conn, hooks, event, &needed).await?;
+            queue(conn, hooks, event, &needed).await?;
         }
     }
     Ok(())

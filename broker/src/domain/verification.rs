@@ -419,6 +419,18 @@ fn wip_since_utc(text: &str) -> DomainResult<String> {
         })
 }
 
+/// The pacts a provider version verifies, as [`select`] chooses them.
+pub(crate) async fn pacts_to_verify(
+    db: &crate::db::Db,
+    provider_name: &str,
+    request: &SelectionRequest,
+) -> DomainResult<Vec<SelectedPact>> {
+    let mut conn = db.pool().acquire().await?;
+    select(&mut conn, provider_name, request).await
+}
+
+/// The pacts a provider version verifies, each with why, whether pending, and whether work in
+/// progress.
 pub(crate) async fn select(
     conn: &mut Conn,
     provider_name: &str,

@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use crate::AppState;
 use crate::domain::DomainError;
 use crate::domain::badges::{PactStatus, latest_pact_status};
-use crate::domain::matrix::{Deployable, MatrixQuery, Selector, decide};
+use crate::domain::matrix::{Deployable, MatrixQuery, Selector, decide_in};
 use crate::error::ApiResult;
 
 /// What a badge says on its right-hand side.
@@ -119,8 +119,7 @@ pub(crate) async fn can_i_deploy_branch(
         environment: Some(environment.clone()),
         ..MatrixQuery::default()
     };
-    let mut conn = state.db.pool.acquire().await?;
-    let status = match decide(&mut conn, &query).await {
+    let status = match decide_in(&state.db, &query).await {
         Ok(decision) => match decision.deployable {
             Deployable::Yes => Status::Yes,
             Deployable::No => Status::No,

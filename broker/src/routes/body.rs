@@ -12,6 +12,11 @@ use crate::error::{ApiError, ApiResult};
 /// and verification results may quote a provider's binary output, so it is allowed there.
 const NUL_ALLOWED_UNDER: &[&str] = &["testResults"];
 
+/// Reads a JSON body as a document (a pact); an empty body reads as `{}`.
+pub(crate) fn document(body: &str) -> ApiResult<Value> {
+    typed(body)
+}
+
 /// Reads a JSON body into `T`; an empty body reads as `{}`.
 pub(crate) fn typed<T: DeserializeOwned>(body: &str) -> ApiResult<T> {
     read(body).map_err(|(path, message)| match path {

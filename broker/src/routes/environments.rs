@@ -1,58 +1,60 @@
-//! Environments, and deployments and releases of versions to them.
+//! Environments, and deployments and releases of versions to them: the handlers parse, call
+//! `domain::environments` and render the wire model.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use accord_broker_client::wire::{
+    self, Contact, CurrentlyDeployed, CurrentlySupported, DeployedVersion, EmbeddedDeployed,
+    EmbeddedEnvironments, EmbeddedReleased, EnvironmentList, Links, NamedItem, PlacementEmbedded,
+    ReleasedVersion, VersionNumber,
+};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use serde_json::{Value, json};
-
 use serde::Deserialize;
 
 use super::body::typed;
 use crate::AppState;
+use crate::domain::environments::{self, Environment, Fields, Filter, Kind, Placed};
 use crate::error::{ApiError, ApiResult};
 use crate::hal::{Base, Hal, enc};
-use crate::store::environments::{self, Environment, Placement};
-use crate::store::{Conn, pacticipants, versions};
 
-fn environment_json(base: &Base, e: &Environment) -> Value {
+/// An environment in the wire model.
+pub(crate) fn environment_wire(base: &Base, e: &Environment) -> wire::Environment {
     let path = format!("/environments/{}", e.uuid);
-    json!({
-        "uuid": e.uuid,
-        "name": e.name,
-        "displayName": e.display_name,
-        "production": e.production,
-        "contacts": e.contacts,
-        "createdAt": e.created_at,
-        "updatedAt": e.updated_at,
-        "_links": {
-            "self": base.named(&path, "Environment", &e.name),
-            "pb:currently-deployed-deployed-versions": base.link(&format!("{path}/deployed-versions/currently-deployed")),
-            "pb:currently-supported-released-versions": base.link(&format!("{path}/released-versions/currently-supported")),
-            "pb:currently-deployed-versions": base.link(&format!("{path}/deployed-versions/currently-deployed")),
-            "pb:currently-supported-versions": base.link(&format!("{path}/released-versions/currently-supported")),
-            "pb:environments": base.link("/environments"),
-        }
-    })
+    let deployed = base.link(&format!("{path}/deployed-versions/currently-deployed"));
+    let supported = base.link(&format!("{path}/released-versions/currently-supported"));
+    wire::Environment {
+        uuid: e.uuid.clone(),
+        name: e.name.clone(),
+        display_name: e.display_name.clone(),
+        production: e.production,
+        contacts: serde_json::from_value(e.contacts.clone()).unwrap_or_default(),
+        created_at: e.created_at.clone(),
+        updated_at: e.updated_at.clone(),
+        links: Links::new()
+            .with("self", base.named(&path, "Environment", &e.name))
+            .with("pb:currently-deployed-deployed-versions", deployed.clone())
+            .with("pb:currently-supported-released-versions", supported.clone())
+            .with("pb:currently-deployed-versions", deployed)
+            .with("pb:currently-supported-versions", supported)
+            .with("pb:environments", base.link("/environments")),
+    }
 }
 
-fn valid_name(name: &str) -> bool {
-    !name.is_empty() && !name.chars().any(char::is_whitespace)
-}
-
-pub(crate) async fn list(State(state): State<Arc<AppState>>, base: Base) -> ApiResult<Hal> {
-    let mut conn = state.db.pool.acquire().await?;
-    let all = environments::list(&mut conn).await?;
-    let items: Vec<Value> = all.iter().map(|e| environment_json(&base, e)).collect();
-    let links: Vec<Value> = all
+/// `GET /environments`.
+pub(crate) async fn list(State(state): State<Arc<AppState>>, base: Base) -> ApiResult<Hal<EnvironmentList>> {
+    let all = environments::all(&state.db).await?;
+    let named = all
         .iter()
         .map(|e| base.named(&format!("/environments/{}", e.uuid), "Environment", &e.name))
         .collect();
-    Ok(Hal::ok(json!({
-        "_embedded": {"environments": items},
-        "_links": {"self": base.link("/environments"), "pb:environments": links}
-    })))
+    Ok(Hal::ok(EnvironmentList {
+        embedded: EmbeddedEnvironments {
+            environments: all.iter().map(|e| environment_wire(&base, e)).collect(),
+        },
+        links: base.this("/environments").with_all("pb:environments", named),
+    }))
 }
 
 /// The body of `POST /environments` and `PUT /environments/{uuid}`.
@@ -67,156 +69,99 @@ struct EnvironmentBody {
     contacts: Option<Vec<Contact>>,
 }
 
-/// A person or team to ask about an environment.
-#[derive(Debug, Deserialize, serde::Serialize)]
-struct Contact {
-    name: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    details: Option<serde_json::Map<String, Value>>,
-}
-
-/// A checked environment body: name, display name, production flag and contacts.
-struct EnvironmentFields {
-    name: String,
-    display: String,
-    production: bool,
-    contacts: Value,
-}
-
-fn checked(body: &EnvironmentBody) -> ApiResult<EnvironmentFields> {
-    let name = body.name.clone().unwrap_or_default();
-    if !valid_name(&name) {
-        return Err(ApiError::bad("name must be a single word without spaces"));
+impl EnvironmentBody {
+    fn fields(&self) -> ApiResult<Fields> {
+        Ok(Fields {
+            name: self.name.clone(),
+            display_name: self.display_name.clone(),
+            production: self.production,
+            contacts: serde_json::to_value(self.contacts.as_deref().unwrap_or_default())
+                .map_err(|e| ApiError::bad(format!("contacts: {e}")))?,
+        })
     }
-    let name = crate::domain::names::accept("name", &name)?;
-    let production = body
-        .production
-        .ok_or_else(|| ApiError::bad("production must be true or false"))?;
-    let display = body
-        .display_name
-        .clone()
-        .filter(|d| !d.trim().is_empty())
-        .unwrap_or_else(|| pacticipants::display_name(&name));
-    let contacts = serde_json::to_value(body.contacts.as_deref().unwrap_or_default())
-        .map_err(|e| ApiError::bad(format!("contacts: {e}")))?;
-    Ok(EnvironmentFields {
-        name,
-        display,
-        production,
-        contacts,
-    })
 }
 
-pub(crate) async fn create(State(state): State<Arc<AppState>>, base: Base, body: String) -> ApiResult<Hal> {
+/// `POST /environments`.
+pub(crate) async fn create(
+    State(state): State<Arc<AppState>>,
+    base: Base,
+    body: String,
+) -> ApiResult<Hal<wire::Environment>> {
     let body: EnvironmentBody = typed(&body)?;
-    let f = checked(&body)?;
-    let uuid = match &body.uuid {
-        Some(given) => uuid::Uuid::parse_str(given)
-            .map_err(|e| ApiError::bad(format!("uuid: '{given}' is not a UUID: {e}")))?
-            .to_string(),
-        None => uuid::Uuid::new_v4().to_string(),
-    };
-    let mut w = state.db.write().await?;
-    if environments::by_name(&mut w.tx, &f.name).await?.is_some() {
-        return Err(ApiError::bad(format!(
-            "name '{}' is already used by an existing environment",
-            f.name
-        )));
-    }
-    if environments::by_uuid(&mut w.tx, &uuid).await?.is_some() {
-        return Err(ApiError::bad(format!(
-            "uuid '{uuid}' is already used by an existing environment"
-        )));
-    }
-    environments::create(&mut w.tx, &uuid, &f.name, &f.display, f.production, &f.contacts).await?;
-    let e = environments::by_uuid(&mut w.tx, &uuid).await?.ok_or_else(|| {
-        ApiError::inconsistent("the environment just created (environments::by_uuid) is missing")
-    })?;
-    w.tx.commit().await?;
-    Ok(Hal(StatusCode::CREATED, environment_json(&base, &e)))
+    let e = environments::create(&state.db, body.uuid.as_deref(), &body.fields()?).await?;
+    Ok(Hal(StatusCode::CREATED, environment_wire(&base, &e)))
 }
 
-async fn require_environment(conn: &mut Conn, uuid: &str) -> ApiResult<Environment> {
-    environments::by_uuid(conn, uuid)
-        .await?
-        .ok_or_else(|| ApiError::NotFound(format!("environment '{uuid}'")))
-}
-
+/// `GET /environments/{uuid}`.
 pub(crate) async fn show(
     State(state): State<Arc<AppState>>,
     base: Base,
     Path(uuid): Path<String>,
-) -> ApiResult<Hal> {
-    let mut conn = state.db.pool.acquire().await?;
-    let e = require_environment(&mut conn, &uuid).await?;
-    Ok(Hal::ok(environment_json(&base, &e)))
+) -> ApiResult<Hal<wire::Environment>> {
+    let e = environments::show(&state.db, &uuid).await?;
+    Ok(Hal::ok(environment_wire(&base, &e)))
 }
 
+/// `PUT /environments/{uuid}`.
 pub(crate) async fn update(
     State(state): State<Arc<AppState>>,
     base: Base,
     Path(uuid): Path<String>,
     body: String,
-) -> ApiResult<Hal> {
+) -> ApiResult<Hal<wire::Environment>> {
     let body: EnvironmentBody = typed(&body)?;
-    let f = checked(&body)?;
-    let mut w = state.db.write().await?;
-    let e = require_environment(&mut w.tx, &uuid).await?;
-    environments::update(&mut w.tx, e.id, &f.name, &f.display, f.production, &f.contacts).await?;
-    let e = require_environment(&mut w.tx, &uuid).await?;
-    w.tx.commit().await?;
-    Ok(Hal::ok(environment_json(&base, &e)))
+    let e = environments::update(&state.db, &uuid, &body.fields()?).await?;
+    Ok(Hal::ok(environment_wire(&base, &e)))
 }
 
+/// `DELETE /environments/{uuid}`.
 pub(crate) async fn delete(
     State(state): State<Arc<AppState>>,
     Path(uuid): Path<String>,
 ) -> ApiResult<StatusCode> {
-    let mut w = state.db.write().await?;
-    let e = require_environment(&mut w.tx, &uuid).await?;
-    environments::delete(&mut w.tx, e.id).await?;
-    w.tx.commit().await?;
+    environments::delete(&state.db, &uuid).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-async fn placement_json(conn: &mut Conn, base: &Base, p: &Placement, deployed: bool) -> ApiResult<Value> {
-    let pacticipant = pacticipants::find_by_id(conn, p.pacticipant_id)
-        .await?
-        .ok_or_else(|| ApiError::inconsistent("the pacticipant (pacticipants::find_by_id) is missing"))?;
-    let version = versions::by_id(conn, p.version_id).await?.ok_or_else(|| {
-        ApiError::inconsistent("the row just written or referred to (versions::by_id) is missing")
-    })?;
-    let environment = environments::list(conn)
-        .await?
-        .into_iter()
-        .find(|e| e.id == p.environment_id)
-        .ok_or_else(|| ApiError::inconsistent("a row (a row) is missing"))?;
-    let version_path = format!(
-        "/pacticipants/{}/versions/{}",
-        enc(&pacticipant.name),
-        enc(&version.number)
-    );
-    let mut body = json!({
-        "uuid": p.uuid,
-        "createdAt": p.created_at,
-        "_embedded": {
-            "pacticipant": {"name": pacticipant.name, "_links": {"self": base.link(&format!("/pacticipants/{}", enc(&pacticipant.name)))}},
-            "version": {"number": version.number, "_links": {"self": base.link(&version_path)}},
-            "environment": environment_json(base, &environment),
+fn placement_embedded(base: &Base, p: &Placed) -> PlacementEmbedded {
+    let owner = format!("/pacticipants/{}", enc(&p.pacticipant));
+    PlacementEmbedded {
+        pacticipant: NamedItem {
+            name: p.pacticipant.clone(),
+            links: base.this(&owner),
         },
-    });
-    if deployed {
-        body["currentlyDeployed"] = json!(p.ended_at.is_none());
-        body["applicationInstance"] = json!(p.target);
-        body["target"] = json!(p.target);
-        body["undeployedAt"] = json!(p.ended_at);
-        body["_links"] = json!({"self": base.link(&format!("/deployed-versions/{}", p.uuid))});
-    } else {
-        body["currentlySupported"] = json!(p.ended_at.is_none());
-        body["supportEndedAt"] = json!(p.ended_at);
-        body["_links"] = json!({"self": base.link(&format!("/released-versions/{}", p.uuid))});
+        version: VersionNumber {
+            number: p.version.clone(),
+            links: base.this(&format!("{owner}/versions/{}", enc(&p.version))),
+        },
+        environment: environment_wire(base, &p.environment),
     }
-    Ok(body)
+}
+
+fn deployed_wire(base: &Base, p: &Placed) -> DeployedVersion {
+    let r = &p.placement;
+    DeployedVersion {
+        uuid: r.uuid.clone(),
+        created_at: r.created_at.clone(),
+        embedded: placement_embedded(base, p),
+        currently_deployed: r.ended_at.is_none(),
+        application_instance: r.target.clone(),
+        target: r.target.clone(),
+        undeployed_at: r.ended_at.clone(),
+        links: base.this(&format!("/deployed-versions/{}", r.uuid)),
+    }
+}
+
+fn released_wire(base: &Base, p: &Placed) -> ReleasedVersion {
+    let r = &p.placement;
+    ReleasedVersion {
+        uuid: r.uuid.clone(),
+        created_at: r.created_at.clone(),
+        embedded: placement_embedded(base, p),
+        currently_supported: r.ended_at.is_none(),
+        support_ended_at: r.ended_at.clone(),
+        links: base.this(&format!("/released-versions/{}", r.uuid)),
+    }
 }
 
 /// The body of recording a deployment.
@@ -235,203 +180,130 @@ struct PlacementBody {
     currently_supported: Option<bool>,
 }
 
+/// `POST /pacticipants/{p}/versions/{v}/deployed-versions/environment/{uuid}`.
 pub(crate) async fn record_deployment(
     State(state): State<Arc<AppState>>,
     base: Base,
     Path((name, number, uuid)): Path<(String, String, String)>,
     body: String,
-) -> ApiResult<Hal> {
+) -> ApiResult<Hal<DeployedVersion>> {
     let body: DeploymentBody = typed(&body)?;
-    let target = body.application_instance.or(body.target).unwrap_or_default();
-    let mut w = state.db.write().await?;
-    let e = require_environment(&mut w.tx, &uuid).await?;
-    let (pid, _) =
-        crate::domain::pacticipants::ensure(&mut w.tx, &name, state.config.allow_similar_names).await?;
-    let (vid, _) = versions::ensure(&mut w.tx, pid, &number, None).await?;
-    let id = environments::record_deployment(&mut w.tx, vid, pid, e.id, &target).await?;
-    let placement = environments::deployed_by_uuid(&mut w.tx, &id)
-        .await?
-        .ok_or_else(|| {
-            ApiError::inconsistent("the deployment record (environments::deployed_by_uuid) is missing")
-        })?;
-    let body = placement_json(&mut w.tx, &base, &placement, true).await?;
-    w.tx.commit().await?;
-    Ok(Hal(StatusCode::CREATED, body))
+    let instance = body.application_instance.or(body.target).unwrap_or_default();
+    let policy = state.config.policy();
+    let (placed, _) = environments::record(
+        &state.db,
+        policy,
+        Kind::Deployed,
+        (&name, &number),
+        &uuid,
+        &instance,
+    )
+    .await?;
+    Ok(Hal(StatusCode::CREATED, deployed_wire(&base, &placed)))
 }
 
+/// `POST /pacticipants/{p}/versions/{v}/released-versions/environment/{uuid}`: 201 when new.
 pub(crate) async fn record_release(
     State(state): State<Arc<AppState>>,
     base: Base,
     Path((name, number, uuid)): Path<(String, String, String)>,
     body: String,
-) -> ApiResult<Hal> {
+) -> ApiResult<Hal<ReleasedVersion>> {
     // Nothing in the body is used (the official client sends `{}`), but it must be JSON.
     let _: serde::de::IgnoredAny = typed(&body)?;
-    let mut w = state.db.write().await?;
-    let e = require_environment(&mut w.tx, &uuid).await?;
-    let (pid, _) =
-        crate::domain::pacticipants::ensure(&mut w.tx, &name, state.config.allow_similar_names).await?;
-    let (vid, _) = versions::ensure(&mut w.tx, pid, &number, None).await?;
-    let (id, created) = environments::record_release(&mut w.tx, vid, pid, e.id).await?;
-    let placement = environments::released_by_uuid(&mut w.tx, &id)
-        .await?
-        .ok_or_else(|| {
-            ApiError::inconsistent("the release record (environments::released_by_uuid) is missing")
-        })?;
-    let body = placement_json(&mut w.tx, &base, &placement, false).await?;
-    w.tx.commit().await?;
-    Ok(Hal(
-        if created {
-            StatusCode::CREATED
-        } else {
-            StatusCode::OK
-        },
-        body,
-    ))
+    let policy = state.config.policy();
+    let (placed, created) =
+        environments::record(&state.db, policy, Kind::Released, (&name, &number), &uuid, "").await?;
+    Ok(Hal::created_if(created, released_wire(&base, &placed)))
 }
 
-async fn filtered(
-    conn: &mut Conn,
-    base: &Base,
-    uuid: &str,
-    query: &HashMap<String, String>,
-    deployed: bool,
-) -> ApiResult<Vec<Value>> {
-    let e = require_environment(conn, uuid).await?;
-    let pacticipant_id = match query.get("pacticipant") {
-        Some(name) => match pacticipants::find(conn, name).await? {
-            Some(p) => Some(p.id),
-            None => return Ok(Vec::new()),
-        },
-        None => None,
-    };
-    let list = if deployed {
-        environments::currently_deployed(conn, e.id, pacticipant_id).await?
-    } else {
-        environments::currently_supported(conn, e.id, pacticipant_id).await?
-    };
-    let instance = query.get("applicationInstance").or_else(|| query.get("target"));
-    let mut out = Vec::new();
-    for p in &list {
-        if let Some(instance) = instance {
-            let matches = if instance.is_empty() {
-                p.target.is_none()
-            } else {
-                p.target.as_deref() == Some(instance.as_str())
-            };
-            if !matches {
-                continue;
-            }
-        }
-        if let Some(number) = query.get("version") {
-            let v = versions::by_id(conn, p.version_id).await?;
-            if v.is_none_or(|v| &v.number != number) {
-                continue;
-            }
-        }
-        out.push(placement_json(conn, base, p, deployed).await?);
+fn filter(query: &HashMap<String, String>) -> Filter {
+    Filter {
+        pacticipant: query.get("pacticipant").cloned(),
+        instance: query
+            .get("applicationInstance")
+            .or_else(|| query.get("target"))
+            .cloned(),
+        version: query.get("version").cloned(),
     }
-    Ok(out)
 }
 
+/// `GET /environments/{uuid}/deployed-versions/currently-deployed`.
 pub(crate) async fn currently_deployed(
     State(state): State<Arc<AppState>>,
     base: Base,
     Path(uuid): Path<String>,
     Query(query): Query<HashMap<String, String>>,
-) -> ApiResult<Hal> {
-    let mut conn = state.db.pool.acquire().await?;
-    let list = filtered(&mut conn, &base, &uuid, &query, true).await?;
-    Ok(Hal::ok(
-        json!({"_embedded": {"deployedVersions": list}, "_links": {"self": base.link(&format!("/environments/{uuid}/deployed-versions/currently-deployed"))}}),
-    ))
+) -> ApiResult<Hal<CurrentlyDeployed>> {
+    let list = environments::current(&state.db, Kind::Deployed, &uuid, &filter(&query)).await?;
+    Ok(Hal::ok(CurrentlyDeployed {
+        embedded: EmbeddedDeployed {
+            deployed_versions: list.iter().map(|p| deployed_wire(&base, p)).collect(),
+        },
+        links: base.this(&format!(
+            "/environments/{uuid}/deployed-versions/currently-deployed"
+        )),
+    }))
 }
 
+/// `GET /environments/{uuid}/released-versions/currently-supported`.
 pub(crate) async fn currently_supported(
     State(state): State<Arc<AppState>>,
     base: Base,
     Path(uuid): Path<String>,
     Query(query): Query<HashMap<String, String>>,
-) -> ApiResult<Hal> {
-    let mut conn = state.db.pool.acquire().await?;
-    let list = filtered(&mut conn, &base, &uuid, &query, false).await?;
-    Ok(Hal::ok(
-        json!({"_embedded": {"releasedVersions": list}, "_links": {"self": base.link(&format!("/environments/{uuid}/released-versions/currently-supported"))}}),
-    ))
+) -> ApiResult<Hal<CurrentlySupported>> {
+    let list = environments::current(&state.db, Kind::Released, &uuid, &filter(&query)).await?;
+    Ok(Hal::ok(CurrentlySupported {
+        embedded: EmbeddedReleased {
+            released_versions: list.iter().map(|p| released_wire(&base, p)).collect(),
+        },
+        links: base.this(&format!(
+            "/environments/{uuid}/released-versions/currently-supported"
+        )),
+    }))
 }
 
+/// `GET /deployed-versions/{id}`.
 pub(crate) async fn deployed(
     State(state): State<Arc<AppState>>,
     base: Base,
     Path(id): Path<String>,
-) -> ApiResult<Hal> {
-    let mut conn = state.db.pool.acquire().await?;
-    let p = environments::deployed_by_uuid(&mut conn, &id)
-        .await?
-        .ok_or_else(|| ApiError::NotFound(format!("deployed version '{id}'")))?;
-    Ok(Hal::ok(placement_json(&mut conn, &base, &p, true).await?))
+) -> ApiResult<Hal<DeployedVersion>> {
+    let placed = environments::placement(&state.db, Kind::Deployed, &id).await?;
+    Ok(Hal::ok(deployed_wire(&base, &placed)))
 }
 
+/// `PATCH /deployed-versions/{id}`: `{"currentlyDeployed": false}` records the undeployment.
 pub(crate) async fn patch_deployed(
     State(state): State<Arc<AppState>>,
     base: Base,
     Path(id): Path<String>,
     body: String,
-) -> ApiResult<Hal> {
+) -> ApiResult<Hal<DeployedVersion>> {
     let body: PlacementBody = typed(&body)?;
-    let mut w = state.db.write().await?;
-    let p = environments::deployed_by_uuid(&mut w.tx, &id)
-        .await?
-        .ok_or_else(|| ApiError::NotFound(format!("deployed version '{id}'")))?;
-    match body.currently_deployed {
-        Some(false) => environments::undeploy(&mut w.tx, &id).await?,
-        Some(true) if p.ended_at.is_some() => {
-            return Err(ApiError::bad("currentlyDeployed cannot be set back to true"));
-        }
-        _ => {}
-    }
-    let p = environments::deployed_by_uuid(&mut w.tx, &id)
-        .await?
-        .ok_or_else(|| {
-            ApiError::inconsistent("the deployment record (environments::deployed_by_uuid) is missing")
-        })?;
-    let body = placement_json(&mut w.tx, &base, &p, true).await?;
-    w.tx.commit().await?;
-    Ok(Hal::ok(body))
+    let placed = environments::set_current(&state.db, Kind::Deployed, &id, body.currently_deployed).await?;
+    Ok(Hal::ok(deployed_wire(&base, &placed)))
 }
 
+/// `GET /released-versions/{id}`.
 pub(crate) async fn released(
     State(state): State<Arc<AppState>>,
     base: Base,
     Path(id): Path<String>,
-) -> ApiResult<Hal> {
-    let mut conn = state.db.pool.acquire().await?;
-    let p = environments::released_by_uuid(&mut conn, &id)
-        .await?
-        .ok_or_else(|| ApiError::NotFound(format!("released version '{id}'")))?;
-    Ok(Hal::ok(placement_json(&mut conn, &base, &p, false).await?))
+) -> ApiResult<Hal<ReleasedVersion>> {
+    let placed = environments::placement(&state.db, Kind::Released, &id).await?;
+    Ok(Hal::ok(released_wire(&base, &placed)))
 }
 
+/// `PATCH /released-versions/{id}`: `{"currentlySupported": false}` ends its support.
 pub(crate) async fn patch_released(
     State(state): State<Arc<AppState>>,
     base: Base,
     Path(id): Path<String>,
     body: String,
-) -> ApiResult<Hal> {
+) -> ApiResult<Hal<ReleasedVersion>> {
     let body: PlacementBody = typed(&body)?;
-    let mut w = state.db.write().await?;
-    environments::released_by_uuid(&mut w.tx, &id)
-        .await?
-        .ok_or_else(|| ApiError::NotFound(format!("released version '{id}'")))?;
-    if body.currently_supported == Some(false) {
-        environments::end_support(&mut w.tx, &id).await?;
-    }
-    let p = environments::released_by_uuid(&mut w.tx, &id)
-        .await?
-        .ok_or_else(|| {
-            ApiError::inconsistent("the release record (environments::released_by_uuid) is missing")
-        })?;
-    let body = placement_json(&mut w.tx, &base, &p, false).await?;
-    w.tx.commit().await?;
-    Ok(Hal::ok(body))
+    let placed = environments::set_current(&state.db, Kind::Released, &id, body.currently_supported).await?;
+    Ok(Hal::ok(released_wire(&base, &placed)))
 }

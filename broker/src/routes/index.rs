@@ -1,15 +1,15 @@
 //! The HAL index and the heartbeat.
 
-use serde_json::{Value, json};
+use accord_broker_client::wire::{Dependencies, DependencyStatus, Heartbeat, Link, Links, LinksOnly};
 
 use crate::hal::{Base, Hal};
 
 /// `GET /`: every relation the Pact clients look up.
-pub(crate) async fn index(base: Base) -> Hal {
+pub(crate) async fn index(base: Base) -> Hal<LinksOnly> {
     let t = |path: &str| base.templated(path);
     let l = |path: &str| base.link(path);
-    let mut links = serde_json::Map::new();
-    let entries: Vec<(&str, Value)> = vec![
+    let mut links = Links::new();
+    let entries: Vec<(&str, Link)> = vec![
         ("self", l("/")),
         (
             "pb:publish-pact",
@@ -115,35 +115,51 @@ pub(crate) async fn index(base: Base) -> Hal {
         ("pb:environment", t("/environments/{uuid}")),
     ];
     for (name, link) in entries {
-        links.insert(name.to_owned(), link);
+        links.set(name, link);
     }
-    links.insert(
-        "curies".to_owned(),
-        json!([{"name": "pb", "href": base.url("/doc/{rel}?context=index"), "templated": true}]),
-    );
-    Hal::ok(json!({"_links": links}))
+    let mut curie = base.templated("/doc/{rel}?context=index");
+    curie.name = Some("pb".to_owned());
+    Hal::ok(LinksOnly {
+        links: links.with_all("curies", vec![curie]),
+    })
 }
 
 /// `GET /diagnostic/status/dependencies`: 200 when the database answers, 500 when it does not.
 pub(crate) async fn dependencies(
     axum::extract::State(state): axum::extract::State<std::sync::Arc<crate::AppState>>,
     base: Base,
-) -> Hal {
-    let database = crate::domain::database_answers(&state.db).await;
-    let links = json!({"self": base.link("/diagnostic/status/dependencies")});
-    match database {
-        Ok(_) => Hal::ok(json!({"ok": true, "database": {"ok": true}, "_links": links})),
+) -> Hal<Dependencies> {
+    let links = base.this("/diagnostic/status/dependencies");
+    match crate::domain::database_answers(&state.db).await {
+        Ok(_) => Hal::ok(Dependencies {
+            ok: true,
+            database: DependencyStatus {
+                ok: true,
+                error: None,
+            },
+            links,
+        }),
         Err(error) => {
             tracing::error!(%error, "database check failed");
             Hal(
                 axum::http::StatusCode::INTERNAL_SERVER_ERROR,
-                json!({"ok": false, "database": {"ok": false, "error": "the database does not answer"}, "_links": links}),
+                Dependencies {
+                    ok: false,
+                    database: DependencyStatus {
+                        ok: false,
+                        error: Some("the database does not answer".to_owned()),
+                    },
+                    links,
+                },
             )
         }
     }
 }
 
 /// `GET /diagnostic/status/heartbeat`.
-pub(crate) async fn heartbeat(base: Base) -> Hal {
-    Hal::ok(json!({"ok": true, "_links": {"self": base.link("/diagnostic/status/heartbeat")}}))
+pub(crate) async fn heartbeat(base: Base) -> Hal<Heartbeat> {
+    Hal::ok(Heartbeat {
+        ok: true,
+        links: base.this("/diagnostic/status/heartbeat"),
+    })
 }

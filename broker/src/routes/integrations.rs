@@ -4,10 +4,10 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::sync::Arc;
 
+use accord_broker_client::wire::{EmbeddedIntegrations, Integration, Integrations, Metrics, NamedItem};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use serde_json::json;
 
 use crate::AppState;
 use crate::domain::integrations;
@@ -56,25 +56,36 @@ pub(crate) async fn list(
         );
         return Ok(response);
     }
-    let mut items = Vec::with_capacity(pairs.len());
-    for i in &pairs {
-        let (c, p) = (&i.consumer, &i.provider);
-        let pair = format!("/pacts/provider/{}/consumer/{}", enc(p), enc(c));
-        items.push(json!({
-            "consumer": {"name": c, "_links": {"self": base.link(&format!("/pacticipants/{}", enc(c)))}},
-            "provider": {"name": p, "_links": {"self": base.link(&format!("/pacticipants/{}", enc(p)))}},
-            "verificationStatus": i.status.unwrap_or(integrations::Status::Unverified).as_str(),
-            "latestPactCreatedAt": i.latest_pact_created_at,
-            "_links": {
-                "self": base.link(&format!("/integrations/provider/{}/consumer/{}", enc(p), enc(c))),
-                "pb:latest-pact": base.link(&format!("{pair}/latest")),
+    let integrations = pairs
+        .iter()
+        .map(|i| {
+            let (c, p) = (&i.consumer, &i.provider);
+            let pair = format!("/pacts/provider/{}/consumer/{}", enc(p), enc(c));
+            Integration {
+                consumer: NamedItem {
+                    name: c.clone(),
+                    links: base.this(&format!("/pacticipants/{}", enc(c))),
+                },
+                provider: NamedItem {
+                    name: p.clone(),
+                    links: base.this(&format!("/pacticipants/{}", enc(p))),
+                },
+                verification_status: i
+                    .status
+                    .unwrap_or(integrations::Status::Unverified)
+                    .as_str()
+                    .to_owned(),
+                latest_pact_created_at: i.latest_pact_created_at.clone(),
+                links: base
+                    .this(&format!("/integrations/provider/{}/consumer/{}", enc(p), enc(c)))
+                    .with("pb:latest-pact", base.link(&format!("{pair}/latest"))),
             }
-        }));
-    }
-    Ok(Hal::ok(json!({
-        "_embedded": {"integrations": items},
-        "_links": {"self": base.link("/integrations")}
-    }))
+        })
+        .collect();
+    Ok(Hal::ok(Integrations {
+        embedded: EmbeddedIntegrations { integrations },
+        links: base.this("/integrations"),
+    })
     .into_response())
 }
 
@@ -102,14 +113,12 @@ fn snake(name: &str) -> String {
 }
 
 /// The counts in the Prometheus text format: `accord_broker_pact_publications_count 12`.
-fn prometheus(counts: &serde_json::Value) -> String {
+fn prometheus(counts: &Metrics) -> String {
     let mut out = String::new();
-    for (group, values) in counts.as_object().into_iter().flatten() {
-        for (key, value) in values.as_object().into_iter().flatten() {
-            if let Some(n) = value.as_i64() {
-                let name = format!("accord_broker_{}_{}", snake(group), snake(key));
-                let _ = writeln!(out, "# TYPE {name} gauge\n{name} {n}");
-            }
+    for (group, values) in &counts.counts {
+        for (key, n) in values {
+            let name = format!("accord_broker_{}_{}", snake(group), snake(key));
+            let _ = writeln!(out, "# TYPE {name} gauge\n{name} {n}");
         }
     }
     out
@@ -122,9 +131,15 @@ pub(crate) async fn metrics(
     base: Base,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    let mut body = json!({});
+    let mut body = Metrics {
+        links: base.this("/metrics"),
+        ..Metrics::default()
+    };
     for (group, measure, n) in integrations::counts(&state.db).await? {
-        body[group][measure] = json!(n);
+        body.counts
+            .entry(group.to_owned())
+            .or_default()
+            .insert(measure.to_owned(), n);
     }
     let accept = headers
         .get("accept")
@@ -138,6 +153,5 @@ pub(crate) async fn metrics(
         );
         return Ok(response);
     }
-    body["_links"] = json!({"self": base.link("/metrics")});
     Ok(Hal::ok(body).into_response())
 }

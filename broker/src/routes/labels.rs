@@ -3,11 +3,11 @@
 
 use std::sync::Arc;
 
+use accord_broker_client::wire::{EmbeddedLabels, LabelList, NamedItem, PacticipantList};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use serde_json::{Value, json};
 
-use super::pacticipants::{label_json, pacticipant_json};
+use super::pacticipants::{label_json, pacticipant_list};
 use crate::AppState;
 use crate::domain::labels;
 use crate::error::ApiResult;
@@ -18,7 +18,7 @@ pub(crate) async fn show(
     State(state): State<Arc<AppState>>,
     base: Base,
     Path((name, label)): Path<(String, String)>,
-) -> ApiResult<Hal> {
+) -> ApiResult<Hal<NamedItem>> {
     let p = labels::labelled(&state.db, &name, &label).await?;
     Ok(Hal::ok(label_json(&base, &p.name, &label)))
 }
@@ -28,14 +28,9 @@ pub(crate) async fn put(
     State(state): State<Arc<AppState>>,
     base: Base,
     Path((name, label)): Path<(String, String)>,
-) -> ApiResult<Hal> {
+) -> ApiResult<Hal<NamedItem>> {
     let (p, created) = labels::add(&state.db, &name, &label).await?;
-    let status = if created {
-        StatusCode::CREATED
-    } else {
-        StatusCode::OK
-    };
-    Ok(Hal(status, label_json(&base, &p.name, &label)))
+    Ok(Hal::created_if(created, label_json(&base, &p.name, &label)))
 }
 
 /// `DELETE /pacticipants/{p}/labels/{label}`.
@@ -48,18 +43,22 @@ pub(crate) async fn delete(
 }
 
 /// `GET /labels`: every label in use.
-pub(crate) async fn list(State(state): State<Arc<AppState>>, base: Base) -> ApiResult<Hal> {
+pub(crate) async fn list(State(state): State<Arc<AppState>>, base: Base) -> ApiResult<Hal<LabelList>> {
     let names = labels::all(&state.db).await?;
-    let items: Vec<Value> = names
-        .iter()
+    let labels = names
+        .into_iter()
         .map(|l| {
-            json!({"name": l, "_links": {"pb:pacticipants": base.link(&format!("/pacticipants/label/{}", enc(l)))}})
+            let link = base.link(&format!("/pacticipants/label/{}", enc(&l)));
+            NamedItem {
+                name: l,
+                links: accord_broker_client::wire::Links::new().with("pb:pacticipants", link),
+            }
         })
         .collect();
-    Ok(Hal::ok(json!({
-        "_embedded": {"labels": items},
-        "_links": {"self": base.link("/labels")}
-    })))
+    Ok(Hal::ok(LabelList {
+        embedded: EmbeddedLabels { labels },
+        links: base.this("/labels"),
+    }))
 }
 
 /// `GET /pacticipants/label/{label}`: the applications carrying a label.
@@ -67,12 +66,11 @@ pub(crate) async fn pacticipants(
     State(state): State<Arc<AppState>>,
     base: Base,
     Path(label): Path<String>,
-) -> ApiResult<Hal> {
+) -> ApiResult<Hal<PacticipantList>> {
     let found = labels::carrying(&state.db, &label).await?;
-    let items: Vec<Value> = found.iter().map(|p| pacticipant_json(&base, p)).collect();
-    Ok(Hal::ok(json!({
-        "_embedded": {"pacticipants": items.clone()},
-        "pacticipants": items,
-        "_links": {"self": base.link(&format!("/pacticipants/label/{}", enc(&label)))}
-    })))
+    let list = pacticipant_list(&base, &found, &Default::default());
+    Ok(Hal::ok(PacticipantList {
+        links: base.this(&format!("/pacticipants/label/{}", enc(&label))),
+        ..list
+    }))
 }

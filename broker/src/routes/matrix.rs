@@ -3,16 +3,18 @@
 
 use std::sync::Arc;
 
+use accord_broker_client::wire::{
+    MatrixAnswer, MatrixPact, MatrixRow, MatrixSummary, Notice, Party, ResultRef, VersionRef,
+};
 use axum::extract::{RawQuery, State};
-use serde_json::{Value, json};
 
 use crate::AppState;
-use crate::domain::matrix::{Decision, Deployable, MatrixQuery, Row, Selector, decide};
-use crate::domain::provider_contract;
+use crate::domain::can_i_deploy::decide_now;
+use crate::domain::matrix::{
+    Decision, Deployable, MatrixQuery, Row, Selector, Verification, VerificationKind, Version,
+};
 use crate::error::{ApiError, ApiResult};
 use crate::hal::{Base, Hal, enc};
-use crate::store::verifications::{Verification, VerificationKind};
-use crate::store::versions::Version;
 
 use super::provider_contracts::{comparison_path, contract_page};
 
@@ -83,88 +85,105 @@ pub(crate) fn parse_query(raw: &str) -> MatrixQuery {
 }
 
 /// The matrix answer in the reference broker's JSON shape.
-fn render(base: &Base, decision: &Decision) -> Value {
+pub(crate) fn render(base: &Base, decision: &Decision) -> MatrixAnswer {
     let deployable = match decision.deployable {
-        Deployable::Yes => json!(true),
-        Deployable::No => json!(false),
-        Deployable::Unknown => Value::Null,
+        Deployable::Yes => Some(true),
+        Deployable::No => Some(false),
+        Deployable::Unknown => None,
     };
-    let mut summary = json!({"deployable": deployable, "reason": decision.reason(),
-        "success": decision.success, "failed": decision.failed, "unknown": decision.unknown});
-    if let Some(ignored) = decision.ignored {
-        summary["ignored"] = json!(ignored);
+    MatrixAnswer {
+        summary: MatrixSummary {
+            deployable,
+            reason: decision.reason(),
+            success: decision.success,
+            failed: decision.failed,
+            unknown: decision.unknown,
+            ignored: decision.ignored,
+        },
+        notices: decision
+            .notices
+            .iter()
+            .map(|n| Notice {
+                when: None,
+                kind: Some(n.kind.as_str().to_owned()),
+                text: n.text.clone(),
+            })
+            .collect(),
+        matrix: decision.listed_rows().map(|r| row_wire(base, r)).collect(),
     }
-    let notices: Vec<Value> = decision
-        .notices
-        .iter()
-        .map(|n| json!({"type": n.kind.as_str(), "text": n.text}))
-        .collect();
-    let matrix: Vec<Value> = decision.listed_rows().map(|r| row_json(base, r)).collect();
-    json!({"summary": summary, "notices": notices, "matrix": matrix})
 }
 
-fn row_json(base: &Base, row: &Row) -> Value {
-    let version = |name: &str, v: &Version| json!({"number": v.number, "_links": {"self": base.link(&format!("/pacticipants/{}/versions/{}", enc(name), enc(&v.number)))}});
-    let mut out = json!({
-        "consumer": {"name": row.consumer, "_links": {"self": base.link(&format!("/pacticipants/{}", enc(&row.consumer)))},
-                     "version": version(&row.consumer, &row.consumer_version)},
-        "provider": {"name": row.provider, "_links": {"self": base.link(&format!("/pacticipants/{}", enc(&row.provider)))},
-                     "version": row.provider_version.as_ref().map(|v| version(&row.provider, v))},
-        "pact": {"createdAt": row.pact_created_at, "_links": {"self": base.link(&format!(
-            "/pacts/provider/{}/consumer/{}/pact-version/{}", enc(&row.provider), enc(&row.consumer), row.sha))}},
-        "verificationResult": row.verification.as_ref().map(|v| verification_json(base, row, v)),
-    });
-    if row.ignored {
-        out["ignored"] = json!(true);
+fn party(base: &Base, name: &str, version: Option<&Version>) -> Party {
+    let owner = format!("/pacticipants/{}", enc(name));
+    Party {
+        name: name.to_owned(),
+        links: base.this(&owner),
+        version: version.map(|v| VersionRef {
+            number: v.number.clone(),
+            links: base.this(&format!("{owner}/versions/{}", enc(&v.number))),
+        }),
     }
-    out
+}
+
+fn row_wire(base: &Base, row: &Row) -> MatrixRow {
+    MatrixRow {
+        consumer: party(base, &row.consumer, Some(&row.consumer_version)),
+        provider: party(base, &row.provider, row.provider_version.as_ref()),
+        pact: Some(MatrixPact {
+            created_at: row.pact_created_at.clone(),
+            links: base.this(&format!(
+                "/pacts/provider/{}/consumer/{}/pact-version/{}",
+                enc(&row.provider),
+                enc(&row.consumer),
+                row.sha
+            )),
+        }),
+        verification_result: row.verification.as_ref().map(|v| verification_wire(base, row, v)),
+        ignored: row.ignored.then_some(true),
+    }
 }
 
 /// A row's verification: the verifier's published result, or the comparison of the pact with
 /// the provider version's provider contract; `kind` says which.
-fn verification_json(base: &Base, row: &Row, v: &Verification) -> Value {
+fn verification_wire(base: &Base, row: &Row, v: &Verification) -> ResultRef {
+    let result = ResultRef {
+        success: v.success,
+        verified_at: Some(v.created_at.clone()),
+        ..ResultRef::default()
+    };
     match v.kind {
-        VerificationKind::Pact => json!({
-            "success": v.success,
-            "verifiedAt": v.created_at,
-            "kind": "pact-verification",
-            "_links": {"self": base.link(&format!(
-                "/pacts/provider/{}/consumer/{}/pact-version/{}/verification-results/{}", enc(&row.provider), enc(&row.consumer), row.sha, v.id))}
-        }),
+        VerificationKind::Pact => ResultRef {
+            kind: Some("pact-verification".to_owned()),
+            links: base.this(&format!(
+                "/pacts/provider/{}/consumer/{}/pact-version/{}/verification-results/{}",
+                enc(&row.provider),
+                enc(&row.consumer),
+                row.sha,
+                v.id
+            )),
+            ..result
+        },
         VerificationKind::ProviderContract {
             compatible,
             self_verified,
-        } => json!({
-            "success": v.success,
-            "verifiedAt": v.created_at,
-            "kind": "provider-contract",
-            "compatible": compatible,
-            "selfVerificationSuccess": self_verified,
-            "_links": {
-                "self": base.link(&comparison_path(&row.provider, &v.provider_version, &row.consumer, &row.sha)),
-                "pf:ui": base.link(&contract_page(&row.provider, &v.provider_version)),
-            }
-        }),
+        } => ResultRef {
+            kind: Some("provider-contract".to_owned()),
+            compatible: Some(compatible),
+            self_verification_success: Some(self_verified),
+            links: base
+                .this(&comparison_path(
+                    &row.provider,
+                    &v.provider_version,
+                    &row.consumer,
+                    &row.sha,
+                ))
+                .with(
+                    "pf:ui",
+                    base.link(&contract_page(&row.provider, &v.provider_version)),
+                ),
+            ..result
+        },
     }
-}
-
-/// The decision, after comparing any provider contract of a version it pairs with a pact that
-/// was never compared with it (then decided again): provider contracts answer for every
-/// consumer version asked about, not only those relevant when either side was published.
-pub(crate) async fn decide_comparing(
-    state: &AppState,
-    conn: &mut crate::store::Conn,
-    query: &MatrixQuery,
-) -> ApiResult<Decision> {
-    let decision = decide(conn, query).await?;
-    let pairs = provider_contract::unverified_pairs(&decision);
-    if provider_contract::uncompared(conn, &pairs).await?.is_empty() {
-        return Ok(decision);
-    }
-    let mut w = state.db.write().await?;
-    provider_contract::compare_on_demand(&mut w.tx, &state.lasting.documents, &pairs).await?;
-    w.tx.commit().await?;
-    Ok(decide(conn, query).await?)
 }
 
 /// `GET /matrix`.
@@ -172,13 +191,10 @@ pub(crate) async fn matrix(
     State(state): State<Arc<AppState>>,
     base: Base,
     RawQuery(raw): RawQuery,
-) -> ApiResult<Hal> {
+) -> ApiResult<Hal<MatrixAnswer>> {
     let query = parse_query(raw.as_deref().unwrap_or(""));
-    let mut conn = state.db.pool.acquire().await?;
-    Ok(Hal::ok(render(
-        &base,
-        &decide_comparing(&state, &mut conn, &query).await?,
-    )))
+    let decision = decide_now(&state.db, &state.lasting.documents, &query).await?;
+    Ok(Hal::ok(render(&base, &decision)))
 }
 
 /// `GET /can-i-deploy?pacticipant=&version=&environment=|to=`.
@@ -186,7 +202,7 @@ pub(crate) async fn can_i_deploy(
     State(state): State<Arc<AppState>>,
     base: Base,
     RawQuery(raw): RawQuery,
-) -> ApiResult<Hal> {
+) -> ApiResult<Hal<MatrixAnswer>> {
     let raw = raw.unwrap_or_default();
     let mut selector = Selector::default();
     let mut query = MatrixQuery::default();
@@ -214,11 +230,8 @@ pub(crate) async fn can_i_deploy(
         selector.latest = true;
     }
     query.selectors.push(selector);
-    let mut conn = state.db.pool.acquire().await?;
-    Ok(Hal::ok(render(
-        &base,
-        &decide_comparing(&state, &mut conn, &query).await?,
-    )))
+    let decision = decide_now(&state.db, &state.lasting.documents, &query).await?;
+    Ok(Hal::ok(render(&base, &decision)))
 }
 
 #[cfg(test)]

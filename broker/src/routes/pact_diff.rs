@@ -5,11 +5,11 @@
 
 use std::sync::Arc;
 
+use accord_broker_client::wire::{self, DiffSide, Links};
 use axum::extract::{Path, State};
-use serde_json::{Value, json};
 
 use crate::AppState;
-use crate::domain::pact_diff::{Between, Compared, PactVersion, compare_pacts};
+use crate::domain::pact_diff::{Between, Compared, PactVersion};
 use crate::error::{ApiError, ApiResult};
 use crate::hal::{Base, Hal, enc};
 
@@ -28,23 +28,53 @@ pub(crate) fn page_path(provider: &str, consumer: &str, between: &Between) -> St
     }
 }
 
-fn side(base: &Base, provider: &str, consumer: &str, row: &PactVersion) -> Value {
-    json!({
-        "consumerVersion": row.consumer_version,
-        "pactVersion": row.sha,
-        "createdAt": row.created_at,
-        "_links": {"self": base.link(&format!(
-            "/pacts/provider/{}/consumer/{}/pact-version/{}", enc(provider), enc(consumer), row.sha
-        ))},
-    })
+fn side(base: &Base, provider: &str, consumer: &str, row: &PactVersion) -> DiffSide {
+    DiffSide {
+        consumer_version: row.consumer_version.clone(),
+        pact_version: row.sha.clone(),
+        created_at: row.created_at.clone(),
+        links: base.this(&format!(
+            "/pacts/provider/{}/consumer/{}/pact-version/{}",
+            enc(provider),
+            enc(consumer),
+            row.sha
+        )),
+    }
 }
 
-fn render(base: &Base, provider: &str, consumer: &str, between: &Between, compared: &Compared) -> Value {
-    let mut body = compared.diff.to_json();
-    body["before"] = side(base, provider, consumer, &compared.before);
-    body["after"] = side(base, provider, consumer, &compared.after);
-    body["_links"] = json!({"pb:ui": base.link(&page_path(provider, consumer, between))});
-    body
+fn render(
+    base: &Base,
+    provider: &str,
+    consumer: &str,
+    between: &Between,
+    compared: &Compared,
+) -> wire::PactDiff {
+    let diff = &compared.diff;
+    wire::PactDiff {
+        added: diff.added.clone(),
+        removed: diff.removed.clone(),
+        changed: diff
+            .changed
+            .iter()
+            .map(|c| wire::ChangedInteraction {
+                description: c.description.clone(),
+                changes: c
+                    .changes
+                    .iter()
+                    .map(|ch| wire::Change {
+                        part: ch.part.as_str().to_owned(),
+                        place: ch.place.clone(),
+                        before: ch.before.clone(),
+                        after: ch.after.clone(),
+                    })
+                    .collect(),
+            })
+            .collect(),
+        unchanged: diff.unchanged,
+        before: side(base, provider, consumer, &compared.before),
+        after: side(base, provider, consumer, &compared.after),
+        links: Links::new().with("pb:ui", base.link(&page_path(provider, consumer, between))),
+    }
 }
 
 async fn answer(
@@ -53,9 +83,8 @@ async fn answer(
     provider: &str,
     consumer: &str,
     between: Between,
-) -> ApiResult<Hal> {
-    let mut conn = state.db.pool.acquire().await?;
-    let compared = compare_pacts(&mut conn, provider, consumer, &between)
+) -> ApiResult<Hal<wire::PactDiff>> {
+    let compared = crate::domain::pages::diff(&state.db, provider, consumer, &between)
         .await?
         .ok_or_else(|| {
             ApiError::NotFound(match &between {
@@ -75,7 +104,7 @@ pub(crate) async fn previous_distinct(
     State(state): State<Arc<AppState>>,
     base: Base,
     Path((provider, consumer, version)): Path<(String, String, String)>,
-) -> ApiResult<Hal> {
+) -> ApiResult<Hal<wire::PactDiff>> {
     answer(
         &state,
         &base,
@@ -91,7 +120,7 @@ pub(crate) async fn between_contents(
     State(state): State<Arc<AppState>>,
     base: Base,
     Path((provider, consumer, sha, other)): Path<(String, String, String, String)>,
-) -> ApiResult<Hal> {
+) -> ApiResult<Hal<wire::PactDiff>> {
     answer(
         &state,
         &base,

@@ -1,22 +1,23 @@
-//! Pacticipants, versions, branches and tags.
+//! Applications (pacticipants), versions, branches and tags: each handler parses the request,
+//! calls one function of `domain::pacticipants` and renders its answer in the wire model.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use accord_broker_client::wire::{
+    self, Branch, BranchList, EmbeddedBranches, EmbeddedPacticipants, EmbeddedVersions, LatestVersion, Links,
+    NamedItem, PacticipantEmbedded, PacticipantList, VersionEmbedded, VersionList, VersionNumber,
+};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use serde_json::{Value, json};
-
 use serde::Deserialize;
 
 use super::body::typed;
 use crate::AppState;
 use crate::domain::names;
+use crate::domain::pacticipants::{self, Changes, Pacticipant, Version, VersionChanges, VersionDetails};
 use crate::error::{ApiError, ApiResult};
 use crate::hal::{Base, Hal, enc};
-use crate::store::pacticipants::{self, Pacticipant};
-use crate::store::versions::{self, Version};
-use crate::store::{Conn, environments, labels};
 
 /// The body of `POST /pacticipants` and of `PUT`/`PATCH /pacticipants/{name}` (older official
 /// clients send the fields in snake case).
@@ -30,6 +31,16 @@ struct PacticipantBody {
     main_branch: Option<String>,
     #[serde(alias = "repository_url")]
     repository_url: Option<String>,
+}
+
+impl PacticipantBody {
+    fn changes(self) -> Changes {
+        Changes {
+            display_name: self.display_name,
+            main_branch: self.main_branch,
+            repository_url: self.repository_url,
+        }
+    }
 }
 
 /// The body of `PUT /pacticipants/{name}/versions/{number}`.
@@ -49,107 +60,158 @@ enum TagRef {
     Plain(String),
 }
 
-pub(crate) fn json_body(body: &str) -> ApiResult<Value> {
-    if body.trim().is_empty() {
-        return Ok(json!({}));
-    }
-    serde_json::from_str(body).map_err(|e| ApiError::bad(format!("request body is not valid JSON: {e}")))
-}
-
-pub(crate) fn pacticipant_json(base: &Base, p: &Pacticipant) -> Value {
+/// An application in the wire model, without embedded resources.
+pub(crate) fn pacticipant_wire(base: &Base, p: &Pacticipant) -> wire::Pacticipant {
     let path = format!("/pacticipants/{}", enc(&p.name));
-    json!({
-        "name": p.name,
-        "displayName": p.display_name,
-        "mainBranch": p.main_branch,
-        "repositoryUrl": p.repository_url,
-        "createdAt": p.created_at,
-        "updatedAt": p.updated_at,
-        "_links": {
-            "self": base.link(&path),
-            "pb:versions": base.link(&format!("{path}/versions")),
-            "pb:branches": base.link(&format!("{path}/branches")),
-            "pb:version": base.templated(&format!("{path}/versions/{{version}}")),
-            "pb:version-tag": base.templated(&format!("{path}/versions/{{version}}/tags/{{tag}}")),
-            "pb:branch-version": base.templated(&format!("{path}/branches/{{branch}}/versions/{{version}}")),
-            "pb:latest-version": base.link(&format!("{path}/latest-version")),
-            "pb:label": base.templated(&format!("{path}/labels/{{label}}")),
-            "pb:can-i-deploy-badge": base.templated(&format!(
+    let links = Links::new()
+        .with("self", base.link(&path))
+        .with("pb:versions", base.link(&format!("{path}/versions")))
+        .with("pb:branches", base.link(&format!("{path}/branches")))
+        .with(
+            "pb:version",
+            base.templated(&format!("{path}/versions/{{version}}")),
+        )
+        .with(
+            "pb:version-tag",
+            base.templated(&format!("{path}/versions/{{version}}/tags/{{tag}}")),
+        )
+        .with(
+            "pb:branch-version",
+            base.templated(&format!("{path}/branches/{{branch}}/versions/{{version}}")),
+        )
+        .with("pb:latest-version", base.link(&format!("{path}/latest-version")))
+        .with("pb:label", base.templated(&format!("{path}/labels/{{label}}")))
+        .with(
+            "pb:can-i-deploy-badge",
+            base.templated(&format!(
                 "{path}/branches/{{branch}}/latest-version/can-i-deploy/to-environment/{{environment}}/badge"
             )),
-            "versions": base.link(&format!("{path}/versions")),
-        }
-    })
+        )
+        .with("versions", base.link(&format!("{path}/versions")));
+    wire::Pacticipant {
+        name: p.name.clone(),
+        display_name: p.display_name.clone(),
+        main_branch: p.main_branch.clone(),
+        repository_url: p.repository_url.clone(),
+        created_at: p.created_at.clone(),
+        updated_at: p.updated_at.clone(),
+        embedded: None,
+        links,
+    }
 }
 
-pub(crate) async fn version_json(
-    conn: &mut Conn,
+/// A list of applications, each with the number of its latest version when `latest` has it.
+pub(crate) fn pacticipant_list(
     base: &Base,
-    pacticipant: &str,
-    v: &Version,
-) -> ApiResult<Value> {
+    all: &[Pacticipant],
+    latest: &HashMap<i64, Version>,
+) -> PacticipantList {
+    let items: Vec<wire::Pacticipant> = all
+        .iter()
+        .map(|p| {
+            let mut item = pacticipant_wire(base, p);
+            if let Some(version) = latest.get(&p.id) {
+                let path = format!("/pacticipants/{}/versions/{}", enc(&p.name), enc(&version.number));
+                item.embedded = Some(PacticipantEmbedded {
+                    latest: Some(LatestVersion::Short(VersionNumber {
+                        number: version.number.clone(),
+                        links: base.this(&path),
+                    })),
+                    ..PacticipantEmbedded::default()
+                });
+            }
+            item
+        })
+        .collect();
+    let named = all
+        .iter()
+        .map(|p| {
+            base.named(
+                &format!("/pacticipants/{}", enc(&p.name)),
+                &p.display_name,
+                &p.name,
+            )
+        })
+        .collect::<Vec<_>>();
+    PacticipantList {
+        embedded: EmbeddedPacticipants {
+            pacticipants: items.clone(),
+        },
+        pacticipants: items,
+        links: base
+            .this("/pacticipants")
+            .with_all("pb:pacticipants", named.clone())
+            .with_all("pacticipants", named),
+    }
+}
+
+/// A version in the wire model.
+fn version_wire(base: &Base, pacticipant: &str, d: &VersionDetails) -> wire::Version {
+    let v = &d.version;
     let path = format!("/pacticipants/{}/versions/{}", enc(pacticipant), enc(&v.number));
-    let branches = versions::branches_of(conn, v.id).await?;
-    let tags = versions::tags_of(conn, v.id).await?;
-    let envs = environments::list(conn).await?;
-    let branch_versions: Vec<Value> = branches
+    let branch_versions: Vec<NamedItem> = d
+        .branches
         .iter()
-        .map(|b| {
-            json!({"name": b, "_links": {"self": base.link(&format!(
-                "/pacticipants/{}/branches/{}/versions/{}", enc(pacticipant), enc(b), enc(&v.number)))}})
+        .map(|b| NamedItem {
+            name: b.clone(),
+            links: base.this(&format!(
+                "/pacticipants/{}/branches/{}/versions/{}",
+                enc(pacticipant),
+                enc(b),
+                enc(&v.number)
+            )),
         })
         .collect();
-    let tag_list: Vec<Value> = tags
+    let tags = d
+        .tags
         .iter()
-        .map(|t| json!({"name": t, "_links": {"self": base.link(&format!("{path}/tags/{}", enc(t)))}}))
+        .map(|t| NamedItem {
+            name: t.clone(),
+            links: base.this(&format!("{path}/tags/{}", enc(t))),
+        })
         .collect();
-    let record_deployment: Vec<Value> = envs
-        .iter()
-        .map(|e| {
-            base.named(
-                &format!("{path}/deployed-versions/environment/{}", e.uuid),
-                &format!("Record deployment to {}", e.display_name),
-                &e.name,
+    let record = |kind: &str, verb: &str| {
+        d.environments
+            .iter()
+            .map(|e| {
+                base.named(
+                    &format!("{path}/{kind}/environment/{}", e.uuid),
+                    &format!("{verb} {}", e.display_name),
+                    &e.name,
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    wire::Version {
+        number: v.number.clone(),
+        build_url: v.build_url.clone(),
+        created_at: v.created_at.clone(),
+        branch: d.branches.last().cloned(),
+        embedded: VersionEmbedded {
+            branch_versions: branch_versions.clone(),
+            branches: branch_versions,
+            tags,
+        },
+        links: Links::new()
+            .with("self", base.named(&path, "Version", &v.number))
+            .with(
+                "pb:pacticipant",
+                base.named(
+                    &format!("/pacticipants/{}", enc(pacticipant)),
+                    "Pacticipant",
+                    pacticipant,
+                ),
             )
-        })
-        .collect();
-    let record_release: Vec<Value> = envs
-        .iter()
-        .map(|e| {
-            base.named(
-                &format!("{path}/released-versions/environment/{}", e.uuid),
-                &format!("Record release to {}", e.display_name),
-                &e.name,
+            .with("pb:tag", base.templated(&format!("{path}/tags/{{tag}}")))
+            .with_all(
+                "pb:record-deployment",
+                record("deployed-versions", "Record deployment to"),
             )
-        })
-        .collect();
-    Ok(json!({
-        "number": v.number,
-        "buildUrl": v.build_url,
-        "createdAt": v.created_at,
-        "branch": branches.last(),
-        "_embedded": {"branchVersions": branch_versions.clone(), "branches": branch_versions, "tags": tag_list},
-        "_links": {
-            "self": base.named(&path, "Version", &v.number),
-            "pb:pacticipant": base.named(&format!("/pacticipants/{}", enc(pacticipant)), "Pacticipant", pacticipant),
-            "pb:tag": base.templated(&format!("{path}/tags/{{tag}}")),
-            "pb:record-deployment": record_deployment,
-            "pb:record-release": record_release,
-        }
-    }))
-}
-
-pub(crate) async fn require_pacticipant(conn: &mut Conn, name: &str) -> ApiResult<Pacticipant> {
-    Ok(crate::domain::pacticipants::require(conn, name).await?)
-}
-
-/// The pacticipant and one of its versions, or a 404 naming what is missing.
-async fn require_version(conn: &mut Conn, name: &str, number: &str) -> ApiResult<(Pacticipant, Version)> {
-    let p = require_pacticipant(conn, name).await?;
-    let v = versions::find(conn, p.id, number)
-        .await?
-        .ok_or_else(|| ApiError::NotFound(format!("version {number} of '{name}'")))?;
-    Ok((p, v))
+            .with_all(
+                "pb:record-release",
+                record("released-versions", "Record release to"),
+            ),
+    }
 }
 
 fn page(query: &HashMap<String, String>) -> (i64, i64) {
@@ -168,46 +230,23 @@ fn page(query: &HashMap<String, String>) -> (i64, i64) {
     (size, (number - 1) * size)
 }
 
+/// `GET /pacticipants`.
 pub(crate) async fn list(
     State(state): State<Arc<AppState>>,
     base: Base,
     Query(query): Query<HashMap<String, String>>,
-) -> ApiResult<Hal> {
-    let mut conn = state.db.pool.acquire().await?;
+) -> ApiResult<Hal<PacticipantList>> {
     let (limit, offset) = page(&query);
-    let all = pacticipants::list(&mut conn, limit, offset).await?;
-    let ids: Vec<i64> = all.iter().map(|p| p.id).collect();
-    let latest = versions::latest_of_each(&mut conn, &ids).await?;
-    let items: Vec<Value> = all
-        .iter()
-        .map(|p| {
-            let mut item = pacticipant_json(&base, p);
-            if let Some(version) = latest.get(&p.id) {
-                let path = format!("/pacticipants/{}/versions/{}", enc(&p.name), enc(&version.number));
-                item["_embedded"]["latest-version"] =
-                    json!({"number": version.number, "_links": {"self": base.link(&path)}});
-            }
-            item
-        })
-        .collect();
-    let links: Vec<Value> = all
-        .iter()
-        .map(|p| {
-            base.named(
-                &format!("/pacticipants/{}", enc(&p.name)),
-                &p.display_name,
-                &p.name,
-            )
-        })
-        .collect();
-    Ok(Hal::ok(json!({
-        "_embedded": {"pacticipants": items.clone()},
-        "pacticipants": items,
-        "_links": {"self": base.link("/pacticipants"), "pb:pacticipants": links.clone(), "pacticipants": links}
-    })))
+    let (all, latest) = pacticipants::list(&state.db, limit, offset).await?;
+    Ok(Hal::ok(pacticipant_list(&base, &all, &latest)))
 }
 
-pub(crate) async fn create(State(state): State<Arc<AppState>>, base: Base, body: String) -> ApiResult<Hal> {
+/// `POST /pacticipants`: 201 when created, 200 when it existed (and is updated).
+pub(crate) async fn create(
+    State(state): State<Arc<AppState>>,
+    base: Base,
+    body: String,
+) -> ApiResult<Hal<wire::Pacticipant>> {
     let body: PacticipantBody = typed(&body)?;
     let name = body
         .name
@@ -215,182 +254,136 @@ pub(crate) async fn create(State(state): State<Arc<AppState>>, base: Base, body:
         .filter(|n| !n.trim().is_empty())
         .ok_or_else(|| ApiError::bad("name is required"))?;
     let name = names::accept("name", name)?;
-    let mut w = state.db.write().await?;
-    let (id, created) =
-        crate::domain::pacticipants::ensure(&mut w.tx, &name, state.config.allow_similar_names).await?;
-    pacticipants::update(
-        &mut w.tx,
-        id,
-        body.display_name.as_deref(),
-        body.main_branch.as_deref(),
-        body.repository_url.as_deref(),
-    )
-    .await?;
-    let p = pacticipants::find_by_id(&mut w.tx, id)
-        .await?
-        .ok_or_else(|| ApiError::inconsistent("the pacticipant (pacticipants::find_by_id) is missing"))?;
-    w.tx.commit().await?;
-    let status = if created {
-        StatusCode::CREATED
-    } else {
-        StatusCode::OK
-    };
-    Ok(Hal(status, pacticipant_json(&base, &p)))
+    let (p, created) =
+        pacticipants::save(&state.db, state.config.policy(), &name, &body.changes(), false).await?;
+    Ok(Hal::created_if(created, pacticipant_wire(&base, &p)))
 }
 
+/// `GET /pacticipants/{name}`: with its labels and latest version.
 pub(crate) async fn show(
     State(state): State<Arc<AppState>>,
     base: Base,
     Path(name): Path<String>,
-) -> ApiResult<Hal> {
-    let mut conn = state.db.pool.acquire().await?;
-    let p = require_pacticipant(&mut conn, &name).await?;
-    let mut body = pacticipant_json(&base, &p);
-    let names = labels::of(&mut conn, p.id).await?;
-    body["_embedded"] = json!({"labels": labels_json(&base, &p.name, &names)});
-    if let Some(latest) = versions::latest(&mut conn, p.id, None).await? {
-        let version = version_json(&mut conn, &base, &p.name, &latest).await?;
-        body["_embedded"]["latestVersion"] = version.clone();
-        body["_embedded"]["latest-version"] = version;
-    }
+) -> ApiResult<Hal<wire::Pacticipant>> {
+    let found = pacticipants::describe(&state.db, &name).await?;
+    let p = &found.pacticipant;
+    let mut body = pacticipant_wire(&base, p);
+    let latest = found
+        .latest
+        .as_ref()
+        .map(|d| Box::new(version_wire(&base, &p.name, d)));
+    body.embedded = Some(PacticipantEmbedded {
+        labels: Some(
+            found
+                .labels
+                .iter()
+                .map(|l| label_json(&base, &p.name, l))
+                .collect(),
+        ),
+        latest: latest.clone().map(LatestVersion::Full),
+        latest_version: latest,
+    });
     Ok(Hal::ok(body))
 }
 
+/// `PATCH /pacticipants/{name}`: creates or updates.
 pub(crate) async fn patch(
     State(state): State<Arc<AppState>>,
     base: Base,
     Path(name): Path<String>,
     body: String,
-) -> ApiResult<Hal> {
-    let body: PacticipantBody = typed(&body)?;
-    let mut w = state.db.write().await?;
-    let (id, created) =
-        crate::domain::pacticipants::ensure(&mut w.tx, &name, state.config.allow_similar_names).await?;
-    pacticipants::update(
-        &mut w.tx,
-        id,
-        body.display_name.as_deref(),
-        body.main_branch.as_deref(),
-        body.repository_url.as_deref(),
-    )
-    .await?;
-    let p = pacticipants::find_by_id(&mut w.tx, id)
-        .await?
-        .ok_or_else(|| ApiError::inconsistent("the pacticipant (pacticipants::find_by_id) is missing"))?;
-    w.tx.commit().await?;
-    Ok(Hal(
-        if created {
-            StatusCode::CREATED
-        } else {
-            StatusCode::OK
-        },
-        pacticipant_json(&base, &p),
-    ))
+) -> ApiResult<Hal<wire::Pacticipant>> {
+    save(&state, &base, &name, &body, false).await
 }
 
+/// `PUT /pacticipants/{name}`: updates an existing application.
 pub(crate) async fn replace(
     State(state): State<Arc<AppState>>,
     base: Base,
     Path(name): Path<String>,
     body: String,
-) -> ApiResult<Hal> {
-    {
-        let mut conn = state.db.pool.acquire().await?;
-        require_pacticipant(&mut conn, &name).await?;
-    }
-    patch(State(state), base, Path(name), body).await
+) -> ApiResult<Hal<wire::Pacticipant>> {
+    save(&state, &base, &name, &body, true).await
 }
 
+async fn save(
+    state: &AppState,
+    base: &Base,
+    name: &str,
+    body: &str,
+    must_exist: bool,
+) -> ApiResult<Hal<wire::Pacticipant>> {
+    let body: PacticipantBody = typed(body)?;
+    let (p, created) = pacticipants::save(
+        &state.db,
+        state.config.policy(),
+        name,
+        &body.changes(),
+        must_exist,
+    )
+    .await?;
+    Ok(Hal::created_if(created, pacticipant_wire(base, &p)))
+}
+
+/// `DELETE /pacticipants/{name}`.
 pub(crate) async fn delete(
     State(state): State<Arc<AppState>>,
     Path(name): Path<String>,
 ) -> ApiResult<StatusCode> {
-    let mut w = state.db.write().await?;
-    let p = require_pacticipant(&mut w.tx, &name).await?;
-    pacticipants::delete(&mut w.tx, p.id).await?;
-    w.tx.commit().await?;
+    pacticipants::delete(&state.db, &name).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// `GET /pacticipants/{name}/versions`.
 pub(crate) async fn versions(
     State(state): State<Arc<AppState>>,
     base: Base,
     Path(name): Path<String>,
     Query(query): Query<HashMap<String, String>>,
-) -> ApiResult<Hal> {
-    let mut conn = state.db.pool.acquire().await?;
-    let p = require_pacticipant(&mut conn, &name).await?;
+) -> ApiResult<Hal<VersionList>> {
     let (limit, offset) = page(&query);
-    let list = versions::list(&mut conn, p.id, limit, offset).await?;
-    let mut items = Vec::new();
-    for v in &list {
-        items.push(version_json(&mut conn, &base, &p.name, v).await?);
-    }
-    Ok(Hal::ok(json!({
-        "_embedded": {"versions": items},
-        "_links": {"self": base.link(&format!("/pacticipants/{}/versions", enc(&p.name)))}
-    })))
+    let (p, list) = pacticipants::versions(&state.db, &name, limit, offset).await?;
+    Ok(Hal::ok(VersionList {
+        embedded: EmbeddedVersions {
+            versions: list.iter().map(|d| version_wire(&base, &p.name, d)).collect(),
+        },
+        links: base.this(&format!("/pacticipants/{}/versions", enc(&p.name))),
+    }))
 }
 
+/// `GET /pacticipants/{name}/versions/{number}`.
 pub(crate) async fn version(
     State(state): State<Arc<AppState>>,
     base: Base,
     Path((name, number)): Path<(String, String)>,
-) -> ApiResult<Hal> {
-    let mut conn = state.db.pool.acquire().await?;
-    let (p, v) = require_version(&mut conn, &name, &number).await?;
-    Ok(Hal::ok(version_json(&mut conn, &base, &p.name, &v).await?))
+) -> ApiResult<Hal<wire::Version>> {
+    let (p, d) = pacticipants::version(&state.db, &name, &number).await?;
+    Ok(Hal::ok(version_wire(&base, &p.name, &d)))
 }
 
+/// `PUT`/`PATCH /pacticipants/{name}/versions/{number}`: 201 when the version is new.
 pub(crate) async fn put_version(
     State(state): State<Arc<AppState>>,
     base: Base,
     Path((name, number)): Path<(String, String)>,
     body: String,
-) -> ApiResult<Hal> {
-    let mut body: VersionBody = typed(&body)?;
-    names::check("the application name", &name)?;
-    names::check("the version number", &number)?;
-    if let Some(branch) = &mut body.branch {
-        *branch = names::accept("branch", branch)?;
-    }
-    for (i, tag) in body.tags.iter_mut().flatten().enumerate() {
-        let (TagRef::Named { name: tag } | TagRef::Plain(tag)) = tag;
-        *tag = names::accept(&format!("tags[{i}]"), tag)?;
-    }
-    let mut w = state.db.write().await?;
-    let (pid, _) =
-        crate::domain::pacticipants::ensure(&mut w.tx, &name, state.config.allow_similar_names).await?;
-    let (vid, created) = versions::ensure(&mut w.tx, pid, &number, body.build_url.as_deref()).await?;
-    for tag in body.tags.clone().unwrap_or_default() {
-        let name = match tag {
-            TagRef::Named { name } => name,
-            TagRef::Plain(name) => name,
-        };
-        versions::add_tag(&mut w.tx, vid, &name).await?;
-    }
-    match body.branch.as_deref() {
-        Some(branch) => {
-            versions::add_to_branch(&mut w.tx, pid, branch, vid).await?;
-        }
-        None if state.config.first_tag_as_branch => {
-            crate::domain::versions::branch_from_first_tag(&mut w.tx, pid, vid).await?;
-        }
-        None => {}
-    }
-    let v = versions::by_id(&mut w.tx, vid).await?.ok_or_else(|| {
-        ApiError::inconsistent("the row just written or referred to (versions::by_id) is missing")
-    })?;
-    let body = version_json(&mut w.tx, &base, &name, &v).await?;
-    w.tx.commit().await?;
-    Ok(Hal(
-        if created {
-            StatusCode::CREATED
-        } else {
-            StatusCode::OK
-        },
-        body,
-    ))
+) -> ApiResult<Hal<wire::Version>> {
+    let body: VersionBody = typed(&body)?;
+    let changes = VersionChanges {
+        build_url: body.build_url,
+        branch: body.branch,
+        tags: body
+            .tags
+            .unwrap_or_default()
+            .into_iter()
+            .map(|t| match t {
+                TagRef::Named { name } | TagRef::Plain(name) => name,
+            })
+            .collect(),
+    };
+    let (d, created) =
+        pacticipants::save_version(&state.db, state.config.policy(), &name, &number, &changes).await?;
+    Ok(Hal::created_if(created, version_wire(&base, &name, &d)))
 }
 
 /// `DELETE /pacticipants/{p}/versions/{v}`: the version with its tags, branch memberships,
@@ -399,84 +392,75 @@ pub(crate) async fn delete_version(
     State(state): State<Arc<AppState>>,
     Path((name, number)): Path<(String, String)>,
 ) -> ApiResult<StatusCode> {
-    let mut w = state.db.write().await?;
-    let (_, v) = require_version(&mut w.tx, &name, &number).await?;
-    versions::delete(&mut w.tx, v.id).await?;
-    crate::store::pacts::delete_orphaned_contents(&mut w.tx).await?;
-    w.tx.commit().await?;
+    pacticipants::delete_version(&state.db, &name, &number).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// `GET /pacticipants/{name}/latest-version`.
 pub(crate) async fn latest_version(
     State(state): State<Arc<AppState>>,
     base: Base,
     Path(name): Path<String>,
-) -> ApiResult<Hal> {
-    let mut conn = state.db.pool.acquire().await?;
-    let p = require_pacticipant(&mut conn, &name).await?;
-    let v = versions::latest(&mut conn, p.id, None)
-        .await?
-        .ok_or_else(|| ApiError::NotFound(format!("a version of '{name}'")))?;
-    Ok(Hal::ok(version_json(&mut conn, &base, &p.name, &v).await?))
+) -> ApiResult<Hal<wire::Version>> {
+    let (p, d) = pacticipants::latest_version(&state.db, &name, None).await?;
+    Ok(Hal::ok(version_wire(&base, &p.name, &d)))
 }
 
+/// `GET /pacticipants/{name}/latest-version/{tag}`.
 pub(crate) async fn latest_tagged_version(
     State(state): State<Arc<AppState>>,
     base: Base,
     Path((name, tag)): Path<(String, String)>,
-) -> ApiResult<Hal> {
-    let mut conn = state.db.pool.acquire().await?;
-    let p = require_pacticipant(&mut conn, &name).await?;
-    let v = versions::latest(&mut conn, p.id, Some(&tag))
-        .await?
-        .ok_or_else(|| ApiError::NotFound(format!("a version of '{name}' with tag '{tag}'")))?;
-    Ok(Hal::ok(version_json(&mut conn, &base, &p.name, &v).await?))
+) -> ApiResult<Hal<wire::Version>> {
+    let (p, d) = pacticipants::latest_version(&state.db, &name, Some(&tag)).await?;
+    Ok(Hal::ok(version_wire(&base, &p.name, &d)))
 }
 
+/// `GET /pacticipants/{name}/branches`.
 pub(crate) async fn branches(
     State(state): State<Arc<AppState>>,
     base: Base,
     Path(name): Path<String>,
-) -> ApiResult<Hal> {
-    let mut conn = state.db.pool.acquire().await?;
-    let p = require_pacticipant(&mut conn, &name).await?;
-    let names = versions::branch_names(&mut conn, p.id).await?;
-    let items: Vec<Value> = names
-        .iter()
-        .map(|b| json!({"name": b, "_links": {"self": base.link(&format!("/pacticipants/{}/branches/{}", enc(&p.name), enc(b)))}}))
+) -> ApiResult<Hal<BranchList>> {
+    let (p, names) = pacticipants::branches(&state.db, &name).await?;
+    let path = format!("/pacticipants/{}/branches", enc(&p.name));
+    let branches = names
+        .into_iter()
+        .map(|b| NamedItem {
+            links: base.this(&format!("{path}/{}", enc(&b))),
+            name: b,
+        })
         .collect();
-    Ok(Hal::ok(
-        json!({"_embedded": {"branches": items}, "_links": {"self": base.link(&format!("/pacticipants/{}/branches", enc(&p.name)))}}),
-    ))
+    Ok(Hal::ok(BranchList {
+        embedded: EmbeddedBranches { branches },
+        links: base.this(&path),
+    }))
 }
 
+/// `GET /pacticipants/{name}/branches/{branch}`.
 pub(crate) async fn branch(
     State(state): State<Arc<AppState>>,
     base: Base,
     Path((name, branch)): Path<(String, String)>,
-) -> ApiResult<Hal> {
-    let mut conn = state.db.pool.acquire().await?;
-    let p = require_pacticipant(&mut conn, &name).await?;
-    let head = versions::branch_head(&mut conn, p.id, &branch)
-        .await?
-        .ok_or_else(|| ApiError::NotFound(format!("branch '{branch}' of '{name}'")))?;
-    Ok(Hal::ok(json!({
-        "name": branch,
-        "latestVersion": head.number,
-        "_links": {"self": base.link(&format!("/pacticipants/{}/branches/{}", enc(&p.name), enc(&branch)))}
-    })))
+) -> ApiResult<Hal<Branch>> {
+    let (p, head) = pacticipants::branch_head(&state.db, &name, &branch).await?;
+    Ok(Hal::ok(Branch {
+        links: base.this(&format!(
+            "/pacticipants/{}/branches/{}",
+            enc(&p.name),
+            enc(&branch)
+        )),
+        name: branch,
+        latest_version: head.number,
+    }))
 }
 
+/// `DELETE /pacticipants/{name}/branches/{branch}`.
 pub(crate) async fn delete_branch(
     State(state): State<Arc<AppState>>,
     Path((name, branch)): Path<(String, String)>,
 ) -> ApiResult<StatusCode> {
-    let mut w = state.db.write().await?;
-    let p = require_pacticipant(&mut w.tx, &name).await?;
-    if !versions::delete_branch(&mut w.tx, p.id, &branch).await? {
-        return Err(ApiError::NotFound(format!("branch '{branch}' of '{name}'")));
-    }
-    w.tx.commit().await?;
+    pacticipants::delete_branch(&state.db, &name, &branch).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -485,135 +469,99 @@ pub(crate) async fn branch_version(
     State(state): State<Arc<AppState>>,
     base: Base,
     Path((name, branch, number)): Path<(String, String, String)>,
-) -> ApiResult<Hal> {
-    let mut conn = state.db.pool.acquire().await?;
-    let (p, v) = require_version(&mut conn, &name, &number).await?;
-    if !versions::branches_of(&mut conn, v.id).await?.contains(&branch) {
-        return Err(ApiError::NotFound(format!(
-            "version {number} on branch '{branch}' of '{name}'"
-        )));
-    }
-    let path = format!(
-        "/pacticipants/{}/branches/{}/versions/{}",
-        enc(&p.name),
-        enc(&branch),
-        enc(&number)
+) -> ApiResult<Hal<wire::Version>> {
+    let (p, d) = pacticipants::branch_version(&state.db, &name, &branch, &number).await?;
+    let mut body = version_wire(&base, &p.name, &d);
+    body.links.set(
+        "self",
+        base.link(&format!(
+            "/pacticipants/{}/branches/{}/versions/{}",
+            enc(&p.name),
+            enc(&branch),
+            enc(&number)
+        )),
     );
-    let mut body = version_json(&mut conn, &base, &p.name, &v).await?;
-    body["_links"]["self"] = base.link(&path);
-    body["_links"]["pb:version"] = base.named(
-        &format!("/pacticipants/{}/versions/{}", enc(&p.name), enc(&number)),
-        "Version",
-        &number,
+    body.links.set(
+        "pb:version",
+        base.named(
+            &format!("/pacticipants/{}/versions/{}", enc(&p.name), enc(&number)),
+            "Version",
+            &number,
+        ),
     );
     Ok(Hal::ok(body))
 }
 
+/// `PUT /pacticipants/{p}/branches/{b}/versions/{v}`: 201 when the version joins the branch.
 pub(crate) async fn put_branch_version(
     State(state): State<Arc<AppState>>,
     base: Base,
     Path((name, branch, number)): Path<(String, String, String)>,
-) -> ApiResult<Hal> {
-    let mut w = state.db.write().await?;
-    let (pid, _) =
-        crate::domain::pacticipants::ensure(&mut w.tx, &name, state.config.allow_similar_names).await?;
-    let (vid, _) = versions::ensure(&mut w.tx, pid, &number, None).await?;
-    let created = versions::add_to_branch(&mut w.tx, pid, &branch, vid).await?;
-    w.tx.commit().await?;
+) -> ApiResult<Hal<NamedItem>> {
+    let created =
+        pacticipants::put_branch_version(&state.db, state.config.policy(), &name, &branch, &number).await?;
     let path = format!(
         "/pacticipants/{}/branches/{}/versions/{}",
         enc(&name),
         enc(&branch),
         enc(&number)
     );
-    Ok(Hal(
-        if created {
-            StatusCode::CREATED
-        } else {
-            StatusCode::OK
+    Ok(Hal::created_if(
+        created,
+        NamedItem {
+            name: branch,
+            links: base.this(&path),
         },
-        json!({"name": branch, "_links": {"self": base.link(&path)}}),
     ))
 }
 
+/// `GET /pacticipants/{p}/versions/{v}/tags/{t}`.
 pub(crate) async fn tag(
     State(state): State<Arc<AppState>>,
     base: Base,
     Path((name, number, tag)): Path<(String, String, String)>,
-) -> ApiResult<Hal> {
-    let mut conn = state.db.pool.acquire().await?;
-    let (_, v) = require_version(&mut conn, &name, &number).await?;
-    if !versions::tags_of(&mut conn, v.id).await?.contains(&tag) {
-        return Err(ApiError::NotFound(format!("tag '{tag}'")));
+) -> ApiResult<Hal<NamedItem>> {
+    pacticipants::require_tag(&state.db, &name, &number, &tag).await?;
+    Ok(Hal::ok(tag_wire(&base, &name, &number, &tag)))
+}
+
+fn tag_wire(base: &Base, name: &str, number: &str, tag: &str) -> NamedItem {
+    let version = format!("/pacticipants/{}/versions/{}", enc(name), enc(number));
+    NamedItem {
+        name: tag.to_owned(),
+        links: Links::new()
+            .with("self", base.link(&format!("{version}/tags/{}", enc(tag))))
+            .with("version", base.link(&version))
+            .with("pacticipant", base.link(&format!("/pacticipants/{}", enc(name)))),
     }
-    Ok(Hal::ok(tag_json(&base, &name, &number, &tag)))
 }
 
-fn tag_json(base: &Base, name: &str, number: &str, tag: &str) -> Value {
-    let path = format!(
-        "/pacticipants/{}/versions/{}/tags/{}",
-        enc(name),
-        enc(number),
-        enc(tag)
-    );
-    json!({"name": tag, "_links": {
-        "self": base.link(&path),
-        "version": base.link(&format!("/pacticipants/{}/versions/{}", enc(name), enc(number))),
-        "pacticipant": base.link(&format!("/pacticipants/{}", enc(name))),
-    }})
-}
-
+/// `PUT /pacticipants/{p}/versions/{v}/tags/{t}`: 201 when the tag is new.
 pub(crate) async fn put_tag(
     State(state): State<Arc<AppState>>,
     base: Base,
     Path((name, number, tag)): Path<(String, String, String)>,
-) -> ApiResult<Hal> {
-    names::check("the application name", &name)?;
-    names::check("the version number", &number)?;
-    names::check("the tag", &tag)?;
-    let mut w = state.db.write().await?;
-    let (pid, _) =
-        crate::domain::pacticipants::ensure(&mut w.tx, &name, state.config.allow_similar_names).await?;
-    let (vid, _) = versions::ensure(&mut w.tx, pid, &number, None).await?;
-    let created =
-        crate::domain::versions::tag(&mut w.tx, pid, vid, &tag, state.config.first_tag_as_branch).await?;
-    w.tx.commit().await?;
-    Ok(Hal(
-        if created {
-            StatusCode::CREATED
-        } else {
-            StatusCode::OK
-        },
-        tag_json(&base, &name, &number, &tag),
-    ))
+) -> ApiResult<Hal<NamedItem>> {
+    let created = pacticipants::put_tag(&state.db, state.config.policy(), &name, &number, &tag).await?;
+    Ok(Hal::created_if(created, tag_wire(&base, &name, &number, &tag)))
 }
 
+/// `DELETE /pacticipants/{p}/versions/{v}/tags/{t}`.
 pub(crate) async fn delete_tag(
     State(state): State<Arc<AppState>>,
     Path((name, number, tag)): Path<(String, String, String)>,
 ) -> ApiResult<StatusCode> {
-    let mut w = state.db.write().await?;
-    let (_, v) = require_version(&mut w.tx, &name, &number).await?;
-    if !versions::delete_tag(&mut w.tx, v.id, &tag).await? {
-        return Err(ApiError::NotFound(format!("tag '{tag}'")));
-    }
-    w.tx.commit().await?;
+    pacticipants::delete_tag(&state.db, &name, &number, &tag).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// One label of a pacticipant, with its links.
-pub(crate) fn label_json(base: &Base, pacticipant: &str, label: &str) -> Value {
+/// One label of an application, with its links.
+pub(crate) fn label_json(base: &Base, pacticipant: &str, label: &str) -> NamedItem {
     let owner = format!("/pacticipants/{}", enc(pacticipant));
-    json!({
-        "name": label,
-        "_links": {
-            "self": base.link(&format!("{owner}/labels/{}", enc(label))),
-            "pb:pacticipant": base.named(&owner, "Pacticipant", pacticipant),
-        }
-    })
-}
-
-/// The `_embedded.labels` list of a pacticipant.
-pub(crate) fn labels_json(base: &Base, pacticipant: &str, names: &[String]) -> Vec<Value> {
-    names.iter().map(|l| label_json(base, pacticipant, l)).collect()
+    NamedItem {
+        name: label.to_owned(),
+        links: Links::new()
+            .with("self", base.link(&format!("{owner}/labels/{}", enc(label))))
+            .with("pb:pacticipant", base.named(&owner, "Pacticipant", pacticipant)),
+    }
 }

@@ -5,16 +5,19 @@
 
 use std::sync::Arc;
 
-use accord_broker_client::wire::{PublishProviderContract, PutProviderContract, SelfVerificationResults};
+use accord_broker_client::wire::{
+    Comparison, ContractMismatch, CreatedVersion, Links, Name, NamedItem, Notice, ProviderContract,
+    ProviderContractPublished, ProviderVersionEmbedded, PublishProviderContract, PutProviderContract,
+    SelfVerification, SelfVerificationResults,
+};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use base64::Engine as _;
-use serde_json::{Value, json};
 
 use super::body::typed;
 use crate::AppState;
 use crate::domain::provider_contract::{
-    self, ContractPublication, ContractPublished, ContractView, OAS, SelfVerification,
+    self, ComparisonView, ContractPublication, ContractPublished, ContractView, OAS,
 };
 use crate::error::{ApiError, ApiResult};
 use crate::hal::{Base, Hal, enc};
@@ -34,16 +37,19 @@ fn decode(field: &str, encoded: &str) -> ApiResult<String> {
     Ok(text)
 }
 
-fn self_verification(field: &str, body: Option<SelfVerificationResults>) -> ApiResult<SelfVerification> {
+fn self_verification(
+    field: &str,
+    body: Option<SelfVerificationResults>,
+) -> ApiResult<provider_contract::SelfVerification> {
     let Some(body) = body else {
-        return Ok(SelfVerification::default());
+        return Ok(provider_contract::SelfVerification::default());
     };
     let content = body
         .content
         .as_deref()
         .map(|c| decode(&format!("{field}.content"), c))
         .transpose()?;
-    Ok(SelfVerification {
+    Ok(provider_contract::SelfVerification {
         success: body.success.unwrap_or(false),
         verifier: body.verifier,
         verifier_version: body.verifier_version,
@@ -65,7 +71,7 @@ pub(crate) async fn publish(
     base: Base,
     Path(provider): Path<String>,
     body: String,
-) -> ApiResult<Hal> {
+) -> ApiResult<Hal<ProviderContractPublished>> {
     let request = typed::<PublishProviderContract>(&body)?;
     drop(body);
     let version = required_version(request.pacticipant_version_number)?;
@@ -107,7 +113,7 @@ pub(crate) async fn put(
     base: Base,
     Path((provider, version)): Path<(String, String)>,
     body: String,
-) -> ApiResult<Hal> {
+) -> ApiResult<Hal<ProviderContractPublished>> {
     let request = typed::<PutProviderContract>(&body)?;
     drop(body);
     let content = request
@@ -134,22 +140,20 @@ pub(crate) async fn put(
     } else {
         StatusCode::CREATED
     };
-    let mut body = contract_links(&base, &publication.provider, &publication.version);
-    body["notices"] = Value::Array(notices(&publication, &published));
-    Ok(Hal(status, body))
+    Ok(Hal(
+        status,
+        ProviderContractPublished {
+            links: contract_links(&base, &publication.provider, &publication.version),
+            notices: notices(&publication, &published),
+            embedded: None,
+        },
+    ))
 }
 
 async fn store(state: &AppState, publication: &ContractPublication) -> ApiResult<ContractPublished> {
-    let mut w = state.db.write().await?;
-    let published = provider_contract::publish(
-        &mut w.tx,
-        &state.lasting.documents,
-        publication,
-        state.config.allow_similar_names,
-    )
-    .await?;
-    w.tx.commit().await?;
-    Ok(published)
+    let documents = &state.lasting.documents;
+    let allow = state.config.allow_similar_names;
+    Ok(provider_contract::publish_committed(&state.db, documents, publication, allow).await?)
 }
 
 /// The path of a provider version's contract.
@@ -176,117 +180,191 @@ pub(crate) fn contract_page(provider: &str, version: &str) -> String {
     )
 }
 
-fn contract_links(base: &Base, provider: &str, version: &str) -> Value {
+fn contract_links(base: &Base, provider: &str, version: &str) -> Links {
     let version_path = format!("/pacticipants/{}/versions/{}", enc(provider), enc(version));
-    json!({"_links": {
-        "self": base.link(&contract_path(provider, version)),
-        "pf:provider-contract": base.named(&contract_path(provider, version), "Provider contract", version),
-        "pf:ui": base.named(&contract_page(provider, version), "Provider contract page", version),
-        "pb:pacticipant": base.named(&format!("/pacticipants/{}", enc(provider)), "Pacticipant", provider),
-        "pb:pacticipant-version": base.named(&version_path, "Pacticipant version", version),
-    }})
+    Links::new()
+        .with("self", base.link(&contract_path(provider, version)))
+        .with(
+            "pf:provider-contract",
+            base.named(&contract_path(provider, version), "Provider contract", version),
+        )
+        .with(
+            "pf:ui",
+            base.named(
+                &contract_page(provider, version),
+                "Provider contract page",
+                version,
+            ),
+        )
+        .with(
+            "pb:pacticipant",
+            base.named(
+                &format!("/pacticipants/{}", enc(provider)),
+                "Pacticipant",
+                provider,
+            ),
+        )
+        .with(
+            "pb:pacticipant-version",
+            base.named(&version_path, "Pacticipant version", version),
+        )
 }
 
-fn notices(publication: &ContractPublication, published: &ContractPublished) -> Vec<Value> {
+fn notice(kind: &str, text: String) -> Notice {
+    Notice {
+        when: None,
+        kind: Some(kind.to_owned()),
+        text,
+    }
+}
+
+fn notices(publication: &ContractPublication, published: &ContractPublished) -> Vec<Notice> {
     let (provider, version) = (&publication.provider, &publication.version);
-    let mut notices = vec![json!({"type": "success", "text": format!(
-        "Provider contract for {provider} version {version} {}",
-        if published.replaced { "published, replacing the one published before" } else { "published" }
-    )})];
+    let mut notices = vec![notice(
+        "success",
+        format!(
+            "Provider contract for {provider} version {version} {}",
+            if published.replaced {
+                "published, replacing the one published before"
+            } else {
+                "published"
+            }
+        ),
+    )];
     if !publication.self_verification.success {
-        notices.push(json!({"type": "warning", "text": format!(
-            "The self-verification of the provider contract for {provider} version {version} did not succeed: \
-             can-i-deploy counts no comparison with it as a successful verification"
-        )}));
+        notices.push(notice(
+            "warning",
+            format!(
+                "The self-verification of the provider contract for {provider} version {version} did not succeed: \
+                 can-i-deploy counts no comparison with it as a successful verification"
+            ),
+        ));
     }
     if let Some(why) = &published.unreadable {
-        notices.push(json!({"type": "warning", "text": format!(
-            "The provider contract cannot be compared with pacts: {why}"
-        )}));
+        notices.push(notice(
+            "warning",
+            format!("The provider contract cannot be compared with pacts: {why}"),
+        ));
     }
     if published.comparisons.is_empty() {
-        notices.push(json!({"type": "info", "text": format!(
-            "No pact with {provider} to compare yet: each pact published later is compared with this contract"
-        )}));
+        notices.push(notice(
+            "info",
+            format!("No pact with {provider} to compare yet: each pact published later is compared with this contract"),
+        ));
     }
     for made in &published.comparisons {
-        let text = if made.mismatches == 0 {
-            format!(
-                "The pact of {} ({}) is compatible with this provider contract",
-                made.consumer, made.sha
+        let (kind, text) = if made.mismatches == 0 {
+            (
+                "success",
+                format!(
+                    "The pact of {} ({}) is compatible with this provider contract",
+                    made.consumer, made.sha
+                ),
             )
         } else {
-            format!(
-                "The pact of {} ({}) is incompatible with this provider contract: {} mismatch(es)",
-                made.consumer, made.sha, made.mismatches
+            (
+                "error",
+                format!(
+                    "The pact of {} ({}) is incompatible with this provider contract: {} mismatch(es)",
+                    made.consumer, made.sha, made.mismatches
+                ),
             )
         };
-        let kind = if made.mismatches == 0 { "success" } else { "error" };
-        notices.push(json!({"type": kind, "text": text}));
+        notices.push(notice(kind, text));
     }
     notices
 }
 
-fn publish_response(base: &Base, publication: &ContractPublication, published: &ContractPublished) -> Value {
+fn publish_response(
+    base: &Base,
+    publication: &ContractPublication,
+    published: &ContractPublished,
+) -> ProviderContractPublished {
     let (provider, version) = (&publication.provider, &publication.version);
     let version_path = format!("/pacticipants/{}/versions/{}", enc(provider), enc(version));
-    let mut body = contract_links(base, provider, version);
-    let tag_links: Vec<Value> = publication
+    let tag_links = publication
         .tags
         .iter()
         .map(|t| base.named(&format!("{version_path}/tags/{}", enc(t)), "Tag", t))
         .collect();
-    body["_links"]["pb:pacticipant-version-tags"] = Value::Array(tag_links);
+    let mut links =
+        contract_links(base, provider, version).with_all("pb:pacticipant-version-tags", tag_links);
     if let Some(branch) = &publication.branch {
-        body["_links"]["pb:branch-version"] = base.named(
-            &format!(
-                "/pacticipants/{}/branches/{}/versions/{}",
-                enc(provider),
-                enc(branch),
-                enc(version)
+        links.set(
+            "pb:branch-version",
+            base.named(
+                &format!(
+                    "/pacticipants/{}/branches/{}/versions/{}",
+                    enc(provider),
+                    enc(branch),
+                    enc(version)
+                ),
+                "Branch version",
+                version,
             ),
-            "Branch version",
-            version,
         );
     }
-    body["notices"] = Value::Array(notices(publication, published));
-    body["_embedded"] = json!({
-        "pacticipant": {"name": provider, "_links": {"self": base.link(&format!("/pacticipants/{}", enc(provider)))}},
-        "version": {
-            "number": version,
-            "created": published.version_created,
-            "_links": {"self": base.named(&version_path, "Version", version)},
-        },
-    });
-    body
+    ProviderContractPublished {
+        links,
+        notices: notices(publication, published),
+        embedded: Some(ProviderVersionEmbedded {
+            pacticipant: NamedItem {
+                name: provider.clone(),
+                links: base.this(&format!("/pacticipants/{}", enc(provider))),
+            },
+            version: CreatedVersion {
+                number: version.clone(),
+                created: published.version_created,
+                links: Links::new().with("self", base.named(&version_path, "Version", version)),
+            },
+        }),
+    }
 }
 
-fn comparison_json(base: &Base, provider: &str, view: &ContractView, index: usize) -> Option<Value> {
-    let c = view.comparisons.get(index)?;
+fn comparison_wire(base: &Base, provider: &str, view: &ContractView, c: &ComparisonView) -> Comparison {
     let version = &view.contract.provider_version;
-    Some(json!({
-        "consumer": {"name": c.consumer},
-        "consumerVersions": c.consumer_versions,
-        "pactVersion": c.sha,
-        "providerVersion": version,
-        "compatible": c.compatible,
-        "selfVerificationSuccess": view.contract.self_verified,
-        "success": c.compatible && view.contract.self_verified,
-        "interactions": c.interactions,
-        "mismatches": c.mismatches,
-        "comparedAt": c.compared_at,
-        "_links": {
-            "self": base.link(&comparison_path(provider, version, &c.consumer, &c.sha)),
-            "pf:provider-contract": base.link(&contract_path(provider, version)),
-            "pf:ui": base.link(&contract_page(provider, version)),
-            "pb:pact-version": base.link(&format!(
-                "/pacts/provider/{}/consumer/{}/pact-version/{}",
-                enc(provider),
-                enc(&c.consumer),
-                enc(&c.sha)
-            )),
+    Comparison {
+        consumer: Name {
+            name: c.consumer.clone(),
         },
-    }))
+        consumer_versions: c.consumer_versions.clone(),
+        pact_version: c.sha.clone(),
+        provider_version: version.clone(),
+        compatible: c.compatible,
+        self_verification_success: view.contract.self_verified,
+        success: c.compatible && view.contract.self_verified,
+        interactions: c.interactions,
+        mismatches: c
+            .mismatches
+            .iter()
+            .map(|m| ContractMismatch {
+                interaction: m.interaction.clone(),
+                pact_path: m.pact_path.clone(),
+                document_path: m.document_path.clone(),
+                message: m.message.clone(),
+            })
+            .collect(),
+        compared_at: c.compared_at.clone(),
+        links: Links::new()
+            .with(
+                "self",
+                base.link(&comparison_path(provider, version, &c.consumer, &c.sha)),
+            )
+            .with(
+                "pf:provider-contract",
+                base.link(&contract_path(provider, version)),
+            )
+            .with("pf:ui", base.link(&contract_page(provider, version)))
+            .with(
+                "pb:pact-version",
+                base.link(&format!(
+                    "/pacts/provider/{}/consumer/{}/pact-version/{}",
+                    enc(provider),
+                    enc(&c.consumer),
+                    enc(&c.sha)
+                )),
+            ),
+    }
 }
 
 /// `GET /contracts/provider/{p}/version/{v}`: the document, the self-verification and every
@@ -295,34 +373,33 @@ pub(crate) async fn show(
     State(state): State<Arc<AppState>>,
     base: Base,
     Path((provider, version)): Path<(String, String)>,
-) -> ApiResult<Hal> {
-    let mut conn = state.db.pool.acquire().await?;
-    let view = provider_contract::view(&mut conn, &provider, &version)
-        .await?
-        .ok_or_else(|| {
-            ApiError::NotFound(format!("No provider contract for {provider} version {version}"))
-        })?;
+) -> ApiResult<Hal<ProviderContract>> {
+    let view = provider_contract::show(&state.db, &provider, &version).await?;
     let c = &view.contract;
-    let comparisons: Vec<Value> = (0..view.comparisons.len())
-        .filter_map(|i| comparison_json(&base, &provider, &view, i))
-        .collect();
-    let mut body = contract_links(&base, &provider, &version);
-    body["provider"] = json!({"name": provider});
-    body["providerVersion"] = json!(version);
-    body["specification"] = json!(c.specification);
-    body["contentType"] = json!(c.content_type);
-    body["content"] = json!(c.content);
-    body["selfVerificationResults"] = json!({
-        "success": c.self_verified,
-        "verifier": c.verifier,
-        "verifierVersion": c.verifier_version,
-        "content": c.results_content,
-        "contentType": c.results_content_type,
-        "format": c.results_format,
-    });
-    body["createdAt"] = json!(c.created_at);
-    body["comparisons"] = Value::Array(comparisons);
-    Ok(Hal::ok(body))
+    Ok(Hal::ok(ProviderContract {
+        links: contract_links(&base, &provider, &version),
+        provider: Name {
+            name: provider.clone(),
+        },
+        provider_version: version.clone(),
+        specification: c.specification.clone(),
+        content_type: c.content_type.clone(),
+        content: c.content.clone(),
+        self_verification_results: SelfVerification {
+            success: c.self_verified,
+            verifier: c.verifier.clone(),
+            verifier_version: c.verifier_version.clone(),
+            content: c.results_content.clone(),
+            content_type: c.results_content_type.clone(),
+            format: c.results_format.clone(),
+        },
+        created_at: c.created_at.clone(),
+        comparisons: view
+            .comparisons
+            .iter()
+            .map(|one| comparison_wire(&base, &provider, &view, one))
+            .collect(),
+    }))
 }
 
 /// `GET /contracts/provider/{p}/version/{v}/consumer/{c}/pact-version/{sha}`: one comparison.
@@ -330,23 +407,16 @@ pub(crate) async fn comparison(
     State(state): State<Arc<AppState>>,
     base: Base,
     Path((provider, version, consumer, sha)): Path<(String, String, String, String)>,
-) -> ApiResult<Hal> {
-    let mut conn = state.db.pool.acquire().await?;
-    let view = provider_contract::view(&mut conn, &provider, &version)
-        .await?
-        .ok_or_else(|| {
-            ApiError::NotFound(format!("No provider contract for {provider} version {version}"))
-        })?;
-    let index = view
+) -> ApiResult<Hal<Comparison>> {
+    let view = provider_contract::show(&state.db, &provider, &version).await?;
+    let one = view
         .comparisons
         .iter()
-        .position(|c| c.consumer == consumer && c.sha == sha)
+        .find(|c| c.consumer == consumer && c.sha == sha)
         .ok_or_else(|| {
             ApiError::NotFound(format!(
                 "The provider contract for {provider} version {version} was not compared with pact {sha} of {consumer}"
             ))
         })?;
-    let body = comparison_json(&base, &provider, &view, index)
-        .ok_or_else(|| ApiError::inconsistent("a comparison just found is missing"))?;
-    Ok(Hal::ok(body))
+    Ok(Hal::ok(comparison_wire(&base, &provider, &view, one)))
 }

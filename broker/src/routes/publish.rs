@@ -3,20 +3,21 @@
 
 use std::sync::Arc;
 
-use accord_broker_client::wire::PublishContracts;
+use accord_broker_client::wire::{
+    Links, LogLine, NamedItem, Notice, Pact, PublishContracts, PublishContractsAnswer, PublishedVersion,
+    VersionNumber,
+};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use base64::Engine as _;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::body::typed;
-use super::pacticipants::json_body;
 use crate::AppState;
 use crate::domain::DomainError;
-use crate::domain::publish::{Contract, Policy, Publication, publish};
+use crate::domain::publish::{Contract, Publication, Published, publish_committed, publish_pact};
 use crate::error::{ApiError, ApiResult};
 use crate::hal::{Base, Hal, enc};
-use crate::store::pacts::{self, Published};
 
 /// Publications larger than this are read, checked and stored at most [`LARGE_AT_ONCE`] at a
 /// time: each holds several copies of its pact (the JSON tree, accord's reading of it, the
@@ -129,7 +130,7 @@ pub(crate) async fn publish_contracts(
     State(state): State<Arc<AppState>>,
     base: Base,
     body: String,
-) -> ApiResult<Hal> {
+) -> ApiResult<Hal<PublishContractsAnswer>> {
     let request = typed::<PublishContracts>(&body)?;
     drop(body);
     let publication = publication(request)?;
@@ -140,28 +141,43 @@ pub(crate) async fn publish_contracts(
         publication.tags.clone(),
     );
     let checked = publication.check()?;
-    let mut w = state.db.write_publication(checked.consumer()).await?;
-    let result = publish(
-        &mut w.tx,
+    let result = publish_committed(
+        &state.db,
         &Base::for_webhooks(&state.config),
         &checked,
-        Policy::of(&state.config),
+        state.config.policy(),
         &state.lasting.documents,
     )
     .await?;
-    w.tx.commit().await?;
-    let version_created = result.version_created;
-    let outcomes = result.outcomes;
-
-    let version_path = format!("/pacticipants/{}/versions/{}", enc(&consumer), enc(&number));
-    let mut notices = vec![json!({"type": "debug", "text": format!(
-        "{} {consumer} version {number}{}{}",
-        if version_created { "Created" } else { "Updated" },
-        branch.as_ref().map(|b| format!(" with branch {b}")).unwrap_or_default(),
-        if tags.is_empty() { String::new() } else { format!(" and tag(s) {}", tags.join(", ")) }
-    )})];
+    let notice = |kind: &str, text: String| Notice {
+        when: None,
+        kind: Some(kind.to_owned()),
+        text,
+    };
+    let owner = format!("/pacticipants/{}", enc(&consumer));
+    let version_path = format!("{owner}/versions/{}", enc(&number));
+    let mut notices = vec![notice(
+        "debug",
+        format!(
+            "{} {consumer} version {number}{}{}",
+            if result.version_created {
+                "Created"
+            } else {
+                "Updated"
+            },
+            branch
+                .as_ref()
+                .map(|b| format!(" with branch {b}"))
+                .unwrap_or_default(),
+            if tags.is_empty() {
+                String::new()
+            } else {
+                format!(" and tag(s) {}", tags.join(", "))
+            }
+        ),
+    )];
     let mut contract_links = Vec::new();
-    for outcome in &outcomes {
+    for outcome in &result.outcomes {
         let path = format!(
             "/pacts/provider/{}/consumer/{}/version/{}",
             enc(&outcome.provider),
@@ -175,12 +191,14 @@ pub(crate) async fn publish_contracts(
             Published::Merged => ("success", "merged with the existing content"),
             Published::Conflict(_) => ("error", "refused"),
         };
-        notices.push(
-            json!({"type": kind, "text": format!("Pact between {consumer} and {} {verb}", outcome.provider)}),
-        );
-        notices.push(
-            json!({"type": "debug", "text": format!("View the published pact at {}", base.url(&path))}),
-        );
+        notices.push(notice(
+            kind,
+            format!("Pact between {consumer} and {} {verb}", outcome.provider),
+        ));
+        notices.push(notice(
+            "debug",
+            format!("View the published pact at {}", base.url(&path)),
+        ));
         contract_links.push(base.named(
             &path,
             "Pact",
@@ -188,30 +206,45 @@ pub(crate) async fn publish_contracts(
         ));
     }
     if branch.is_none() {
-        notices.push(json!({"type": "prompt", "text": "Next time, publish with a branch (--branch) so providers can select pacts by branch."}));
+        notices.push(notice(
+            "prompt",
+            "Next time, publish with a branch (--branch) so providers can select pacts by branch.".to_owned(),
+        ));
     }
-    let logs: Vec<Value> = notices
+    let logs = notices
         .iter()
-        .map(|n| json!({"level": n["type"], "message": n["text"], "deprecationWarning": "Replaced by notices"}))
+        .map(|n| LogLine {
+            level: n.kind.clone(),
+            message: n.text.clone(),
+            deprecation_warning: "Replaced by notices".to_owned(),
+        })
         .collect();
-    let tag_links: Vec<Value> = tags
+    let tag_links = tags
         .iter()
         .map(|t| base.named(&format!("{version_path}/tags/{}", enc(t)), "Tag", t))
         .collect();
-    Ok(Hal::ok(json!({
-        "notices": notices,
-        "logs": logs,
-        "_embedded": {
-            "pacticipant": {"name": consumer, "_links": {"self": base.link(&format!("/pacticipants/{}", enc(&consumer)))}},
-            "version": {"number": number, "_links": {"self": base.named(&version_path, "Version", &number)}},
-        },
-        "_links": {
-            "pb:pacticipant": base.named(&format!("/pacticipants/{}", enc(&consumer)), "Pacticipant", &consumer),
-            "pb:pacticipant-version": base.named(&version_path, "Pacticipant version", &number),
-            "pb:pacticipant-version-tags": tag_links,
-            "pb:contracts": contract_links,
-        }
-    })))
+    Ok(Hal::ok(PublishContractsAnswer {
+        notices,
+        logs,
+        embedded: Some(PublishedVersion {
+            pacticipant: NamedItem {
+                name: consumer.clone(),
+                links: base.this(&owner),
+            },
+            version: VersionNumber {
+                number: number.clone(),
+                links: Links::new().with("self", base.named(&version_path, "Version", &number)),
+            },
+        }),
+        links: Links::new()
+            .with("pb:pacticipant", base.named(&owner, "Pacticipant", &consumer))
+            .with(
+                "pb:pacticipant-version",
+                base.named(&version_path, "Pacticipant version", &number),
+            )
+            .with_all("pb:pacticipant-version-tags", tag_links)
+            .with_all("pb:contracts", contract_links),
+    }))
 }
 
 /// `PUT /pacts/provider/{p}/consumer/{c}/version/{v}` with the pact as the body.
@@ -220,7 +253,7 @@ pub(crate) async fn put_pact(
     base: Base,
     Path((provider, consumer, number)): Path<(String, String, String)>,
     body: String,
-) -> ApiResult<Hal> {
+) -> ApiResult<Hal<Pact>> {
     store_pact(state, base, (provider, consumer, number), body, false).await
 }
 
@@ -231,7 +264,7 @@ pub(crate) async fn patch_pact(
     base: Base,
     Path((provider, consumer, number)): Path<(String, String, String)>,
     body: String,
-) -> ApiResult<Hal> {
+) -> ApiResult<Hal<Pact>> {
     store_pact(state, base, (provider, consumer, number), body, true).await
 }
 
@@ -241,8 +274,8 @@ async fn store_pact(
     (provider, consumer, number): (String, String, String),
     body: String,
     merge: bool,
-) -> ApiResult<Hal> {
-    let content = json_body(&body)?;
+) -> ApiResult<Hal<Pact>> {
+    let content = super::body::document(&body)?;
     drop(body);
     let publication = Publication {
         consumer: consumer.clone(),
@@ -258,39 +291,27 @@ async fn store_pact(
         name_contracts: false,
     };
     let checked = publication.check()?;
-    let mut w = state.db.write_publication(checked.consumer()).await?;
-    let result = match publish(
-        &mut w.tx,
+    let published = publish_pact(
+        &state.db,
         &Base::for_webhooks(&state.config),
         &checked,
-        Policy::of(&state.config),
+        state.config.policy(),
         &state.lasting.documents,
     )
-    .await
-    {
-        Ok(result) => result,
+    .await;
+    let (published, row) = match published {
+        Ok(done) => done,
         Err(DomainError::ContentChanged { diff, .. }) => {
-            return Err(ApiError::Conflict(json!({
-                "errors": {"pact": [format!("Cannot change the content of the pact for {consumer} version {number} and provider {provider}")]},
-                "notices": [{"type": "info", "text": diff}],
-            })));
+            return Err(ApiError::pact_changed(&consumer, &number, &provider, diff));
         }
         Err(other) => return Err(other.into()),
     };
-    let status = match result.outcomes.first().map(|o| &o.published) {
-        Some(Published::Created) => StatusCode::CREATED,
+    let status = match published {
+        Published::Created => StatusCode::CREATED,
         _ => StatusCode::OK,
     };
-    let provider_id = crate::store::pacticipants::find(&mut w.tx, &provider)
-        .await?
-        .map(|p| p.id)
-        .unwrap_or_default();
-    let row = pacts::for_version(&mut w.tx, result.version_id, provider_id)
-        .await?
-        .ok_or_else(|| ApiError::inconsistent("the pact just published (pacts::for_version) is missing"))?;
-    w.tx.commit().await?;
     Ok(Hal(
         status,
-        super::pacts::pact_json(&base, &consumer, &provider, &row, None),
+        super::pacts::pact_wire(&base, &consumer, &provider, &row, None),
     ))
 }

@@ -8,8 +8,7 @@ use std::collections::HashMap;
 
 use maud::{Markup, html};
 
-use crate::error::{ApiError, ApiResult};
-use crate::store::{Conn, matrix, pacticipants, verifications};
+use crate::domain::pages::{Verification, VerificationKind};
 
 mod can_i_deploy;
 mod contracts;
@@ -63,45 +62,15 @@ fn pager(prefix: &str, page: i64, shown: usize) -> Markup {
     }
 }
 
-async fn pair(
-    conn: &mut Conn,
-    provider: &str,
-    consumer: &str,
-) -> ApiResult<(pacticipants::Pacticipant, pacticipants::Pacticipant)> {
-    let p = pacticipants::find(conn, provider)
-        .await?
-        .ok_or_else(|| ApiError::NotFound(format!("provider '{provider}'")))?;
-    let c = pacticipants::find(conn, consumer)
-        .await?
-        .ok_or_else(|| ApiError::NotFound(format!("consumer '{consumer}'")))?;
-    Ok((p, c))
-}
-
-/// The newest result for a pact content: a verification or a provider contract's comparison.
-pub(crate) async fn latest_result(
-    conn: &mut Conn,
-    content_id: i64,
-) -> ApiResult<Option<verifications::Verification>> {
-    Ok(matrix::verifications_of_contents(conn, &[content_id])
-        .await?
-        .remove(&content_id)
-        .and_then(|mut all| all.pop()))
-}
-
 /// A result as a table cell linked to where a person sees why: the verification's page or the
 /// provider contract's.
-fn result_cell(
-    provider: &str,
-    consumer: &str,
-    sha: &str,
-    result: Option<&verifications::Verification>,
-) -> Markup {
+fn result_cell(provider: &str, consumer: &str, sha: &str, result: Option<&Verification>) -> Markup {
     let Some(v) = result else {
         return html! { td class="unknown" { "not verified yet" } };
     };
     let class = if v.success { "ok" } else { "failed" };
     match v.kind {
-        verifications::VerificationKind::Pact => html! {
+        VerificationKind::Pact => html! {
             td class=(class) {
                 a href=(href(&verification::page_path(provider, consumer, sha, v.id))) {
                     (if v.success { "verified by " } else { "failed for " }) (v.provider_version)
@@ -109,7 +78,7 @@ fn result_cell(
                 " on " (v.created_at)
             }
         },
-        verifications::VerificationKind::ProviderContract { .. } => html! {
+        VerificationKind::ProviderContract { .. } => html! {
             td class=(class) {
                 (if v.success { "compatible with" } else { "failed against" }) " the provider contract of "
                 a href=(href(&crate::routes::provider_contracts::contract_page(provider, &v.provider_version))) { (v.provider_version) }

@@ -5,9 +5,11 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use accord_broker_client::wire::{
+    FieldUsage, FieldUse, Links, ProviderStateUse, ProviderStates, UsageSource,
+};
 use axum::extract::{Path, Query, State};
 use axum::response::Html;
-use serde_json::{Value, json};
 
 use super::ui::{layout, search_of};
 use crate::AppState;
@@ -22,16 +24,20 @@ pub(crate) async fn provider_states(
     State(state): State<Arc<AppState>>,
     base: Base,
     Path(provider): Path<String>,
-) -> ApiResult<Hal> {
-    let list: Vec<Value> = usage::provider_states(&state.db, &provider)
+) -> ApiResult<Hal<ProviderStates>> {
+    let provider_states = usage::provider_states(&state.db, &provider)
         .await?
         .into_iter()
-        .map(|s| json!({"name": s.name, "consumers": s.consumers, "params": s.params}))
+        .map(|s| ProviderStateUse {
+            name: s.name,
+            consumers: s.consumers,
+            params: s.params,
+        })
         .collect();
-    Ok(Hal::ok(json!({
-        "providerStates": list,
-        "_links": {"self": base.link(&format!("/pacts/provider/{}/provider-states", enc(&provider)))}
-    })))
+    Ok(Hal::ok(ProviderStates {
+        provider_states,
+        links: base.this(&format!("/pacts/provider/{}/provider-states", enc(&provider))),
+    }))
 }
 
 /// `GET /pacts/provider/{p}/field-usage[?q=text]`.
@@ -40,27 +46,41 @@ pub(crate) async fn field_usage(
     base: Base,
     Path(provider): Path<String>,
     Query(query): Query<HashMap<String, String>>,
-) -> ApiResult<Hal> {
+) -> ApiResult<Hal<FieldUsage>> {
     let found = usage::field_usage(&state.db, &provider, search_of(&query)).await?;
-    let consumers: Vec<Value> = found
+    let consumers = found
         .sources
         .iter()
-        .map(|s| {
-            json!({"name": s.consumer, "version": s.version, "_links": {"pb:pact": base.link(&format!(
-                "/pacts/provider/{}/consumer/{}/pact-version/{}", enc(&provider), enc(&s.consumer), s.sha))}})
+        .map(|s| UsageSource {
+            name: s.consumer.clone(),
+            version: s.version.clone(),
+            links: Links::new().with(
+                "pb:pact",
+                base.link(&format!(
+                    "/pacts/provider/{}/consumer/{}/pact-version/{}",
+                    enc(&provider),
+                    enc(&s.consumer),
+                    s.sha
+                )),
+            ),
         })
         .collect();
-    let fields: Vec<Value> = found
+    let fields = found
         .fields
         .iter()
-        .map(|(f, users)| json!({"endpoint": f.endpoint, "part": f.part.to_string(), "path": f.path, "consumers": users}))
+        .map(|(f, users)| FieldUse {
+            endpoint: f.endpoint.clone(),
+            part: f.part.to_string(),
+            path: f.path.clone(),
+            consumers: users.clone(),
+        })
         .collect();
-    Ok(Hal::ok(json!({
-        "provider": provider,
-        "consumers": consumers,
-        "fields": fields,
-        "_links": {"self": base.link(&format!("/pacts/provider/{}/field-usage", enc(&provider)))}
-    })))
+    Ok(Hal::ok(FieldUsage {
+        links: base.this(&format!("/pacts/provider/{}/field-usage", enc(&provider))),
+        provider,
+        consumers,
+        fields,
+    }))
 }
 
 /// `GET /ui/pacticipants/{p}/fields[?q=text]`: the same as a page.

@@ -1,6 +1,6 @@
 //! Webhooks and their durable delivery queue.
 
-use serde_json::{Map, Value, json};
+use serde_json::Value;
 use sqlx::Row;
 
 use super::Conn;
@@ -108,156 +108,29 @@ pub(crate) async fn delete(conn: &mut Conn, uuid: &str) -> Result<bool, sqlx::Er
     Ok(done.rows_affected() > 0)
 }
 
-/// Replaces `${pactbroker.x}` placeholders; `encode` percent-encodes values (for URLs).
-pub(crate) fn render(template: &str, vars: &Map<String, Value>, encode: bool) -> String {
-    let mut out = template.to_owned();
-    for (key, value) in vars {
-        let text = value
-            .as_str()
-            .map(str::to_owned)
-            .unwrap_or_else(|| value.to_string());
-        let text = if encode {
-            percent_encoding::utf8_percent_encode(&text, percent_encoding::NON_ALPHANUMERIC).to_string()
-        } else {
-            text
-        };
-        out = out.replace(&format!("${{pactbroker.{key}}}"), &text);
-    }
-    out
-}
-
-fn render_value(value: &Value, vars: &Map<String, Value>) -> Value {
-    match value {
-        Value::String(s) => Value::String(render(s, vars, false)),
-        Value::Array(items) => Value::Array(items.iter().map(|i| render_value(i, vars)).collect()),
-        Value::Object(map) => Value::Object(
-            map.iter()
-                .map(|(k, v)| (k.clone(), render_value(v, vars)))
-                .collect(),
-        ),
-        other => other.clone(),
-    }
-}
-
-/// The request a webhook sends for an event, with placeholders filled.
-pub(crate) fn rendered_request(hook: &Webhook, vars: &Map<String, Value>) -> Value {
-    let request = &hook.request;
-    let url = request["url"].as_str().unwrap_or_default();
-    // URLs: encode values in the path and query, never in the scheme and host.
-    let (head, tail) = match url
-        .find("://")
-        .and_then(|i| url[i + 3..].find('/').map(|j| i + 3 + j))
-    {
-        Some(split) => (&url[..split], &url[split..]),
-        None => (url, ""),
-    };
-    json!({
-        "method": request["method"].as_str().unwrap_or("POST"),
-        "url": format!("{head}{}", render(tail, vars, true)),
-        "headers": render_value(&request["headers"], vars),
-        "body": render_value(&request["body"], vars),
-        "username": request["username"],
-        "password": request["password"],
-    })
-}
-
-/// A consumer/provider pair as webhook scopes see it: names and labels.
-pub(crate) struct PairScope {
-    consumer: String,
-    provider: String,
-    consumer_labels: Vec<String>,
-    provider_labels: Vec<String>,
-}
-
-impl PairScope {
-    /// Looks up the labels of both sides.
-    pub(crate) async fn load(
-        conn: &mut Conn,
-        consumer: &str,
-        provider: &str,
-    ) -> Result<PairScope, sqlx::Error> {
-        Ok(PairScope {
-            consumer: consumer.to_owned(),
-            provider: provider.to_owned(),
-            consumer_labels: super::labels::of_name(conn, consumer).await?,
-            provider_labels: super::labels::of_name(conn, provider).await?,
-        })
-    }
-}
-
-impl Webhook {
-    /// Whether the webhook's scope (any, a name or a label on each side) covers the pair.
-    pub(crate) fn applies_to(&self, pair: &PairScope) -> bool {
-        self.consumer.as_deref().is_none_or(|c| c == pair.consumer)
-            && self.provider.as_deref().is_none_or(|p| p == pair.provider)
-            && self
-                .consumer_label
-                .as_ref()
-                .is_none_or(|l| pair.consumer_labels.contains(l))
-            && self
-                .provider_label
-                .as_ref()
-                .is_none_or(|l| pair.provider_labels.contains(l))
-    }
-}
-
-/// Queues a delivery of every enabled webhook that subscribes to the event and covers the pair.
-pub(crate) async fn enqueue(
+/// Queues a delivery of webhook `webhook_uuid` for `event`, sending `request` (the rendered
+/// request as JSON text).
+pub(crate) async fn insert_delivery(
     conn: &mut Conn,
+    webhook_uuid: &str,
     event: &str,
-    vars: &Map<String, Value>,
-) -> Result<usize, sqlx::Error> {
-    let hooks = list(conn).await?;
-    enqueue_for(conn, &hooks, event, vars).await
-}
-
-/// Whether any enabled webhook of `hooks` listens for `event`.
-pub(crate) fn subscribed(hooks: &[Webhook], event: &str) -> bool {
-    hooks
-        .iter()
-        .any(|h| h.enabled && h.events.iter().any(|e| e == event))
-}
-
-/// `enqueue` with the webhooks already read (a publication raises several events).
-pub(crate) async fn enqueue_for(
-    conn: &mut Conn,
-    hooks: &[Webhook],
-    event: &str,
-    vars: &Map<String, Value>,
-) -> Result<usize, sqlx::Error> {
-    let subscribed: Vec<&Webhook> = hooks
-        .iter()
-        .filter(|h| h.enabled && h.events.iter().any(|e| e == event))
-        .collect();
-    if subscribed.is_empty() {
-        return Ok(0);
-    }
-    let name = |key: &str| vars.get(key).and_then(Value::as_str).unwrap_or_default();
-    let pair = PairScope::load(conn, name("consumerName"), name("providerName")).await?;
-    let mut queued = 0;
-    for hook in subscribed.into_iter().filter(|h| h.applies_to(&pair)) {
-        let mut vars = vars.clone();
-        vars.insert("eventName".into(), event.into());
-        vars.insert("consumerLabels".into(), pair.consumer_labels.join(",").into());
-        vars.insert("providerLabels".into(), pair.provider_labels.join(",").into());
-        let request = rendered_request(hook, &vars);
-        let now = now();
-        sqlx::query(
-            "INSERT INTO webhook_deliveries (uuid, webhook_uuid, event, request, status, attempts, next_attempt_at, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, 'pending', 0, $5, $6, $7)",
-        )
-        .bind(uuid::Uuid::new_v4().to_string())
-        .bind(&hook.uuid)
-        .bind(event)
-        .bind(request.to_string())
-        .bind(&now)
-        .bind(&now)
-        .bind(&now)
-        .execute(&mut *conn)
-        .await?;
-        queued += 1;
-    }
-    Ok(queued)
+    request: &str,
+) -> Result<(), sqlx::Error> {
+    let now = now();
+    sqlx::query(
+        "INSERT INTO webhook_deliveries (uuid, webhook_uuid, event, request, status, attempts, next_attempt_at, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, 'pending', 0, $5, $6, $7)",
+    )
+    .bind(uuid::Uuid::new_v4().to_string())
+    .bind(webhook_uuid)
+    .bind(event)
+    .bind(request)
+    .bind(&now)
+    .bind(&now)
+    .bind(&now)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
 }
 
 /// A delivery taken from the queue.

@@ -14,6 +14,7 @@ mod robustness;
 mod security;
 mod ui;
 mod webhooks;
+mod wire;
 
 use std::sync::Arc;
 

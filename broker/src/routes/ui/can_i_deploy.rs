@@ -124,15 +124,15 @@ pub(crate) async fn page(
         ..MatrixQuery::default()
     };
     let who = format!("{pacticipant} {version}");
-    let mut conn = state.db.pool.acquire().await?;
-    let body = match crate::routes::matrix::decide_comparing(&state, &mut conn, &query).await {
+    let decided = crate::domain::can_i_deploy::decide_now(&state.db, &state.lasting.documents, &query).await;
+    let body = match decided {
         Ok(decision) => html! { (form) (decision_html(&decision, &who, &environment)) },
-        Err(crate::error::ApiError::BadRequest(messages)) => html! {
+        Err(crate::domain::DomainError::Invalid(messages)) => html! {
             (form)
             p id="decision" class="failed" { "The question cannot be answered:" }
             ul id="reasons" { @for m in &messages { li { (m) } } }
         },
-        Err(other) => return Err(other),
+        Err(other) => return Err(other.into()),
     };
     Ok(layout(
         &base,

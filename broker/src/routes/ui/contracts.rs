@@ -6,12 +6,11 @@ use std::sync::Arc;
 use axum::extract::{Path, State};
 use axum::response::Html;
 use maud::html;
-use serde_json::Value;
 
 use super::{href, layout};
 use crate::AppState;
 use crate::domain::provider_contract;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::hal::{Base, enc};
 use crate::routes::provider_contracts::contract_path;
 
@@ -21,19 +20,13 @@ pub(crate) async fn page(
     base: Base,
     Path((provider, version)): Path<(String, String)>,
 ) -> ApiResult<Html<String>> {
-    let mut conn = state.db.pool.acquire().await?;
-    let view = provider_contract::view(&mut conn, &provider, &version)
-        .await?
-        .ok_or_else(|| {
-            ApiError::NotFound(format!("No provider contract for {provider} version {version}"))
-        })?;
+    let view = provider_contract::show(&state.db, &provider, &version).await?;
     let c = &view.contract;
     let tool = match (&c.verifier, &c.verifier_version) {
         (Some(tool), Some(v)) => format!(" ({tool} {v})"),
         (Some(tool), None) => format!(" ({tool})"),
         _ => String::new(),
     };
-    let field = |m: &Value, key: &str| m.get(key).and_then(Value::as_str).unwrap_or_default().to_owned();
     let body = html! {
         p {
             a href=(format!("ui/pacticipants/{}", enc(&provider))) { (provider) }
@@ -82,10 +75,10 @@ pub(crate) async fn page(
                         tr { th { "Interaction" } th { "In the pact" } th { "In the document" } th { "Mismatch" } }
                         @for m in &comparison.mismatches {
                             tr class="failed" {
-                                td { (field(m, "interaction")) }
-                                td { code { (field(m, "pactPath")) } }
-                                td { code { (field(m, "documentPath")) } }
-                                td { (field(m, "message")) }
+                                td { (m.interaction) }
+                                td { code { (m.pact_path) } }
+                                td { code { (m.document_path) } }
+                                td { (m.message) }
                             }
                         }
                     }

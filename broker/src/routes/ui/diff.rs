@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use super::page::{href, layout};
 use crate::AppState;
-use crate::domain::pact_diff::{Between, Compared, compare_pacts};
+use crate::domain::pact_diff::{Between, Compared};
 use crate::error::{ApiError, ApiResult};
 use crate::hal::{Base, enc};
 
@@ -60,8 +60,7 @@ async fn page(
     consumer: &str,
     between: Between,
 ) -> ApiResult<Html<String>> {
-    let mut conn = state.db.pool.acquire().await?;
-    let compared = compare_pacts(&mut conn, provider, consumer, &between)
+    let compared = crate::domain::pages::diff(&state.db, provider, consumer, &between)
         .await?
         .ok_or_else(|| {
             ApiError::NotFound(format!(

@@ -9,9 +9,9 @@ use maud::html;
 
 use super::{PAGE_SIZE, layout, page_of, pager, result_cell, search_of};
 use crate::AppState;
+use crate::domain::pages::{self, IntegrationRow};
 use crate::error::ApiResult;
 use crate::hal::{Base, enc};
-use crate::store::{pacticipants, pacts};
 
 /// `GET /ui`: every integration with its latest pact and verification.
 pub(crate) async fn page(
@@ -19,19 +19,9 @@ pub(crate) async fn page(
     base: Base,
     Query(query): Query<HashMap<String, String>>,
 ) -> ApiResult<Html<String>> {
-    let mut conn = state.db.pool.acquire().await?;
     let page = page_of(&query);
     let search = search_of(&query);
-    let pairs = pacticipants::integrations(&mut conn, PAGE_SIZE, (page - 1) * PAGE_SIZE, search).await?;
-    let mut rows = Vec::new();
-    for (consumer, provider) in &pairs {
-        let latest = pacts::latest(&mut conn, consumer.id, provider.id, None).await?;
-        let result = match &latest {
-            Some(row) => super::latest_result(&mut conn, row.content_id).await?,
-            None => None,
-        };
-        rows.push((consumer, provider, latest, result));
-    }
+    let rows = pages::integrations(&state.db, PAGE_SIZE, (page - 1) * PAGE_SIZE, search).await?;
     let prefix = match search {
         Some(q) => format!("ui?q={}&", enc(q)),
         None => "ui?".to_owned(),
@@ -44,7 +34,7 @@ pub(crate) async fn page(
         p { a href="ui/network" { "The network diagram" } " · " a href="ui/can-i-deploy" { "Can I deploy?" } }
         table {
             tr { th { "Consumer" } th { "Provider" } th { "Latest pact" } th { "Published" } th { "Latest verification" } th {} }
-            @for (consumer, provider, latest, result) in &rows {
+            @for IntegrationRow { consumer, provider, latest, result } in &rows {
                 @let (c, p) = (enc(&consumer.name), enc(&provider.name));
                 tr {
                     td { a href=(format!("ui/pacticipants/{c}")) { (consumer.display_name) } }
@@ -61,7 +51,7 @@ pub(crate) async fn page(
                 }
             }
         }
-        (pager(&prefix, page, pairs.len()))
+        (pager(&prefix, page, rows.len()))
     };
     Ok(layout(&base, "Integrations", body))
 }

@@ -12,9 +12,9 @@ use maud::{Markup, html};
 
 use super::page::layout;
 use crate::AppState;
+use crate::domain::pages;
 use crate::error::ApiResult;
 use crate::hal::{Base, enc};
-use crate::store::{pacticipants, pacts};
 
 /// The most integrations drawn.
 const MAX_INTEGRATIONS: i64 = 1000;
@@ -144,20 +144,18 @@ fn shorten(name: &str) -> String {
 
 /// `GET /ui/network`.
 pub(crate) async fn page(State(state): State<Arc<AppState>>, base: Base) -> ApiResult<Html<String>> {
-    let mut conn = state.db.pool.acquire().await?;
-    let pairs = pacticipants::integrations(&mut conn, MAX_INTEGRATIONS, 0, None).await?;
-    let mut edges = Vec::new();
-    for (consumer, provider) in &pairs {
-        let status = match pacts::latest(&mut conn, consumer.id, provider.id, None).await? {
-            Some(row) => match super::latest_result(&mut conn, row.content_id).await? {
+    let rows = pages::integrations(&state.db, MAX_INTEGRATIONS, 0, None).await?;
+    let edges: Vec<(String, String, Status)> = rows
+        .into_iter()
+        .map(|row| {
+            let status = match &row.result {
                 Some(v) if v.success => Status::Verified,
                 Some(_) => Status::Failed,
                 None => Status::Unverified,
-            },
-            None => Status::Unverified,
-        };
-        edges.push((consumer.name.clone(), provider.name.clone(), status));
-    }
+            };
+            (row.consumer.name, row.provider.name, status)
+        })
+        .collect();
     let body = html! {
         @if edges.is_empty() {
             p { "No integrations yet: publish a pact and it appears here." }

@@ -9,12 +9,12 @@ use axum::extract::{Path, State};
 use axum::response::Html;
 use maud::{Markup, PreEscaped, html};
 
-use super::{layout, pair};
+use super::layout;
 use crate::AppState;
 use crate::domain::pact_diff::Between;
+use crate::domain::pages;
 use crate::error::{ApiError, ApiResult};
 use crate::hal::{Base, enc};
-use crate::store::pacts;
 
 /// A matcher in words; the pattern or format it names, as code.
 fn describe_rule(rule: &MatchingRule) -> Markup {
@@ -159,12 +159,8 @@ pub(crate) async fn page(
     base: Base,
     Path((provider, consumer)): Path<(String, String)>,
 ) -> ApiResult<Html<String>> {
-    let mut conn = state.db.pool.acquire().await?;
-    let (p, c) = pair(&mut conn, &provider, &consumer).await?;
-    let row = pacts::latest(&mut conn, c.id, p.id, None)
-        .await?
-        .ok_or_else(|| ApiError::NotFound("latest pact".to_owned()))?;
-    let previous = pacts::previous_distinct(&mut conn, c.id, p.id, &row).await?;
+    let found = pages::latest_pact(&state.db, &provider, &consumer).await?;
+    let (p, c, row, previous) = (&found.provider, &found.consumer, &found.latest, &found.previous);
     let parsed = accord_core::format::parse_pact(&row.content, "stored pact")
         .map_err(|e| ApiError::bad(e.to_string()))?;
     let diff = crate::routes::pact_diff::page_path(
@@ -178,7 +174,7 @@ pub(crate) async fn page(
         p {
             "Consumer version " (row.consumer_version) " published " (row.created_at) ". "
             a href=(format!("pacts/provider/{}/consumer/{}/latest", enc(&provider), enc(&consumer))) { "JSON" }
-            @if let Some(previous) = &previous {
+            @if let Some(previous) = previous {
                 " · " a id="diff-previous" href=(super::href(&diff)) { "What changed since version " (previous.consumer_version) }
             }
         }

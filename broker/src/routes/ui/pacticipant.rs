@@ -11,9 +11,9 @@ use maud::html;
 
 use super::{PAGE_SIZE, href, layout, page_of, pager};
 use crate::AppState;
-use crate::error::{ApiError, ApiResult};
+use crate::domain::pages;
+use crate::error::ApiResult;
 use crate::hal::{Base, enc};
-use crate::store::{environments, pacticipants, provider_contracts, versions};
 
 /// `GET /ui/pacticipants/{p}`.
 pub(crate) async fn page(
@@ -22,33 +22,15 @@ pub(crate) async fn page(
     Path(name): Path<String>,
     Query(query): Query<HashMap<String, String>>,
 ) -> ApiResult<Html<String>> {
-    let mut conn = state.db.pool.acquire().await?;
-    let p = pacticipants::find(&mut conn, &name)
-        .await?
-        .ok_or_else(|| ApiError::NotFound(format!("pacticipant '{name}'")))?;
     let page = page_of(&query);
-    let list = versions::list(&mut conn, p.id, PAGE_SIZE, (page - 1) * PAGE_SIZE).await?;
-    let envs = environments::list(&mut conn).await?;
-    let mut live: HashMap<i64, Vec<String>> = HashMap::new();
-    for env in &envs {
-        for placement in environments::currently_deployed(&mut conn, env.id, Some(p.id)).await? {
-            live.entry(placement.version_id)
-                .or_default()
-                .push(format!("deployed to {}", env.name));
-        }
-        for placement in environments::currently_supported(&mut conn, env.id, Some(p.id)).await? {
-            live.entry(placement.version_id)
-                .or_default()
-                .push(format!("released in {}", env.name));
-        }
-    }
-    let mut rows = Vec::new();
-    for v in &list {
-        let branches = versions::branches_of(&mut conn, v.id).await?;
-        let tags = versions::tags_of(&mut conn, v.id).await?;
-        rows.push((v, branches, tags));
-    }
-    let contracts = provider_contracts::latest_of_provider(&mut conn, p.id, 10).await?;
+    let found = pages::application(&state.db, &name, PAGE_SIZE, (page - 1) * PAGE_SIZE).await?;
+    let (p, rows, live, envs, contracts) = (
+        &found.pacticipant,
+        &found.versions,
+        &found.live,
+        &found.environments,
+        &found.contracts,
+    );
     let path = format!("ui/pacticipants/{}", enc(&p.name));
     let body = html! {
         p {
@@ -58,7 +40,7 @@ pub(crate) async fn page(
         @if !contracts.is_empty() {
             h2 { "Provider contracts" }
             ul id="provider-contracts" {
-                @for c in &contracts {
+                @for c in contracts {
                     li {
                         a href=(href(&crate::routes::provider_contracts::contract_page(&p.name, &c.provider_version))) { (c.provider_version) }
                         " (" (c.created_at) ", self-verification " (if c.self_verified { "passed" } else { "failed" }) ")"
@@ -68,7 +50,7 @@ pub(crate) async fn page(
         }
         table {
             tr { th { "Version" } th { "Branches" } th { "Tags" } th { "Environments" } th { "Created" } th { "Can I deploy?" } }
-            @for (v, branches, tags) in &rows {
+            @for (v, branches, tags) in rows {
                 tr {
                     td { (v.number) }
                     td { (branches.join(", ")) }
@@ -84,7 +66,7 @@ pub(crate) async fn page(
                 }
             }
         }
-        (pager(&format!("{path}?"), page, list.len()))
+        (pager(&format!("{path}?"), page, rows.len()))
     };
     Ok(layout(&base, &p.display_name, body))
 }

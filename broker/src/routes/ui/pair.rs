@@ -8,13 +8,14 @@ use axum::extract::{Query, State};
 use axum::response::Html;
 use maud::html;
 
-use super::{PAGE_SIZE, href, layout, pair, result_cell};
+use super::{PAGE_SIZE, href, layout, result_cell};
 use crate::AppState;
+use crate::domain::can_i_deploy::decide_now;
 use crate::domain::matrix::{Deployable, MatrixQuery, Selector};
 use crate::domain::pact_diff::Between;
+use crate::domain::pages;
 use crate::error::ApiResult;
 use crate::hal::Base;
-use crate::store::{environments, pacts, versions};
 
 /// `GET /ui/matrix?consumer=&provider=`.
 pub(crate) async fn page(
@@ -24,23 +25,11 @@ pub(crate) async fn page(
 ) -> ApiResult<Html<String>> {
     let consumer = query.get("consumer").cloned().unwrap_or_default();
     let provider = query.get("provider").cloned().unwrap_or_default();
-    let mut conn = state.db.pool.acquire().await?;
-    let (p, c) = pair(&mut conn, &provider, &consumer).await?;
-    let consumer_versions = versions::list(&mut conn, c.id, PAGE_SIZE, 0).await?;
-    let mut rows = Vec::new();
-    for cv in &consumer_versions {
-        let Some(row) = pacts::for_version(&mut conn, cv.id, p.id).await? else {
-            continue;
-        };
-        let result = super::latest_result(&mut conn, row.content_id).await?;
-        let changed = pacts::previous_distinct(&mut conn, c.id, p.id, &row)
-            .await?
-            .is_some();
-        rows.push((cv, row, result, changed));
-    }
+    let history = pages::pair_history(&state.db, &provider, &consumer, PAGE_SIZE).await?;
+    let (p, c, rows) = (&history.provider, &history.consumer, &history.rows);
     let mut answers = Vec::new();
-    if let Some(latest) = consumer_versions.first() {
-        for env in environments::list(&mut conn).await? {
+    if let Some(latest) = &history.latest_version {
+        for env in &history.environments {
             let query = MatrixQuery {
                 selectors: vec![Selector {
                     pacticipant: Some(c.name.clone()),
@@ -50,7 +39,7 @@ pub(crate) async fn page(
                 environment: Some(env.name.clone()),
                 ..MatrixQuery::default()
             };
-            let decision = crate::routes::matrix::decide_comparing(&state, &mut conn, &query).await?;
+            let decision = decide_now(&state.db, &state.lasting.documents, &query).await?;
             answers.push((latest.number.clone(), env.name.clone(), decision));
         }
     }
@@ -67,7 +56,7 @@ pub(crate) async fn page(
         }
         table {
             tr { th { (c.display_name) " version" } th { "Pact content" } th { "Latest verification by " (p.display_name) } }
-            @for (cv, row, result, changed) in &rows {
+            @for (cv, row, result, changed) in rows {
                 tr {
                     td { (cv.number) }
                     td {

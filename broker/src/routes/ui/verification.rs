@@ -11,9 +11,9 @@ use serde_json::Value;
 
 use super::page::{href, layout};
 use crate::AppState;
-use crate::error::{ApiError, ApiResult};
+use crate::domain::pages;
+use crate::error::ApiResult;
 use crate::hal::{Base, enc};
-use crate::store::{pacticipants, pacts, verifications};
 
 /// The page of one verification result, relative to the broker's root.
 pub(crate) fn page_path(provider: &str, consumer: &str, sha: &str, id: i64) -> String {
@@ -93,26 +93,13 @@ pub(crate) async fn page(
     base: Base,
     Path((provider, consumer, sha, id)): Path<(String, String, String, i64)>,
 ) -> ApiResult<Html<String>> {
-    let mut conn = state.db.pool.acquire().await?;
-    let missing = || {
-        ApiError::NotFound(format!(
-            "verification result {id} of pact {sha} between {consumer} and {provider}"
-        ))
-    };
-    let (Some(p), Some(c)) = (
-        pacticipants::find(&mut conn, &provider).await?,
-        pacticipants::find(&mut conn, &consumer).await?,
-    ) else {
-        return Err(missing());
-    };
-    // Only a result of this pact: another's would show under this pact's name.
-    let verification = verifications::of_pact(&mut conn, id, &c.name, &p.name, &sha)
-        .await?
-        .ok_or_else(missing)?;
-    let published = pacts::publications_of_content(&mut conn, verification.content_id)
-        .await?
-        .map(|p| p.consumer_versions)
-        .unwrap_or_default();
+    let found = pages::result(&state.db, &provider, &consumer, &sha, id).await?;
+    let (p, c, verification, published) = (
+        &found.provider,
+        &found.consumer,
+        &found.verification,
+        &found.consumer_versions,
+    );
     let results: Value = serde_json::from_str(&verification.test_results).unwrap_or(Value::Null);
     // `verifiedBy` as published: `{"implementation": "accord", "version": "0.1.0"}`.
     let verified_by = serde_json::from_str::<Value>(&verification.verified_by)
