@@ -5,8 +5,8 @@
 use std::path::{Path, PathBuf};
 
 use accord_broker_client::wire::{
-    ContractToPublish, MatrixAnswer, ProviderContractToPublish, PublishContracts, PublishContractsAnswer,
-    PublishProviderContract, SelfVerificationResults,
+    self, ContractToPublish, MatrixAnswer, ProviderContractToPublish, PublishContracts,
+    PublishContractsAnswer, PublishProviderContract, SelfVerificationResults,
 };
 use accord_broker_client::{Auth, BrokerClient};
 use base64::Engine as _;
@@ -79,6 +79,26 @@ impl BrokerTarget {
                 body,
             },
             other => ClientError::Broker(other),
+        })
+    }
+
+    /// [`Self::call`], with the answer read as the wire type the API gives it.
+    async fn call_as<T: serde::de::DeserializeOwned>(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<&Value>,
+        what: &str,
+    ) -> Result<T, ClientError> {
+        let answer = self.call(method, path, body, what).await?;
+        serde_json::from_value(answer).map_err(|e| {
+            ClientError::Input(format!(
+                "{what}: the broker's answer is not {}: {e}",
+                std::any::type_name::<T>()
+                    .rsplit("::")
+                    .next()
+                    .unwrap_or("the expected shape")
+            ))
         })
     }
 }
@@ -163,15 +183,14 @@ pub async fn publish(
             contracts: Some(contracts),
         };
         let body = serde_json::to_value(&body).map_err(|e| ClientError::Input(e.to_string()))?;
-        let response = target
-            .call(
+        let answer: PublishContractsAnswer = target
+            .call_as(
                 reqwest::Method::POST,
                 "/contracts/publish",
                 Some(&body),
                 &format!("publishing {consumer} {version}"),
             )
             .await?;
-        let answer: PublishContractsAnswer = serde_json::from_value(response).unwrap_or_default();
         for notice in answer.notices {
             if notice.kind.as_deref() != Some("debug") {
                 notices.push(notice.text);
@@ -265,8 +284,8 @@ pub async fn publish_provider_contract(
         }),
     };
     let body = serde_json::to_value(&body).map_err(|e| ClientError::Input(e.to_string()))?;
-    let response = target
-        .call(
+    let answer: wire::ProviderContractPublished = target
+        .call_as(
             reqwest::Method::POST,
             &format!("/provider-contracts/provider/{}/publish", enc(&contract.provider)),
             Some(&body),
@@ -276,7 +295,6 @@ pub async fn publish_provider_contract(
             ),
         )
         .await?;
-    let answer: PublishContractsAnswer = serde_json::from_value(response).unwrap_or_default();
     Ok(answer.notices.into_iter().map(|n| n.text).collect())
 }
 
@@ -313,16 +331,14 @@ pub async fn can_i_deploy(
     for name in ignore {
         query.push_str(&format!("&ignore%5B%5D%5Bpacticipant%5D={}", enc(name)));
     }
-    let body = target
-        .call(
+    let answer: MatrixAnswer = target
+        .call_as(
             reqwest::Method::GET,
             &format!("/matrix?{query}"),
             None,
             "can-i-deploy",
         )
         .await?;
-    let answer: MatrixAnswer = serde_json::from_value(body)
-        .map_err(|e| ClientError::Input(format!("can-i-deploy: unexpected answer: {e}")))?;
     let rows = answer
         .matrix
         .iter()
@@ -358,19 +374,23 @@ async fn environment_link(
     environment: &str,
     relation: &str,
 ) -> Result<String, ClientError> {
-    let v = target
-        .call(
+    let v: wire::Version = target
+        .call_as(
             reqwest::Method::GET,
             &format!("/pacticipants/{}/versions/{}", enc(pacticipant), enc(version)),
             None,
             &format!("version {version} of {pacticipant}"),
         )
         .await?;
-    v["_links"][relation]
-        .as_array()
-        .and_then(|links| links.iter().find(|l| l["name"] == environment))
-        .and_then(|l| l["href"].as_str())
-        .map(str::to_owned)
+    let links = match v.links.0.get(relation) {
+        Some(wire::Rel::Many(links)) => links.as_slice(),
+        Some(wire::Rel::One(link)) => std::slice::from_ref(link),
+        None => &[],
+    };
+    links
+        .iter()
+        .find(|l| l.name.as_deref() == Some(environment))
+        .map(|l| l.href.clone())
         .ok_or_else(|| {
             ClientError::Input(format!(
                 "environment '{environment}' does not exist on the broker"
@@ -422,15 +442,15 @@ pub async fn create_environment(
     if let Some(display) = display_name {
         body["displayName"] = json!(display);
     }
-    let created = target
-        .call(
+    let created: wire::Environment = target
+        .call_as(
             reqwest::Method::POST,
             "/environments",
             Some(&body),
             "create-environment",
         )
         .await?;
-    Ok(created["uuid"].as_str().unwrap_or_default().to_owned())
+    Ok(created.uuid)
 }
 
 /// Describes a version (the latest, or the latest with a tag, when no number is given).
@@ -439,14 +459,14 @@ pub async fn describe_version(
     pacticipant: &str,
     version: Option<&str>,
     latest_tag: Option<&str>,
-) -> Result<Value, ClientError> {
+) -> Result<wire::Version, ClientError> {
     let path = match (version, latest_tag) {
         (Some(v), _) => format!("/pacticipants/{}/versions/{}", enc(pacticipant), enc(v)),
         (None, Some(tag)) => format!("/pacticipants/{}/latest-version/{}", enc(pacticipant), enc(tag)),
         (None, None) => format!("/pacticipants/{}/latest-version", enc(pacticipant)),
     };
     target
-        .call(
+        .call_as(
             reqwest::Method::GET,
             &path,
             None,
@@ -506,13 +526,13 @@ pub async fn create_webhook(target: &BrokerTarget, hook: &NewWebhook) -> Result<
     if let Some(provider) = &hook.provider {
         payload["provider"] = json!({"name": provider});
     }
-    let created = target
-        .call(
+    let created: wire::Webhook = target
+        .call_as(
             reqwest::Method::POST,
             "/webhooks",
             Some(&payload),
             "create-webhook",
         )
         .await?;
-    Ok(created["uuid"].as_str().unwrap_or_default().to_owned())
+    Ok(created.uuid)
 }

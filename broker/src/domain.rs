@@ -19,6 +19,7 @@ pub(crate) mod pages;
 pub(crate) mod provider_contract;
 pub(crate) mod publish;
 pub(crate) mod results;
+pub(crate) mod revisions;
 pub(crate) mod usage;
 pub(crate) mod verification;
 pub(crate) mod versions;

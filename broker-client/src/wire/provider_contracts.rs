@@ -36,6 +36,7 @@ pub struct CreatedVersion {
     /// The number.
     pub number: String,
     /// Whether it is new.
+    #[serde(default)]
     pub created: bool,
     /// `self`.
     #[serde(rename = "_links", default)]

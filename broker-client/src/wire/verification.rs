@@ -265,10 +265,13 @@ pub struct PublishContractsAnswer {
 #[serde(rename_all = "camelCase")]
 pub struct LogLine {
     /// The notice's type.
+    #[serde(default)]
     pub level: Option<String>,
     /// Its text.
+    #[serde(default)]
     pub message: String,
     /// That `notices` replace these.
+    #[serde(default)]
     pub deprecation_warning: String,
 }
 

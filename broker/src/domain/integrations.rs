@@ -77,12 +77,7 @@ pub(crate) async fn page(
 /// this pair.
 pub(crate) async fn delete(db: &Db, provider: &str, consumer: &str) -> DomainResult<()> {
     let mut w = db.write().await?;
-    let p = pacticipants::find(&mut w.tx, provider)
-        .await?
-        .ok_or_else(|| DomainError::NotFound(format!("provider '{provider}'")))?;
-    let c = pacticipants::find(&mut w.tx, consumer)
-        .await?
-        .ok_or_else(|| DomainError::NotFound(format!("consumer '{consumer}'")))?;
+    let (p, c) = super::pacticipants::require_pair(&mut w.tx, provider, consumer).await?;
     if !integrations::delete_pair(&mut w.tx, (c.id, &c.name), (p.id, &p.name)).await? {
         return Err(DomainError::NotFound(format!(
             "an integration between '{consumer}' and '{provider}'"

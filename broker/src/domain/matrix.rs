@@ -274,45 +274,103 @@ pub(crate) async fn decide(conn: &mut Conn, query: &MatrixQuery) -> DomainResult
         resolved.push(resolve(conn, selector, &mut reasons).await?);
     }
     let missing_version = reasons.iter().any(|(kind, _)| *kind == Kind::Error);
-    let rows::Rows {
-        mut rows,
-        unverified: unknown_lines,
-    } = rows::build(conn, query, &resolved, &target).await?;
-    // The reference broker's order: consumer name, newest consumer version first, provider
-    // name, newest provider version first.
+    let rows::Rows { rows, unverified } = rows::build(conn, query, &resolved, &target).await?;
+    let rows = in_reference_order(rows);
+    let counts = Counts::of(&rows);
+    reasons.extend(row_reasons(&rows));
+    reasons.extend(unverified.into_iter().map(|line| (Kind::Error, line)));
+    let deployable = if missing_version || counts.failed > 0 {
+        Deployable::No
+    } else if counts.unknown > 0 {
+        Deployable::Unknown
+    } else {
+        let all_fine = if counts.considered == 0 {
+            "There are no missing dependencies"
+        } else {
+            "All required verification results are published and successful"
+        };
+        reasons.push((Kind::Success, all_fine.into()));
+        Deployable::Yes
+    };
+    if query.selectors.len() == 1 && matches!(target, Target::None) {
+        reasons.push((
+            Kind::Warning,
+            "No target environment or tag was specified, so only the latest verifications were checked"
+                .into(),
+        ));
+    }
+    let ignored_rows: Vec<&Row> = rows.iter().filter(|r| r.ignored).collect();
+    for row in &ignored_rows {
+        reasons.push((
+            Kind::Info,
+            format!("Ignoring: the pact between {} and {}", row.consumer, row.provider),
+        ));
+    }
+    let ignored = ignored_rows.len();
+    Ok(Decision {
+        deployable,
+        notices: reasons
+            .into_iter()
+            .map(|(kind, text)| Notice { kind, text })
+            .collect(),
+        success: counts.success,
+        failed: counts.failed,
+        unknown: counts.unknown,
+        ignored: (!query.ignores.is_empty()).then_some(ignored),
+        rows,
+        limit,
+        success_filter: query.success.clone(),
+    })
+}
+
+/// The rows as the reference broker orders them (consumer name, newest consumer version
+/// first, provider name, newest provider version first; those considered before those
+/// ignored), each pairing once.
+fn in_reference_order(mut rows: Vec<Row>) -> Vec<Row> {
+    let provider_version = |r: &Row| r.provider_version.as_ref().map(|v| v.id);
     rows.sort_by(|a, b| {
         a.consumer
             .cmp(&b.consumer)
             .then(b.consumer_version.id.cmp(&a.consumer_version.id))
             .then(a.provider.cmp(&b.provider))
-            .then(
-                b.provider_version
-                    .as_ref()
-                    .map(|v| v.id)
-                    .cmp(&a.provider_version.as_ref().map(|v| v.id)),
-            )
+            .then(provider_version(b).cmp(&provider_version(a)))
     });
     rows.dedup_by(|a, b| {
         a.consumer_version.id == b.consumer_version.id
             && a.provider == b.provider
-            && a.provider_version.as_ref().map(|v| v.id) == b.provider_version.as_ref().map(|v| v.id)
+            && provider_version(a) == provider_version(b)
     });
-
-    // As the reference broker lists them: the rows considered, then those ignored.
     rows.sort_by_key(|r| r.ignored);
-    let considered: Vec<&Row> = rows.iter().filter(|r| !r.ignored).collect();
-    let success = considered
-        .iter()
-        .filter(|r| r.verification.as_ref().is_some_and(|v| v.success))
-        .count();
-    let failed = considered
-        .iter()
-        .filter(|r| r.verification.as_ref().is_some_and(|v| !v.success))
-        .count();
-    let unknown = considered.iter().filter(|r| r.verification.is_none()).count();
-    for row in &considered {
-        let pv = row.provider_version.as_ref();
-        match (&row.verification, pv) {
+    rows
+}
+
+/// How the rows the decision considers (those not ignored) fared.
+struct Counts {
+    considered: usize,
+    success: usize,
+    failed: usize,
+    unknown: usize,
+}
+
+impl Counts {
+    fn of(rows: &[Row]) -> Counts {
+        let considered: Vec<&Row> = rows.iter().filter(|r| !r.ignored).collect();
+        let passed = |r: &&&Row| r.verification.as_ref().is_some_and(|v| v.success);
+        let failed = |r: &&&Row| r.verification.as_ref().is_some_and(|v| !v.success);
+        Counts {
+            considered: considered.len(),
+            success: considered.iter().filter(passed).count(),
+            failed: considered.iter().filter(failed).count(),
+            unknown: considered.iter().filter(|r| r.verification.is_none()).count(),
+        }
+    }
+}
+
+/// The reasons considered rows give not to deploy: a failed verification, or none.
+fn row_reasons(rows: &[Row]) -> Vec<(Kind, String)> {
+    let mut reasons = Vec::new();
+    for row in rows.iter().filter(|r| !r.ignored) {
+        match (&row.verification, row.provider_version.as_ref()) {
             (Some(v), Some(pv)) if !v.success => reasons.push((Kind::Error, failure(row, v, pv))),
             (None, Some(pv)) => reasons.push((
                 Kind::Error,
@@ -324,50 +382,5 @@ pub(crate) async fn decide(conn: &mut Conn, query: &MatrixQuery) -> DomainResult
             _ => {}
         }
     }
-    for line in unknown_lines {
-        reasons.push((Kind::Error, line));
-    }
-    let deployable = if missing_version || failed > 0 {
-        Deployable::No
-    } else if unknown > 0 {
-        Deployable::Unknown
-    } else {
-        if considered.is_empty() {
-            reasons.push((Kind::Success, "There are no missing dependencies".into()));
-        } else {
-            reasons.push((
-                Kind::Success,
-                "All required verification results are published and successful".into(),
-            ));
-        }
-        Deployable::Yes
-    };
-    if query.selectors.len() == 1 && matches!(target, Target::None) {
-        reasons.push((
-            Kind::Warning,
-            "No target environment or tag was specified, so only the latest verifications were checked"
-                .into(),
-        ));
-    }
-    let ignored = rows.iter().filter(|r| r.ignored).count();
-    for row in rows.iter().filter(|r| r.ignored) {
-        reasons.push((
-            Kind::Info,
-            format!("Ignoring: the pact between {} and {}", row.consumer, row.provider),
-        ));
-    }
-    Ok(Decision {
-        deployable,
-        notices: reasons
-            .into_iter()
-            .map(|(kind, text)| Notice { kind, text })
-            .collect(),
-        success,
-        failed,
-        unknown,
-        ignored: (!query.ignores.is_empty()).then_some(ignored),
-        rows,
-        limit,
-        success_filter: query.success.clone(),
-    })
+    reasons
 }

@@ -354,6 +354,21 @@ pub(crate) async fn require(conn: &mut Conn, name: &str) -> DomainResult<pactici
         .ok_or_else(|| DomainError::NotFound(format!("pacticipant '{name}'")))
 }
 
+/// The provider and the consumer of a pair, or not found naming the one missing.
+pub(crate) async fn require_pair(
+    conn: &mut Conn,
+    provider: &str,
+    consumer: &str,
+) -> DomainResult<(Pacticipant, Pacticipant)> {
+    let p = pacticipants::find(conn, provider)
+        .await?
+        .ok_or_else(|| DomainError::NotFound(format!("provider '{provider}'")))?;
+    let c = pacticipants::find(conn, consumer)
+        .await?
+        .ok_or_else(|| DomainError::NotFound(format!("consumer '{consumer}'")))?;
+    Ok((p, c))
+}
+
 /// Finds the application `name` (already checked and in NFC) or creates it; `true` when
 /// created. A new name that displays like an existing one is refused unless `allow_look_alikes`.
 pub(crate) async fn ensure(

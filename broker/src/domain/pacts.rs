@@ -23,12 +23,7 @@ pub(crate) enum Which<'a> {
 
 /// The ids of the pair `(provider, consumer)`, or a not-found error naming the missing one.
 async fn ids(conn: &mut Conn, provider: &str, consumer: &str) -> DomainResult<(i64, i64)> {
-    let p = pacticipants::find(conn, provider)
-        .await?
-        .ok_or_else(|| DomainError::NotFound(format!("provider '{provider}'")))?;
-    let c = pacticipants::find(conn, consumer)
-        .await?
-        .ok_or_else(|| DomainError::NotFound(format!("consumer '{consumer}'")))?;
+    let (p, c) = super::pacticipants::require_pair(conn, provider, consumer).await?;
     Ok((p.id, c.id))
 }
 

@@ -24,17 +24,6 @@ async fn latest_result(conn: &mut Conn, content_id: i64) -> DomainResult<Option<
         .and_then(|mut all| all.pop()))
 }
 
-/// The provider and the consumer of a pair, or not found naming the missing one.
-async fn pair(conn: &mut Conn, provider: &str, consumer: &str) -> DomainResult<(Pacticipant, Pacticipant)> {
-    let p = pacticipants::find(conn, provider)
-        .await?
-        .ok_or_else(|| DomainError::NotFound(format!("provider '{provider}'")))?;
-    let c = pacticipants::find(conn, consumer)
-        .await?
-        .ok_or_else(|| DomainError::NotFound(format!("consumer '{consumer}'")))?;
-    Ok((p, c))
-}
-
 /// An integration with its latest pact and that pact's latest result.
 #[derive(Debug, Clone)]
 pub(crate) struct IntegrationRow {
@@ -98,7 +87,7 @@ pub(crate) async fn pair_history(
     limit: i64,
 ) -> DomainResult<PairHistory> {
     let mut conn = db.pool().acquire().await?;
-    let (p, c) = pair(&mut conn, provider, consumer).await?;
+    let (p, c) = super::pacticipants::require_pair(&mut conn, provider, consumer).await?;
     let consumer_versions = versions::list(&mut conn, c.id, limit, 0).await?;
     let mut rows = Vec::new();
     for cv in &consumer_versions {
@@ -136,7 +125,7 @@ pub(crate) struct LatestPact {
 /// [`LatestPact`] of the pair.
 pub(crate) async fn latest_pact(db: &Db, provider: &str, consumer: &str) -> DomainResult<LatestPact> {
     let mut conn = db.pool().acquire().await?;
-    let (p, c) = pair(&mut conn, provider, consumer).await?;
+    let (p, c) = super::pacticipants::require_pair(&mut conn, provider, consumer).await?;
     let latest = pacts::latest(&mut conn, c.id, p.id, None)
         .await?
         .ok_or_else(|| DomainError::NotFound("latest pact".to_owned()))?;

@@ -9,11 +9,10 @@ use serde_json::Value;
 use crate::domain::BaseUrl;
 pub(crate) use crate::domain::Policy;
 use crate::domain::events::{EventVars, PactRef};
+pub(crate) use crate::domain::revisions::Published;
 use crate::domain::webhooks::{Webhook, queue, subscribed};
 use crate::domain::{DomainError, DomainResult};
 use crate::store::pacticipants::Pacticipant;
-use crate::store::pacts;
-pub(crate) use crate::store::pacts::Published;
 use crate::store::webhooks;
 use crate::store::{Conn, pacticipants, versions};
 
@@ -284,16 +283,13 @@ async fn publish_one(
     contract: &Contract,
     allow_overwrite: bool,
 ) -> DomainResult<Outcome> {
-    let stored = pacts::publish(
-        conn,
+    let target = super::revisions::Target {
         consumer_id,
         provider_id,
         version_id,
-        &contract.content,
-        allow_overwrite,
-        contract.merge,
-    )
-    .await?;
+    };
+    let stored =
+        super::revisions::publish(conn, target, &contract.content, allow_overwrite, contract.merge).await?;
     Ok(Outcome {
         provider: contract.provider.clone(),
         published: stored.published,

@@ -10,7 +10,7 @@ use crate::domain::events::{EventVars, PactRef};
 use crate::domain::{BaseUrl, DomainError, DomainResult, segment as enc};
 pub(crate) use crate::store::verifications::Verification;
 use crate::store::verifications::{self, NewVerification};
-use crate::store::{pacticipants, pacts, versions};
+use crate::store::{pacts, versions};
 
 /// Why a pact was selected for verification, carried in the metadata segment of its link.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -81,12 +81,7 @@ pub(crate) async fn record(
     result: &NewResult<'_>,
 ) -> DomainResult<Verification> {
     let mut w = db.write().await?;
-    let p = pacticipants::find(&mut w.tx, provider)
-        .await?
-        .ok_or_else(|| DomainError::NotFound(format!("provider '{provider}'")))?;
-    let c = pacticipants::find(&mut w.tx, consumer)
-        .await?
-        .ok_or_else(|| DomainError::NotFound(format!("consumer '{consumer}'")))?;
+    let (p, c) = super::pacticipants::require_pair(&mut w.tx, provider, consumer).await?;
     let row = pacts::by_sha(&mut w.tx, c.id, p.id, sha)
         .await?
         .ok_or_else(|| DomainError::NotFound(format!("pact version '{sha}'")))?;

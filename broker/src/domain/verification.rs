@@ -437,52 +437,93 @@ pub(crate) async fn select(
     request: &SelectionRequest,
 ) -> DomainResult<Vec<SelectedPact>> {
     let provider_branch = request.provider_branch.as_deref().filter(|b| !b.is_empty());
-    let provider_tags = &request.provider_tags;
-    let include_pending = request.include_pending;
     let wip_since = request.wip_since.as_deref().map(wip_since_utc).transpose()?;
-    let wip_since = wip_since.as_deref();
-    let selectors = &request.selectors;
-    for selector in selectors {
+    for selector in &request.selectors {
         validate(selector, provider_branch)?;
     }
     let Some(provider) = pacticipants::find(conn, provider_name).await? else {
         return Ok(Vec::new());
     };
     let consumers = pacticipants::consumers_of(conn, provider.id).await?;
-    let mut placements = Placements::default();
-    let heads = Heads::load(conn, &provider, &consumers, selectors, provider_branch).await?;
-    let mut selected: Vec<Selected> = Vec::new();
-    for consumer in &consumers {
-        let effective: Vec<ConsumerVersionSelector> = if selectors.is_empty() {
-            vec![
-                ConsumerVersionSelector {
-                    main_branch: Some(true),
-                    ..ConsumerVersionSelector::default()
-                },
-                ConsumerVersionSelector {
-                    deployed_or_released: Some(true),
-                    ..ConsumerVersionSelector::default()
-                },
-            ]
-        } else {
-            selectors.clone()
+    let selected = by_selectors(conn, &provider, &consumers, &request.selectors, provider_branch).await?;
+    let merged = by_content(selected);
+    let pending_contents = if request.include_pending {
+        let ids: Vec<i64> = merged.iter().map(|(s, _, _)| s.row.content_id).collect();
+        pending_among(conn, &provider, &ids, provider_branch, &request.provider_tags).await?
+    } else {
+        std::collections::HashSet::new()
+    };
+    let mut seen = std::collections::HashSet::new();
+    let mut out = Vec::new();
+    for (s, descriptions, consumer_versions) in merged {
+        seen.insert((s.consumer.clone(), s.row.sha.clone()));
+        let pending = request
+            .include_pending
+            .then(|| pending_contents.contains(&s.row.content_id));
+        out.push(SelectedPact {
+            consumer: s.consumer,
+            row: s.row,
+            descriptions,
+            consumer_versions,
+            pending,
+            wip: false,
+        });
+    }
+    if let (Some(since), Some(branch)) = (wip_since.as_deref(), provider_branch) {
+        let wip = Wip {
+            provider: &provider,
+            since,
+            provider_branch: branch,
         };
+        out.extend(wip_pacts(conn, &wip, &consumers, &mut seen).await?);
+    }
+    Ok(out)
+}
+
+/// The pacts each consumer's selectors select (with no selectors: the main branch and every
+/// deployed or released version, else the latest pact of a consumer without a main branch).
+async fn by_selectors(
+    conn: &mut Conn,
+    provider: &Pacticipant,
+    consumers: &[Pacticipant],
+    selectors: &[ConsumerVersionSelector],
+    provider_branch: Option<&str>,
+) -> DomainResult<Vec<Selected>> {
+    let mut placements = Placements::default();
+    let heads = Heads::load(conn, provider, consumers, selectors, provider_branch).await?;
+    let defaults = [
+        ConsumerVersionSelector {
+            main_branch: Some(true),
+            ..ConsumerVersionSelector::default()
+        },
+        ConsumerVersionSelector {
+            deployed_or_released: Some(true),
+            ..ConsumerVersionSelector::default()
+        },
+    ];
+    let effective: &[ConsumerVersionSelector] = if selectors.is_empty() {
+        &defaults
+    } else {
+        selectors
+    };
+    let mut selected: Vec<Selected> = Vec::new();
+    for consumer in consumers {
         let mut for_consumer = Vec::new();
-        for selector in &effective {
+        for selector in effective {
             if selector.consumer.as_deref().is_some_and(|c| c != consumer.name) {
                 continue;
             }
-            for (row, description) in evaluate(
+            let found = evaluate(
                 conn,
                 &mut placements,
                 &heads,
-                &provider,
+                provider,
                 consumer,
                 selector,
                 provider_branch,
             )
-            .await?
-            {
+            .await?;
+            for (row, description) in found {
                 for_consumer.push(Selected {
                     consumer: consumer.name.clone(),
                     row,
@@ -503,7 +544,12 @@ pub(crate) async fn select(
         }
         selected.extend(for_consumer);
     }
-    // One verifiable pact per distinct content, carrying every reason it was selected.
+    Ok(selected)
+}
+
+/// One verifiable pact per distinct content, carrying every reason it was selected and every
+/// consumer version it was selected for.
+fn by_content(selected: Vec<Selected>) -> Vec<Merged> {
     let mut by_sha: BTreeMap<(String, String), Merged> = BTreeMap::new();
     for s in selected {
         let key = (s.consumer.clone(), s.row.sha.clone());
@@ -517,53 +563,51 @@ pub(crate) async fn select(
             entry.2.push(s.row.consumer_version.clone());
         }
     }
+    by_sha.into_values().collect()
+}
+
+/// What work-in-progress pacts are looked for: those published since `since` that the
+/// provider's branch has not verified successfully.
+struct Wip<'a> {
+    provider: &'a Pacticipant,
+    since: &'a str,
+    provider_branch: &'a str,
+}
+
+/// The head pact of every consumer branch that is work in progress and not selected already.
+async fn wip_pacts(
+    conn: &mut Conn,
+    wip: &Wip<'_>,
+    consumers: &[Pacticipant],
+    seen: &mut std::collections::HashSet<(String, String)>,
+) -> DomainResult<Vec<SelectedPact>> {
     let mut out = Vec::new();
-    let mut seen = std::collections::HashSet::new();
-    let merged: Vec<Merged> = by_sha.into_values().collect();
-    let pending_contents = if include_pending {
-        let ids: Vec<i64> = merged.iter().map(|(s, _, _)| s.row.content_id).collect();
-        pending_among(conn, &provider, &ids, provider_branch, provider_tags).await?
-    } else {
-        std::collections::HashSet::new()
-    };
-    for (s, descriptions, consumer_versions) in merged {
-        seen.insert((s.consumer.clone(), s.row.sha.clone()));
-        let pending = include_pending.then(|| pending_contents.contains(&s.row.content_id));
-        out.push(SelectedPact {
-            consumer: s.consumer,
-            row: s.row,
-            descriptions,
-            consumer_versions,
-            pending,
-            wip: false,
-        });
-    }
-    if let (Some(since), Some(branch)) = (wip_since, provider_branch) {
-        for consumer in &consumers {
-            for branch_name in versions::branch_names(conn, consumer.id).await? {
-                let Some(head) = versions::branch_head(conn, consumer.id, &branch_name).await? else {
-                    continue;
-                };
-                let Some(row) = pacts::for_version(conn, head.id, provider.id).await? else {
-                    continue;
-                };
-                if row.created_at.as_str() < since || seen.contains(&(consumer.name.clone(), row.sha.clone()))
-                {
-                    continue;
-                }
-                if verifications::verified_successfully(conn, row.content_id, Some(branch), None).await? {
-                    continue;
-                }
-                seen.insert((consumer.name.clone(), row.sha.clone()));
-                out.push(SelectedPact {
-                    consumer: consumer.name.clone(),
-                    consumer_versions: vec![row.consumer_version.clone()],
-                    descriptions: vec![format!("work in progress from branch {branch_name}")],
-                    row,
-                    pending: Some(true),
-                    wip: true,
-                });
+    for consumer in consumers {
+        for branch_name in versions::branch_names(conn, consumer.id).await? {
+            let Some(head) = versions::branch_head(conn, consumer.id, &branch_name).await? else {
+                continue;
+            };
+            let Some(row) = pacts::for_version(conn, head.id, wip.provider.id).await? else {
+                continue;
+            };
+            if row.created_at.as_str() < wip.since || seen.contains(&(consumer.name.clone(), row.sha.clone()))
+            {
+                continue;
             }
+            if verifications::verified_successfully(conn, row.content_id, Some(wip.provider_branch), None)
+                .await?
+            {
+                continue;
+            }
+            seen.insert((consumer.name.clone(), row.sha.clone()));
+            out.push(SelectedPact {
+                consumer: consumer.name.clone(),
+                consumer_versions: vec![row.consumer_version.clone()],
+                descriptions: vec![format!("work in progress from branch {branch_name}")],
+                row,
+                pending: Some(true),
+                wip: true,
+            });
         }
     }
     Ok(out)

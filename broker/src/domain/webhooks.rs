@@ -182,16 +182,14 @@ pub(crate) struct DraftRequest {
 /// Why a draft cannot be saved: messages by the field at fault (`request.url`).
 pub(crate) type FieldErrors = BTreeMap<String, Vec<String>>;
 
-/// Checks a draft against the delivery policy and the applications it names.
-pub(crate) async fn check(
-    db: &Db,
+/// Checks a draft's request against the delivery policy (URL, method, headers an HTTP request
+/// can carry); the URL and the method (upper case, `POST` by default).
+fn check_request(
     policy: &WebhookPolicy,
-    uuid: String,
-    draft: Draft,
-) -> DomainResult<Result<Webhook, FieldErrors>> {
-    let mut errors = FieldErrors::new();
+    request: &DraftRequest,
+    errors: &mut FieldErrors,
+) -> (String, String) {
     let mut error = |field: &str, message: String| errors.entry(field.to_owned()).or_default().push(message);
-    let request = &draft.request;
     let url = request.url.clone().unwrap_or_default();
     if url.is_empty() {
         error("request.url", "is required".to_owned());
@@ -218,6 +216,19 @@ pub(crate) async fn check(
     if let Err(reason) = policy.check_method(&method) {
         error("request.method", reason.to_string());
     }
+    (url, method)
+}
+
+/// Checks a draft against the delivery policy and the applications it names.
+pub(crate) async fn check(
+    db: &Db,
+    policy: &WebhookPolicy,
+    uuid: String,
+    draft: Draft,
+) -> DomainResult<Result<Webhook, FieldErrors>> {
+    let mut errors = FieldErrors::new();
+    let (url, method) = check_request(policy, &draft.request, &mut errors);
+    let mut error = |field: &str, message: String| errors.entry(field.to_owned()).or_default().push(message);
     let events = draft
         .events
         .clone()

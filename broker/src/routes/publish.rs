@@ -4,8 +4,8 @@
 use std::sync::Arc;
 
 use accord_broker_client::wire::{
-    Links, LogLine, NamedItem, Notice, Pact, PublishContracts, PublishContractsAnswer, PublishedVersion,
-    VersionNumber,
+    Link, Links, LogLine, NamedItem, Notice, Pact, PublishContracts, PublishContractsAnswer,
+    PublishedVersion, VersionNumber,
 };
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -15,7 +15,9 @@ use serde_json::Value;
 use super::body::typed;
 use crate::AppState;
 use crate::domain::DomainError;
-use crate::domain::publish::{Contract, Publication, Published, publish_committed, publish_pact};
+use crate::domain::publish::{
+    Contract, Publication, PublicationResult, Published, publish_committed, publish_pact,
+};
 use crate::error::{ApiError, ApiResult};
 use crate::hal::{Base, Hal, enc};
 
@@ -125,37 +127,31 @@ fn publication(body: PublishContracts) -> ApiResult<Publication> {
     })
 }
 
-/// `POST /contracts/publish`.
-pub(crate) async fn publish_contracts(
-    State(state): State<Arc<AppState>>,
-    base: Base,
-    body: String,
-) -> ApiResult<Hal<PublishContractsAnswer>> {
-    let request = typed::<PublishContracts>(&body)?;
-    drop(body);
-    let publication = publication(request)?;
-    let (consumer, number, branch, tags) = (
-        publication.consumer.clone(),
-        publication.version.clone(),
-        publication.branch.clone(),
-        publication.tags.clone(),
-    );
-    let checked = publication.check()?;
-    let result = publish_committed(
-        &state.db,
-        &Base::for_webhooks(&state.config),
-        &checked,
-        state.config.policy(),
-        &state.lasting.documents,
-    )
-    .await?;
-    let notice = |kind: &str, text: String| Notice {
+/// Who published what: the consumer, its version, branch and tags.
+struct Said<'a> {
+    consumer: &'a str,
+    number: &'a str,
+    branch: Option<&'a str>,
+    tags: &'a [String],
+}
+
+fn notice(kind: &str, text: String) -> Notice {
+    Notice {
         when: None,
         kind: Some(kind.to_owned()),
         text,
-    };
-    let owner = format!("/pacticipants/{}", enc(&consumer));
-    let version_path = format!("{owner}/versions/{}", enc(&number));
+    }
+}
+
+/// The notices of a publication (what happened to the version and to each pact, and hints)
+/// and a link to each pact published.
+fn outcome_notices(base: &Base, said: &Said<'_>, result: &PublicationResult) -> (Vec<Notice>, Vec<Link>) {
+    let Said {
+        consumer,
+        number,
+        branch,
+        tags,
+    } = *said;
     let mut notices = vec![notice(
         "debug",
         format!(
@@ -165,10 +161,7 @@ pub(crate) async fn publish_contracts(
             } else {
                 "Updated"
             },
-            branch
-                .as_ref()
-                .map(|b| format!(" with branch {b}"))
-                .unwrap_or_default(),
+            branch.map(|b| format!(" with branch {b}")).unwrap_or_default(),
             if tags.is_empty() {
                 String::new()
             } else {
@@ -181,8 +174,8 @@ pub(crate) async fn publish_contracts(
         let path = format!(
             "/pacts/provider/{}/consumer/{}/version/{}",
             enc(&outcome.provider),
-            enc(&consumer),
-            enc(&number)
+            enc(consumer),
+            enc(number)
         );
         let (kind, verb) = match outcome.published {
             Published::Created => ("success", "published"),
@@ -211,6 +204,42 @@ pub(crate) async fn publish_contracts(
             "Next time, publish with a branch (--branch) so providers can select pacts by branch.".to_owned(),
         ));
     }
+    (notices, contract_links)
+}
+
+/// `POST /contracts/publish`.
+pub(crate) async fn publish_contracts(
+    State(state): State<Arc<AppState>>,
+    base: Base,
+    body: String,
+) -> ApiResult<Hal<PublishContractsAnswer>> {
+    let request = typed::<PublishContracts>(&body)?;
+    drop(body);
+    let publication = publication(request)?;
+    let (consumer, number, branch, tags) = (
+        publication.consumer.clone(),
+        publication.version.clone(),
+        publication.branch.clone(),
+        publication.tags.clone(),
+    );
+    let checked = publication.check()?;
+    let result = publish_committed(
+        &state.db,
+        &Base::for_webhooks(&state.config),
+        &checked,
+        state.config.policy(),
+        &state.lasting.documents,
+    )
+    .await?;
+    let owner = format!("/pacticipants/{}", enc(&consumer));
+    let version_path = format!("{owner}/versions/{}", enc(&number));
+    let said = Said {
+        consumer: &consumer,
+        number: &number,
+        branch: branch.as_deref(),
+        tags: &tags,
+    };
+    let (notices, contract_links) = outcome_notices(&base, &said, &result);
     let logs = notices
         .iter()
         .map(|n| LogLine {

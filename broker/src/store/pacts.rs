@@ -8,7 +8,7 @@ use super::Conn;
 use crate::db::now;
 
 /// Recursively sorts object keys so equal content serialises equally.
-fn canonical(value: &Value) -> Value {
+pub(crate) fn canonical(value: &Value) -> Value {
     match value {
         Value::Object(map) => {
             let mut keys: Vec<&String> = map.keys().collect();
@@ -221,146 +221,53 @@ pub(crate) async fn by_sha(
     row.as_ref().map(from_row).transpose()
 }
 
-/// What publishing did.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Published {
-    /// A new publication.
-    Created,
-    /// The same content again: nothing changed.
-    Unchanged,
-    /// Different content replaced the previous revision.
-    Overwritten,
-    /// New interactions were merged into the previous revision.
-    Merged,
-    /// Refused: different content for an existing consumer version. The diff.
-    Conflict(String),
-}
-
-fn diff(old: &str, new: &str) -> String {
-    let pretty = |text: &str| {
-        serde_json::from_str::<Value>(text)
-            .map(|v| {
-                let mut v = v;
-                if let Some(map) = v.as_object_mut() {
-                    map.remove("metadata");
-                }
-                serde_json::to_string_pretty(&canonical(&v)).unwrap_or_default()
-            })
-            .unwrap_or_else(|_| text.to_owned())
-    };
-    similar::TextDiff::from_lines(&pretty(old), &pretty(new))
-        .unified_diff()
-        .context_radius(3)
-        .header("published", "submitted")
-        .to_string()
-}
-
-/// Merges the interactions of `addition` into `existing` (same description and provider states
-/// must have the same content); `Err` names the conflicting interaction.
-pub(crate) fn merge_content(existing: &Value, addition: &Value) -> Result<Value, String> {
-    let mut merged = existing.clone();
-    let identity = |i: &Value| {
-        format!(
-            "{}\u{0}{}\u{0}{}",
-            i["description"], i["providerStates"], i["providerState"]
-        )
-    };
-    for key in ["interactions", "messages"] {
-        let Some(new_items) = addition[key].as_array() else {
-            continue;
-        };
-        let list = merged
-            .as_object_mut()
-            .map(|m| m.entry(key).or_insert_with(|| Value::Array(Vec::new())));
-        let Some(Value::Array(list)) = list else { continue };
-        for item in new_items {
-            let mut clean = item.clone();
-            if let Some(map) = clean.as_object_mut() {
-                map.remove("_id");
-            }
-            match list.iter().find(|e| identity(e) == identity(item)) {
-                Some(existing_item) => {
-                    let mut e = existing_item.clone();
-                    if let Some(map) = e.as_object_mut() {
-                        map.remove("_id");
-                    }
-                    if canonical(&e) != canonical(&clean) {
-                        return Err(format!(
-                            "interaction {} is already in the pact with different content",
-                            item["description"]
-                        ));
-                    }
-                }
-                None => list.push(clean),
-            }
-        }
-    }
-    Ok(merged)
-}
-
-/// Publishes content for a consumer version; refuses changed content unless `allow_overwrite`.
-pub(crate) async fn publish(
+/// The next revision number of the pact of a consumer version with a provider (1 for the
+/// first).
+pub(crate) async fn next_revision(
     conn: &mut Conn,
-    consumer_id: i64,
-    provider_id: i64,
     consumer_version_id: i64,
-    pact: &Value,
-    allow_overwrite: bool,
-    merge: bool,
-) -> Result<PublishedPact, sqlx::Error> {
-    let refused = |published| PublishedPact {
-        published,
-        sha: String::new(),
-        new_content: false,
-    };
-    let existing = for_version(conn, consumer_version_id, provider_id).await?;
-    let merged;
-    let pact = match (&existing, merge) {
-        (Some(row), true) => {
-            let current: Value = serde_json::from_str(&row.content).unwrap_or(Value::Null);
-            match merge_content(&current, pact) {
-                Ok(value) => {
-                    merged = value;
-                    &merged
-                }
-                Err(reason) => return Ok(refused(Published::Conflict(reason))),
-            }
-        }
-        _ => pact,
-    };
-    let sha = content_sha(pact);
-    let revision: i64 = match &existing {
-        Some(row) if row.sha == sha => {
-            return Ok(PublishedPact {
-                published: Published::Unchanged,
-                sha,
-                new_content: false,
-            });
-        }
-        Some(row) if !allow_overwrite && !merge => {
-            return Ok(refused(Published::Conflict(diff(&row.content, &pact.to_string()))));
-        }
-        Some(_) => {
-            sqlx::query("SELECT MAX(revision) AS r FROM pact_publications WHERE consumer_version_id = $1 AND provider_id = $2")
-                .bind(consumer_version_id)
-                .bind(provider_id)
-                .fetch_one(&mut *conn)
-                .await?
-                .try_get::<i64, _>("r")?
-                + 1
-        }
-        None => 1,
-    };
+    provider_id: i64,
+) -> Result<i64, sqlx::Error> {
+    let current: Option<i64> = sqlx::query(
+        "SELECT MAX(revision) AS r FROM pact_publications WHERE consumer_version_id = $1 AND provider_id = $2",
+    )
+    .bind(consumer_version_id)
+    .bind(provider_id)
+    .fetch_one(&mut *conn)
+    .await?
+    .try_get("r")?;
+    Ok(current.unwrap_or(0) + 1)
+}
+
+/// A pact revision to store: who, which version, which revision, the document and its hash.
+pub(crate) struct NewRevision<'a> {
+    /// The consumer.
+    pub(crate) consumer_id: i64,
+    /// The provider.
+    pub(crate) provider_id: i64,
+    /// The consumer version.
+    pub(crate) consumer_version_id: i64,
+    /// The revision number ([`next_revision`]).
+    pub(crate) revision: i64,
+    /// The pact.
+    pub(crate) pact: &'a Value,
+    /// Its [`content_sha`].
+    pub(crate) sha: &'a str,
+}
+
+/// Stores a revision: the content once per distinct hash, the publication, and the pair as an
+/// integration; whether the content was stored for the first time.
+pub(crate) async fn store_revision(conn: &mut Conn, new: &NewRevision<'_>) -> Result<bool, sqlx::Error> {
     let now = now();
-    let stored = stored_text(pact);
+    let stored = stored_text(new.pact);
     // A new content's id comes back from the insert; an existing one's needs a look-up.
     let inserted = sqlx::query(
         "INSERT INTO pact_contents (consumer_id, provider_id, sha, content, created_at) VALUES ($1, $2, $3, $4, $5) \
          ON CONFLICT (consumer_id, provider_id, sha) DO NOTHING RETURNING id",
     )
-    .bind(consumer_id)
-    .bind(provider_id)
-    .bind(&sha)
+    .bind(new.consumer_id)
+    .bind(new.provider_id)
+    .bind(new.sha)
     .bind(&stored)
     .bind(&now)
     .fetch_optional(&mut *conn)
@@ -371,9 +278,9 @@ pub(crate) async fn publish(
         None => sqlx::query(
             "SELECT id FROM pact_contents WHERE consumer_id = $1 AND provider_id = $2 AND sha = $3",
         )
-        .bind(consumer_id)
-        .bind(provider_id)
-        .bind(&sha)
+        .bind(new.consumer_id)
+        .bind(new.provider_id)
+        .bind(new.sha)
         .fetch_one(&mut *conn)
         .await?
         .try_get("id")?,
@@ -382,10 +289,10 @@ pub(crate) async fn publish(
         "INSERT INTO pact_publications (consumer_version_id, consumer_id, provider_id, revision, content_id, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (consumer_version_id, provider_id, revision) DO NOTHING",
     )
-    .bind(consumer_version_id)
-    .bind(consumer_id)
-    .bind(provider_id)
-    .bind(revision)
+    .bind(new.consumer_version_id)
+    .bind(new.consumer_id)
+    .bind(new.provider_id)
+    .bind(new.revision)
     .bind(content_id)
     .bind(&now)
     .execute(&mut *conn)
@@ -393,32 +300,12 @@ pub(crate) async fn publish(
     sqlx::query(
         "INSERT INTO integrations (consumer_id, provider_id, created_at) VALUES ($1, $2, $3) ON CONFLICT (provider_id, consumer_id) DO NOTHING",
     )
-    .bind(consumer_id)
-    .bind(provider_id)
+    .bind(new.consumer_id)
+    .bind(new.provider_id)
     .bind(&now)
     .execute(&mut *conn)
     .await?;
-    let published = match (existing.is_some(), merge) {
-        (true, true) => Published::Merged,
-        (true, false) => Published::Overwritten,
-        (false, _) => Published::Created,
-    };
-    Ok(PublishedPact {
-        published,
-        sha,
-        new_content,
-    })
-}
-
-/// What publishing one pact did.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct PublishedPact {
-    /// Created, unchanged, overwritten, merged or refused.
-    pub(crate) published: Published,
-    /// The content hash now published for the version (empty when refused).
-    pub(crate) sha: String,
-    /// Whether the content was stored for the first time.
-    pub(crate) new_content: bool,
+    Ok(new_content)
 }
 
 /// Which consumer versions a pact list covers.

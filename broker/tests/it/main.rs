@@ -136,6 +136,12 @@ impl Broker {
     }
 
     pub(crate) async fn send(&self, method: reqwest::Method, path: &str, body: &Value) -> (u16, Value) {
+        let (status, text) = self.send_text(method, path, body).await;
+        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+    }
+
+    /// A request with a JSON body, answered as text.
+    pub(crate) async fn send_text(&self, method: reqwest::Method, path: &str, body: &Value) -> (u16, String) {
         let response = self
             .client
             .request(method, format!("{}{path}", self.url))
@@ -145,7 +151,7 @@ impl Broker {
             .await
             .expect("sent");
         let status = response.status().as_u16();
-        (status, response.json().await.unwrap_or(Value::Null))
+        (status, response.text().await.unwrap_or_default())
     }
 
     pub(crate) async fn delete(&self, path: &str) -> u16 {

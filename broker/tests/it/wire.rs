@@ -49,16 +49,7 @@ async fn send_as<T: DeserializeOwned + Serialize>(
     path: &str,
     body: &Value,
 ) -> T {
-    let response = broker
-        .client
-        .request(method.clone(), format!("{}{path}", broker.url))
-        .header("Content-Type", "application/json")
-        .body(body.to_string())
-        .send()
-        .await
-        .expect("sent");
-    let status = response.status().as_u16();
-    let text = response.text().await.unwrap_or_default();
+    let (status, text) = broker.send_text(method.clone(), path, body).await;
     same_through(&format!("{method} {path}"), status, &text)
 }
 

@@ -3,7 +3,7 @@
 
 use std::net::SocketAddr;
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 
 /// The accord contract broker, compatible with the Pact Broker API.
 #[derive(Debug, Parser)]
@@ -28,197 +28,229 @@ pub(crate) enum Command {
 #[derive(Debug, Subcommand)]
 pub(crate) enum ClientCommand {
     /// Publish pact files (or directories of them) for a consumer version.
-    Publish {
-        /// Pact files or directories.
-        #[arg(required = true)]
-        pact_files: Vec<std::path::PathBuf>,
-        /// The consumer version.
-        #[arg(long, short = 'a')]
-        consumer_app_version: String,
-        /// The consumer version's branch.
-        #[arg(long)]
-        branch: Option<String>,
-        /// Tags for the consumer version (repeatable).
-        #[arg(long = "tag", short = 't')]
-        tags: Vec<String>,
-        /// The CI build URL.
-        #[arg(long)]
-        build_url: Option<String>,
-        #[command(flatten)]
-        broker: BrokerArgs,
-    },
+    Publish(PublishArgs),
     /// Publish a provider contract: an OpenAPI document and the result of the provider's own
     /// tests against it (PactFlow's bi-directional contract testing).
-    PublishProviderContract {
-        /// The OpenAPI document (JSON or YAML).
-        contract_file: std::path::PathBuf,
-        /// The provider.
-        #[arg(long)]
-        provider: String,
-        /// The provider version.
-        #[arg(long, short = 'a')]
-        provider_app_version: String,
-        /// The version's branch.
-        #[arg(long)]
-        branch: Option<String>,
-        /// Tags for the version (repeatable).
-        #[arg(long = "tag", short = 't')]
-        tags: Vec<String>,
-        /// The document's content type (default: from the file's extension).
-        #[arg(long)]
-        content_type: Option<String>,
-        /// The exit code of the provider's own tests of the document (0: they passed).
-        #[arg(long, conflicts_with_all = ["verification_success", "no_verification_success"])]
-        verification_exit_code: Option<i32>,
-        /// The provider's own tests of the document passed.
-        #[arg(long)]
-        verification_success: bool,
-        /// The provider's own tests of the document failed.
-        #[arg(long, conflicts_with = "verification_success")]
-        no_verification_success: bool,
-        /// The tests' output.
-        #[arg(long)]
-        verification_results: Option<std::path::PathBuf>,
-        /// The output's content type.
-        #[arg(long)]
-        verification_results_content_type: Option<String>,
-        /// The output's format (text, junit, ...).
-        #[arg(long)]
-        verification_results_format: Option<String>,
-        /// The tool that ran the tests.
-        #[arg(long)]
-        verifier: Option<String>,
-        /// The tool's version.
-        #[arg(long)]
-        verifier_version: Option<String>,
-        /// The CI build URL.
-        #[arg(long)]
-        build_url: Option<String>,
-        #[command(flatten)]
-        broker: BrokerArgs,
-    },
+    PublishProviderContract(PublishProviderContractArgs),
     /// Ask whether a version may be deployed: exit 0 yes, 1 no.
-    CanIDeploy {
-        /// The application.
-        #[arg(long, short = 'a')]
-        pacticipant: String,
-        /// Its version.
-        #[arg(long, short = 'e')]
-        version: String,
-        /// The target environment.
-        #[arg(long, conflicts_with = "to")]
-        to_environment: Option<String>,
-        /// The target tag (deploying alongside the latest versions with this tag).
-        #[arg(long)]
-        to: Option<String>,
-        /// Applications to ignore (repeatable).
-        #[arg(long)]
-        ignore: Vec<String>,
-        #[command(flatten)]
-        broker: BrokerArgs,
-    },
+    CanIDeploy(CanIDeployArgs),
     /// Record that a version was deployed to an environment.
-    RecordDeployment {
-        /// The application.
-        #[arg(long, short = 'a')]
-        pacticipant: String,
-        /// Its version.
-        #[arg(long, short = 'e')]
-        version: String,
-        /// The environment.
-        #[arg(long)]
-        environment: String,
-        /// The application instance, when several run in the environment.
-        #[arg(long)]
-        application_instance: Option<String>,
-        #[command(flatten)]
-        broker: BrokerArgs,
-    },
+    RecordDeployment(RecordDeploymentArgs),
     /// Record that a version was released to an environment.
-    RecordRelease {
-        /// The application.
-        #[arg(long, short = 'a')]
-        pacticipant: String,
-        /// Its version.
-        #[arg(long, short = 'e')]
-        version: String,
-        /// The environment.
-        #[arg(long)]
-        environment: String,
-        #[command(flatten)]
-        broker: BrokerArgs,
-    },
+    RecordRelease(RecordReleaseArgs),
     /// Create an environment.
-    CreateEnvironment {
-        /// Its name (one word).
-        #[arg(long)]
-        name: String,
-        /// Its display name.
-        #[arg(long)]
-        display_name: Option<String>,
-        /// Whether it is a production environment.
-        #[arg(long)]
-        production: bool,
-        #[command(flatten)]
-        broker: BrokerArgs,
-    },
+    CreateEnvironment(CreateEnvironmentArgs),
     /// Create a webhook that calls URL on the chosen events.
-    CreateWebhook {
-        /// The URL to call (it may use ${pactbroker.*} variables).
-        url: String,
-        /// HTTP method.
-        #[arg(long = "request", short = 'X', default_value = "POST")]
-        method: String,
-        /// Header as 'Name: value' (repeatable).
-        #[arg(long = "header", short = 'H')]
-        headers: Vec<String>,
-        /// Request body.
-        #[arg(long = "data", short = 'd')]
-        body: Option<String>,
-        /// Description.
-        #[arg(long)]
-        description: Option<String>,
-        /// Only for this consumer.
-        #[arg(long)]
-        consumer: Option<String>,
-        /// Only for this provider.
-        #[arg(long)]
-        provider: Option<String>,
-        /// Fire when a contract is published.
-        #[arg(long)]
-        contract_published: bool,
-        /// Fire when a contract's content changes.
-        #[arg(long)]
-        contract_content_changed: bool,
-        /// Fire when a contract needs verifying by a provider version.
-        #[arg(long)]
-        contract_requiring_verification_published: bool,
-        /// Fire when a verification result is published.
-        #[arg(long)]
-        provider_verification_published: bool,
-        /// Fire when a verification succeeds.
-        #[arg(long)]
-        provider_verification_succeeded: bool,
-        /// Fire when a verification fails.
-        #[arg(long)]
-        provider_verification_failed: bool,
-        #[command(flatten)]
-        broker: BrokerArgs,
-    },
+    CreateWebhook(CreateWebhookArgs),
     /// Describe a version (the latest when none is given).
-    DescribeVersion {
-        /// The application.
-        #[arg(long, short = 'a')]
-        pacticipant: String,
-        /// The version.
-        #[arg(long, short = 'e')]
-        version: Option<String>,
-        /// Describe the latest version with this tag.
-        #[arg(long)]
-        latest: Option<String>,
-        #[command(flatten)]
-        broker: BrokerArgs,
-    },
+    DescribeVersion(DescribeVersionArgs),
+}
+
+/// The flags of `Publish`: publish pact files (or directories of them) for a consumer version.
+#[derive(Debug, Args)]
+pub(crate) struct PublishArgs {
+    /// Pact files or directories.
+    #[arg(required = true)]
+    pub(crate) pact_files: Vec<std::path::PathBuf>,
+    /// The consumer version.
+    #[arg(long, short = 'a')]
+    pub(crate) consumer_app_version: String,
+    /// The consumer version's branch.
+    #[arg(long)]
+    pub(crate) branch: Option<String>,
+    /// Tags for the consumer version (repeatable).
+    #[arg(long = "tag", short = 't')]
+    pub(crate) tags: Vec<String>,
+    /// The CI build URL.
+    #[arg(long)]
+    pub(crate) build_url: Option<String>,
+    #[command(flatten)]
+    pub(crate) broker: BrokerArgs,
+}
+
+/// The flags of `PublishProviderContract`: publish a provider contract: an OpenAPI document and the result of the provider's own
+#[derive(Debug, Args)]
+pub(crate) struct PublishProviderContractArgs {
+    /// The OpenAPI document (JSON or YAML).
+    pub(crate) contract_file: std::path::PathBuf,
+    /// The provider.
+    #[arg(long)]
+    pub(crate) provider: String,
+    /// The provider version.
+    #[arg(long, short = 'a')]
+    pub(crate) provider_app_version: String,
+    /// The version's branch.
+    #[arg(long)]
+    pub(crate) branch: Option<String>,
+    /// Tags for the version (repeatable).
+    #[arg(long = "tag", short = 't')]
+    pub(crate) tags: Vec<String>,
+    /// The document's content type (default: from the file's extension).
+    #[arg(long)]
+    pub(crate) content_type: Option<String>,
+    /// The exit code of the provider's own tests of the document (0: they passed).
+    #[arg(long, conflicts_with_all = ["verification_success", "no_verification_success"])]
+    pub(crate) verification_exit_code: Option<i32>,
+    /// The provider's own tests of the document passed.
+    #[arg(long)]
+    pub(crate) verification_success: bool,
+    /// The provider's own tests of the document failed.
+    #[arg(long, conflicts_with = "verification_success")]
+    pub(crate) no_verification_success: bool,
+    /// The tests' output.
+    #[arg(long)]
+    pub(crate) verification_results: Option<std::path::PathBuf>,
+    /// The output's content type.
+    #[arg(long)]
+    pub(crate) verification_results_content_type: Option<String>,
+    /// The output's format (text, junit, ...).
+    #[arg(long)]
+    pub(crate) verification_results_format: Option<String>,
+    /// The tool that ran the tests.
+    #[arg(long)]
+    pub(crate) verifier: Option<String>,
+    /// The tool's version.
+    #[arg(long)]
+    pub(crate) verifier_version: Option<String>,
+    /// The CI build URL.
+    #[arg(long)]
+    pub(crate) build_url: Option<String>,
+    #[command(flatten)]
+    pub(crate) broker: BrokerArgs,
+}
+
+/// The flags of `CanIDeploy`: ask whether a version may be deployed: exit 0 yes, 1 no.
+#[derive(Debug, Args)]
+pub(crate) struct CanIDeployArgs {
+    /// The application.
+    #[arg(long, short = 'a')]
+    pub(crate) pacticipant: String,
+    /// Its version.
+    #[arg(long, short = 'e')]
+    pub(crate) version: String,
+    /// The target environment.
+    #[arg(long, conflicts_with = "to")]
+    pub(crate) to_environment: Option<String>,
+    /// The target tag (deploying alongside the latest versions with this tag).
+    #[arg(long)]
+    pub(crate) to: Option<String>,
+    /// Applications to ignore (repeatable).
+    #[arg(long)]
+    pub(crate) ignore: Vec<String>,
+    #[command(flatten)]
+    pub(crate) broker: BrokerArgs,
+}
+
+/// The flags of `RecordDeployment`: record that a version was deployed to an environment.
+#[derive(Debug, Args)]
+pub(crate) struct RecordDeploymentArgs {
+    /// The application.
+    #[arg(long, short = 'a')]
+    pub(crate) pacticipant: String,
+    /// Its version.
+    #[arg(long, short = 'e')]
+    pub(crate) version: String,
+    /// The environment.
+    #[arg(long)]
+    pub(crate) environment: String,
+    /// The application instance, when several run in the environment.
+    #[arg(long)]
+    pub(crate) application_instance: Option<String>,
+    #[command(flatten)]
+    pub(crate) broker: BrokerArgs,
+}
+
+/// The flags of `RecordRelease`: record that a version was released to an environment.
+#[derive(Debug, Args)]
+pub(crate) struct RecordReleaseArgs {
+    /// The application.
+    #[arg(long, short = 'a')]
+    pub(crate) pacticipant: String,
+    /// Its version.
+    #[arg(long, short = 'e')]
+    pub(crate) version: String,
+    /// The environment.
+    #[arg(long)]
+    pub(crate) environment: String,
+    #[command(flatten)]
+    pub(crate) broker: BrokerArgs,
+}
+
+/// The flags of `CreateEnvironment`: create an environment.
+#[derive(Debug, Args)]
+pub(crate) struct CreateEnvironmentArgs {
+    /// Its name (one word).
+    #[arg(long)]
+    pub(crate) name: String,
+    /// Its display name.
+    #[arg(long)]
+    pub(crate) display_name: Option<String>,
+    /// Whether it is a production environment.
+    #[arg(long)]
+    pub(crate) production: bool,
+    #[command(flatten)]
+    pub(crate) broker: BrokerArgs,
+}
+
+/// The flags of `CreateWebhook`: create a webhook that calls URL on the chosen events.
+#[derive(Debug, Args)]
+pub(crate) struct CreateWebhookArgs {
+    /// The URL to call (it may use ${pactbroker.*} variables).
+    pub(crate) url: String,
+    /// HTTP method.
+    #[arg(long = "request", short = 'X', default_value = "POST")]
+    pub(crate) method: String,
+    /// Header as 'Name: value' (repeatable).
+    #[arg(long = "header", short = 'H')]
+    pub(crate) headers: Vec<String>,
+    /// Request body.
+    #[arg(long = "data", short = 'd')]
+    pub(crate) body: Option<String>,
+    /// Description.
+    #[arg(long)]
+    pub(crate) description: Option<String>,
+    /// Only for this consumer.
+    #[arg(long)]
+    pub(crate) consumer: Option<String>,
+    /// Only for this provider.
+    #[arg(long)]
+    pub(crate) provider: Option<String>,
+    /// Fire when a contract is published.
+    #[arg(long)]
+    pub(crate) contract_published: bool,
+    /// Fire when a contract's content changes.
+    #[arg(long)]
+    pub(crate) contract_content_changed: bool,
+    /// Fire when a contract needs verifying by a provider version.
+    #[arg(long)]
+    pub(crate) contract_requiring_verification_published: bool,
+    /// Fire when a verification result is published.
+    #[arg(long)]
+    pub(crate) provider_verification_published: bool,
+    /// Fire when a verification succeeds.
+    #[arg(long)]
+    pub(crate) provider_verification_succeeded: bool,
+    /// Fire when a verification fails.
+    #[arg(long)]
+    pub(crate) provider_verification_failed: bool,
+    #[command(flatten)]
+    pub(crate) broker: BrokerArgs,
+}
+
+/// The flags of `DescribeVersion`: describe a version (the latest when none is given).
+#[derive(Debug, Args)]
+pub(crate) struct DescribeVersionArgs {
+    /// The application.
+    #[arg(long, short = 'a')]
+    pub(crate) pacticipant: String,
+    /// The version.
+    #[arg(long, short = 'e')]
+    pub(crate) version: Option<String>,
+    /// Describe the latest version with this tag.
+    #[arg(long)]
+    pub(crate) latest: Option<String>,
+    #[command(flatten)]
+    pub(crate) broker: BrokerArgs,
 }
 
 /// Where the broker is and how to authenticate.

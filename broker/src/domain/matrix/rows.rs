@@ -74,23 +74,42 @@ fn is_ignored(ignores: &[Selector], name: &str, version: Option<&Version>) -> bo
     })
 }
 
-/// Builds every row of the query.
-pub(super) async fn build(
+/// What the queries of one matrix question bring back.
+struct Gathered {
+    /// The pacts the selected versions published, as consumers.
+    published: Vec<MatrixPact>,
+    /// For each selected application (by index), its consumers that no selector names.
+    consumers_of: Vec<(usize, Vec<Pacticipant>)>,
+    /// The target's versions of every application on the other side.
+    targets: HashMap<i64, Vec<Version>>,
+    /// For each selected provider (by index), the pacts the target's consumer versions
+    /// published for it, by consumer version.
+    received: Vec<(usize, HashMap<i64, MatrixPact>)>,
+    /// Every verification of those pacts and the provider versions behind them.
+    loaded: Loaded,
+    /// The providers of the published pacts.
+    providers: HashMap<i64, Pacticipant>,
+}
+
+fn sorted_unique(mut ids: Vec<i64>) -> Vec<i64> {
+    ids.sort_unstable();
+    ids.dedup();
+    ids
+}
+
+/// Runs the question's queries: a fixed number, however many versions, pacts and
+/// verifications are involved.
+async fn gather(
     conn: &mut Conn,
-    query: &MatrixQuery,
     resolved: &[Resolved],
     target: &Target,
-) -> DomainResult<Rows> {
-    let selected: HashMap<i64, &Resolved> = resolved.iter().map(|r| (r.pacticipant.id, r)).collect();
-
-    // The pacts the selected versions published, as consumers.
+    selected: &HashMap<i64, &Resolved>,
+) -> DomainResult<Gathered> {
     let consumer_version_ids: Vec<i64> = resolved
         .iter()
         .flat_map(|r| r.versions.iter().map(|v| v.id))
         .collect();
     let published = matrix::pacts_of_consumer_versions(conn, &consumer_version_ids).await?;
-
-    // The consumers of the selected applications, as providers, that no selector names.
     let mut consumers_of: Vec<(usize, Vec<Pacticipant>)> = Vec::new();
     for (i, r) in resolved.iter().enumerate() {
         let others: Vec<Pacticipant> = pacticipants::consumers_of(conn, r.pacticipant.id)
@@ -100,19 +119,15 @@ pub(super) async fn build(
             .collect();
         consumers_of.push((i, others));
     }
-
-    // The target's versions of every application on the other side.
-    let mut other_ids: Vec<i64> = published
-        .iter()
-        .map(|p| p.provider_id)
-        .filter(|id| !selected.contains_key(id))
-        .chain(consumers_of.iter().flat_map(|(_, cs)| cs.iter().map(|c| c.id)))
-        .collect();
-    other_ids.sort_unstable();
-    other_ids.dedup();
+    let other_ids = sorted_unique(
+        published
+            .iter()
+            .map(|p| p.provider_id)
+            .filter(|id| !selected.contains_key(id))
+            .chain(consumers_of.iter().flat_map(|(_, cs)| cs.iter().map(|c| c.id)))
+            .collect(),
+    );
     let targets = target.versions_of(conn, &other_ids).await?;
-
-    // The pacts the target's consumer versions published for each selected provider.
     let mut received: Vec<(usize, HashMap<i64, MatrixPact>)> = Vec::new();
     for (i, consumers) in &consumers_of {
         let ids: Vec<i64> = consumers
@@ -120,75 +135,117 @@ pub(super) async fn build(
             .flat_map(|c| targets.get(&c.id).into_iter().flatten().map(|v| v.id))
             .collect();
         if !ids.is_empty() {
-            received.push((
-                *i,
-                matrix::pacts_with_provider(conn, &ids, resolved[*i].pacticipant.id).await?,
-            ));
+            let pacts = matrix::pacts_with_provider(conn, &ids, resolved[*i].pacticipant.id).await?;
+            received.push((*i, pacts));
         }
     }
-
-    // Every verification of those pacts, and the provider versions behind them.
-    let mut content_ids: Vec<i64> = published
-        .iter()
-        .map(|p| p.content_id)
-        .chain(
-            received
-                .iter()
-                .flat_map(|(_, m)| m.values().map(|p| p.content_id)),
-        )
-        .collect();
-    content_ids.sort_unstable();
-    content_ids.dedup();
+    let content_ids = sorted_unique(
+        published
+            .iter()
+            .map(|p| p.content_id)
+            .chain(
+                received
+                    .iter()
+                    .flat_map(|(_, m)| m.values().map(|p| p.content_id)),
+            )
+            .collect(),
+    );
     let verifications = matrix::verifications_of_contents(conn, &content_ids).await?;
-    let mut provider_version_ids: Vec<i64> = verifications
-        .values()
-        .flatten()
-        .map(|v| v.provider_version_id)
-        .collect();
-    provider_version_ids.sort_unstable();
-    provider_version_ids.dedup();
+    let provider_version_ids = sorted_unique(
+        verifications
+            .values()
+            .flatten()
+            .map(|v| v.provider_version_id)
+            .collect(),
+    );
     let loaded = Loaded {
         verifications,
         versions: versions::by_ids(conn, &provider_version_ids).await?,
     };
-    let mut provider_ids: Vec<i64> = published.iter().map(|p| p.provider_id).collect();
-    provider_ids.sort_unstable();
-    provider_ids.dedup();
+    let provider_ids = sorted_unique(published.iter().map(|p| p.provider_id).collect());
     let providers = pacticipants::by_ids(conn, &provider_ids).await?;
+    Ok(Gathered {
+        published,
+        consumers_of,
+        targets,
+        received,
+        loaded,
+        providers,
+    })
+}
 
+/// Builds every row of the query.
+pub(super) async fn build(
+    conn: &mut Conn,
+    query: &MatrixQuery,
+    resolved: &[Resolved],
+    target: &Target,
+) -> DomainResult<Rows> {
+    let selected: HashMap<i64, &Resolved> = resolved.iter().map(|r| (r.pacticipant.id, r)).collect();
+    let gathered = gather(conn, resolved, target, &selected).await?;
     let mut out = Rows::default();
-    let mut by_version: HashMap<i64, Vec<&MatrixPact>> = HashMap::new();
-    for p in &published {
-        by_version.entry(p.consumer_version_id).or_default().push(p);
+    as_consumers(query, resolved, target, &selected, &gathered, &mut out);
+    as_providers(query, resolved, &gathered, &mut out);
+    Ok(out)
+}
+
+/// The provider versions a pact of a selected consumer version is paired with: the versions
+/// another selector names (exactly, or those of them that verified it), else the target's, else
+/// every version that verified it.
+fn provider_pairs(
+    query: &MatrixQuery,
+    target: &Target,
+    selected: &HashMap<i64, &Resolved>,
+    gathered: &Gathered,
+    provider_id: i64,
+    content_id: i64,
+) -> Vec<(Version, Option<Verification>)> {
+    let loaded = &gathered.loaded;
+    match selected.get(&provider_id) {
+        Some(other) if other.mode == Mode::Exact => other
+            .versions
+            .iter()
+            .map(|pv| (pv.clone(), loaded.latest_for(content_id, pv.id)))
+            .collect(),
+        Some(other) => {
+            let set: HashSet<i64> = other.versions.iter().map(|v| v.id).collect();
+            let latest = matches!(query.latest_by.as_deref(), Some("cvp" | "cp"));
+            pairs_of(loaded.verifying(content_id, |id| set.contains(&id), latest))
+        }
+        None => match target {
+            Target::None => pairs_of(loaded.verifying(content_id, |_| true, query.latest_by.is_some())),
+            _ => gathered
+                .targets
+                .get(&provider_id)
+                .into_iter()
+                .flatten()
+                .map(|pv| (pv.clone(), loaded.latest_for(content_id, pv.id)))
+                .collect(),
+        },
     }
-    let latest_only = query.latest_by.is_some();
+}
+
+/// The rows of the selected versions as consumers: each pact they published, with the
+/// provider versions it is paired with (or none, which is a reason not to deploy).
+fn as_consumers(
+    query: &MatrixQuery,
+    resolved: &[Resolved],
+    target: &Target,
+    selected: &HashMap<i64, &Resolved>,
+    gathered: &Gathered,
+    out: &mut Rows,
+) {
+    let mut by_version: HashMap<i64, Vec<&MatrixPact>> = HashMap::new();
+    for pact in &gathered.published {
+        by_version.entry(pact.consumer_version_id).or_default().push(pact);
+    }
     for r in resolved {
         for version in &r.versions {
             for pact in by_version.get(&version.id).into_iter().flatten() {
-                let Some(provider) = providers.get(&pact.provider_id) else {
+                let Some(provider) = gathered.providers.get(&pact.provider_id) else {
                     continue;
                 };
-                let pairs: Vec<(Version, Option<Verification>)> = match selected.get(&provider.id) {
-                    Some(o) if o.mode == Mode::Exact => o
-                        .versions
-                        .iter()
-                        .map(|pv| (pv.clone(), loaded.latest_for(pact.content_id, pv.id)))
-                        .collect(),
-                    Some(o) => {
-                        let set: HashSet<i64> = o.versions.iter().map(|v| v.id).collect();
-                        let latest = matches!(query.latest_by.as_deref(), Some("cvp" | "cp"));
-                        pairs_of(loaded.verifying(pact.content_id, |id| set.contains(&id), latest))
-                    }
-                    None => match target {
-                        Target::None => pairs_of(loaded.verifying(pact.content_id, |_| true, latest_only)),
-                        _ => targets
-                            .get(&provider.id)
-                            .into_iter()
-                            .flatten()
-                            .map(|pv| (pv.clone(), loaded.latest_for(pact.content_id, pv.id)))
-                            .collect(),
-                    },
-                };
+                let pairs = provider_pairs(query, target, selected, gathered, provider.id, pact.content_id);
                 let consumer_ignored = is_ignored(&query.ignores, &r.pacticipant.name, Some(version));
                 if pairs.is_empty() {
                     let ignored = consumer_ignored || is_ignored(&query.ignores, &provider.name, None);
@@ -199,23 +256,18 @@ pub(super) async fn build(
                             target.text(&provider.name)
                         ));
                     }
-                    out.rows.push(row(
-                        &r.pacticipant.name,
-                        version,
-                        &provider.name,
-                        None,
-                        pact,
-                        None,
-                        ignored,
-                    ));
+                    let consumer = (r.pacticipant.name.as_str(), version);
+                    out.rows
+                        .push(row(consumer, &provider.name, None, pact, None, ignored));
                 }
-                for (pv, verification) in pairs {
-                    let ignored = consumer_ignored || is_ignored(&query.ignores, &provider.name, Some(&pv));
+                for (provider_version, verification) in pairs {
+                    let ignored = consumer_ignored
+                        || is_ignored(&query.ignores, &provider.name, Some(&provider_version));
+                    let consumer = (r.pacticipant.name.as_str(), version);
                     out.rows.push(row(
-                        &r.pacticipant.name,
-                        version,
+                        consumer,
                         &provider.name,
-                        Some(pv),
+                        Some(provider_version),
                         pact,
                         verification,
                         ignored,
@@ -224,19 +276,26 @@ pub(super) async fn build(
             }
         }
     }
+}
 
-    // As a provider: every consumer version on the target side that has a pact with it.
-    for (i, pacts) in &received {
+/// The rows of the selected versions as providers: every consumer version on the target side
+/// that has a pact with them.
+fn as_providers(query: &MatrixQuery, resolved: &[Resolved], gathered: &Gathered, out: &mut Rows) {
+    let loaded = &gathered.loaded;
+    for (i, pacts) in &gathered.received {
         let r = &resolved[*i];
-        let consumers = consumers_of
+        let consumers = gathered
+            .consumers_of
             .iter()
             .find(|(j, _)| j == i)
             .map(|(_, cs)| cs.as_slice())
             .unwrap_or_default();
         for consumer in consumers {
-            for cv in targets.get(&consumer.id).into_iter().flatten() {
-                let Some(pact) = pacts.get(&cv.id) else { continue };
-                let consumer_ignored = is_ignored(&query.ignores, &consumer.name, Some(cv));
+            for consumer_version in gathered.targets.get(&consumer.id).into_iter().flatten() {
+                let Some(pact) = pacts.get(&consumer_version.id) else {
+                    continue;
+                };
+                let consumer_ignored = is_ignored(&query.ignores, &consumer.name, Some(consumer_version));
                 let pairs: Vec<(Version, Option<Verification>)> = match r.mode {
                     Mode::Exact => r
                         .versions
@@ -248,14 +307,13 @@ pub(super) async fn build(
                         pairs_of(loaded.verifying(pact.content_id, |id| set.contains(&id), false))
                     }
                 };
-                for (pv, verification) in pairs {
-                    let ignored =
-                        consumer_ignored || is_ignored(&query.ignores, &r.pacticipant.name, Some(&pv));
+                for (provider_version, verification) in pairs {
+                    let ignored = consumer_ignored
+                        || is_ignored(&query.ignores, &r.pacticipant.name, Some(&provider_version));
                     out.rows.push(row(
-                        &consumer.name,
-                        cv,
+                        (consumer.name.as_str(), consumer_version),
                         &r.pacticipant.name,
-                        Some(pv),
+                        Some(provider_version),
                         pact,
                         verification,
                         ignored,
@@ -264,7 +322,6 @@ pub(super) async fn build(
             }
         }
     }
-    Ok(out)
 }
 
 fn pairs_of(verifying: Vec<(Version, Verification)>) -> Vec<(Version, Option<Verification>)> {
@@ -272,8 +329,7 @@ fn pairs_of(verifying: Vec<(Version, Verification)>) -> Vec<(Version, Option<Ver
 }
 
 fn row(
-    consumer: &str,
-    consumer_version: &Version,
+    (consumer, consumer_version): (&str, &Version),
     provider: &str,
     provider_version: Option<Version>,
     pact: &MatrixPact,
