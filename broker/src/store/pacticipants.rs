@@ -110,32 +110,31 @@ pub(crate) async fn find(conn: &mut Conn, name: &str) -> Result<Option<Pacticipa
     row.as_ref().map(from_row).transpose()
 }
 
+/// The application with this id.
 pub(crate) async fn find_by_id(conn: &mut Conn, id: i64) -> Result<Option<Pacticipant>, sqlx::Error> {
-    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM pacticipants WHERE id = $1"))
-        .bind(id)
-        .fetch_optional(&mut *conn)
-        .await?;
-    row.as_ref().map(from_row).transpose()
+    super::by_id(conn, id).await
 }
 
-/// Pacticipants by id, in one query per 500 ids.
+/// Applications by id, in one query per 500 ids.
 pub(crate) async fn by_ids(
     conn: &mut Conn,
     ids: &[i64],
 ) -> Result<std::collections::HashMap<i64, Pacticipant>, sqlx::Error> {
-    let mut out = std::collections::HashMap::new();
-    for list in super::id_lists(ids) {
-        let rows = sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM pacticipants WHERE id IN ({list})"
-        ))
-        .fetch_all(&mut *conn)
-        .await?;
-        for row in &rows {
-            let p = from_row(row)?;
-            out.insert(p.id, p);
-        }
+    super::by_ids(conn, ids).await
+}
+
+impl super::Table for Pacticipant {
+    const COLUMNS: &'static str = COLUMNS;
+    const FROM: &'static str = "pacticipants";
+    const ID: &'static str = "id";
+
+    fn from_row(row: &sqlx::any::AnyRow) -> Result<Self, sqlx::Error> {
+        from_row(row)
     }
-    Ok(out)
+
+    fn id(&self) -> i64 {
+        self.id
+    }
 }
 
 pub(crate) async fn list(conn: &mut Conn, limit: i64, offset: i64) -> Result<Vec<Pacticipant>, sqlx::Error> {

@@ -160,29 +160,40 @@ pub(crate) struct ContractRef {
     pub(crate) sha: String,
 }
 
+/// The ids of the rows of `table` (provider contracts or pact publications, for the provider
+/// bound as `$1` to `$5`, each row of a version in `version_column` and of an owner in
+/// `owner_column`) that a comparison concerns: each owner's newest, the newest of each branch,
+/// the newest of each owner's tags, and the newest of each version currently deployed or
+/// released. One definition for both directions of provider-contract comparisons.
+fn newest_of_each(table: &str, version_column: &str, owner_column: &str) -> String {
+    format!(
+        "SELECT MAX(id) FROM {table} WHERE provider_id = $1 GROUP BY {owner_column} \
+         UNION SELECT MAX(x.id) FROM {table} x JOIN branch_versions bv ON bv.version_id = x.{version_column} \
+           WHERE x.provider_id = $2 GROUP BY bv.branch_id \
+         UNION SELECT MAX(x.id) FROM {table} x JOIN tags tg ON tg.version_id = x.{version_column} \
+           WHERE x.provider_id = $3 GROUP BY x.{owner_column}, tg.name \
+         UNION SELECT MAX(x.id) FROM {table} x JOIN deployed_versions d ON d.version_id = x.{version_column} \
+           WHERE x.provider_id = $4 AND d.undeployed_at IS NULL GROUP BY x.{version_column} \
+         UNION SELECT MAX(x.id) FROM {table} x JOIN released_versions r ON r.version_id = x.{version_column} \
+           WHERE x.provider_id = $5 AND r.support_ended_at IS NULL GROUP BY x.{version_column}"
+    )
+}
+
 /// The provider contracts a new pact for this provider is compared with: the newest one, the
 /// newest of each branch and tag, and those of versions currently deployed or released.
 pub(crate) async fn relevant(conn: &mut Conn, provider_id: i64) -> Result<Vec<ContractRef>, sqlx::Error> {
-    let rows = sqlx::query(
-        "SELECT pc.id, pc.sha FROM provider_contracts pc WHERE pc.id IN ( \
-           SELECT MAX(id) FROM provider_contracts WHERE provider_id = $1 \
-           UNION SELECT MAX(c.id) FROM provider_contracts c JOIN branch_versions bv ON bv.version_id = c.provider_version_id \
-             WHERE c.provider_id = $2 GROUP BY bv.branch_id \
-           UNION SELECT MAX(c.id) FROM provider_contracts c JOIN tags t ON t.version_id = c.provider_version_id \
-             WHERE c.provider_id = $3 GROUP BY t.name \
-           UNION SELECT c.id FROM provider_contracts c JOIN deployed_versions d ON d.version_id = c.provider_version_id \
-             WHERE c.provider_id = $4 AND d.undeployed_at IS NULL \
-           UNION SELECT c.id FROM provider_contracts c JOIN released_versions r ON r.version_id = c.provider_version_id \
-             WHERE c.provider_id = $5 AND r.support_ended_at IS NULL \
-         ) ORDER BY pc.id",
-    )
-    .bind(provider_id)
-    .bind(provider_id)
-    .bind(provider_id)
-    .bind(provider_id)
-    .bind(provider_id)
-    .fetch_all(&mut *conn)
-    .await?;
+    let sql = format!(
+        "SELECT pc.id, pc.sha FROM provider_contracts pc WHERE pc.id IN ({}) ORDER BY pc.id",
+        newest_of_each("provider_contracts", "provider_version_id", "provider_id")
+    );
+    let rows = sqlx::query(&sql)
+        .bind(provider_id)
+        .bind(provider_id)
+        .bind(provider_id)
+        .bind(provider_id)
+        .bind(provider_id)
+        .fetch_all(&mut *conn)
+        .await?;
     rows.iter()
         .map(|row| {
             Ok(ContractRef {
@@ -209,29 +220,20 @@ pub(crate) async fn relevant_pacts(
     conn: &mut Conn,
     provider_id: i64,
 ) -> Result<Vec<RelevantPact>, sqlx::Error> {
-    let rows = sqlx::query(
-        "SELECT pc.id, p.name AS consumer, pc.sha, pc.content FROM pact_contents pc JOIN pacticipants p ON p.id = pc.consumer_id \
-         WHERE pc.id IN ( \
-           SELECT pp.content_id FROM pact_publications pp WHERE pp.id IN ( \
-             SELECT MAX(id) FROM pact_publications WHERE provider_id = $1 GROUP BY consumer_id \
-             UNION SELECT MAX(p.id) FROM pact_publications p JOIN branch_versions bv ON bv.version_id = p.consumer_version_id \
-               WHERE p.provider_id = $2 GROUP BY bv.branch_id \
-             UNION SELECT MAX(p.id) FROM pact_publications p JOIN tags t ON t.version_id = p.consumer_version_id \
-               WHERE p.provider_id = $3 GROUP BY p.consumer_id, t.name \
-             UNION SELECT MAX(p.id) FROM pact_publications p JOIN deployed_versions d ON d.version_id = p.consumer_version_id \
-               WHERE p.provider_id = $4 AND d.undeployed_at IS NULL GROUP BY p.consumer_version_id \
-             UNION SELECT MAX(p.id) FROM pact_publications p JOIN released_versions r ON r.version_id = p.consumer_version_id \
-               WHERE p.provider_id = $5 AND r.support_ended_at IS NULL GROUP BY p.consumer_version_id \
-           ) \
-         ) ORDER BY pc.id",
-    )
-    .bind(provider_id)
-    .bind(provider_id)
-    .bind(provider_id)
-    .bind(provider_id)
-    .bind(provider_id)
-    .fetch_all(&mut *conn)
-    .await?;
+    let sql = format!(
+        "SELECT pc.id, p.name AS consumer, pc.sha, pc.content FROM pact_contents pc \
+         JOIN pacticipants p ON p.id = pc.consumer_id \
+         WHERE pc.id IN (SELECT pp.content_id FROM pact_publications pp WHERE pp.id IN ({})) ORDER BY pc.id",
+        newest_of_each("pact_publications", "consumer_version_id", "consumer_id")
+    );
+    let rows = sqlx::query(&sql)
+        .bind(provider_id)
+        .bind(provider_id)
+        .bind(provider_id)
+        .bind(provider_id)
+        .bind(provider_id)
+        .fetch_all(&mut *conn)
+        .await?;
     rows.iter()
         .map(|row| {
             Ok(RelevantPact {

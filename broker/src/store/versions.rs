@@ -40,12 +40,9 @@ pub(crate) async fn find(
     row.as_ref().map(from_row).transpose()
 }
 
+/// The version with this id.
 pub(crate) async fn by_id(conn: &mut Conn, id: i64) -> Result<Option<Version>, sqlx::Error> {
-    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM versions v WHERE v.id = $1"))
-        .bind(id)
-        .fetch_optional(&mut *conn)
-        .await?;
-    row.as_ref().map(from_row).transpose()
+    super::by_id(conn, id).await
 }
 
 /// Versions by id, in one query per 500 ids.
@@ -53,19 +50,21 @@ pub(crate) async fn by_ids(
     conn: &mut Conn,
     ids: &[i64],
 ) -> Result<std::collections::HashMap<i64, Version>, sqlx::Error> {
-    let mut out = std::collections::HashMap::new();
-    for list in super::id_lists(ids) {
-        let rows = sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM versions v WHERE v.id IN ({list})"
-        ))
-        .fetch_all(&mut *conn)
-        .await?;
-        for row in &rows {
-            let v = from_row(row)?;
-            out.insert(v.id, v);
-        }
+    super::by_ids(conn, ids).await
+}
+
+impl super::Table for Version {
+    const COLUMNS: &'static str = COLUMNS;
+    const FROM: &'static str = "versions v";
+    const ID: &'static str = "v.id";
+
+    fn from_row(row: &sqlx::any::AnyRow) -> Result<Self, sqlx::Error> {
+        from_row(row)
     }
-    Ok(out)
+
+    fn id(&self) -> i64 {
+        self.id
+    }
 }
 
 /// Every version on a branch, newest first.
