@@ -3,6 +3,7 @@
 //! field of the wrong type is a 400 that names the field or position
 //! (`tags: invalid type: string "t", expected a sequence`).
 
+use axum::extract::FromRequest;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
@@ -12,9 +13,34 @@ use crate::error::{ApiError, ApiResult};
 /// and verification results may quote a provider's binary output, so it is allowed there.
 const NUL_ALLOWED_UNDER: &[&str] = &["testResults"];
 
-/// Reads a JSON body as a document (a pact); an empty body reads as `{}`.
-pub(crate) fn document(body: &str) -> ApiResult<Value> {
-    typed(body)
+/// A request body read as `T` by [`typed`]: what handlers take instead of the text. The text
+/// is dropped as soon as it is read.
+pub(crate) struct Typed<T>(pub(crate) T);
+
+/// A request body read as `T` by [`typed_keyed`] (errors keyed by the field at fault).
+pub(crate) struct Keyed<T>(pub(crate) T);
+
+/// The body as text, or a 400 in the broker's error shape.
+async fn text_of<S: Send + Sync>(request: axum::extract::Request, state: &S) -> ApiResult<String> {
+    String::from_request(request, state)
+        .await
+        .map_err(|e| ApiError::bad(format!("the request body cannot be read: {}", e.body_text())))
+}
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Typed<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: axum::extract::Request, state: &S) -> ApiResult<Self> {
+        Ok(Typed(typed(&text_of(request, state).await?)?))
+    }
+}
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Keyed<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: axum::extract::Request, state: &S) -> ApiResult<Self> {
+        Ok(Keyed(typed_keyed(&text_of(request, state).await?)?))
+    }
 }
 
 /// Reads a JSON body into `T`; an empty body reads as `{}`.

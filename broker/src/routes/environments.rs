@@ -13,7 +13,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use serde::Deserialize;
 
-use super::body::typed;
+use super::body::Typed;
 use crate::AppState;
 use crate::domain::environments::{self, Environment, Fields, Filter, Kind, Placed};
 use crate::error::{ApiError, ApiResult};
@@ -60,7 +60,7 @@ pub(crate) async fn list(State(state): State<Arc<AppState>>, base: Base) -> ApiR
 /// The body of `POST /environments` and `PUT /environments/{uuid}`.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct EnvironmentBody {
+pub(crate) struct EnvironmentBody {
     /// A UUID to create the environment under (new environments only).
     uuid: Option<String>,
     name: Option<String>,
@@ -85,9 +85,8 @@ impl EnvironmentBody {
 pub(crate) async fn create(
     State(state): State<Arc<AppState>>,
     base: Base,
-    body: String,
+    Typed(body): Typed<EnvironmentBody>,
 ) -> ApiResult<Hal<wire::Environment>> {
-    let body: EnvironmentBody = typed(&body)?;
     let e = environments::create(&state.db, body.uuid.as_deref(), &body.fields()?).await?;
     Ok(Hal(StatusCode::CREATED, environment_wire(&base, &e)))
 }
@@ -107,9 +106,8 @@ pub(crate) async fn update(
     State(state): State<Arc<AppState>>,
     base: Base,
     Path(uuid): Path<String>,
-    body: String,
+    Typed(body): Typed<EnvironmentBody>,
 ) -> ApiResult<Hal<wire::Environment>> {
-    let body: EnvironmentBody = typed(&body)?;
     let e = environments::update(&state.db, &uuid, &body.fields()?).await?;
     Ok(Hal::ok(environment_wire(&base, &e)))
 }
@@ -167,7 +165,7 @@ fn released_wire(base: &Base, p: &Placed) -> ReleasedVersion {
 /// The body of recording a deployment.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct DeploymentBody {
+pub(crate) struct DeploymentBody {
     application_instance: Option<String>,
     target: Option<String>,
 }
@@ -175,7 +173,7 @@ struct DeploymentBody {
 /// The body of `PATCH` on a deployed or released version.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct PlacementBody {
+pub(crate) struct PlacementBody {
     currently_deployed: Option<bool>,
     currently_supported: Option<bool>,
 }
@@ -185,9 +183,8 @@ pub(crate) async fn record_deployment(
     State(state): State<Arc<AppState>>,
     base: Base,
     Path((name, number, uuid)): Path<(String, String, String)>,
-    body: String,
+    Typed(body): Typed<DeploymentBody>,
 ) -> ApiResult<Hal<DeployedVersion>> {
-    let body: DeploymentBody = typed(&body)?;
     let instance = body.application_instance.or(body.target).unwrap_or_default();
     let policy = state.config.policy();
     let (placed, _) = environments::record(
@@ -207,10 +204,9 @@ pub(crate) async fn record_release(
     State(state): State<Arc<AppState>>,
     base: Base,
     Path((name, number, uuid)): Path<(String, String, String)>,
-    body: String,
-) -> ApiResult<Hal<ReleasedVersion>> {
     // Nothing in the body is used (the official client sends `{}`), but it must be JSON.
-    let _: serde::de::IgnoredAny = typed(&body)?;
+    Typed(_): Typed<serde::de::IgnoredAny>,
+) -> ApiResult<Hal<ReleasedVersion>> {
     let policy = state.config.policy();
     let (placed, created) =
         environments::record(&state.db, policy, Kind::Released, (&name, &number), &uuid, "").await?;
@@ -279,9 +275,8 @@ pub(crate) async fn patch_deployed(
     State(state): State<Arc<AppState>>,
     base: Base,
     Path(id): Path<String>,
-    body: String,
+    Typed(body): Typed<PlacementBody>,
 ) -> ApiResult<Hal<DeployedVersion>> {
-    let body: PlacementBody = typed(&body)?;
     let placed = environments::set_current(&state.db, Kind::Deployed, &id, body.currently_deployed).await?;
     Ok(Hal::ok(deployed_wire(&base, &placed)))
 }
@@ -301,9 +296,8 @@ pub(crate) async fn patch_released(
     State(state): State<Arc<AppState>>,
     base: Base,
     Path(id): Path<String>,
-    body: String,
+    Typed(body): Typed<PlacementBody>,
 ) -> ApiResult<Hal<ReleasedVersion>> {
-    let body: PlacementBody = typed(&body)?;
     let placed = environments::set_current(&state.db, Kind::Released, &id, body.currently_supported).await?;
     Ok(Hal::ok(released_wire(&base, &placed)))
 }

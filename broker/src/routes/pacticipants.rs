@@ -12,7 +12,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use serde::Deserialize;
 
-use super::body::typed;
+use super::body::Typed;
 use crate::AppState;
 use crate::domain::names;
 use crate::domain::pacticipants::{self, Changes, Pacticipant, Version, VersionChanges, VersionDetails};
@@ -23,7 +23,7 @@ use crate::hal::{Base, Hal, enc};
 /// clients send the fields in snake case).
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct PacticipantBody {
+pub(crate) struct PacticipantBody {
     name: Option<String>,
     #[serde(alias = "display_name")]
     display_name: Option<String>,
@@ -46,7 +46,7 @@ impl PacticipantBody {
 /// The body of `PUT /pacticipants/{name}/versions/{number}`.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct VersionBody {
+pub(crate) struct VersionBody {
     build_url: Option<String>,
     branch: Option<String>,
     tags: Option<Vec<TagRef>>,
@@ -245,9 +245,8 @@ pub(crate) async fn list(
 pub(crate) async fn create(
     State(state): State<Arc<AppState>>,
     base: Base,
-    body: String,
+    Typed(body): Typed<PacticipantBody>,
 ) -> ApiResult<Hal<wire::Pacticipant>> {
-    let body: PacticipantBody = typed(&body)?;
     let name = body
         .name
         .as_deref()
@@ -291,9 +290,9 @@ pub(crate) async fn patch(
     State(state): State<Arc<AppState>>,
     base: Base,
     Path(name): Path<String>,
-    body: String,
+    Typed(body): Typed<PacticipantBody>,
 ) -> ApiResult<Hal<wire::Pacticipant>> {
-    save(&state, &base, &name, &body, false).await
+    save(&state, &base, &name, body, false).await
 }
 
 /// `PUT /pacticipants/{name}`: updates an existing application.
@@ -301,19 +300,18 @@ pub(crate) async fn replace(
     State(state): State<Arc<AppState>>,
     base: Base,
     Path(name): Path<String>,
-    body: String,
+    Typed(body): Typed<PacticipantBody>,
 ) -> ApiResult<Hal<wire::Pacticipant>> {
-    save(&state, &base, &name, &body, true).await
+    save(&state, &base, &name, body, true).await
 }
 
 async fn save(
     state: &AppState,
     base: &Base,
     name: &str,
-    body: &str,
+    body: PacticipantBody,
     must_exist: bool,
 ) -> ApiResult<Hal<wire::Pacticipant>> {
-    let body: PacticipantBody = typed(body)?;
     let (p, created) = pacticipants::save(
         &state.db,
         state.config.policy(),
@@ -366,9 +364,8 @@ pub(crate) async fn put_version(
     State(state): State<Arc<AppState>>,
     base: Base,
     Path((name, number)): Path<(String, String)>,
-    body: String,
+    Typed(body): Typed<VersionBody>,
 ) -> ApiResult<Hal<wire::Version>> {
-    let body: VersionBody = typed(&body)?;
     let changes = VersionChanges {
         build_url: body.build_url,
         branch: body.branch,

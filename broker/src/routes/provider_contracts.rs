@@ -14,7 +14,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use base64::Engine as _;
 
-use super::body::typed;
+use super::body::Typed;
 use crate::AppState;
 use crate::domain::provider_contract::{
     self, ComparisonView, ContractPublication, ContractPublished, ContractView, OAS,
@@ -70,10 +70,8 @@ pub(crate) async fn publish(
     State(state): State<Arc<AppState>>,
     base: Base,
     Path(provider): Path<String>,
-    body: String,
+    Typed(request): Typed<PublishProviderContract>,
 ) -> ApiResult<Hal<ProviderContractPublished>> {
-    let request = typed::<PublishProviderContract>(&body)?;
-    drop(body);
     let version = required_version(request.pacticipant_version_number)?;
     if request.branch.as_deref().is_some_and(|b| b.trim().is_empty()) {
         return Err(ApiError::bad("branch cannot be blank"));
@@ -112,10 +110,8 @@ pub(crate) async fn put(
     State(state): State<Arc<AppState>>,
     base: Base,
     Path((provider, version)): Path<(String, String)>,
-    body: String,
+    Typed(request): Typed<PutProviderContract>,
 ) -> ApiResult<Hal<ProviderContractPublished>> {
-    let request = typed::<PutProviderContract>(&body)?;
-    drop(body);
     let content = request
         .content
         .as_deref()

@@ -12,7 +12,7 @@ use axum::http::StatusCode;
 use base64::Engine as _;
 use serde_json::Value;
 
-use super::body::typed;
+use super::body::Typed;
 use crate::AppState;
 use crate::domain::DomainError;
 use crate::domain::publish::{
@@ -211,10 +211,8 @@ fn outcome_notices(base: &Base, said: &Said<'_>, result: &PublicationResult) -> 
 pub(crate) async fn publish_contracts(
     State(state): State<Arc<AppState>>,
     base: Base,
-    body: String,
+    Typed(request): Typed<PublishContracts>,
 ) -> ApiResult<Hal<PublishContractsAnswer>> {
-    let request = typed::<PublishContracts>(&body)?;
-    drop(body);
     let publication = publication(request)?;
     let (consumer, number, branch, tags) = (
         publication.consumer.clone(),
@@ -281,9 +279,9 @@ pub(crate) async fn put_pact(
     State(state): State<Arc<AppState>>,
     base: Base,
     Path((provider, consumer, number)): Path<(String, String, String)>,
-    body: String,
+    Typed(content): Typed<Value>,
 ) -> ApiResult<Hal<Pact>> {
-    store_pact(state, base, (provider, consumer, number), body, false).await
+    store_pact(state, base, (provider, consumer, number), content, false).await
 }
 
 /// `PATCH /pacts/provider/{p}/consumer/{c}/version/{v}`: merges the interactions of the body
@@ -292,20 +290,18 @@ pub(crate) async fn patch_pact(
     State(state): State<Arc<AppState>>,
     base: Base,
     Path((provider, consumer, number)): Path<(String, String, String)>,
-    body: String,
+    Typed(content): Typed<Value>,
 ) -> ApiResult<Hal<Pact>> {
-    store_pact(state, base, (provider, consumer, number), body, true).await
+    store_pact(state, base, (provider, consumer, number), content, true).await
 }
 
 async fn store_pact(
     state: Arc<AppState>,
     base: Base,
     (provider, consumer, number): (String, String, String),
-    body: String,
+    content: Value,
     merge: bool,
 ) -> ApiResult<Hal<Pact>> {
-    let content = super::body::document(&body)?;
-    drop(body);
     let publication = Publication {
         consumer: consumer.clone(),
         version: number.clone(),

@@ -11,7 +11,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 
-use super::body::typed;
+use super::body::{Typed, typed};
 use crate::AppState;
 use crate::domain::results::{self, NewResult, Selection, Verification, result_path};
 use crate::domain::verification::{SelectedPact, SelectionRequest, pacts_to_verify};
@@ -98,9 +98,8 @@ pub(crate) async fn for_verification(
     State(state): State<Arc<AppState>>,
     base: Base,
     Path(provider): Path<String>,
-    body: String,
+    Typed(body): Typed<PactsForVerificationRequest>,
 ) -> ApiResult<Hal<PactsForVerification>> {
-    let body: PactsForVerificationRequest = typed(&body)?;
     let request = SelectionRequest {
         provider_branch: body.provider_version_branch,
         provider_tags: body.provider_version_tags.unwrap_or_default(),

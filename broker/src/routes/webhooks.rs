@@ -13,7 +13,7 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use super::body::typed_keyed;
+use super::body::Keyed;
 use crate::AppState;
 use crate::domain::webhooks::{self, Draft, DraftRequest, Webhook};
 use crate::error::{ApiError, ApiResult};
@@ -64,7 +64,7 @@ fn webhook_wire(base: &Base, hook: &Webhook) -> wire::Webhook {
 
 /// The body of the webhook creation and update requests, and of `POST /webhooks/execute`.
 #[derive(Debug, Deserialize)]
-struct WebhookBody {
+pub(crate) struct WebhookBody {
     description: Option<String>,
     consumer: Option<ScopeBody>,
     provider: Option<ScopeBody>,
@@ -76,7 +76,7 @@ struct WebhookBody {
 
 /// Which applications a webhook is for: one by name, or every one with a label.
 #[derive(Debug, Default, Deserialize)]
-struct ScopeBody {
+pub(crate) struct ScopeBody {
     name: Option<String>,
     label: Option<String>,
 }
@@ -91,7 +91,7 @@ enum EventRef {
 
 /// The HTTP request a webhook sends, with `${pactbroker.*}` placeholders.
 #[derive(Debug, Default, Deserialize)]
-struct RequestBody {
+pub(crate) struct RequestBody {
     method: Option<String>,
     url: Option<String>,
     headers: Option<Map<String, Value>>,
@@ -104,11 +104,10 @@ struct RequestBody {
 async fn parse(
     state: &AppState,
     uuid: String,
-    body: &str,
+    body: WebhookBody,
     consumer: Option<String>,
     provider: Option<String>,
 ) -> ApiResult<Webhook> {
-    let body: WebhookBody = typed_keyed(body)?;
     let side = |s: Option<ScopeBody>| s.map(|s| (s.name, s.label)).unwrap_or_default();
     let draft = Draft {
         description: body.description,
@@ -141,13 +140,13 @@ async fn parse(
 async fn create_scoped(
     state: Arc<AppState>,
     base: Base,
-    body: String,
+    body: WebhookBody,
     consumer: Option<String>,
     provider: Option<String>,
 ) -> ApiResult<Hal<wire::Webhook>> {
     webhooks::require_names(&state.db, &[consumer.as_deref(), provider.as_deref()]).await?;
     let uuid = uuid::Uuid::new_v4().simple().to_string();
-    let hook = parse(&state, uuid, &body, consumer, provider).await?;
+    let hook = parse(&state, uuid, body, consumer, provider).await?;
     let (saved, _) = webhooks::save(&state.db, &hook).await?;
     Ok(Hal(StatusCode::CREATED, webhook_wire(&base, &saved)))
 }
@@ -156,7 +155,7 @@ async fn create_scoped(
 pub(crate) async fn create(
     State(state): State<Arc<AppState>>,
     base: Base,
-    body: String,
+    Keyed(body): Keyed<WebhookBody>,
 ) -> ApiResult<Hal<wire::Webhook>> {
     create_scoped(state, base, body, None, None).await
 }
@@ -166,7 +165,7 @@ pub(crate) async fn create_for_pair(
     State(state): State<Arc<AppState>>,
     base: Base,
     Path((provider, consumer)): Path<(String, String)>,
-    body: String,
+    Keyed(body): Keyed<WebhookBody>,
 ) -> ApiResult<Hal<wire::Webhook>> {
     create_scoped(state, base, body, Some(consumer), Some(provider)).await
 }
@@ -176,7 +175,7 @@ pub(crate) async fn create_for_provider(
     State(state): State<Arc<AppState>>,
     base: Base,
     Path(provider): Path<String>,
-    body: String,
+    Keyed(body): Keyed<WebhookBody>,
 ) -> ApiResult<Hal<wire::Webhook>> {
     create_scoped(state, base, body, None, Some(provider)).await
 }
@@ -186,7 +185,7 @@ pub(crate) async fn create_for_consumer(
     State(state): State<Arc<AppState>>,
     base: Base,
     Path(consumer): Path<String>,
-    body: String,
+    Keyed(body): Keyed<WebhookBody>,
 ) -> ApiResult<Hal<wire::Webhook>> {
     create_scoped(state, base, body, Some(consumer), None).await
 }
@@ -287,10 +286,10 @@ pub(crate) async fn put(
     State(state): State<Arc<AppState>>,
     base: Base,
     Path(uuid): Path<String>,
-    body: String,
+    Keyed(body): Keyed<WebhookBody>,
 ) -> ApiResult<Hal<wire::Webhook>> {
     webhooks::check_uuid(&uuid)?;
-    let hook = parse(&state, uuid, &body, None, None).await?;
+    let hook = parse(&state, uuid, body, None, None).await?;
     let (saved, created) = webhooks::save(&state.db, &hook).await?;
     Ok(Hal::created_if(created, webhook_wire(&base, &saved)))
 }
@@ -329,9 +328,9 @@ async fn run_test(state: &AppState, hook: &Webhook) -> ApiResult<Hal<WebhookRun>
 /// the latest pact it would apply to (or example values).
 pub(crate) async fn execute_unsaved(
     State(state): State<Arc<AppState>>,
-    body: String,
+    Keyed(body): Keyed<WebhookBody>,
 ) -> ApiResult<Hal<WebhookRun>> {
-    let hook = parse(&state, "unsaved".to_owned(), &body, None, None).await?;
+    let hook = parse(&state, "unsaved".to_owned(), body, None, None).await?;
     run_test(&state, &hook).await
 }
 

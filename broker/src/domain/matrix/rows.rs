@@ -111,8 +111,8 @@ async fn gather(
         .collect();
     let published = matrix::pacts_of_consumer_versions(conn, &consumer_version_ids).await?;
     let mut consumers_of: Vec<(usize, Vec<Pacticipant>)> = Vec::new();
-    for (i, r) in resolved.iter().enumerate() {
-        let others: Vec<Pacticipant> = pacticipants::consumers_of(conn, r.pacticipant.id)
+    for (i, side) in resolved.iter().enumerate() {
+        let others: Vec<Pacticipant> = pacticipants::consumers_of(conn, side.pacticipant.id)
             .await?
             .into_iter()
             .filter(|c| !selected.contains_key(&c.id))
@@ -239,31 +239,32 @@ fn as_consumers(
     for pact in &gathered.published {
         by_version.entry(pact.consumer_version_id).or_default().push(pact);
     }
-    for r in resolved {
-        for version in &r.versions {
+    for consumer_side in resolved {
+        for version in &consumer_side.versions {
             for pact in by_version.get(&version.id).into_iter().flatten() {
                 let Some(provider) = gathered.providers.get(&pact.provider_id) else {
                     continue;
                 };
                 let pairs = provider_pairs(query, target, selected, gathered, provider.id, pact.content_id);
-                let consumer_ignored = is_ignored(&query.ignores, &r.pacticipant.name, Some(version));
+                let consumer_ignored =
+                    is_ignored(&query.ignores, &consumer_side.pacticipant.name, Some(version));
                 if pairs.is_empty() {
                     let ignored = consumer_ignored || is_ignored(&query.ignores, &provider.name, None);
                     if !ignored {
                         out.unverified.push(format!(
                             "There is no verified pact between {} and {}",
-                            r.description,
+                            consumer_side.description,
                             target.text(&provider.name)
                         ));
                     }
-                    let consumer = (r.pacticipant.name.as_str(), version);
+                    let consumer = (consumer_side.pacticipant.name.as_str(), version);
                     out.rows
                         .push(row(consumer, &provider.name, None, pact, None, ignored));
                 }
                 for (provider_version, verification) in pairs {
                     let ignored = consumer_ignored
                         || is_ignored(&query.ignores, &provider.name, Some(&provider_version));
-                    let consumer = (r.pacticipant.name.as_str(), version);
+                    let consumer = (consumer_side.pacticipant.name.as_str(), version);
                     out.rows.push(row(
                         consumer,
                         &provider.name,
@@ -283,7 +284,7 @@ fn as_consumers(
 fn as_providers(query: &MatrixQuery, resolved: &[Resolved], gathered: &Gathered, out: &mut Rows) {
     let loaded = &gathered.loaded;
     for (i, pacts) in &gathered.received {
-        let r = &resolved[*i];
+        let provider_side = &resolved[*i];
         let consumers = gathered
             .consumers_of
             .iter()
@@ -296,23 +297,27 @@ fn as_providers(query: &MatrixQuery, resolved: &[Resolved], gathered: &Gathered,
                     continue;
                 };
                 let consumer_ignored = is_ignored(&query.ignores, &consumer.name, Some(consumer_version));
-                let pairs: Vec<(Version, Option<Verification>)> = match r.mode {
-                    Mode::Exact => r
+                let pairs: Vec<(Version, Option<Verification>)> = match provider_side.mode {
+                    Mode::Exact => provider_side
                         .versions
                         .iter()
                         .map(|v| (v.clone(), loaded.latest_for(pact.content_id, v.id)))
                         .collect(),
                     Mode::Set => {
-                        let set: HashSet<i64> = r.versions.iter().map(|v| v.id).collect();
+                        let set: HashSet<i64> = provider_side.versions.iter().map(|v| v.id).collect();
                         pairs_of(loaded.verifying(pact.content_id, |id| set.contains(&id), false))
                     }
                 };
                 for (provider_version, verification) in pairs {
                     let ignored = consumer_ignored
-                        || is_ignored(&query.ignores, &r.pacticipant.name, Some(&provider_version));
+                        || is_ignored(
+                            &query.ignores,
+                            &provider_side.pacticipant.name,
+                            Some(&provider_version),
+                        );
                     out.rows.push(row(
                         (consumer.name.as_str(), consumer_version),
-                        &r.pacticipant.name,
+                        &provider_side.pacticipant.name,
                         Some(provider_version),
                         pact,
                         verification,
