@@ -1,6 +1,7 @@
 //! End-to-end tests: the whole workflow through public interfaces only.
 
 mod broker_contract;
+mod grpc;
 mod interop;
 mod interop_pactflow;
 mod openapi_agreement;

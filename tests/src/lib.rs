@@ -13,3 +13,4 @@ pub async fn backends(dir: &std::path::Path, name: &str) -> Vec<String> {
 }
 
 pub mod broker_contract;
+pub mod grpc_provider;

@@ -117,9 +117,14 @@ pub struct Cli {
         help_heading = "Provider"
     )]
     pub base_path: String,
-    /// Scheme of the provider, when --provider-base-url is not given.
+    /// Scheme of the provider, when --provider-base-url is not given; `grpc` (or `--transport
+    /// grpc`) means the provider at --hostname and --port is a gRPC server.
     #[arg(long, alias = "transport", default_value = "http", help_heading = "Provider")]
     pub scheme: String,
+    /// Another transport of the provider on its own port, `NAME:PORT` (repeatable):
+    /// `--transports grpc:50051` sends gRPC interactions there.
+    #[arg(long = "transports", value_name = "NAME:PORT", action = ArgAction::Append, help_heading = "Provider")]
+    pub transports: Vec<String>,
     /// URL receiving message requests (defaults to the provider base URL).
     #[arg(long, value_name = "URL", help_heading = "Provider")]
     pub message_url: Option<String>,
@@ -232,11 +237,35 @@ pub fn build_verifier(cli: &Cli) -> Result<Verifier, String> {
             } else {
                 format!("/{}", cli.base_path)
             };
-            format!("{}://{}{port}{path}", cli.scheme, cli.hostname)
+            // gRPC runs over HTTP/2 without TLS unless the provider's scheme says https.
+            let scheme = if cli.scheme.eq_ignore_ascii_case("grpc") {
+                "http"
+            } else {
+                &cli.scheme
+            };
+            format!("{scheme}://{}{port}{path}", cli.hostname)
         }
     };
     let mut config = VerifierConfig::new(base_url);
     config.message_url = cli.message_url.clone();
+    for transport in &cli.transports {
+        let (name, port) = transport
+            .split_once(':')
+            .and_then(|(name, port)| Some((name.trim(), port.trim().parse::<u16>().ok()?)))
+            .ok_or_else(|| format!("--transports '{transport}': expected NAME:PORT, e.g. grpc:50051"))?;
+        match name.to_ascii_lowercase().as_str() {
+            "grpc" => config.grpc_url = Some(format!("http://{}:{port}", cli.hostname)),
+            "http" | "https" if cli.port.is_none() && cli.provider_base_url.is_none() => {
+                config.provider_base_url = format!("{name}://{}:{port}", cli.hostname);
+            }
+            "http" | "https" => {}
+            other => {
+                return Err(format!(
+                    "--transports '{transport}': accord knows the transports http and grpc, not '{other}'"
+                ));
+            }
+        }
+    }
     config.request_timeout = Duration::from_millis(cli.request_timeout);
     config.parallel = cli.parallel.max(1);
     config.states.url = cli.state_change_url.clone();

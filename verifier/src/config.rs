@@ -106,6 +106,9 @@ pub struct VerifierConfig {
     pub provider_base_url: String,
     /// URL for message interactions (defaults to the provider base URL).
     pub message_url: Option<String>,
+    /// Where gRPC interactions are sent (`http://host:port`, HTTP/2 without TLS, or
+    /// `https://...`); defaults to the provider base URL.
+    pub grpc_url: Option<String>,
     /// Message producers in code, used instead of HTTP.
     pub message_handler: Option<MessageHandler>,
     /// Provider state set-up.
@@ -127,6 +130,7 @@ impl std::fmt::Debug for VerifierConfig {
         f.debug_struct("VerifierConfig")
             .field("provider_base_url", &self.provider_base_url)
             .field("message_url", &self.message_url)
+            .field("grpc_url", &self.grpc_url)
             .field("states", &self.states)
             .field("headers", &self.headers)
             .field("request_timeout", &self.request_timeout)
@@ -143,6 +147,7 @@ impl VerifierConfig {
         VerifierConfig {
             provider_base_url: base_url.into(),
             message_url: None,
+            grpc_url: None,
             message_handler: None,
             states: StateConfig::default(),
             headers: Vec::new(),

@@ -12,9 +12,11 @@ use serde_json::{Map, Value};
 use tokio::sync::Mutex;
 
 use crate::config::{Filters, StateAction, VerifierConfig};
+use crate::protobuf::Plan;
 use crate::provider::Provider;
 use crate::report::{InteractionResult, Outcome, PactResult};
 use crate::source::LoadedPact;
+use accord_protobuf::GrpcCall;
 
 /// Compiled filters.
 #[derive(Debug)]
@@ -71,6 +73,8 @@ impl CompiledFilters {
 pub(crate) struct RunContext {
     pub(crate) config: VerifierConfig,
     pub(crate) provider: Provider,
+    /// gRPC calls to the provider.
+    pub(crate) grpc: crate::grpc::GrpcClient,
     pub(crate) filters: CompiledFilters,
     state_locks: HashMap<String, Arc<Mutex<()>>>,
     pub(crate) provider_unreachable: std::sync::atomic::AtomicBool,
@@ -101,9 +105,12 @@ impl RunContext {
                 }
             }
         }
+        let grpc_url = config.grpc_url.as_deref().unwrap_or(&config.provider_base_url);
+        let grpc = crate::grpc::GrpcClient::new(grpc_url, config.request_timeout);
         RunContext {
             config,
             provider,
+            grpc,
             filters,
             state_locks,
             provider_unreachable: std::sync::atomic::AtomicBool::new(false),
@@ -125,12 +132,24 @@ pub(crate) async fn verify_pact(
         .filter(|i| ctx.filters.accepts(i))
         .collect();
     let parallel = ctx.config.parallel.max(1);
+    let descriptors = accord_protobuf::Descriptors::of_pact(pact).unwrap_or_default();
+    let descriptors = &descriptors;
     let mut results: Vec<(usize, InteractionResult)> =
         futures::stream::iter(selected.into_iter().enumerate())
             .map(|(index, interaction)| async move {
-                let result = match needs_plugin(interaction, &pact.plugins) {
-                    Some(message) => unverifiable(interaction, broker.pending, message),
-                    None => verify_interaction(ctx, interaction, pact.spec_version, broker.pending).await,
+                let result = match crate::protobuf::plan(interaction, descriptors) {
+                    Plan::Grpc(call) => {
+                        verify_interaction(ctx, interaction, Some(&call), pact.spec_version, broker.pending)
+                            .await
+                    }
+                    Plan::Unverifiable(message) => unverifiable(interaction, broker.pending, message),
+                    Plan::Plain => match needs_plugin(interaction, &pact.plugins) {
+                        Some(message) => unverifiable(interaction, broker.pending, message),
+                        None => {
+                            verify_interaction(ctx, interaction, None, pact.spec_version, broker.pending)
+                                .await
+                        }
+                    },
                 };
                 progress.inc(1);
                 (index, result)
@@ -221,6 +240,7 @@ fn unverifiable(interaction: &Interaction, pact_pending: bool, message: String) 
 async fn verify_interaction(
     ctx: &RunContext,
     interaction: &Interaction,
+    grpc: Option<&GrpcCall<'_>>,
     spec: SpecVersion,
     pact_pending: bool,
 ) -> InteractionResult {
@@ -314,6 +334,9 @@ async fn verify_interaction(
                 )
                 .await;
             record_message(ctx, &mut result, produced, &message.message);
+        }
+        Interaction::SyncMessage(_) if let Some(call) = grpc => {
+            crate::protobuf::call_provider(&ctx.grpc, &ctx.provider_unreachable, call, &mut result).await;
         }
         Interaction::SyncMessage(sync) => {
             result.request_line = Some(format!(

@@ -1,0 +1,268 @@
+//! A pact interaction as a gRPC call: the service method, the request to send, and how to judge
+//! what comes back (the response message, its metadata and the gRPC status).
+
+use accord_core::{Interaction, Mismatch, MismatchKind, SyncMessage};
+use prost_reflect::{MessageDescriptor, MethodDescriptor};
+use serde_json::Value;
+
+use crate::compare::{Side, compare};
+use crate::descriptors::{Descriptors, find_message, find_method};
+use crate::grpc::{status_code, status_name};
+use crate::message::is_protobuf_type;
+use crate::{ProtobufError, decode};
+
+/// Whether an interaction has protobuf contents or was written with the protobuf plugin.
+pub fn is_protobuf(interaction: &Interaction) -> bool {
+    if interaction.info().plugin_config.contains_key("protobuf") {
+        return true;
+    }
+    let protobuf = |body: &accord_core::Body| body.content_type().is_some_and(is_protobuf_type);
+    match interaction {
+        Interaction::Http(http) => protobuf(&http.request.body) || protobuf(&http.response.body),
+        Interaction::AsyncMessage(message) => protobuf(&message.message.contents),
+        Interaction::SyncMessage(sync) => {
+            protobuf(&sync.request.contents) || sync.response.iter().any(|r| protobuf(&r.contents))
+        }
+    }
+}
+
+/// A synchronous message interaction over gRPC (`"transport": "grpc"`, or a protobuf service
+/// in its plugin configuration), resolved against the pact's descriptors.
+#[derive(Debug, Clone)]
+pub struct GrpcCall<'a> {
+    interaction: &'a SyncMessage,
+    method: MethodDescriptor,
+    request: MessageDescriptor,
+    response: MessageDescriptor,
+}
+
+impl<'a> GrpcCall<'a> {
+    /// The call an interaction describes; `None` for an interaction that is not a gRPC call.
+    pub fn of(
+        interaction: &'a Interaction,
+        descriptors: &Descriptors,
+    ) -> Result<Option<GrpcCall<'a>>, ProtobufError> {
+        let Interaction::SyncMessage(sync) = interaction else {
+            return Ok(None);
+        };
+        let info = &sync.info;
+        let service = info
+            .plugin_config
+            .get("protobuf")
+            .and_then(|c| c["service"].as_str());
+        let grpc = info
+            .transport
+            .as_deref()
+            .is_some_and(|t| t.eq_ignore_ascii_case("grpc"));
+        let Some(service) = service.filter(|_| grpc || info.transport.is_none()) else {
+            return Ok(None);
+        };
+        let pool = descriptors.for_interaction(info)?;
+        let method = find_method(pool, service)?;
+        let named = |body: &accord_core::Body| -> Option<String> {
+            body.content_type().and_then(|ct| {
+                ct.params
+                    .iter()
+                    .find(|(name, _)| name == "message")
+                    .map(|(_, value)| value.clone())
+            })
+        };
+        let request = match named(&sync.request.contents) {
+            Some(name) => find_message(pool, &name)?,
+            None => method.input(),
+        };
+        let response = match sync.response.first().and_then(|r| named(&r.contents)) {
+            Some(name) => find_message(pool, &name)?,
+            None => method.output(),
+        };
+        Ok(Some(GrpcCall {
+            interaction: sync,
+            method,
+            request,
+            response,
+        }))
+    }
+
+    /// The HTTP/2 path of the call: `/area_calculator.Calculator/calculateOne`.
+    pub fn path(&self) -> String {
+        format!(
+            "/{}/{}",
+            self.method.parent_service().full_name(),
+            self.method.name()
+        )
+    }
+
+    /// The method.
+    pub fn method(&self) -> &MethodDescriptor {
+        &self.method
+    }
+
+    /// The interaction.
+    pub fn interaction(&self) -> &SyncMessage {
+        self.interaction
+    }
+
+    /// The request message's descriptor.
+    pub fn request_message(&self) -> &MessageDescriptor {
+        &self.request
+    }
+
+    /// The response message's descriptor.
+    pub fn response_message(&self) -> &MessageDescriptor {
+        &self.response
+    }
+
+    /// The encoded request the consumer sent.
+    pub fn request_bytes(&self) -> &[u8] {
+        self.interaction.request.contents.content()
+    }
+
+    /// The request decoded, for reports.
+    pub fn request_value(&self) -> Result<Value, ProtobufError> {
+        decode(&self.request, self.request_bytes())
+    }
+
+    /// Request metadata the consumer sent, as gRPC metadata (`key: value`), without the
+    /// content type.
+    pub fn request_metadata(&self) -> Vec<(String, String)> {
+        metadata_pairs(&self.interaction.request.metadata)
+    }
+
+    /// The status the consumer expects: `OK` unless the response's metadata names another
+    /// (`grpc-status`), with the message it expects (`grpc-message`), if any.
+    pub fn expected_status(&self) -> (u32, Option<String>) {
+        let metadata = self.interaction.response.first().map(|r| &r.metadata);
+        let code = metadata
+            .and_then(|m| m.get("grpc-status"))
+            .and_then(|v| match v {
+                Value::String(s) => status_code(s),
+                Value::Number(n) => n.as_u64().and_then(|n| u32::try_from(n).ok()),
+                _ => None,
+            })
+            .unwrap_or(0);
+        let message = metadata
+            .and_then(|m| m.get("grpc-message"))
+            .and_then(Value::as_str)
+            .map(str::to_owned);
+        (code, message)
+    }
+
+    /// Judges what the provider answered: its status, its message (when the status is `OK`)
+    /// and its metadata, against the first expected response.
+    pub fn check_response(&self, answer: &GrpcAnswer) -> Vec<Mismatch> {
+        let mut out = Vec::new();
+        let (expected_code, expected_message) = self.expected_status();
+        let named = |code: u32| status_name(code).map_or_else(|| code.to_string(), str::to_owned);
+        if answer.status != expected_code {
+            let detail = answer
+                .message
+                .as_deref()
+                .map(|m| format!(": {m}"))
+                .unwrap_or_default();
+            out.push(Mismatch::new(
+                MismatchKind::Status,
+                "grpc-status",
+                named(expected_code),
+                named(answer.status),
+                format!(
+                    "expected gRPC status {} but the provider answered {}{detail}",
+                    named(expected_code),
+                    named(answer.status)
+                ),
+            ));
+            return out;
+        }
+        if let Some(expected) = expected_message
+            && answer.message.as_deref() != Some(expected.as_str())
+        {
+            out.push(Mismatch::new(
+                MismatchKind::Metadata,
+                "grpc-message",
+                expected.clone(),
+                answer.message.clone().unwrap_or_default(),
+                format!(
+                    "expected the gRPC message '{expected}' but got '{}'",
+                    answer.message.as_deref().unwrap_or("")
+                ),
+            ));
+        }
+        let Some(expected) = self.interaction.response.first() else {
+            return out;
+        };
+        if expected_code == 0 {
+            match &answer.body {
+                Some(bytes) => out.extend(compare(
+                    &self.response,
+                    expected.contents.content(),
+                    bytes,
+                    &expected.matching_rules,
+                    Side::Response,
+                )),
+                None => out.push(Mismatch::new(
+                    MismatchKind::Body,
+                    "$",
+                    "",
+                    "",
+                    format!(
+                        "expected a '{}' message but the provider sent none",
+                        self.response.full_name()
+                    ),
+                )),
+            }
+        }
+        for (name, value) in metadata_pairs(&expected.metadata) {
+            if name.starts_with("grpc-") {
+                continue;
+            }
+            let actual = answer
+                .metadata
+                .iter()
+                .find(|(n, _)| n.eq_ignore_ascii_case(&name))
+                .map(|(_, v)| v.as_str());
+            if actual != Some(value.as_str()) {
+                out.push(Mismatch::new(
+                    MismatchKind::Metadata,
+                    name.clone(),
+                    value.clone(),
+                    actual.unwrap_or_default(),
+                    format!(
+                        "expected response metadata '{name}' to be '{value}' but it was {}",
+                        actual.map_or_else(|| "missing".to_owned(), |a| format!("'{a}'"))
+                    ),
+                ));
+            }
+        }
+        out
+    }
+}
+
+/// What a provider answered to a gRPC call.
+#[derive(Debug, Clone, Default)]
+pub struct GrpcAnswer {
+    /// The gRPC status code.
+    pub status: u32,
+    /// The status message (`grpc-message`), if any.
+    pub message: Option<String>,
+    /// The response message's bytes, when one came.
+    pub body: Option<Vec<u8>>,
+    /// Headers and trailers, names lower case.
+    pub metadata: Vec<(String, String)>,
+}
+
+/// gRPC metadata from a pact's metadata map: strings as they are, other values as JSON;
+/// `contentType` (the plugin's own entry) left out.
+fn metadata_pairs(metadata: &serde_json::Map<String, Value>) -> Vec<(String, String)> {
+    metadata
+        .iter()
+        .filter(|(name, _)| {
+            !name.eq_ignore_ascii_case("contentType") && !name.eq_ignore_ascii_case("content-type")
+        })
+        .map(|(name, value)| {
+            let text = value
+                .as_str()
+                .map(str::to_owned)
+                .unwrap_or_else(|| value.to_string());
+            (name.to_ascii_lowercase(), text)
+        })
+        .collect()
+}

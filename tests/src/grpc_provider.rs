@@ -1,0 +1,131 @@
+//! gRPC providers for the protobuf tests: real HTTP/2 (cleartext) gRPC servers whose messages
+//! are decoded and built with the descriptors a pact carries, so they need no generated code.
+//! Each answers calls through a handler from the method and the request message to a response
+//! message or a gRPC error status.
+
+use std::convert::Infallible;
+use std::sync::Arc;
+
+use accord_protobuf::grpc::{frame, unframe};
+use futures::stream;
+use http_body_util::{BodyExt, StreamBody};
+use hyper::body::{Bytes, Frame, Incoming};
+use hyper::header::{HeaderMap, HeaderValue};
+use hyper::service::service_fn;
+use hyper_util::rt::{TokioExecutor, TokioIo};
+use prost::Message as _;
+use prost_reflect::{DescriptorPool, DynamicMessage, MethodDescriptor};
+use serde_json::Value;
+
+/// What a handler answers: a response message, or a gRPC status code and message.
+pub type Answer = Result<DynamicMessage, (u32, String)>;
+
+/// A handler of calls: the method called and its request.
+pub type Handler = Arc<dyn Fn(&MethodDescriptor, &DynamicMessage) -> Answer + Send + Sync>;
+
+/// A running gRPC provider.
+#[derive(Debug)]
+pub struct GrpcProvider {
+    /// `http://127.0.0.1:PORT`.
+    pub url: String,
+    /// Its port.
+    pub port: u16,
+    server: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for GrpcProvider {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
+}
+
+/// A message of `method`'s output type written from its JSON form (proto field names).
+pub fn output(method: &MethodDescriptor, value: &Value) -> DynamicMessage {
+    let text = value.to_string();
+    let mut deserializer = serde_json::Deserializer::from_str(&text);
+    DynamicMessage::deserialize(method.output(), &mut deserializer)
+        .unwrap_or_else(|e| panic!("{value} is not a {}: {e}", method.output().full_name()))
+}
+
+/// Serves the services of `pool` on 127.0.0.1, port 0, answering through `handler`.
+pub async fn serve(pool: DescriptorPool, handler: Handler) -> GrpcProvider {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let port = listener.local_addr().expect("address").port();
+    let server = tokio::spawn(async move {
+        loop {
+            let Ok((stream, _)) = listener.accept().await else {
+                continue;
+            };
+            let (pool, handler) = (pool.clone(), Arc::clone(&handler));
+            tokio::spawn(async move {
+                let service = service_fn(move |request| {
+                    let (pool, handler) = (pool.clone(), Arc::clone(&handler));
+                    async move { Ok::<_, Infallible>(answer(&pool, &handler, request).await) }
+                });
+                let _ = hyper::server::conn::http2::Builder::new(TokioExecutor::new())
+                    .serve_connection(TokioIo::new(stream), service)
+                    .await;
+            });
+        }
+    });
+    GrpcProvider {
+        url: format!("http://127.0.0.1:{port}"),
+        port,
+        server,
+    }
+}
+
+type Body = StreamBody<stream::Iter<std::vec::IntoIter<Result<Frame<Bytes>, Infallible>>>>;
+
+fn respond(message: Option<Vec<u8>>, status: u32, text: &str) -> hyper::Response<Body> {
+    let mut frames = Vec::new();
+    if let Some(bytes) = message {
+        frames.push(Ok(Frame::data(Bytes::from(frame(&bytes)))));
+    }
+    let mut trailers = HeaderMap::new();
+    trailers.insert("grpc-status", HeaderValue::from(status));
+    if !text.is_empty()
+        && let Ok(value) = HeaderValue::from_str(text)
+    {
+        trailers.insert("grpc-message", value);
+    }
+    frames.push(Ok(Frame::trailers(trailers)));
+    hyper::Response::builder()
+        .header("content-type", "application/grpc")
+        .body(StreamBody::new(stream::iter(frames)))
+        .unwrap_or_else(|_| hyper::Response::new(StreamBody::new(stream::iter(Vec::new()))))
+}
+
+async fn answer(
+    pool: &DescriptorPool,
+    handler: &Handler,
+    request: hyper::Request<Incoming>,
+) -> hyper::Response<Body> {
+    let path = request.uri().path().trim_start_matches('/').to_owned();
+    let Some((service, method)) = path.split_once('/') else {
+        return respond(None, 12, "no such method");
+    };
+    let Some(method) = pool
+        .get_service_by_name(service)
+        .and_then(|s| s.methods().find(|m| m.name() == method))
+    else {
+        return respond(None, 12, &format!("no method {path}"));
+    };
+    let Ok(body) = request.into_body().collect().await else {
+        return respond(None, 13, "the request broke off");
+    };
+    let frames = match unframe(&body.to_bytes()) {
+        Ok(frames) => frames,
+        Err(e) => return respond(None, 13, &e),
+    };
+    let Some(bytes) = frames.first() else {
+        return respond(None, 3, "no request message");
+    };
+    let Ok(input) = DynamicMessage::decode(method.input(), bytes.as_slice()) else {
+        return respond(None, 3, "the request is not the method's input message");
+    };
+    match handler(&method, &input) {
+        Ok(message) => respond(Some(message.encode_to_vec()), 0, ""),
+        Err((code, text)) => respond(None, code, &text),
+    }
+}
