@@ -26,6 +26,52 @@ pub fn is_protobuf(interaction: &Interaction) -> bool {
     }
 }
 
+/// The message descriptor of a protobuf body of an HTTP interaction or a message: from the
+/// descriptors the interaction's plugin configuration names (per `part`, `request` or
+/// `response`, or for the whole interaction) and the message its content type (or the
+/// configuration) names. `None` when the body is not protobuf.
+pub fn body_message(
+    info: &accord_core::InteractionInfo,
+    part: &str,
+    body: &accord_core::Body,
+    descriptors: &Descriptors,
+) -> Result<Option<MessageDescriptor>, ProtobufError> {
+    let Some(content_type) = body.content_type().filter(|ct| is_protobuf_type(ct)) else {
+        return Ok(None);
+    };
+    let config = info.plugin_config.get("protobuf");
+    let part_config = config.map(|c| &c[part]);
+    let key = part_config
+        .and_then(|c| c["descriptorKey"].as_str())
+        .or_else(|| config.and_then(|c| c["descriptorKey"].as_str()))
+        .ok_or_else(|| ProtobufError::NoDescriptorKey {
+            interaction: info.description.clone(),
+        })?;
+    let pool = descriptors.pool(key)?;
+    let name = content_type
+        .params
+        .iter()
+        .find(|(name, _)| name == "message")
+        .map(|(_, value)| value.clone())
+        .or_else(|| part_config.and_then(|c| c["message"].as_str()).map(str::to_owned))
+        .ok_or_else(|| ProtobufError::NoMessageName {
+            content_type: content_type.to_string(),
+        })?;
+    find_message(pool, &name).map(Some)
+}
+
+/// An actual protobuf body against the expected one, compared field by field. No body at all
+/// reads as an empty message, whose fields all hold their defaults (as proto3 encodes it).
+pub fn compare_bodies(
+    descriptor: &MessageDescriptor,
+    expected: &accord_core::Body,
+    actual: &accord_core::Body,
+    rules: &accord_core::rules::MatchingRules,
+    side: Side,
+) -> Vec<Mismatch> {
+    compare(descriptor, expected.content(), actual.content(), rules, side)
+}
+
 /// A synchronous message interaction over gRPC (`"transport": "grpc"`, or a protobuf service
 /// in its plugin configuration), resolved against the pact's descriptors.
 #[derive(Debug, Clone)]

@@ -29,6 +29,6 @@ mod message;
 pub use compare::{Side, compare};
 pub use descriptors::Descriptors;
 pub use error::ProtobufError;
-pub use interaction::{GrpcAnswer, GrpcCall, is_protobuf};
+pub use interaction::{GrpcAnswer, GrpcCall, body_message, compare_bodies, is_protobuf};
 pub use message::{decode, decode_all_fields, message_name};
 pub use prost_reflect::{DescriptorPool, MessageDescriptor, MethodDescriptor};

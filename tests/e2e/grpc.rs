@@ -1,8 +1,8 @@
 //! gRPC contracts written with Pact's protobuf plugin, verified by accord without the plugin:
-//! every gRPC interaction of the real pacts in the shared data folder (Pact's plugin examples,
-//! pact-js-core's gRPC test) against gRPC providers written here from the descriptors those
-//! pacts carry. A faithful provider passes; a broken one fails, the mismatch naming the field;
-//! protobuf over plain HTTP is reported as not verified, never passed.
+//! every protobuf interaction of the real pacts in the shared data folder (Pact's plugin
+//! examples, pact-js-core's gRPC test), gRPC calls and protobuf over plain HTTP, against
+//! providers written here from the descriptors those pacts carry. A faithful provider passes; a
+//! broken one fails, the mismatch naming the field.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -13,7 +13,7 @@ use accord_verifier::{Outcome, RunStatus, Verifier, VerifierConfig};
 use prost::Message as _;
 use prost_reflect::{DescriptorPool, DynamicMessage, MethodDescriptor, ReflectMessage};
 use serde_json::{Value, json};
-use tests::grpc_provider::{Answer, Handler, output, serve};
+use tests::grpc_provider::{Answer, Handler, output, serve, serve_http};
 
 /// The gRPC pacts, with the data folder they come from.
 const PACTS: &[&str] = &[
@@ -120,8 +120,9 @@ fn protobuf_descriptions(pact_file: &PathBuf) -> Vec<String> {
 
 async fn verify(pact_file: &PathBuf, handler: Handler) -> accord_verifier::RunOutcome {
     let pact = accord_core::format::read_pact_file(pact_file).expect("pact");
-    let provider = serve(pool_of(&pact), handler).await;
-    let mut config = VerifierConfig::new("http://127.0.0.1:9");
+    let provider = serve(pool_of(&pact), Arc::clone(&handler)).await;
+    let http = serve_http(pool_of(&pact), handler).await;
+    let mut config = VerifierConfig::new(http.url.clone());
     config.grpc_url = Some(provider.url.clone());
     Verifier::new(config)
         .pact_file(pact_file.clone())
@@ -131,7 +132,7 @@ async fn verify(pact_file: &PathBuf, handler: Handler) -> accord_verifier::RunOu
 }
 
 #[tokio::test]
-async fn every_grpc_interaction_of_the_real_pacts_passes_against_a_faithful_provider() {
+async fn every_protobuf_interaction_of_the_real_pacts_passes_against_a_faithful_provider() {
     for file in pact_files() {
         let outcome = verify(&file, Arc::new(faithful)).await;
         let name = file
@@ -144,31 +145,16 @@ async fn every_grpc_interaction_of_the_real_pacts_passes_against_a_faithful_prov
             if !protobuf.contains(&result.description) {
                 continue;
             }
-            match result.kind {
-                "Synchronous/Messages" => {
-                    grpc += 1;
-                    assert_eq!(
-                        result.outcome,
-                        Outcome::Passed,
-                        "{name}: '{}'",
-                        result.description
-                    );
-                    assert!(
-                        result
-                            .request_line
-                            .as_deref()
-                            .is_some_and(|l| l.starts_with("gRPC http://127.0.0.1:")),
-                        "{name}: {:?}",
-                        result.request_line
-                    );
-                }
-                // Protobuf bodies over HTTP are not verified yet: said so, never passed.
-                _ => assert!(
-                    matches!(&result.outcome, Outcome::Error(m) if m.contains("not verified")),
-                    "{name}: '{}' {:?}",
-                    result.description,
-                    result.outcome
-                ),
+            assert_eq!(
+                result.outcome,
+                Outcome::Passed,
+                "{name}: '{}'",
+                result.description
+            );
+            if result.kind == "Synchronous/Messages" {
+                grpc += 1;
+                let line = result.request_line.as_deref().unwrap_or_default();
+                assert!(line.starts_with("gRPC http://127.0.0.1:"), "{name}: {line}");
             }
         }
         assert!(grpc > 0, "{name} has gRPC interactions");
@@ -176,7 +162,7 @@ async fn every_grpc_interaction_of_the_real_pacts_passes_against_a_faithful_prov
 }
 
 #[tokio::test]
-async fn a_breaking_provider_fails_each_grpc_interaction_naming_the_field() {
+async fn a_breaking_provider_fails_each_protobuf_interaction_naming_the_field() {
     for file in pact_files() {
         let outcome = verify(&file, Arc::new(broken)).await;
         let name = file
@@ -184,8 +170,9 @@ async fn a_breaking_provider_fails_each_grpc_interaction_naming_the_field() {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         assert_ne!(outcome.status(), RunStatus::Verified, "{name}");
+        let protobuf = protobuf_descriptions(&file);
         for result in outcome.report.pacts.iter().flat_map(|p| &p.interactions) {
-            if result.kind != "Synchronous/Messages" {
+            if !protobuf.contains(&result.description) {
                 continue;
             }
             let Outcome::Failed(mismatches) = &result.outcome else {
@@ -243,4 +230,85 @@ async fn no_provider_listening_is_an_error_saying_where_it_called() {
     let outcome = Verifier::new(config).pact_file(file).run().await.expect("runs");
     assert!(outcome.provider_unreachable);
     assert_eq!(outcome.status(), RunStatus::ProviderUnreachable);
+}
+
+/// An asynchronous message whose contents are a protobuf `AreaResponse`, written as the plugin
+/// writes one, with the descriptors of the area calculator's pact.
+fn message_pact(dir: &std::path::Path) -> Option<PathBuf> {
+    let source = accord_test_support::shared_data(PACTS[0], "the area calculator pact")?;
+    let raw: Value = serde_json::from_str(&std::fs::read_to_string(&source).ok()?).ok()?;
+    let pact = accord_core::format::read_pact_file(&source).expect("pact");
+    let pool = pool_of(&pact);
+    let response = pool
+        .get_message_by_name("area_calculator.AreaResponse")
+        .expect("AreaResponse");
+    let text = json!({"value": [12.0]}).to_string();
+    let mut deserializer = serde_json::Deserializer::from_str(&text);
+    let message = DynamicMessage::deserialize(response, &mut deserializer).expect("message");
+    use base64::Engine as _;
+    let content = base64::engine::general_purpose::STANDARD.encode(message.encode_to_vec());
+    let key = raw["interactions"][0]["pluginConfiguration"]["protobuf"]["descriptorKey"].clone();
+    let doc = json!({
+        "consumer": {"name": "area-dashboard"}, "provider": {"name": "area-calculator-provider"},
+        "interactions": [{
+            "type": "Asynchronous/Messages", "description": "an area was calculated",
+            "contents": {"content": content, "contentType": "application/protobuf; message=.area_calculator.AreaResponse",
+                "contentTypeHint": "BINARY", "encoded": "base64"},
+            "matchingRules": {"body": {"$.value.*": {"combine": "AND", "matchers": [{"match": "number"}]}}},
+            "pluginConfiguration": {"protobuf": {"descriptorKey": key}}
+        }],
+        "metadata": {"pactSpecification": {"version": "4.0"}, "plugins": raw["metadata"]["plugins"].clone()}
+    });
+    let path = dir.join("area-dashboard-area-calculator-provider.json");
+    std::fs::write(&path, doc.to_string()).expect("written");
+    Some(path)
+}
+
+#[tokio::test]
+async fn a_protobuf_message_is_verified_field_by_field() {
+    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("grpc-message");
+    std::fs::create_dir_all(&dir).expect("dir");
+    let Some(file) = message_pact(&dir) else { return };
+    let pool = pool_of(&accord_core::format::read_pact_file(&file).expect("pact"));
+    for (areas, passes) in [(json!([3.5]), true), (json!([]), false)] {
+        let response = pool
+            .get_message_by_name("area_calculator.AreaResponse")
+            .expect("AreaResponse");
+        let text = json!({"value": areas}).to_string();
+        let mut deserializer = serde_json::Deserializer::from_str(&text);
+        let bytes = DynamicMessage::deserialize(response, &mut deserializer)
+            .expect("message")
+            .encode_to_vec();
+        let outcome = Verifier::new(VerifierConfig::new("http://127.0.0.1:9"))
+            .pact_file(file.clone())
+            .message_handler(move |_, _| {
+                let contents = bytes.clone();
+                async move {
+                    Ok(accord_verifier::ProducedMessage {
+                        contents,
+                        content_type: Some(
+                            "application/protobuf; message=.area_calculator.AreaResponse".into(),
+                        ),
+                        metadata: serde_json::Map::new(),
+                    })
+                }
+            })
+            .run()
+            .await
+            .expect("runs");
+        let result = &outcome.report.pacts[0].interactions[0];
+        if passes {
+            assert_eq!(result.outcome, Outcome::Passed, "{areas}");
+        } else {
+            let Outcome::Failed(mismatches) = &result.outcome else {
+                panic!("{areas}: {:?}", result.outcome);
+            };
+            assert!(
+                mismatches.iter().any(|m| m.location.starts_with("$.value")),
+                "{mismatches:?}"
+            );
+            // The report shows the messages decoded, not their bytes.
+            assert!(String::from_utf8_lossy(result.expected_body.content()).contains("\"value\""));
+        }
+    }
 }

@@ -129,3 +129,76 @@ async fn answer(
         Err((code, text)) => respond(None, code, &text),
     }
 }
+
+/// A running HTTP provider that takes and answers protobuf bodies (`POST /Service/method`).
+#[derive(Debug)]
+pub struct ProtobufHttpProvider {
+    /// `http://127.0.0.1:PORT`.
+    pub url: String,
+    server: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for ProtobufHttpProvider {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
+}
+
+/// Serves the methods of `pool` as plain HTTP: `POST /Service/method` with the request message
+/// as an `application/protobuf` body, answered with the response message the same way (a 500
+/// with the status for an error).
+pub async fn serve_http(pool: DescriptorPool, handler: Handler) -> ProtobufHttpProvider {
+    let app = axum::Router::new().fallback(move |request: axum::extract::Request| {
+        let (pool, handler) = (pool.clone(), Arc::clone(&handler));
+        async move { http_answer(&pool, &handler, request).await }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("address"));
+    let server = tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    ProtobufHttpProvider { url, server }
+}
+
+async fn http_answer(
+    pool: &DescriptorPool,
+    handler: &Handler,
+    request: axum::extract::Request,
+) -> axum::response::Response {
+    use axum::response::IntoResponse as _;
+    let path = request.uri().path().trim_start_matches('/').to_owned();
+    let method = path.split_once('/').and_then(|(service, method)| {
+        pool.services()
+            .filter(|s| s.name() == service || s.full_name() == service)
+            .flat_map(|s| s.methods().collect::<Vec<_>>())
+            .find(|m| m.name() == method)
+    });
+    let Some(method) = method else {
+        return (axum::http::StatusCode::NOT_FOUND, format!("no method {path}")).into_response();
+    };
+    let Ok(bytes) = axum::body::to_bytes(request.into_body(), 1 << 20).await else {
+        return axum::http::StatusCode::BAD_REQUEST.into_response();
+    };
+    let Ok(input) = DynamicMessage::decode(method.input(), bytes) else {
+        return (
+            axum::http::StatusCode::BAD_REQUEST,
+            "not the method's input message",
+        )
+            .into_response();
+    };
+    match handler(&method, &input) {
+        Ok(message) => (
+            [(
+                "content-type",
+                format!("application/protobuf; message=.{}", method.output().full_name()),
+            )],
+            message.encode_to_vec(),
+        )
+            .into_response(),
+        Err((code, text)) => (
+            axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+            format!("{code}: {text}"),
+        )
+            .into_response(),
+    }
+}

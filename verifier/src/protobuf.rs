@@ -1,9 +1,13 @@
-//! Protobuf interactions, verified without a plugin: gRPC calls replayed against the provider
-//! and judged field by field with the descriptors the pact carries (`accord-protobuf`). Every
-//! other protobuf interaction is reported as not verifiable, with the reason, never passed.
+//! Protobuf interactions, verified without a plugin: gRPC calls replayed against the provider,
+//! protobuf bodies of HTTP responses and messages decoded, all judged field by field with the
+//! descriptors the pact carries (`accord-protobuf`). A protobuf interaction that cannot be
+//! judged is reported as not verifiable, with the reason, never passed.
 
-use accord_core::{Body, ContentType, Interaction};
-use accord_protobuf::{Descriptors, GrpcCall, decode, is_protobuf};
+use accord_core::rules::MatchingRules;
+use accord_core::{Body, ContentType, Interaction, Mismatch, MismatchKind};
+use accord_protobuf::{
+    Descriptors, GrpcCall, MessageDescriptor, Side, body_message, compare_bodies, decode, is_protobuf,
+};
 
 use crate::grpc::GrpcClient;
 use crate::report::{InteractionResult, Outcome};
@@ -14,6 +18,9 @@ pub(crate) enum Plan<'a> {
     Plain,
     /// A gRPC call.
     Grpc(Box<GrpcCall<'a>>),
+    /// An HTTP interaction or a message whose response or message body is this protobuf
+    /// message (`None`: only its request is protobuf, sent as it is).
+    Body(Option<Box<MessageDescriptor>>),
     /// Protobuf that cannot be judged, and why.
     Unverifiable(String),
 }
@@ -23,14 +30,54 @@ pub(crate) fn plan<'a>(interaction: &'a Interaction, descriptors: &Descriptors) 
     if !is_protobuf(interaction) {
         return Plan::Plain;
     }
-    match GrpcCall::of(interaction, descriptors) {
-        Ok(Some(call)) => Plan::Grpc(Box::new(call)),
+    let info = interaction.info();
+    let body = match interaction {
+        Interaction::Http(http) => body_message(info, "response", &http.response.body, descriptors),
+        Interaction::AsyncMessage(message) => {
+            body_message(info, "response", &message.message.contents, descriptors)
+        }
+        Interaction::SyncMessage(_) => match GrpcCall::of(interaction, descriptors) {
+            Ok(Some(call)) => return Plan::Grpc(Box::new(call)),
+            Ok(None) => {
+                return Plan::Unverifiable(
+                    "not verified: a synchronous protobuf message that is not a gRPC call (no \"transport\": \"grpc\" and service) cannot be replayed"
+                        .to_owned(),
+                );
+            }
+            Err(e) => Err(e),
+        },
+    };
+    match body {
+        Ok(descriptor) => Plan::Body(descriptor.map(Box::new)),
         Err(e) => Plan::Unverifiable(format!("not verified: {e}")),
-        Ok(None) => Plan::Unverifiable(
-            "not verified: accord verifies protobuf in gRPC calls; protobuf bodies over HTTP and in asynchronous messages are not verified yet"
-                .to_owned(),
-        ),
     }
+}
+
+/// A protobuf body decoded as a JSON body, for the report's diff; as it is when it does not
+/// decode.
+pub(crate) fn readable(descriptor: &MessageDescriptor, body: &Body) -> Body {
+    match decode(descriptor, body.content()) {
+        Ok(value) => Body::bytes(value.to_string().into_bytes(), Some(ContentType::json())),
+        Err(_) => body.clone(),
+    }
+}
+
+/// `mismatches` with the body judged as protobuf instead of as bytes.
+pub(crate) fn rejudge_body(
+    mut mismatches: Vec<Mismatch>,
+    descriptor: &MessageDescriptor,
+    (expected, actual): (&Body, &Body),
+    rules: &MatchingRules,
+) -> Vec<Mismatch> {
+    mismatches.retain(|m| !matches!(m.kind, MismatchKind::Body | MismatchKind::BodyType));
+    mismatches.extend(compare_bodies(
+        descriptor,
+        expected,
+        actual,
+        rules,
+        Side::Response,
+    ));
+    mismatches
 }
 
 /// A decoded message as a JSON body, for the report's diff.

@@ -12,11 +12,20 @@ use serde_json::{Map, Value};
 use tokio::sync::Mutex;
 
 use crate::config::{Filters, StateAction, VerifierConfig};
-use crate::protobuf::Plan;
+use crate::protobuf::{Plan, readable, rejudge_body};
 use crate::provider::Provider;
 use crate::report::{InteractionResult, Outcome, PactResult};
 use crate::source::LoadedPact;
 use accord_protobuf::GrpcCall;
+
+/// How a protobuf interaction is judged.
+#[derive(Clone, Copy)]
+enum Protobuf<'a> {
+    /// As a gRPC call.
+    Grpc(&'a GrpcCall<'a>),
+    /// As any other interaction, its response or message body decoded with this message.
+    Body(Option<&'a accord_protobuf::MessageDescriptor>),
+}
 
 /// Compiled filters.
 #[derive(Debug)]
@@ -139,8 +148,12 @@ pub(crate) async fn verify_pact(
             .map(|(index, interaction)| async move {
                 let result = match crate::protobuf::plan(interaction, descriptors) {
                     Plan::Grpc(call) => {
-                        verify_interaction(ctx, interaction, Some(&call), pact.spec_version, broker.pending)
-                            .await
+                        let how = Some(Protobuf::Grpc(&call));
+                        verify_interaction(ctx, interaction, how, pact.spec_version, broker.pending).await
+                    }
+                    Plan::Body(descriptor) => {
+                        let how = Some(Protobuf::Body(descriptor.as_deref()));
+                        verify_interaction(ctx, interaction, how, pact.spec_version, broker.pending).await
                     }
                     Plan::Unverifiable(message) => unverifiable(interaction, broker.pending, message),
                     Plan::Plain => match needs_plugin(interaction, &pact.plugins) {
@@ -240,7 +253,7 @@ fn unverifiable(interaction: &Interaction, pact_pending: bool, message: String) 
 async fn verify_interaction(
     ctx: &RunContext,
     interaction: &Interaction,
-    grpc: Option<&GrpcCall<'_>>,
+    protobuf: Option<Protobuf<'_>>,
     spec: SpecVersion,
     pact_pending: bool,
 ) -> InteractionResult {
@@ -303,11 +316,24 @@ async fn verify_interaction(
             result.request_line = Some(format!("{} {}", request.method, ctx.provider.url_for(&request)));
             match ctx.provider.send(&request).await {
                 Ok(actual) => {
-                    let mismatches = match_response_with(&http.response, &actual, MatchOptions { spec });
+                    let mut mismatches = match_response_with(&http.response, &actual, MatchOptions { spec });
+                    let protobuf_body = match protobuf {
+                        Some(Protobuf::Body(Some(descriptor))) => Some(descriptor),
+                        _ => None,
+                    };
+                    if let Some(descriptor) = protobuf_body {
+                        let bodies = (&http.response.body, &actual.body);
+                        mismatches =
+                            rejudge_body(mismatches, descriptor, bodies, &http.response.matching_rules);
+                    }
                     // The bodies are kept for the diff of a failure only.
                     if !mismatches.is_empty() {
                         result.expected_body = http.response.body.clone();
                         result.actual_body = actual.body;
+                        if let Some(descriptor) = protobuf_body {
+                            result.expected_body = readable(descriptor, &result.expected_body);
+                            result.actual_body = readable(descriptor, &result.actual_body);
+                        }
                         result.outcome = Outcome::Failed(mismatches);
                     }
                 }
@@ -333,9 +359,13 @@ async fn verify_interaction(
                     None,
                 )
                 .await;
-            record_message(ctx, &mut result, produced, &message.message);
+            let descriptor = match protobuf {
+                Some(Protobuf::Body(descriptor)) => descriptor,
+                _ => None,
+            };
+            record_message(ctx, &mut result, produced, &message.message, descriptor);
         }
-        Interaction::SyncMessage(_) if let Some(call) = grpc => {
+        Interaction::SyncMessage(_) if let Some(Protobuf::Grpc(call)) = protobuf => {
             crate::protobuf::call_provider(&ctx.grpc, &ctx.provider_unreachable, call, &mut result).await;
         }
         Interaction::SyncMessage(sync) => {
@@ -356,7 +386,7 @@ async fn verify_interaction(
             match sync.response.first() {
                 Some(expected) => {
                     result.expected_body = expected.contents.clone();
-                    record_message(ctx, &mut result, produced, expected);
+                    record_message(ctx, &mut result, produced, expected, None);
                 }
                 None => {
                     if let Err(failure) = produced {
@@ -388,11 +418,18 @@ fn record_message(
     result: &mut InteractionResult,
     produced: Result<accord_core::MessageContents, crate::provider::ProviderFailure>,
     expected: &accord_core::MessageContents,
+    protobuf: Option<&accord_protobuf::MessageDescriptor>,
 ) {
     match produced {
         Ok(actual) => {
-            let mismatches = match_message(expected, &actual);
+            let mut mismatches = match_message(expected, &actual);
             result.actual_body = actual.contents;
+            if let Some(descriptor) = protobuf {
+                let bodies = (&expected.contents, &result.actual_body);
+                mismatches = rejudge_body(mismatches, descriptor, bodies, &expected.matching_rules);
+                result.expected_body = readable(descriptor, &result.expected_body);
+                result.actual_body = readable(descriptor, &result.actual_body);
+            }
             if !mismatches.is_empty() {
                 result.outcome = Outcome::Failed(mismatches);
             }
