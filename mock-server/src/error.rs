@@ -16,4 +16,12 @@ pub enum StartError {
     /// The self-signed certificate or TLS configuration could not be made.
     #[error("cannot set up TLS: {0}")]
     Tls(String),
+    /// A gRPC interaction of the pact cannot be served: its descriptors or method are missing.
+    #[error("cannot serve the gRPC interaction '{interaction}': {reason}")]
+    Grpc {
+        /// The interaction's description.
+        interaction: String,
+        /// Why.
+        reason: String,
+    },
 }

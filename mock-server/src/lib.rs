@@ -1,4 +1,5 @@
-//! A mock provider for consumer contract tests: serves a pact's HTTP interactions, records which
+//! A mock provider for consumer contract tests: serves a pact's HTTP interactions and its gRPC
+//! calls (unary, over HTTP/2, from the protobuf descriptors the pact carries), records which
 //! were matched, and explains every request that was not.
 //!
 //! The server runs on the caller's tokio runtime (it never creates one) and binds 127.0.0.1 on a
@@ -12,6 +13,7 @@
 pub mod control;
 mod convert;
 mod error;
+mod grpc;
 mod index;
 mod report;
 mod server;

@@ -18,9 +18,11 @@ use tokio::task::JoinHandle;
 
 use crate::convert::{PreparedResponse, to_model_request};
 use crate::error::StartError;
+use crate::grpc::MockBody;
 use crate::index::InteractionIndex;
 use crate::report::{MockReport, Problem, RequestSummary};
 use crate::state::Recorder;
+use http_body_util::Either;
 
 /// How a mock server listens and behaves.
 #[derive(Debug, Clone)]
@@ -62,6 +64,8 @@ struct Shared {
     specificity: Vec<usize>,
     index: InteractionIndex,
     recorder: Recorder,
+    /// The pact's gRPC interactions; the recorder counts them after the HTTP ones.
+    grpc: Vec<crate::grpc::GrpcEntry>,
     base_url: String,
     cors: bool,
     options: MatchOptions,
@@ -116,12 +120,18 @@ impl MockServer {
                     .then(|| PreparedResponse::from_model(&i.response))
             })
             .collect();
-        let descriptions = interactions.iter().map(|i| i.info.description.clone()).collect();
+        let grpc = crate::grpc::entries(&pact)?;
+        let descriptions = interactions
+            .iter()
+            .map(|i| i.info.description.clone())
+            .chain(grpc.iter().map(|g| g.description().to_owned()))
+            .collect();
         let specificity = interactions.iter().map(|i| specificity(&i.request)).collect();
         let shared = Arc::new(Shared {
             specificity,
             index: InteractionIndex::new(&interactions),
-            recorder: Recorder::new(interactions.len(), config.problem_limit),
+            recorder: Recorder::new(interactions.len() + grpc.len(), config.problem_limit),
+            grpc,
             prepared,
             descriptions,
             interactions,
@@ -271,10 +281,34 @@ where
     IO: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
 {
     let header_timeout = shared.header_timeout;
+    let grpc = !shared.grpc.is_empty();
     let service = service_fn(move |request| {
         let shared = Arc::clone(&shared);
         async move { Ok::<_, std::convert::Infallible>(handle(&shared, request).await) }
     });
+    if grpc {
+        // gRPC needs HTTP/2; the protocol is told from the connection's first bytes.
+        let mut builder = hyper_util::server::conn::auto::Builder::new(hyper_util::rt::TokioExecutor::new());
+        builder
+            .http1()
+            .timer(hyper_util::rt::TokioTimer::new())
+            .header_read_timeout(header_timeout)
+            .keep_alive(true);
+        let conn = builder.serve_connection(TokioIo::new(stream), service);
+        tokio::pin!(conn);
+        tokio::select! {
+            result = conn.as_mut() => {
+                if let Err(error) = result {
+                    tracing::debug!(%error, "connection closed with an error");
+                }
+            }
+            _ = shutdown.changed() => {
+                conn.as_mut().graceful_shutdown();
+                let _ = conn.await;
+            }
+        }
+        return;
+    }
     // A client that does not send its request headers in time is dropped, so half-sent
     // requests cannot hold the mock server.
     let conn = http1::Builder::new()
@@ -344,6 +378,31 @@ fn specificity(request: &accord_core::HttpRequest) -> usize {
 }
 
 async fn handle(
+    shared: &Shared,
+    request: hyper::Request<hyper::body::Incoming>,
+) -> hyper::Response<MockBody> {
+    if shared.grpc.is_empty() || !crate::grpc::is_grpc(request.headers()) {
+        return handle_http(shared, request).await.map(Either::Left);
+    }
+    shared.recorder.request_received();
+    let (parts, body) = request.into_parts();
+    let body = match body.collect().await {
+        Ok(collected) => collected.to_bytes(),
+        Err(error) => {
+            return error_response(
+                400,
+                json!({"error": format!("failed to read the request: {error}")}),
+                false,
+            )
+            .map(Either::Left);
+        }
+    };
+    let summary = RequestSummary::of(&to_model_request(&parts, body.clone()));
+    let recorder = (&shared.recorder, shared.interactions.len());
+    crate::grpc::answer(&shared.grpc, recorder, parts.uri.path(), &body, summary)
+}
+
+async fn handle_http(
     shared: &Shared,
     request: hyper::Request<hyper::body::Incoming>,
 ) -> hyper::Response<Full<Bytes>> {

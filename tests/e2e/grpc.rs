@@ -312,3 +312,71 @@ async fn a_protobuf_message_is_verified_field_by_field() {
         }
     }
 }
+
+#[tokio::test]
+async fn the_mock_server_serves_the_real_grpc_pacts_so_that_they_verify() {
+    for file in pact_files() {
+        let name = file
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let pact = accord_core::format::read_pact_file(&file).expect("pact");
+        let mock =
+            accord_mock_server::MockServer::start(pact, accord_mock_server::MockServerConfig::default())
+                .await
+                .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let mut config = VerifierConfig::new(mock.url());
+        config.grpc_url = Some(mock.url());
+        let outcome = Verifier::new(config)
+            .pact_file(file.clone())
+            .run()
+            .await
+            .expect("runs");
+        let protobuf = protobuf_descriptions(&file);
+        for result in outcome.report.pacts.iter().flat_map(|p| &p.interactions) {
+            if protobuf.contains(&result.description) {
+                assert_eq!(
+                    result.outcome,
+                    Outcome::Passed,
+                    "{name}: '{}'",
+                    result.description
+                );
+            }
+        }
+        let report = mock.report();
+        assert!(report.problems.is_empty(), "{name}: {report:?}");
+    }
+}
+
+#[tokio::test]
+async fn the_mock_server_refuses_a_wrong_request_naming_the_field_and_an_unknown_method() {
+    let Some(file) = pact_files().into_iter().next() else {
+        return;
+    };
+    let pact = accord_core::format::read_pact_file(&file).expect("pact");
+    let pool = pool_of(&pact);
+    let mock = accord_mock_server::MockServer::start(pact, accord_mock_server::MockServerConfig::default())
+        .await
+        .expect("starts");
+    let shape = pool
+        .get_message_by_name("area_calculator.ShapeMessage")
+        .expect("ShapeMessage");
+    let text = json!({"square": {"edge_length": 3.0}}).to_string();
+    let mut deserializer = serde_json::Deserializer::from_str(&text);
+    let square = DynamicMessage::deserialize(shape, &mut deserializer)
+        .expect("message")
+        .encode_to_vec();
+    let wrong =
+        tests::grpc_provider::call(&mock.url(), "/area_calculator.Calculator/calculateOne", &square).await;
+    assert_eq!(wrong.status, 3, "{wrong:?}");
+    assert!(
+        wrong.message.contains("calculate rectangle area request") && wrong.message.contains("$.rectangle"),
+        "{wrong:?}"
+    );
+    let unknown =
+        tests::grpc_provider::call(&mock.url(), "/area_calculator.Calculator/calculateMany", &square).await;
+    assert_eq!(unknown.status, 12, "{unknown:?}");
+    assert!(unknown.message.contains("calculateOne"), "{unknown:?}");
+    let report = mock.report();
+    assert_eq!(report.problems.len(), 2, "{report:?}");
+}

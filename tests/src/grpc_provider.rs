@@ -202,3 +202,55 @@ async fn http_answer(
             .into_response(),
     }
 }
+
+/// What a gRPC server answered: status, status message, the response message's bytes.
+#[derive(Debug)]
+pub struct Called {
+    /// The gRPC status code.
+    pub status: u32,
+    /// `grpc-message`, percent-decoded.
+    pub message: String,
+    /// The response message, when one came.
+    pub body: Option<Vec<u8>>,
+}
+
+/// One unary gRPC call over cleartext HTTP/2: `url` (`http://host:port`), `path`
+/// (`/pkg.Service/Method`) and the encoded request message.
+pub async fn call(url: &str, path: &str, request: &[u8]) -> Called {
+    let client = hyper_util::client::legacy::Client::builder(TokioExecutor::new())
+        .http2_only(true)
+        .build_http::<http_body_util::Full<Bytes>>();
+    let request = hyper::Request::post(format!("{url}{path}"))
+        .header("content-type", "application/grpc")
+        .header("te", "trailers")
+        .body(http_body_util::Full::new(Bytes::from(frame(request))))
+        .expect("request");
+    let response = client.request(request).await.expect("the gRPC call is answered");
+    let (parts, body) = response.into_parts();
+    let collected = body.collect().await.expect("the whole answer");
+    let trailers = collected.trailers().cloned().unwrap_or_default();
+    let bytes = collected.to_bytes();
+    let find = |name: &str| {
+        trailers
+            .get(name)
+            .or_else(|| parts.headers.get(name))
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    let status = find("grpc-status")
+        .and_then(|s| s.parse().ok())
+        .expect("a grpc-status");
+    let message = find("grpc-message")
+        .map(|m| {
+            percent_encoding::percent_decode_str(&m)
+                .decode_utf8_lossy()
+                .into_owned()
+        })
+        .unwrap_or_default();
+    let body = unframe(&bytes).expect("framed").into_iter().next();
+    Called {
+        status,
+        message,
+        body,
+    }
+}

@@ -1,0 +1,228 @@
+//! gRPC calls answered from a pact's gRPC interactions (unary, over HTTP/2): the request message
+//! decoded with the descriptors the pact carries and compared field by field; the declared
+//! response message, metadata and status sent back. An unknown method is `UNIMPLEMENTED`, a
+//! request that matches no interaction of its method `INVALID_ARGUMENT`, with a message naming
+//! the closest interaction and the field-level mismatches.
+
+use accord_core::{Body, ContentType, Interaction, Mismatch, Pact, SyncMessage};
+use accord_protobuf::grpc::{frame, unframe};
+use accord_protobuf::{Descriptors, GrpcCall, MessageDescriptor, Side, compare, decode};
+use bytes::Bytes;
+use http_body_util::{Either, Full, StreamBody};
+use hyper::body::Frame;
+use hyper::header::{HeaderMap, HeaderName, HeaderValue};
+
+use crate::error::StartError;
+use crate::report::{Problem, RequestSummary};
+use crate::state::Recorder;
+
+/// A gRPC response body: the message frame, then the trailers that carry the status.
+pub(crate) type GrpcBody =
+    StreamBody<futures::stream::Iter<std::vec::IntoIter<Result<Frame<Bytes>, std::convert::Infallible>>>>;
+
+/// Any response of the mock server: a whole body, or a gRPC one with trailers.
+pub(crate) type MockBody = Either<Full<Bytes>, GrpcBody>;
+
+/// One gRPC interaction, resolved against the pact's descriptors.
+#[derive(Debug)]
+pub(crate) struct GrpcEntry {
+    /// `/package.Service/Method`.
+    pub(crate) path: String,
+    request: MessageDescriptor,
+    response: MessageDescriptor,
+    interaction: SyncMessage,
+}
+
+impl GrpcEntry {
+    /// The interaction's description.
+    pub(crate) fn description(&self) -> &str {
+        &self.interaction.info.description
+    }
+}
+
+/// The pact's gRPC interactions; one that cannot be resolved stops the start, naming it.
+pub(crate) fn entries(pact: &Pact) -> Result<Vec<GrpcEntry>, StartError> {
+    let descriptors = Descriptors::of_pact(pact).map_err(|e| StartError::Grpc {
+        interaction: String::new(),
+        reason: e.to_string(),
+    })?;
+    let mut out = Vec::new();
+    for interaction in &pact.interactions {
+        let call = GrpcCall::of(interaction, &descriptors).map_err(|e| StartError::Grpc {
+            interaction: interaction.info().description.clone(),
+            reason: e.to_string(),
+        })?;
+        let (Some(call), Interaction::SyncMessage(sync)) = (call, interaction) else {
+            continue;
+        };
+        out.push(GrpcEntry {
+            path: call.path(),
+            request: call.request_message().clone(),
+            response: call.response_message().clone(),
+            interaction: sync.clone(),
+        });
+    }
+    Ok(out)
+}
+
+/// Whether a request is a gRPC call.
+pub(crate) fn is_grpc(headers: &hyper::HeaderMap) -> bool {
+    headers
+        .get(hyper::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("application/grpc"))
+}
+
+/// A gRPC answer: headers, the message when there is one, and the status in the trailers.
+fn respond(
+    status: u32,
+    message: &str,
+    body: Option<&[u8]>,
+    metadata: &[(String, String)],
+) -> hyper::Response<MockBody> {
+    let mut frames = Vec::new();
+    if let Some(bytes) = body {
+        frames.push(Ok(Frame::data(Bytes::from(frame(bytes)))));
+    }
+    let mut trailers = HeaderMap::new();
+    trailers.insert("grpc-status", HeaderValue::from(status));
+    if !message.is_empty() {
+        let encoded = percent_encoding::utf8_percent_encode(message, percent_encoding::CONTROLS).to_string();
+        if let Ok(value) = HeaderValue::from_str(&encoded) {
+            trailers.insert("grpc-message", value);
+        }
+    }
+    frames.push(Ok(Frame::trailers(trailers)));
+    let mut response = hyper::Response::new(Either::Right(StreamBody::new(futures::stream::iter(frames))));
+    let headers = response.headers_mut();
+    headers.insert(
+        hyper::header::CONTENT_TYPE,
+        HeaderValue::from_static("application/grpc"),
+    );
+    for (name, value) in metadata {
+        if let (Ok(name), Ok(value)) = (
+            HeaderName::from_bytes(name.as_bytes()),
+            HeaderValue::from_str(value),
+        ) {
+            headers.insert(name, value);
+        }
+    }
+    response
+}
+
+/// Answers a gRPC call to `path` with the request `body` (framed), from the entries; the
+/// recorder counts the entries from `offset`.
+pub(crate) fn answer(
+    entries: &[GrpcEntry],
+    (recorder, offset): (&Recorder, usize),
+    path: &str,
+    body: &[u8],
+    summary: RequestSummary,
+) -> hyper::Response<MockBody> {
+    let candidates: Vec<(usize, &GrpcEntry)> = entries
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.path == path)
+        .collect();
+    if candidates.is_empty() {
+        let known: Vec<&str> = entries.iter().map(|e| e.path.as_str()).collect();
+        recorder.problem(Problem::Unexpected {
+            request: summary,
+            closest: entries.first().map(|e| e.description().to_owned()),
+        });
+        return respond(
+            12,
+            &format!(
+                "no interaction of the pact calls {path}; it has {}",
+                known.join(", ")
+            ),
+            None,
+            &[],
+        );
+    }
+    let message = match unframe(body) {
+        Ok(frames) if frames.len() == 1 => frames.into_iter().next().unwrap_or_default(),
+        Ok(frames) => {
+            return respond(
+                3,
+                &format!("a unary call takes one message, {} came", frames.len()),
+                None,
+                &[],
+            );
+        }
+        Err(e) => return respond(3, &format!("the request is not framed as gRPC: {e}"), None, &[]),
+    };
+    let mut closest: Option<(&GrpcEntry, Vec<Mismatch>)> = None;
+    for (i, entry) in candidates {
+        let expected = entry.interaction.request.contents.content();
+        let rules = &entry.interaction.request.matching_rules;
+        let mismatches = compare(&entry.request, expected, &message, rules, Side::Request);
+        if mismatches.is_empty() {
+            recorder.matched(offset + i);
+            return respond_as_declared(entry);
+        }
+        if closest
+            .as_ref()
+            .is_none_or(|(_, fewest)| mismatches.len() < fewest.len())
+        {
+            closest = Some((entry, mismatches));
+        }
+    }
+    let Some((entry, mismatches)) = closest else {
+        return respond(13, "no candidate interaction", None, &[]);
+    };
+    let listed: Vec<String> = mismatches
+        .iter()
+        .map(|m| format!("{}: {}", m.location, m.message))
+        .collect();
+    let text = format!(
+        "the request did not match interaction '{}': {}",
+        entry.description(),
+        listed.join("; ")
+    );
+    let expected_body = match decode(&entry.request, entry.interaction.request.contents.content()) {
+        Ok(value) => Body::bytes(value.to_string().into_bytes(), Some(ContentType::json())),
+        Err(_) => entry.interaction.request.contents.clone(),
+    };
+    recorder.problem(Problem::Mismatched {
+        request: summary,
+        closest: entry.description().to_owned(),
+        expected_body,
+        mismatches,
+    });
+    respond(3, &text, None, &[])
+}
+
+/// The declared answer of a matched call: its status, and its message when the status is OK.
+fn respond_as_declared(entry: &GrpcEntry) -> hyper::Response<MockBody> {
+    let expected = entry.interaction.response.first();
+    let metadata = expected.map(|r| &r.metadata);
+    let status = metadata
+        .and_then(|m| m.get("grpc-status"))
+        .and_then(|v| match v {
+            serde_json::Value::String(s) => accord_protobuf::grpc::status_code(s),
+            serde_json::Value::Number(n) => n.as_u64().and_then(|n| u32::try_from(n).ok()),
+            _ => None,
+        })
+        .unwrap_or(0);
+    let message = metadata
+        .and_then(|m| m.get("grpc-message"))
+        .and_then(|v| v.as_str())
+        .unwrap_or_default();
+    let headers: Vec<(String, String)> = metadata
+        .into_iter()
+        .flatten()
+        .filter(|(name, _)| {
+            !name.starts_with("grpc-")
+                && !name.eq_ignore_ascii_case("contentType")
+                && !name.eq_ignore_ascii_case("content-type")
+        })
+        .map(|(name, value)| {
+            let text = value.as_str().map_or_else(|| value.to_string(), str::to_owned);
+            (name.to_ascii_lowercase(), text)
+        })
+        .collect();
+    let body = (status == 0).then(|| expected.map_or(&[][..], |r| r.contents.content()));
+    let _ = &entry.response;
+    respond(status, message, body, &headers)
+}
