@@ -1,11 +1,12 @@
 //! An actual protobuf message against the expected one, by the pact's matching rules, with the
-//! plugin's semantics: a field the sender left out holds its default value; in a request, a
-//! field the consumer did not declare may only hold its default.
+//! plugin's semantics: a field the sender left out holds its default value (a message field the
+//! default message); in a request, a field the consumer did not declare may only hold its
+//! default.
 
 use accord_core::matching::{Strictness, match_json};
 use accord_core::rules::MatchingRules;
 use accord_core::{Mismatch, MismatchKind};
-use prost_reflect::MessageDescriptor;
+use prost_reflect::{Kind, MessageDescriptor};
 use serde_json::{Map, Value};
 
 use crate::message::{decode, decode_all_fields};
@@ -42,27 +43,65 @@ pub fn compare(
             )];
         }
     };
-    let actual = match decode_all_fields(descriptor, actual) {
+    let actual_bytes = actual;
+    let actual = match decode_all_fields(descriptor, actual_bytes) {
         Ok(value) => value,
         Err(e) => {
+            let (place, why) = crate::message::wire_problem(descriptor, actual_bytes, "$")
+                .unwrap_or_else(|| ("$".to_owned(), e.to_string()));
             return vec![Mismatch::new(
                 MismatchKind::Body,
-                "$",
+                place,
                 expected.to_string(),
                 "",
-                format!(
-                    "the provider's answer is not a '{}' message: {e}",
-                    descriptor.full_name()
-                ),
+                format!("the answer is not a '{}' message: {why}", descriptor.full_name()),
             )];
         }
     };
-    let actual = without_undeclared_defaults(&expected, actual);
+    let mut actual = without_undeclared_defaults(&expected, actual);
+    fill_missing_messages(descriptor, &expected, &mut actual);
     let strictness = match side {
         Side::Request => Strictness::Request,
         Side::Response => Strictness::Response,
     };
     match_json(&expected, &actual, rules, strictness)
+}
+
+/// A message field the sender left out reads as the default message (every field at its
+/// default), as Pact's protobuf plugin reads it: fill in those the expected message declares.
+fn fill_missing_messages(descriptor: &MessageDescriptor, expected: &Value, actual: &mut Value) {
+    let (Value::Object(declared), Value::Object(fields)) = (expected, actual) else {
+        return;
+    };
+    for (name, declared_value) in declared {
+        let Some(field) = descriptor.get_field_by_name(name) else {
+            continue;
+        };
+        let Kind::Message(inner) = field.kind() else {
+            continue;
+        };
+        if field.is_map() {
+            continue;
+        }
+        if field.is_list() {
+            if let (Value::Array(declared_items), Some(Value::Array(items))) =
+                (declared_value, fields.get_mut(name))
+            {
+                for (declared_item, item) in declared_items.iter().zip(items.iter_mut()) {
+                    fill_missing_messages(&inner, declared_item, item);
+                }
+            }
+            continue;
+        }
+        if !fields.contains_key(name)
+            && let Ok(default) = decode_all_fields(&inner, &[])
+        {
+            fields.insert(name.clone(), default);
+        }
+        if let Some(value) = fields.get_mut(name) {
+            fill_missing_messages(&inner, declared_value, value);
+        }
+    }
 }
 
 /// Whether a decoded value is a field's default (zero, empty, false, the first enum value).

@@ -7,13 +7,11 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use accord_core::Pact;
-use accord_protobuf::Descriptors;
 use accord_verifier::{Outcome, RunStatus, Verifier, VerifierConfig};
 use prost::Message as _;
-use prost_reflect::{DescriptorPool, DynamicMessage, MethodDescriptor, ReflectMessage};
+use prost_reflect::{DynamicMessage, MethodDescriptor};
 use serde_json::{Value, json};
-use tests::grpc_provider::{Answer, Handler, output, serve, serve_http};
+use tests::grpc_provider::{Handler, broken, faithful, pool_of, serve, serve_http};
 
 /// The gRPC pacts, with the data folder they come from.
 const PACTS: &[&str] = &[
@@ -31,80 +29,6 @@ fn pact_files() -> Vec<PathBuf> {
             accord_test_support::shared_data(relative, &format!("the gRPC pact {relative}"))
         })
         .collect()
-}
-
-/// The one descriptor pool of a pact.
-fn pool_of(pact: &Pact) -> DescriptorPool {
-    let descriptors = Descriptors::of_pact(pact).expect("descriptors");
-    let info = pact
-        .interactions
-        .iter()
-        .map(accord_core::Interaction::info)
-        .find(|info| info.plugin_config.contains_key("protobuf"))
-        .expect("a protobuf interaction");
-    descriptors.for_interaction(info).expect("the pool").clone()
-}
-
-/// A request message in its JSON form (proto field names).
-fn fields(message: &DynamicMessage) -> Value {
-    accord_protobuf::decode(&message.descriptor(), &message.encode_to_vec()).expect("decodes")
-}
-
-fn number(value: &Value, key: &str) -> f64 {
-    value[key].as_f64().unwrap_or(0.0)
-}
-
-/// The area of a `ShapeMessage`.
-fn area(shape: &Value) -> f64 {
-    if let Some(s) = shape.get("square") {
-        number(s, "edge_length").powi(2)
-    } else if let Some(r) = shape.get("rectangle") {
-        number(r, "length") * number(r, "width")
-    } else if let Some(c) = shape.get("circle") {
-        std::f64::consts::PI * number(c, "radius").powi(2)
-    } else if let Some(t) = shape.get("triangle") {
-        let (a, b, c) = (number(t, "edge_a"), number(t, "edge_b"), number(t, "edge_c"));
-        let s = (a + b + c) / 2.0;
-        (s * (s - a) * (s - b) * (s - c)).sqrt()
-    } else if let Some(p) = shape.get("parallelogram") {
-        number(p, "base_length") * number(p, "height")
-    } else {
-        0.0
-    }
-}
-
-/// The providers as their teams wrote them: areas computed, features found.
-fn faithful(method: &MethodDescriptor, request: &DynamicMessage) -> Answer {
-    let input = fields(request);
-    let answer = match method.name() {
-        "calculateOne" => json!({"value": [area(&input)]}),
-        "calculateMulti" => {
-            let values: Vec<f64> = input["shapes"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .map(area)
-                .collect();
-            let mut answer = json!({"value": values});
-            // The Go example's provider also says which levels it went through.
-            if method.output().get_field_by_name("nestedFieldLevel1").is_some() {
-                answer["nestedFieldLevel1"] =
-                    json!([{"FirstLevel": "First Level", "InnerLevels": [{"InnerLevel": "Inner Level"}]}]);
-            }
-            answer
-        }
-        "GetFeature" => json!({"name": "Big Tree", "location": input}),
-        other => return Err((12, format!("{other} is not implemented"))),
-    };
-    Ok(output(method, &answer))
-}
-
-/// The same providers after a breaking change: no areas, features without a location.
-fn broken(method: &MethodDescriptor, request: &DynamicMessage) -> Answer {
-    match method.name() {
-        "GetFeature" => Ok(output(method, &json!({"name": "Big Tree"}))),
-        _ => faithful(method, request).map(|_| output(method, &json!({}))),
-    }
 }
 
 /// The descriptions of the pact's protobuf interactions (pact-js-core's pact also has a plain
@@ -370,7 +294,7 @@ async fn the_mock_server_refuses_a_wrong_request_naming_the_field_and_an_unknown
         tests::grpc_provider::call(&mock.url(), "/area_calculator.Calculator/calculateOne", &square).await;
     assert_eq!(wrong.status, 3, "{wrong:?}");
     assert!(
-        wrong.message.contains("calculate rectangle area request") && wrong.message.contains("$.rectangle"),
+        wrong.message.contains("calculate rectangle area request") && wrong.message.contains("$.square"),
         "{wrong:?}"
     );
     let unknown =

@@ -14,11 +14,12 @@ use hyper::header::{HeaderMap, HeaderValue};
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use prost::Message as _;
+use prost_reflect::ReflectMessage;
 use prost_reflect::{DescriptorPool, DynamicMessage, MethodDescriptor};
-use serde_json::Value;
+use serde_json::{Value, json};
 
-/// What a handler answers: a response message, or a gRPC status code and message.
-pub type Answer = Result<DynamicMessage, (u32, String)>;
+/// What a handler answers: an encoded response message, or a gRPC status code and message.
+pub type Answer = Result<Vec<u8>, (u32, String)>;
 
 /// A handler of calls: the method called and its request.
 pub type Handler = Arc<dyn Fn(&MethodDescriptor, &DynamicMessage) -> Answer + Send + Sync>;
@@ -125,7 +126,7 @@ async fn answer(
         return respond(None, 3, "the request is not the method's input message");
     };
     match handler(&method, &input) {
-        Ok(message) => respond(Some(message.encode_to_vec()), 0, ""),
+        Ok(message) => respond(Some(message), 0, ""),
         Err((code, text)) => respond(None, code, &text),
     }
 }
@@ -192,7 +193,7 @@ async fn http_answer(
                 "content-type",
                 format!("application/protobuf; message=.{}", method.output().full_name()),
             )],
-            message.encode_to_vec(),
+            message,
         )
             .into_response(),
         Err((code, text)) => (
@@ -253,4 +254,83 @@ pub async fn call(url: &str, path: &str, request: &[u8]) -> Called {
         message,
         body,
     }
+}
+
+/// A request message in its JSON form (proto field names).
+fn fields(message: &DynamicMessage) -> Value {
+    accord_protobuf::decode(&message.descriptor(), &message.encode_to_vec()).expect("decodes")
+}
+
+fn number(value: &Value, key: &str) -> f64 {
+    value[key].as_f64().unwrap_or(0.0)
+}
+
+/// The area of a `ShapeMessage`.
+fn area(shape: &Value) -> f64 {
+    if let Some(s) = shape.get("square") {
+        number(s, "edge_length").powi(2)
+    } else if let Some(r) = shape.get("rectangle") {
+        number(r, "length") * number(r, "width")
+    } else if let Some(c) = shape.get("circle") {
+        std::f64::consts::PI * number(c, "radius").powi(2)
+    } else if let Some(t) = shape.get("triangle") {
+        let (a, b, c) = (number(t, "edge_a"), number(t, "edge_b"), number(t, "edge_c"));
+        let s = (a + b + c) / 2.0;
+        (s * (s - a) * (s - b) * (s - c)).sqrt()
+    } else if let Some(p) = shape.get("parallelogram") {
+        number(p, "base_length") * number(p, "height")
+    } else {
+        0.0
+    }
+}
+
+/// The providers as their teams wrote them: areas computed, features found.
+pub fn faithful(method: &MethodDescriptor, request: &DynamicMessage) -> Answer {
+    let input = fields(request);
+    let answer = match method.name() {
+        "calculateOne" => json!({"value": [area(&input)]}),
+        "calculateMulti" => {
+            let values: Vec<f64> = input["shapes"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(area)
+                .collect();
+            let mut answer = json!({"value": values});
+            // The Go example's provider also says which levels it went through.
+            if method.output().get_field_by_name("nestedFieldLevel1").is_some() {
+                answer["nestedFieldLevel1"] =
+                    json!([{"FirstLevel": "First Level", "InnerLevels": [{"InnerLevel": "Inner Level"}]}]);
+            }
+            answer
+        }
+        "GetFeature" => json!({"name": "Big Tree", "location": input}),
+        other => return Err((12, format!("{other} is not implemented"))),
+    };
+    Ok(output(method, &answer).encode_to_vec())
+}
+
+/// The same providers after a breaking change: no areas; a feature's `location` changed from a
+/// message to a number (field 2 sent as a varint), which the pact's descriptors cannot read.
+pub fn broken(method: &MethodDescriptor, request: &DynamicMessage) -> Answer {
+    match method.name() {
+        "GetFeature" => {
+            let mut bytes = output(method, &json!({"name": "Big Tree"})).encode_to_vec();
+            bytes.extend([0x10, 0x01]);
+            Ok(bytes)
+        }
+        _ => faithful(method, request).map(|_| output(method, &json!({})).encode_to_vec()),
+    }
+}
+
+/// The one descriptor pool of a pact.
+pub fn pool_of(pact: &accord_core::Pact) -> DescriptorPool {
+    let descriptors = accord_protobuf::Descriptors::of_pact(pact).expect("descriptors");
+    let info = pact
+        .interactions
+        .iter()
+        .map(accord_core::Interaction::info)
+        .find(|info| info.plugin_config.contains_key("protobuf"))
+        .expect("a protobuf interaction");
+    descriptors.for_interaction(info).expect("the pool").clone()
 }
