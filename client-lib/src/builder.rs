@@ -1,9 +1,11 @@
 //! `PactBuilder`: the pact between one consumer and one provider, declared in a test.
 
+mod grpc;
 mod http;
 mod message;
 mod part;
 
+pub use grpc::GrpcInteractionBuilder;
 pub use http::{InteractionBuilder, RequestBuilder, ResponseBuilder};
 pub use message::{MessageBuilder, MessageInteractionBuilder, ReceivedMessage};
 
@@ -93,6 +95,49 @@ impl PactBuilder {
                 self.pact.interactions.push(interaction);
             }
             Err(e) => self.errors.push(format!("interaction '{description}': {e}")),
+        }
+        self
+    }
+
+    /// Declares a gRPC call (V4 synchronous message over gRPC, in the format of Pact's protobuf
+    /// plugin): the mock server answers it over HTTP/2, and the pact carries the compiled
+    /// descriptors so any verifier can judge it without the `.proto` files.
+    pub fn grpc_interaction(
+        &mut self,
+        description: &str,
+        build: impl FnOnce(&mut GrpcInteractionBuilder),
+    ) -> &mut Self {
+        let mut builder = GrpcInteractionBuilder::new(description);
+        build(&mut builder);
+        match builder.build() {
+            Ok((interaction, plugin)) => {
+                let key = &plugin["configuration"];
+                let known = self
+                    .pact
+                    .plugins
+                    .iter()
+                    .any(|p| p["name"] == "protobuf" && p["configuration"] == *key);
+                if !known {
+                    match self.pact.plugins.iter_mut().find(|p| p["name"] == "protobuf") {
+                        // One plugin entry, every descriptor set under its key.
+                        Some(entry) => {
+                            if let (Some(existing), Some(new)) =
+                                (entry["configuration"].as_object_mut(), key.as_object())
+                            {
+                                existing.extend(new.clone());
+                            }
+                        }
+                        None => self.pact.plugins.push(plugin),
+                    }
+                }
+                let interaction = Interaction::SyncMessage(interaction);
+                self.errors.extend(crate::declaration::duplicate(
+                    &self.pact.interactions,
+                    &interaction,
+                ));
+                self.pact.interactions.push(interaction);
+            }
+            Err(e) => self.errors.push(format!("gRPC interaction '{description}': {e}")),
         }
         self
     }

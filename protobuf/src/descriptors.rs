@@ -108,7 +108,7 @@ pub(crate) fn find_message(pool: &DescriptorPool, name: &str) -> Result<MessageD
 
 /// The method `Service/Method` (the service fully qualified, with or without a leading dot, or
 /// by its simple name when only one service has it).
-pub(crate) fn find_method(pool: &DescriptorPool, name: &str) -> Result<MethodDescriptor, ProtobufError> {
+pub fn find_method(pool: &DescriptorPool, name: &str) -> Result<MethodDescriptor, ProtobufError> {
     let unknown = || ProtobufError::UnknownMethod {
         name: name.to_owned(),
     };

@@ -47,6 +47,20 @@ pub enum ProtobufError {
         /// The content type.
         content_type: String,
     },
+    /// `.proto` files that do not compile.
+    #[error("the .proto files do not compile: {reason}")]
+    Compile {
+        /// Why, with the file, line and column.
+        reason: String,
+    },
+    /// A value that is not the message it is declared as.
+    #[error("the value is not a '{message}' message: {reason}")]
+    Encode {
+        /// The message's full name.
+        message: String,
+        /// Why.
+        reason: String,
+    },
     /// Bytes that are not the message they claim to be.
     #[error("the bytes are not a valid '{message}' message: {reason}")]
     Decode {

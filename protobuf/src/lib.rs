@@ -20,6 +20,7 @@
 //! ```
 
 mod compare;
+mod compile;
 mod descriptors;
 mod error;
 pub mod grpc;
@@ -27,8 +28,10 @@ mod interaction;
 mod message;
 
 pub use compare::{Side, compare};
+pub use compile::{PLUGIN_FORMAT_VERSION, ProtoSet};
 pub use descriptors::Descriptors;
+pub use descriptors::find_method;
 pub use error::ProtobufError;
 pub use interaction::{GrpcAnswer, GrpcCall, body_message, compare_bodies, is_protobuf};
-pub use message::{decode, decode_all_fields, message_name};
+pub use message::{decode, decode_all_fields, encode, message_name};
 pub use prost_reflect::{DescriptorPool, MessageDescriptor, MethodDescriptor};

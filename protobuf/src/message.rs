@@ -161,3 +161,16 @@ fn kind_name(kind: &Kind) -> String {
         other => format!("a {other:?}").to_lowercase(),
     }
 }
+
+/// A message written from its JSON form (proto or JSON field names, enums by name), encoded.
+pub fn encode(descriptor: &MessageDescriptor, value: &Value) -> Result<Vec<u8>, ProtobufError> {
+    let text = value.to_string();
+    let mut deserializer = serde_json::Deserializer::from_str(&text);
+    let message = DynamicMessage::deserialize(descriptor.clone(), &mut deserializer).map_err(|e| {
+        ProtobufError::Encode {
+            message: descriptor.full_name().to_owned(),
+            reason: e.to_string(),
+        }
+    })?;
+    Ok(prost::Message::encode_to_vec(&message))
+}

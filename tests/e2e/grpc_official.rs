@@ -12,7 +12,7 @@ use std::process::Command;
 const PLUGIN_VERSION: &str = "0.7.1";
 
 /// The plugin folder the official tools search (`PACT_PLUGIN_DIR`), when the plugin is built.
-fn plugin_dir() -> Option<PathBuf> {
+pub(crate) fn plugin_dir() -> Option<PathBuf> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../.tools/pact-plugins");
     let manifest = dir.join(format!("protobuf-{PLUGIN_VERSION}/pact-plugin.json"));
     if manifest.exists() {
@@ -48,7 +48,7 @@ fn regex_escape(text: &str) -> String {
 
 /// Runs the official verifier on `file` against the `mode` provider, inside a network namespace
 /// with only loopback; its exit code and output.
-fn official(pact: &PathBuf, plugins: &PathBuf, file: &PathBuf, mode: &str) -> (i32, String) {
+pub(crate) fn official(pact: &PathBuf, plugins: &PathBuf, file: &PathBuf, mode: &str) -> (i32, String) {
     let provider = env!("CARGO_BIN_EXE_grpc-provider");
     let script = "ip link set lo up 2>/dev/null; exec \"$@\"";
     let output = Command::new("unshare")

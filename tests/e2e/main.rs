@@ -2,6 +2,7 @@
 
 mod broker_contract;
 mod grpc;
+mod grpc_consumer;
 mod grpc_official;
 mod interop;
 mod interop_pactflow;
