@@ -4,6 +4,7 @@ mod auth;
 mod cleanup;
 mod client;
 mod flow;
+mod grpc;
 mod hardening;
 mod input;
 mod matrix;

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use accord_core::rules::{Category, MatchingRule, MatchingRules, RuleList};
 use accord_core::{Body, Headers, Interaction};
+use accord_protobuf::{Descriptors, GrpcCall, MessageDescriptor, body_message};
 use axum::extract::{Path, State};
 use axum::response::Html;
 use maud::{Markup, PreEscaped, html};
@@ -91,6 +92,20 @@ fn rules_html(rules: &MatchingRules) -> Markup {
     }
 }
 
+/// A body, decoded when it is a protobuf message the pact's descriptors describe.
+fn shown_body(body: &Body, message: Option<&MessageDescriptor>) -> Markup {
+    if let (Some(descriptor), Body::Present { content, .. }) = (message, body)
+        && let Ok(value) = accord_protobuf::decode(descriptor, content)
+    {
+        let text = serde_json::to_string_pretty(&value).unwrap_or_default();
+        return html! {
+            p class="protobuf" { "protobuf message " code { (descriptor.full_name()) } ", decoded:" }
+            pre { (text) }
+        };
+    }
+    body_html(body)
+}
+
 fn body_html(body: &Body) -> Markup {
     match body {
         Body::Missing => html! {},
@@ -110,8 +125,10 @@ fn headers_html(headers: &Headers) -> Markup {
     html! { @for (name, values) in headers.iter() { div { (name) ": " (values.join(", ")) } } }
 }
 
-fn interaction_html(interaction: &Interaction) -> Markup {
+fn interaction_html(interaction: &Interaction, descriptors: &Descriptors) -> Markup {
     let info = interaction.info();
+    let described = |part: &str, body: &Body| body_message(info, part, body, descriptors).ok().flatten();
+    let grpc = GrpcCall::of(interaction, descriptors).ok().flatten();
     html! {
         h2 { (info.description) }
         @for state in &info.provider_states {
@@ -126,26 +143,33 @@ fn interaction_html(interaction: &Interaction) -> Markup {
                 h3 { "Request" }
                 p { code { (http.request.method) " " (http.request.path) (query) } }
                 (headers_html(&http.request.headers))
-                (body_html(&http.request.body))
+                (shown_body(&http.request.body, described("request", &http.request.body).as_ref()))
                 (rules_html(&http.request.matching_rules))
                 h3 { "Response" }
                 p { "Status " (http.response.status) }
                 (headers_html(&http.response.headers))
-                (body_html(&http.response.body))
+                (shown_body(&http.response.body, described("response", &http.response.body).as_ref()))
                 (rules_html(&http.response.matching_rules))
             }
             Interaction::AsyncMessage(message) => {
                 h3 { "Message" }
                 p { "Metadata: " (serde_json::Value::Object(message.message.metadata.clone()).to_string()) }
-                (body_html(&message.message.contents))
+                (shown_body(&message.message.contents, described("response", &message.message.contents).as_ref()))
                 (rules_html(&message.message.matching_rules))
             }
             Interaction::SyncMessage(sync) => {
+                @if let Some(call) = &grpc {
+                    p { "gRPC call " code { (call.path()) } }
+                }
                 h3 { "Request message" }
-                (body_html(&sync.request.contents))
+                (shown_body(&sync.request.contents, grpc.as_ref().map(|c| c.request_message())))
+                (rules_html(&sync.request.matching_rules))
                 @for response in &sync.response {
                     h3 { "Response message" }
-                    (body_html(&response.contents))
+                    @if !response.metadata.is_empty() {
+                        p { "Metadata: " (serde_json::Value::Object(response.metadata.clone()).to_string()) }
+                    }
+                    (shown_body(&response.contents, grpc.as_ref().map(|c| c.response_message())))
                     (rules_html(&response.matching_rules))
                 }
             }
@@ -163,6 +187,7 @@ pub(crate) async fn page(
     let (p, c, row, previous) = (&found.provider, &found.consumer, &found.latest, &found.previous);
     let parsed = accord_core::format::parse_pact(&row.content, "stored pact")
         .map_err(|e| ApiError::bad(e.to_string()))?;
+    let descriptors = Descriptors::of_pact(&parsed).unwrap_or_default();
     let diff = crate::routes::pact_diff::page_path(
         &provider,
         &consumer,
@@ -178,7 +203,7 @@ pub(crate) async fn page(
                 " · " a id="diff-previous" href=(super::href(&diff)) { "What changed since version " (previous.consumer_version) }
             }
         }
-        @for interaction in &parsed.interactions { (interaction_html(interaction)) }
+        @for interaction in &parsed.interactions { (interaction_html(interaction, &descriptors)) }
         (PreEscaped(""))
     };
     Ok(layout(
