@@ -4,6 +4,7 @@ mod broker_contract;
 mod grpc;
 mod grpc_consumer;
 mod grpc_official;
+mod grpc_python;
 mod interop;
 mod interop_pactflow;
 mod openapi_agreement;
