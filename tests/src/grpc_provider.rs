@@ -57,6 +57,7 @@ pub async fn serve(pool: DescriptorPool, handler: Handler) -> GrpcProvider {
             let Ok((stream, _)) = listener.accept().await else {
                 continue;
             };
+            let _ = stream.set_nodelay(true);
             let (pool, handler) = (pool.clone(), Arc::clone(&handler));
             tokio::spawn(async move {
                 let service = service_fn(move |request| {
@@ -218,9 +219,11 @@ pub struct Called {
 /// One unary gRPC call over cleartext HTTP/2: `url` (`http://host:port`), `path`
 /// (`/pkg.Service/Method`) and the encoded request message.
 pub async fn call(url: &str, path: &str, request: &[u8]) -> Called {
+    let mut connector = hyper_util::client::legacy::connect::HttpConnector::new();
+    connector.set_nodelay(true);
     let client = hyper_util::client::legacy::Client::builder(TokioExecutor::new())
         .http2_only(true)
-        .build_http::<http_body_util::Full<Bytes>>();
+        .build::<_, http_body_util::Full<Bytes>>(connector);
     let request = hyper::Request::post(format!("{url}{path}"))
         .header("content-type", "application/grpc")
         .header("te", "trailers")

@@ -29,9 +29,12 @@ pub(crate) struct CallFailure {
 impl GrpcClient {
     /// A client for the gRPC server at `base` (`http://host:port`).
     pub(crate) fn new(base: &str, timeout: Duration) -> GrpcClient {
+        // Without TCP_NODELAY each small call waits for the peer's delayed acknowledgement.
+        let mut connector = HttpConnector::new();
+        connector.set_nodelay(true);
         let client = Client::builder(TokioExecutor::new())
             .http2_only(true)
-            .build_http();
+            .build(connector);
         GrpcClient {
             base: base.trim_end_matches('/').to_owned(),
             client,
