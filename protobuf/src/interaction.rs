@@ -312,3 +312,50 @@ fn metadata_pairs(metadata: &serde_json::Map<String, Value>) -> Vec<(String, Str
         })
         .collect()
 }
+
+/// A copy of `pact` whose protobuf bodies are their decoded messages as JSON bodies, and the
+/// gRPC path of each gRPC interaction by description: for tools that read bodies as JSON
+/// (field usage, documentation). Bodies that cannot be decoded stay as they are.
+pub fn readable(pact: &accord_core::Pact) -> (accord_core::Pact, Vec<(String, String)>) {
+    let descriptors = Descriptors::of_pact(pact).unwrap_or_default();
+    let mut out = pact.clone();
+    let mut paths = Vec::new();
+    let as_json = |descriptor: Option<MessageDescriptor>, body: &mut accord_core::Body| {
+        if let Some(descriptor) = descriptor
+            && let Ok(value) = decode(&descriptor, body.content())
+        {
+            *body = accord_core::Body::bytes(
+                value.to_string().into_bytes(),
+                Some(accord_core::ContentType::json()),
+            );
+        }
+    };
+    for (original, interaction) in pact.interactions.iter().zip(out.interactions.iter_mut()) {
+        let info = original.info();
+        let part = |name: &str, body: &accord_core::Body| {
+            body_message(info, name, body, &descriptors).ok().flatten()
+        };
+        match interaction {
+            Interaction::SyncMessage(sync) => {
+                if let Ok(Some(call)) = GrpcCall::of(original, &descriptors) {
+                    paths.push((info.description.clone(), call.path()));
+                    as_json(Some(call.request_message().clone()), &mut sync.request.contents);
+                    for response in &mut sync.response {
+                        as_json(Some(call.response_message().clone()), &mut response.contents);
+                    }
+                }
+            }
+            Interaction::Http(http) => {
+                let request = part("request", &http.request.body);
+                as_json(request, &mut http.request.body);
+                let response = part("response", &http.response.body);
+                as_json(response, &mut http.response.body);
+            }
+            Interaction::AsyncMessage(message) => {
+                let found = part("response", &message.message.contents);
+                as_json(found, &mut message.message.contents);
+            }
+        }
+    }
+    (out, paths)
+}

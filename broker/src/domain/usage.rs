@@ -85,7 +85,15 @@ pub(crate) async fn field_usage(db: &Db, provider: &str, search: Option<&str>) -
     let mut sources = Vec::new();
     let mut fields: BTreeMap<FieldUse, Vec<String>> = BTreeMap::new();
     for (source, pact) in current_pacts(&mut conn, provider).await? {
-        for field in field_uses(&pact) {
+        // Protobuf messages are read decoded, and a gRPC call is named by its method.
+        let (pact, grpc_paths) = accord_protobuf::readable(&pact);
+        for mut field in field_uses(&pact) {
+            if let Some((_, path)) = grpc_paths
+                .iter()
+                .find(|(description, _)| field.endpoint == format!("message: {description}"))
+            {
+                field.endpoint = format!("gRPC {path}");
+            }
             let wanted = search.is_none_or(|q| {
                 let q = q.to_lowercase();
                 field.path.to_lowercase().contains(&q) || field.endpoint.to_lowercase().contains(&q)

@@ -43,6 +43,33 @@ async fn a_grpc_pact_publishes_and_its_page_shows_the_messages_decoded() {
     );
     assert!(!page.contains("EgoNAABAQBUAAIBA"), "no base64 bytes: {page}");
 
+    // Field usage lists the decoded message fields per method.
+    let (status, usage) = broker
+        .get("/pacts/provider/area-calculator-provider/field-usage")
+        .await;
+    assert_eq!(status, 200, "{usage}");
+    let fields = usage["fields"].as_array().cloned().unwrap_or_default();
+    let used = |endpoint: &str, path: &str| {
+        fields
+            .iter()
+            .any(|f| f["endpoint"] == endpoint && f["path"] == path)
+    };
+    assert!(
+        used(
+            "gRPC /area_calculator.Calculator/calculateOne",
+            "$.rectangle.length"
+        ),
+        "{usage}"
+    );
+    assert!(
+        used("gRPC /area_calculator.Calculator/calculateOne", "$.value"),
+        "{usage}"
+    );
+    assert!(
+        used("POST /Calculator/calculateOne", "$.rectangle.width"),
+        "{usage}"
+    );
+
     // The next version expects an area of 13: the diff names the decoded value.
     let mut next: Value = serde_json::from_str(&std::fs::read_to_string(&path).expect("pact")).expect("json");
     next["interactions"][0]["response"][0]["contents"]["content"] = Value::from("CgQAAFBB");
