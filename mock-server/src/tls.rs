@@ -29,12 +29,14 @@ pub(crate) fn self_signed() -> Result<SelfSigned, StartError> {
     let cert_der: CertificateDer<'static> = certified.cert.der().clone();
     let key_der = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(certified.signing_key.serialize_der()));
     let provider = Arc::new(tokio_rustls::rustls::crypto::ring::default_provider());
-    let config = ServerConfig::builder_with_provider(provider)
+    let mut config = ServerConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .map_err(|e| StartError::Tls(e.to_string()))?
         .with_no_client_auth()
         .with_single_cert(vec![cert_der], key_der)
         .map_err(|e| StartError::Tls(e.to_string()))?;
+    // gRPC clients ask for HTTP/2 by ALPN; others get HTTP/1.1 as before.
+    config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
     Ok(SelfSigned {
         acceptor: TlsAcceptor::from(Arc::new(config)),
         certificate_pem,

@@ -304,3 +304,54 @@ async fn the_mock_server_refuses_a_wrong_request_naming_the_field_and_an_unknown
     let report = mock.report();
     assert_eq!(report.problems.len(), 2, "{report:?}");
 }
+
+#[tokio::test]
+async fn grpc_over_tls_verifies_with_the_providers_certificate_trusted_and_only_then() {
+    let Some(file) = pact_files().into_iter().next() else {
+        return;
+    };
+    let pact = accord_core::format::read_pact_file(&file).expect("pact");
+    let config = accord_mock_server::MockServerConfig {
+        tls: true,
+        ..accord_mock_server::MockServerConfig::default()
+    };
+    let mock = accord_mock_server::MockServer::start(pact, config)
+        .await
+        .expect("a TLS mock");
+    let pem = mock.certificate_pem().expect("its certificate").to_owned();
+    let protobuf = protobuf_descriptions(&file);
+    for trusted in [true, false] {
+        let mut config = VerifierConfig::new(mock.url());
+        config.grpc_url = Some(mock.url());
+        if trusted {
+            config.grpc_root_certificates.push(pem.clone());
+        }
+        let outcome = Verifier::new(config)
+            .pact_file(file.clone())
+            .run()
+            .await
+            .expect("runs");
+        let grpc = outcome
+            .report
+            .pacts
+            .iter()
+            .flat_map(|p| &p.interactions)
+            .find(|r| r.kind == "Synchronous/Messages" && protobuf.contains(&r.description))
+            .expect("the gRPC call");
+        if trusted {
+            assert_eq!(grpc.outcome, Outcome::Passed, "{:?}", grpc.outcome);
+            assert!(
+                grpc.request_line
+                    .as_deref()
+                    .unwrap_or_default()
+                    .starts_with("gRPC https://")
+            );
+        } else {
+            assert!(
+                matches!(&grpc.outcome, Outcome::Error(m) if m.contains("certificate") || m.contains("Certificate")),
+                "{:?}",
+                grpc.outcome
+            );
+        }
+    }
+}

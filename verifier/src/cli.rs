@@ -125,6 +125,10 @@ pub struct Cli {
     /// `--transports grpc:50051` sends gRPC interactions there.
     #[arg(long = "transports", value_name = "NAME:PORT", action = ArgAction::Append, help_heading = "Provider")]
     pub transports: Vec<String>,
+    /// A PEM certificate to trust for gRPC over TLS (`--transport grpcs`, or an https gRPC
+    /// provider), besides the web's roots (repeatable).
+    #[arg(long = "grpc-ca-cert", value_name = "FILE", action = ArgAction::Append, help_heading = "Provider")]
+    pub grpc_ca_certs: Vec<std::path::PathBuf>,
     /// URL receiving message requests (defaults to the provider base URL).
     #[arg(long, value_name = "URL", help_heading = "Provider")]
     pub message_url: Option<String>,
@@ -248,6 +252,11 @@ pub fn build_verifier(cli: &Cli) -> Result<Verifier, String> {
     };
     let mut config = VerifierConfig::new(base_url);
     config.message_url = cli.message_url.clone();
+    for file in &cli.grpc_ca_certs {
+        let pem = std::fs::read_to_string(file)
+            .map_err(|e| format!("--grpc-ca-cert '{}': cannot read it: {e}", file.display()))?;
+        config.grpc_root_certificates.push(pem);
+    }
     for transport in &cli.transports {
         let (name, port) = transport
             .split_once(':')
@@ -255,6 +264,7 @@ pub fn build_verifier(cli: &Cli) -> Result<Verifier, String> {
             .ok_or_else(|| format!("--transports '{transport}': expected NAME:PORT, e.g. grpc:50051"))?;
         match name.to_ascii_lowercase().as_str() {
             "grpc" => config.grpc_url = Some(format!("http://{}:{port}", cli.hostname)),
+            "grpcs" => config.grpc_url = Some(format!("https://{}:{port}", cli.hostname)),
             "http" | "https" if cli.port.is_none() && cli.provider_base_url.is_none() => {
                 config.provider_base_url = format!("{name}://{}:{port}", cli.hostname);
             }

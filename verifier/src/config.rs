@@ -109,6 +109,9 @@ pub struct VerifierConfig {
     /// Where gRPC interactions are sent (`http://host:port`, HTTP/2 without TLS, or
     /// `https://...`); defaults to the provider base URL.
     pub grpc_url: Option<String>,
+    /// Certificates (PEM) trusted for gRPC over TLS besides the web's roots: a provider's
+    /// self-signed or internal CA certificate.
+    pub grpc_root_certificates: Vec<String>,
     /// Message producers in code, used instead of HTTP.
     pub message_handler: Option<MessageHandler>,
     /// Provider state set-up.
@@ -148,6 +151,7 @@ impl VerifierConfig {
             provider_base_url: base_url.into(),
             message_url: None,
             grpc_url: None,
+            grpc_root_certificates: Vec::new(),
             message_handler: None,
             states: StateConfig::default(),
             headers: Vec::new(),

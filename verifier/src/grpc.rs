@@ -7,15 +7,19 @@ use accord_protobuf::GrpcAnswer;
 use accord_protobuf::grpc::{frame, unframe};
 use http_body_util::{BodyExt, Full};
 use hyper::body::Bytes;
+use hyper_rustls::{HttpsConnector, HttpsConnectorBuilder};
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
+use tokio_rustls::rustls::pki_types::CertificateDer;
+use tokio_rustls::rustls::pki_types::pem::PemObject as _;
+use tokio_rustls::rustls::{ClientConfig, RootCertStore};
 
 /// An HTTP/2 client for gRPC calls to one provider.
 #[derive(Clone)]
 pub(crate) struct GrpcClient {
     base: String,
-    client: Client<HttpConnector, Full<Bytes>>,
+    client: Client<HttpsConnector<HttpConnector>, Full<Bytes>>,
     timeout: Duration,
 }
 
@@ -27,19 +31,26 @@ pub(crate) struct CallFailure {
 }
 
 impl GrpcClient {
-    /// A client for the gRPC server at `base` (`http://host:port`).
-    pub(crate) fn new(base: &str, timeout: Duration) -> GrpcClient {
+    /// A client for the gRPC server at `base` (`http://host:port` for cleartext HTTP/2,
+    /// `https://...` for TLS, trusting the web's roots and `roots` (PEM certificates)).
+    pub(crate) fn new(base: &str, timeout: Duration, roots: &[String]) -> Result<GrpcClient, String> {
         // Without TCP_NODELAY each small call waits for the peer's delayed acknowledgement.
         let mut connector = HttpConnector::new();
         connector.set_nodelay(true);
+        connector.enforce_http(false);
+        let https = HttpsConnectorBuilder::new()
+            .with_tls_config(tls_config(roots)?)
+            .https_or_http()
+            .enable_http2()
+            .wrap_connector(connector);
         let client = Client::builder(TokioExecutor::new())
             .http2_only(true)
-            .build(connector);
-        GrpcClient {
+            .build(https);
+        Ok(GrpcClient {
             base: base.trim_end_matches('/').to_owned(),
             client,
             timeout,
-        }
+        })
     }
 
     /// Where a call to `path` goes.
@@ -77,8 +88,15 @@ impl GrpcClient {
                 )));
             }
             Ok(Err(e)) => {
+                // The cause (a refused connection, an untrusted certificate) is in the chain.
+                let mut message = format!("the gRPC call to {url} failed: {e}");
+                let mut source = std::error::Error::source(&e);
+                while let Some(cause) = source {
+                    message.push_str(&format!(": {cause}"));
+                    source = cause.source();
+                }
                 return Err(CallFailure {
-                    message: format!("the gRPC call to {url} failed: {e}"),
+                    message,
                     connection: e.is_connect(),
                 });
             }
@@ -137,4 +155,25 @@ impl GrpcClient {
             metadata,
         })
     }
+}
+
+/// TLS settings for gRPC: the web's roots and the given PEM certificates.
+fn tls_config(roots: &[String]) -> Result<ClientConfig, String> {
+    let mut store = RootCertStore::empty();
+    store.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+    for pem in roots {
+        for certificate in CertificateDer::pem_slice_iter(pem.as_bytes()) {
+            let certificate = certificate.map_err(|e| format!("a gRPC CA certificate is not PEM: {e}"))?;
+            store
+                .add(certificate)
+                .map_err(|e| format!("a gRPC CA certificate cannot be trusted: {e}"))?;
+        }
+    }
+    let provider = std::sync::Arc::new(tokio_rustls::rustls::crypto::ring::default_provider());
+    // ALPN (h2) is set by the connector (`enable_http2`).
+    Ok(ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| format!("cannot set up TLS for gRPC: {e}"))?
+        .with_root_certificates(store)
+        .with_no_client_auth())
 }

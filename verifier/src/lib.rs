@@ -237,7 +237,18 @@ impl Verifier {
         } else {
             indicatif::ProgressBar::hidden()
         };
-        let ctx = verify::RunContext::new(self.config.clone(), provider, filters, &loaded);
+        let grpc_url = self
+            .config
+            .grpc_url
+            .as_deref()
+            .unwrap_or(&self.config.provider_base_url);
+        let grpc = grpc::GrpcClient::new(
+            grpc_url,
+            self.config.request_timeout,
+            &self.config.grpc_root_certificates,
+        )
+        .map_err(VerifyError::Config)?;
+        let ctx = verify::RunContext::new(self.config.clone(), provider, grpc, filters, &loaded);
         let mut report = VerificationReport {
             pacts: Vec::new(),
             load_failures,

@@ -101,6 +101,7 @@ impl RunContext {
     pub(crate) fn new(
         config: VerifierConfig,
         provider: Provider,
+        grpc: crate::grpc::GrpcClient,
         filters: CompiledFilters,
         pacts: &[LoadedPact],
     ) -> RunContext {
@@ -114,8 +115,6 @@ impl RunContext {
                 }
             }
         }
-        let grpc_url = config.grpc_url.as_deref().unwrap_or(&config.provider_base_url);
-        let grpc = crate::grpc::GrpcClient::new(grpc_url, config.request_timeout);
         RunContext {
             config,
             provider,
