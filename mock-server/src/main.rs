@@ -17,7 +17,7 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Serve every HTTP interaction of the given pact files; one port per provider.
+    /// Serve every HTTP interaction and gRPC call of the given pact files; one port per provider.
     /// Prints each URL it listens on, one per line, before anything else.
     Serve {
         /// Pact files to serve (repeatable).
@@ -74,8 +74,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 if let Some(pem) = server.certificate_pem() {
                     eprintln!("certificate of {}:\n{pem}", server.url());
                 }
+                let grpc = match server.grpc_calls() {
+                    0 => String::new(),
+                    n => format!(" and {n} gRPC call(s)"),
+                };
                 eprintln!(
-                    "serving {} interaction(s) of provider '{}' at {}",
+                    "serving {} interaction(s){grpc} of provider '{}' at {}",
                     server.pact().http_interactions().count(),
                     server.pact().provider,
                     server.url()

@@ -176,6 +176,11 @@ impl MockServer {
         self.addr.port()
     }
 
+    /// How many gRPC calls of the pact it serves (over HTTP/2, beside the HTTP interactions).
+    pub fn grpc_calls(&self) -> usize {
+        self.shared.grpc.len()
+    }
+
     /// The pact being served.
     pub fn pact(&self) -> &Pact {
         &self.pact
