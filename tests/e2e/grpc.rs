@@ -355,3 +355,21 @@ async fn grpc_over_tls_verifies_with_the_providers_certificate_trusted_and_only_
         }
     }
 }
+
+/// Verifies a one-call gRPC pact with accord's verifier against the faithful provider (which
+/// must pass) and the broken one (which must fail).
+pub(crate) async fn passes_faithful_fails_broken(file: &PathBuf) {
+    for (handler, passes) in [(Arc::new(faithful) as Handler, true), (Arc::new(broken), false)] {
+        let pact = accord_core::format::read_pact_file(file).expect("pact");
+        let provider = serve(pool_of(&pact), handler).await;
+        let mut config = VerifierConfig::new("http://127.0.0.1:9");
+        config.grpc_url = Some(provider.url.clone());
+        let outcome = Verifier::new(config)
+            .pact_file(file.clone())
+            .run()
+            .await
+            .expect("runs");
+        let result = &outcome.report.pacts[0].interactions[0];
+        assert_eq!(result.outcome == Outcome::Passed, passes, "{:?}", result.outcome);
+    }
+}

@@ -4,13 +4,11 @@
 //! provider of `e2e/grpc.rs` and by the official verifier with the plugin (when built).
 
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use accord::PactBuilder;
 use accord::matchers::like;
-use accord_verifier::{Outcome, Verifier, VerifierConfig};
 use serde_json::json;
-use tests::grpc_provider::{broken, call, faithful, serve};
+use tests::grpc_provider::call;
 
 const PROTO: &str = "grpc-contracts/proto/area_calculator--area_calculator.proto";
 
@@ -82,25 +80,7 @@ async fn a_grpc_consumer_test_writes_a_plugin_pact_that_both_verifiers_pass() {
     );
     assert_eq!(written["metadata"]["plugins"][0]["name"], "protobuf");
 
-    for (handler, passes) in [
-        (Arc::new(faithful) as tests::grpc_provider::Handler, true),
-        (Arc::new(broken), false),
-    ] {
-        let provider = serve(
-            tests::grpc_provider::pool_of(&accord_core::format::read_pact_file(&file).expect("pact")),
-            handler,
-        )
-        .await;
-        let mut config = VerifierConfig::new("http://127.0.0.1:9");
-        config.grpc_url = Some(provider.url.clone());
-        let outcome = Verifier::new(config)
-            .pact_file(file.clone())
-            .run()
-            .await
-            .expect("runs");
-        let result = &outcome.report.pacts[0].interactions[0];
-        assert_eq!(result.outcome == Outcome::Passed, passes, "{:?}", result.outcome);
-    }
+    crate::grpc::passes_faithful_fails_broken(&file).await;
 
     if let (Some(cli), Some(plugins)) = (crate::interop::pact_cli(), crate::grpc_official::plugin_dir()) {
         let (code, output) = crate::grpc_official::official(&cli, &plugins, &file, "faithful");

@@ -5,10 +5,6 @@
 
 use std::path::PathBuf;
 use std::process::Command;
-use std::sync::Arc;
-
-use accord_verifier::{Outcome, Verifier, VerifierConfig};
-use tests::grpc_provider::{Handler, broken, faithful, pool_of, serve};
 
 const PROTO: &str = "grpc-contracts/proto/area_calculator--area_calculator.proto";
 
@@ -100,17 +96,5 @@ async fn a_pact_python_grpc_pact_is_served_by_accords_mock_and_verified_by_accor
     assert!(report.problems.is_empty(), "{report:?}");
 
     // Accord's verifier passes the faithful provider and fails the broken one.
-    for (handler, passes) in [(Arc::new(faithful) as Handler, true), (Arc::new(broken), false)] {
-        let pact = accord_core::format::read_pact_file(&file).expect("pact");
-        let provider = serve(pool_of(&pact), handler).await;
-        let mut config = VerifierConfig::new("http://127.0.0.1:9");
-        config.grpc_url = Some(provider.url.clone());
-        let outcome = Verifier::new(config)
-            .pact_file(file.clone())
-            .run()
-            .await
-            .expect("runs");
-        let result = &outcome.report.pacts[0].interactions[0];
-        assert_eq!(result.outcome == Outcome::Passed, passes, "{:?}", result.outcome);
-    }
+    crate::grpc::passes_faithful_fails_broken(&file).await;
 }
