@@ -373,3 +373,87 @@ pub(crate) async fn passes_faithful_fails_broken(file: &PathBuf) {
         assert_eq!(result.outcome == Outcome::Passed, passes, "{:?}", result.outcome);
     }
 }
+
+/// tonic's client with messages passed through as bytes (encoded and decoded with the pact's
+/// descriptors by the test), so no code is generated.
+#[derive(Debug, Clone, Default)]
+struct Raw;
+
+impl tonic::codec::Codec for Raw {
+    type Encode = Vec<u8>;
+    type Decode = Vec<u8>;
+    type Encoder = Raw;
+    type Decoder = Raw;
+
+    fn encoder(&mut self) -> Raw {
+        Raw
+    }
+
+    fn decoder(&mut self) -> Raw {
+        Raw
+    }
+}
+
+impl tonic::codec::Encoder for Raw {
+    type Item = Vec<u8>;
+    type Error = tonic::Status;
+
+    fn encode(&mut self, item: Vec<u8>, buf: &mut tonic::codec::EncodeBuf<'_>) -> Result<(), tonic::Status> {
+        bytes::BufMut::put_slice(buf, &item);
+        Ok(())
+    }
+}
+
+impl tonic::codec::Decoder for Raw {
+    type Item = Vec<u8>;
+    type Error = tonic::Status;
+
+    fn decode(&mut self, buf: &mut tonic::codec::DecodeBuf<'_>) -> Result<Option<Vec<u8>>, tonic::Status> {
+        let remaining = bytes::Buf::remaining(buf);
+        Ok(Some(bytes::Buf::copy_to_bytes(buf, remaining).to_vec()))
+    }
+}
+
+#[tokio::test]
+async fn a_tonic_client_calls_the_mock_server_unchanged() {
+    let Some(file) = pact_files().into_iter().next() else {
+        return;
+    };
+    let pact = accord_core::format::read_pact_file(&file).expect("pact");
+    let pool = pool_of(&pact);
+    let mock = accord_mock_server::MockServer::start(pact, accord_mock_server::MockServerConfig::default())
+        .await
+        .expect("starts");
+    let channel = tonic::transport::Channel::from_shared(mock.url())
+        .expect("a URI")
+        .connect()
+        .await
+        .expect("tonic connects");
+    let mut client = tonic::client::Grpc::new(channel);
+    client.ready().await.expect("ready");
+    let shape = pool
+        .get_message_by_name("area_calculator.ShapeMessage")
+        .expect("ShapeMessage");
+    let request = accord_protobuf::encode(&shape, &json!({"rectangle": {"length": 3.0, "width": 4.0}}))
+        .expect("encodes");
+    let path =
+        tonic::codegen::http::uri::PathAndQuery::from_static("/area_calculator.Calculator/calculateOne");
+    let answer = client
+        .unary(tonic::Request::new(request), path.clone(), Raw)
+        .await
+        .expect("the mock answers tonic");
+    let response = pool
+        .get_message_by_name("area_calculator.AreaResponse")
+        .expect("AreaResponse");
+    let decoded = accord_protobuf::decode(&response, answer.get_ref()).expect("decodes");
+    assert_eq!(decoded, json!({"value": [12.0]}));
+    // A request for another shape is refused with INVALID_ARGUMENT naming the field.
+    let square = accord_protobuf::encode(&shape, &json!({"square": {"edge_length": 3.0}})).expect("encodes");
+    client.ready().await.expect("ready again");
+    let refused = client
+        .unary(tonic::Request::new(square), path, Raw)
+        .await
+        .expect_err("refused");
+    assert_eq!(refused.code(), tonic::Code::InvalidArgument, "{refused:?}");
+    assert!(refused.message().contains("$.square"), "{refused:?}");
+}
