@@ -29,7 +29,6 @@ pub(crate) struct GrpcEntry {
     /// `/package.Service/Method`.
     pub(crate) path: String,
     request: MessageDescriptor,
-    response: MessageDescriptor,
     interaction: SyncMessage,
 }
 
@@ -42,10 +41,7 @@ impl GrpcEntry {
 
 /// The pact's gRPC interactions; one that cannot be resolved stops the start, naming it.
 pub(crate) fn entries(pact: &Pact) -> Result<Vec<GrpcEntry>, StartError> {
-    let descriptors = Descriptors::of_pact(pact).map_err(|e| StartError::Grpc {
-        interaction: String::new(),
-        reason: e.to_string(),
-    })?;
+    let descriptors = Descriptors::of_pact(pact);
     let mut out = Vec::new();
     for interaction in &pact.interactions {
         let call = GrpcCall::of(interaction, &descriptors).map_err(|e| StartError::Grpc {
@@ -58,7 +54,6 @@ pub(crate) fn entries(pact: &Pact) -> Result<Vec<GrpcEntry>, StartError> {
         out.push(GrpcEntry {
             path: call.path(),
             request: call.request_message().clone(),
-            response: call.response_message().clone(),
             interaction: sync.clone(),
         });
     }
@@ -223,6 +218,5 @@ fn respond_as_declared(entry: &GrpcEntry) -> hyper::Response<MockBody> {
         })
         .collect();
     let body = (status == 0).then(|| expected.map_or(&[][..], |r| r.contents.content()));
-    let _ = &entry.response;
     respond(status, message, body, &headers)
 }

@@ -18,7 +18,7 @@ pub struct Descriptors {
 impl Descriptors {
     /// The descriptor sets of a pact. A set that does not build is kept as its error and
     /// reported when an interaction needs it, so one bad set spoils only its interactions.
-    pub fn of_pact(pact: &Pact) -> Result<Descriptors, ProtobufError> {
+    pub fn of_pact(pact: &Pact) -> Descriptors {
         let mut pools = BTreeMap::new();
         for plugin in &pact.plugins {
             let Some(configuration) = plugin["configuration"].as_object() else {
@@ -31,7 +31,7 @@ impl Descriptors {
                 pools.insert(key.clone(), pool_of(encoded));
             }
         }
-        Ok(Descriptors { pools })
+        Descriptors { pools }
     }
 
     /// A descriptor set from its base64 text, under `key` (for tests and tools).

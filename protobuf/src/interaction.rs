@@ -317,7 +317,7 @@ fn metadata_pairs(metadata: &serde_json::Map<String, Value>) -> Vec<(String, Str
 /// gRPC path of each gRPC interaction by description: for tools that read bodies as JSON
 /// (field usage, documentation). Bodies that cannot be decoded stay as they are.
 pub fn readable(pact: &accord_core::Pact) -> (accord_core::Pact, Vec<(String, String)>) {
-    let descriptors = Descriptors::of_pact(pact).unwrap_or_default();
+    let descriptors = Descriptors::of_pact(pact);
     let mut out = pact.clone();
     let mut paths = Vec::new();
     let as_json = |descriptor: Option<MessageDescriptor>, body: &mut accord_core::Body| {

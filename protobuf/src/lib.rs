@@ -10,7 +10,7 @@
 //!
 //! ```no_run
 //! # fn demo(pact: &accord_core::Pact) -> Result<(), accord_protobuf::ProtobufError> {
-//! let descriptors = accord_protobuf::Descriptors::of_pact(pact)?;
+//! let descriptors = accord_protobuf::Descriptors::of_pact(pact);
 //! for interaction in &pact.interactions {
 //!     if let Some(call) = accord_protobuf::GrpcCall::of(interaction, &descriptors)? {
 //!         println!("{} expects {}", call.path(), call.response_message().full_name());

@@ -328,7 +328,7 @@ pub fn broken(method: &MethodDescriptor, request: &DynamicMessage) -> Answer {
 
 /// The one descriptor pool of a pact.
 pub fn pool_of(pact: &accord_core::Pact) -> DescriptorPool {
-    let descriptors = accord_protobuf::Descriptors::of_pact(pact).expect("descriptors");
+    let descriptors = accord_protobuf::Descriptors::of_pact(pact);
     let info = pact
         .interactions
         .iter()

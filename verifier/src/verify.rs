@@ -140,7 +140,7 @@ pub(crate) async fn verify_pact(
         .filter(|i| ctx.filters.accepts(i))
         .collect();
     let parallel = ctx.config.parallel.max(1);
-    let descriptors = accord_protobuf::Descriptors::of_pact(pact).unwrap_or_default();
+    let descriptors = accord_protobuf::Descriptors::of_pact(pact);
     let descriptors = &descriptors;
     let mut results: Vec<(usize, InteractionResult)> =
         futures::stream::iter(selected.into_iter().enumerate())

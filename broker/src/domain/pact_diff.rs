@@ -186,7 +186,7 @@ fn entries(content: &str, which: &str) -> DomainResult<Vec<Entry>> {
         accord_core::format::parse_pact(content, which).map_err(|e| DomainError::invalid(e.to_string()))?;
     let v4 = accord_core::format::pact_to_json(&pact, SpecVersion::V4)
         .map_err(|e| DomainError::invalid(format!("{which}: {e}")))?;
-    let descriptors = accord_protobuf::Descriptors::of_pact(&pact).unwrap_or_default();
+    let descriptors = accord_protobuf::Descriptors::of_pact(&pact);
     Ok(v4["interactions"]
         .as_array()
         .into_iter()

@@ -187,7 +187,7 @@ pub(crate) async fn page(
     let (p, c, row, previous) = (&found.provider, &found.consumer, &found.latest, &found.previous);
     let parsed = accord_core::format::parse_pact(&row.content, "stored pact")
         .map_err(|e| ApiError::bad(e.to_string()))?;
-    let descriptors = Descriptors::of_pact(&parsed).unwrap_or_default();
+    let descriptors = Descriptors::of_pact(&parsed);
     let diff = crate::routes::pact_diff::page_path(
         &provider,
         &consumer,
