@@ -6,7 +6,7 @@
 
 use accord_core::{Body, ContentType, Interaction, Mismatch, Pact, SyncMessage};
 use accord_protobuf::grpc::{frame, unframe};
-use accord_protobuf::{Descriptors, GrpcCall, MessageDescriptor, Side, compare, decode};
+use accord_protobuf::{Descriptors, GrpcCall, MessageDescriptor, Side, compare_with, decode};
 use bytes::Bytes;
 use http_body_util::{Either, Full, StreamBody};
 use hyper::body::Frame;
@@ -29,7 +29,21 @@ pub(crate) struct GrpcEntry {
     /// `/package.Service/Method`.
     pub(crate) path: String,
     request: MessageDescriptor,
+    /// The request the consumer declared, decoded once.
+    expected: serde_json::Value,
     interaction: SyncMessage,
+    /// The declared answer, prepared once.
+    declared: Declared,
+}
+
+/// What a matched call is answered: status, status message, metadata, and the message when
+/// the status is OK.
+#[derive(Debug)]
+struct Declared {
+    status: u32,
+    message: String,
+    metadata: Vec<(String, String)>,
+    body: Option<Vec<u8>>,
 }
 
 impl GrpcEntry {
@@ -51,10 +65,29 @@ pub(crate) fn entries(pact: &Pact) -> Result<Vec<GrpcEntry>, StartError> {
         let (Some(call), Interaction::SyncMessage(sync)) = (call, interaction) else {
             continue;
         };
+        let unreadable = |e: accord_protobuf::ProtobufError| StartError::Grpc {
+            interaction: sync.info.description.clone(),
+            reason: format!("its request message: {e}"),
+        };
+        let expected = decode(call.request_message(), call.request_bytes()).map_err(unreadable)?;
+        let (status, message) = call.expected_status();
+        let body = (status == 0).then(|| {
+            sync.response
+                .first()
+                .map_or_else(Vec::new, |r| r.contents.content().to_vec())
+        });
+        let declared = Declared {
+            status,
+            message: message.unwrap_or_default(),
+            metadata: call.response_metadata(),
+            body,
+        };
         out.push(GrpcEntry {
             path: call.path(),
             request: call.request_message().clone(),
+            expected,
             interaction: sync.clone(),
+            declared,
         });
     }
     Ok(out)
@@ -112,7 +145,7 @@ pub(crate) fn answer(
     (recorder, offset): (&Recorder, usize),
     path: &str,
     body: &[u8],
-    summary: RequestSummary,
+    summary: impl FnOnce() -> RequestSummary,
 ) -> hyper::Response<MockBody> {
     let candidates: Vec<(usize, &GrpcEntry)> = entries
         .iter()
@@ -122,7 +155,7 @@ pub(crate) fn answer(
     if candidates.is_empty() {
         let known: Vec<&str> = entries.iter().map(|e| e.path.as_str()).collect();
         recorder.problem(Problem::Unexpected {
-            request: summary,
+            request: summary(),
             closest: entries.first().map(|e| e.description().to_owned()),
         });
         return respond(
@@ -149,12 +182,17 @@ pub(crate) fn answer(
     };
     let mut closest: Option<(&GrpcEntry, Vec<Mismatch>)> = None;
     for (i, entry) in candidates {
-        let expected = entry.interaction.request.contents.content();
         let rules = &entry.interaction.request.matching_rules;
-        let mismatches = compare(&entry.request, expected, &message, rules, Side::Request);
+        let mismatches = compare_with(&entry.request, &entry.expected, &message, rules, Side::Request);
         if mismatches.is_empty() {
             recorder.matched(offset + i);
-            return respond_as_declared(entry);
+            let declared = &entry.declared;
+            return respond(
+                declared.status,
+                &declared.message,
+                declared.body.as_deref(),
+                &declared.metadata,
+            );
         }
         if closest
             .as_ref()
@@ -175,48 +213,12 @@ pub(crate) fn answer(
         entry.description(),
         listed.join("; ")
     );
-    let expected_body = match decode(&entry.request, entry.interaction.request.contents.content()) {
-        Ok(value) => Body::bytes(value.to_string().into_bytes(), Some(ContentType::json())),
-        Err(_) => entry.interaction.request.contents.clone(),
-    };
+    let expected_body = Body::bytes(entry.expected.to_string().into_bytes(), Some(ContentType::json()));
     recorder.problem(Problem::Mismatched {
-        request: summary,
+        request: summary(),
         closest: entry.description().to_owned(),
         expected_body,
         mismatches,
     });
     respond(3, &text, None, &[])
-}
-
-/// The declared answer of a matched call: its status, and its message when the status is OK.
-fn respond_as_declared(entry: &GrpcEntry) -> hyper::Response<MockBody> {
-    let expected = entry.interaction.response.first();
-    let metadata = expected.map(|r| &r.metadata);
-    let status = metadata
-        .and_then(|m| m.get("grpc-status"))
-        .and_then(|v| match v {
-            serde_json::Value::String(s) => accord_protobuf::grpc::status_code(s),
-            serde_json::Value::Number(n) => n.as_u64().and_then(|n| u32::try_from(n).ok()),
-            _ => None,
-        })
-        .unwrap_or(0);
-    let message = metadata
-        .and_then(|m| m.get("grpc-message"))
-        .and_then(|v| v.as_str())
-        .unwrap_or_default();
-    let headers: Vec<(String, String)> = metadata
-        .into_iter()
-        .flatten()
-        .filter(|(name, _)| {
-            !name.starts_with("grpc-")
-                && !name.eq_ignore_ascii_case("contentType")
-                && !name.eq_ignore_ascii_case("content-type")
-        })
-        .map(|(name, value)| {
-            let text = value.as_str().map_or_else(|| value.to_string(), str::to_owned);
-            (name.to_ascii_lowercase(), text)
-        })
-        .collect();
-    let body = (status == 0).then(|| expected.map_or(&[][..], |r| r.contents.content()));
-    respond(status, message, body, &headers)
 }

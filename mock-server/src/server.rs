@@ -402,7 +402,8 @@ async fn handle(
             .map(Either::Left);
         }
     };
-    let summary = RequestSummary::of(&to_model_request(&parts, body.clone()));
+    // The request as a summary is only needed for the report of a problem.
+    let summary = || RequestSummary::of(&to_model_request(&parts, body.clone()));
     let recorder = (&shared.recorder, shared.interactions.len());
     crate::grpc::answer(&shared.grpc, recorder, parts.uri.path(), &body, summary)
 }

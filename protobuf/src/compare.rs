@@ -43,7 +43,18 @@ pub fn compare(
             )];
         }
     };
-    let actual_bytes = actual;
+    compare_with(descriptor, &expected, actual, rules, side)
+}
+
+/// [`compare`] with the expected message already decoded (a mock server decodes each
+/// interaction's once, not per request).
+pub fn compare_with(
+    descriptor: &MessageDescriptor,
+    expected: &Value,
+    actual_bytes: &[u8],
+    rules: &MatchingRules,
+    side: Side,
+) -> Vec<Mismatch> {
     let actual = match decode_all_fields(descriptor, actual_bytes) {
         Ok(value) => value,
         Err(e) => {
@@ -58,13 +69,13 @@ pub fn compare(
             )];
         }
     };
-    let mut actual = without_undeclared_defaults(&expected, actual);
-    fill_missing_messages(descriptor, &expected, &mut actual);
+    let mut actual = without_undeclared_defaults(expected, actual);
+    fill_missing_messages(descriptor, expected, &mut actual);
     let strictness = match side {
         Side::Request => Strictness::Request,
         Side::Response => Strictness::Response,
     };
-    match_json(&expected, &actual, rules, strictness)
+    match_json(expected, &actual, rules, strictness)
 }
 
 /// A message field the sender left out reads as the default message (every field at its

@@ -174,6 +174,21 @@ impl<'a> GrpcCall<'a> {
         metadata_pairs(&self.interaction.request.metadata)
     }
 
+    /// Response metadata the consumer expects, as gRPC metadata, without the content type and
+    /// the status entries (`grpc-status`, `grpc-message`).
+    pub fn response_metadata(&self) -> Vec<(String, String)> {
+        let metadata = self
+            .interaction
+            .response
+            .first()
+            .map(|r| metadata_pairs(&r.metadata));
+        metadata
+            .into_iter()
+            .flatten()
+            .filter(|(name, _)| !name.starts_with("grpc-"))
+            .collect()
+    }
+
     /// The status the consumer expects: `OK` unless the response's metadata names another
     /// (`grpc-status`), with the message it expects (`grpc-message`), if any.
     pub fn expected_status(&self) -> (u32, Option<String>) {
@@ -256,10 +271,7 @@ impl<'a> GrpcCall<'a> {
                 )),
             }
         }
-        for (name, value) in metadata_pairs(&expected.metadata) {
-            if name.starts_with("grpc-") {
-                continue;
-            }
+        for (name, value) in self.response_metadata() {
             let actual = answer
                 .metadata
                 .iter()

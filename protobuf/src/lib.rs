@@ -27,7 +27,7 @@ pub mod grpc;
 mod interaction;
 mod message;
 
-pub use compare::{Side, compare};
+pub use compare::{Side, compare, compare_with};
 pub use compile::{PLUGIN_FORMAT_VERSION, ProtoSet};
 pub use descriptors::Descriptors;
 pub use descriptors::find_method;

@@ -80,19 +80,6 @@ pub(crate) fn rejudge_body(
     mismatches
 }
 
-/// A decoded message as a JSON body, for the report's diff.
-fn shown(call: &GrpcCall<'_>, bytes: &[u8], response: bool) -> Body {
-    let descriptor = if response {
-        call.response_message()
-    } else {
-        call.request_message()
-    };
-    match decode(descriptor, bytes) {
-        Ok(value) => Body::bytes(value.to_string().into_bytes(), Some(ContentType::json())),
-        Err(_) => Body::bytes(bytes.to_vec(), Some(ContentType::binary())),
-    }
-}
-
 /// Sends the call to the provider and records what it answered and how it compares.
 /// `unreachable` is set when the provider cannot be reached at all.
 pub(crate) async fn call_provider(
@@ -104,7 +91,7 @@ pub(crate) async fn call_provider(
     let path = call.path();
     result.request_line = Some(format!("gRPC {}", client.url_for(&path)));
     if let Some(expected) = call.interaction().response.first() {
-        result.expected_body = shown(call, expected.contents.content(), true);
+        result.expected_body = readable(call.response_message(), &expected.contents);
     }
     let answer = client
         .call(&path, call.request_bytes(), &call.request_metadata())
@@ -112,7 +99,8 @@ pub(crate) async fn call_provider(
     match answer {
         Ok(answer) => {
             if let Some(bytes) = &answer.body {
-                result.actual_body = shown(call, bytes, true);
+                let actual = Body::bytes(bytes.clone(), Some(ContentType::binary()));
+                result.actual_body = readable(call.response_message(), &actual);
             }
             let mismatches = call.check_response(&answer);
             if !mismatches.is_empty() {
