@@ -325,48 +325,114 @@ fn metadata_pairs(metadata: &serde_json::Map<String, Value>) -> Vec<(String, Str
         .collect()
 }
 
-/// A copy of `pact` whose protobuf bodies are their decoded messages as JSON bodies, and the
-/// gRPC path of each gRPC interaction by description: for tools that read bodies as JSON
-/// (field usage, documentation). Bodies that cannot be decoded stay as they are.
-pub fn readable(pact: &accord_core::Pact) -> (accord_core::Pact, Vec<(String, String)>) {
+/// Which body of an interaction a [`DecodedBody`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyPart {
+    /// The HTTP request body or the synchronous message's request contents.
+    Request,
+    /// The HTTP response body, or the synchronous message's response at this index.
+    Response(usize),
+    /// The asynchronous message's contents.
+    Message,
+}
+
+/// One protobuf body of a pact decoded to its message as JSON.
+#[derive(Debug, Clone)]
+pub struct DecodedBody {
+    /// The interaction's index in the pact.
+    pub interaction: usize,
+    /// Which of its bodies this is.
+    pub part: BodyPart,
+    /// The decoded message.
+    pub value: Value,
+}
+
+/// Every protobuf body of `pact` that its descriptors decode, and the gRPC path of each gRPC
+/// interaction by description. Bodies that cannot be decoded are left out.
+pub fn decoded_bodies(pact: &accord_core::Pact) -> (Vec<DecodedBody>, Vec<(String, String)>) {
     let descriptors = Descriptors::of_pact(pact);
-    let mut out = pact.clone();
+    let mut bodies = Vec::new();
     let mut paths = Vec::new();
-    let as_json = |descriptor: Option<MessageDescriptor>, body: &mut accord_core::Body| {
-        if let Some(descriptor) = descriptor
-            && let Ok(value) = decode(&descriptor, body.content())
-        {
-            *body = accord_core::Body::bytes(
-                value.to_string().into_bytes(),
-                Some(accord_core::ContentType::json()),
-            );
-        }
-    };
-    for (original, interaction) in pact.interactions.iter().zip(out.interactions.iter_mut()) {
-        let info = original.info();
+    for (index, interaction) in pact.interactions.iter().enumerate() {
+        let info = interaction.info();
+        let mut push = |part: BodyPart, descriptor: Option<MessageDescriptor>, body: &accord_core::Body| {
+            if let Some(descriptor) = descriptor
+                && let Ok(value) = decode(&descriptor, body.content())
+            {
+                bodies.push(DecodedBody {
+                    interaction: index,
+                    part,
+                    value,
+                });
+            }
+        };
         let part = |name: &str, body: &accord_core::Body| {
             body_message(info, name, body, &descriptors).ok().flatten()
         };
         match interaction {
             Interaction::SyncMessage(sync) => {
-                if let Ok(Some(call)) = GrpcCall::of(original, &descriptors) {
+                if let Ok(Some(call)) = GrpcCall::of(interaction, &descriptors) {
                     paths.push((info.description.clone(), call.path()));
-                    as_json(Some(call.request_message().clone()), &mut sync.request.contents);
-                    for response in &mut sync.response {
-                        as_json(Some(call.response_message().clone()), &mut response.contents);
+                    push(
+                        BodyPart::Request,
+                        Some(call.request_message().clone()),
+                        &sync.request.contents,
+                    );
+                    for (k, response) in sync.response.iter().enumerate() {
+                        push(
+                            BodyPart::Response(k),
+                            Some(call.response_message().clone()),
+                            &response.contents,
+                        );
                     }
                 }
             }
             Interaction::Http(http) => {
-                let request = part("request", &http.request.body);
-                as_json(request, &mut http.request.body);
-                let response = part("response", &http.response.body);
-                as_json(response, &mut http.response.body);
+                push(
+                    BodyPart::Request,
+                    part("request", &http.request.body),
+                    &http.request.body,
+                );
+                push(
+                    BodyPart::Response(0),
+                    part("response", &http.response.body),
+                    &http.response.body,
+                );
             }
             Interaction::AsyncMessage(message) => {
-                let found = part("response", &message.message.contents);
-                as_json(found, &mut message.message.contents);
+                let contents = &message.message.contents;
+                push(BodyPart::Message, part("response", contents), contents);
             }
+        }
+    }
+    (bodies, paths)
+}
+
+/// A copy of `pact` whose protobuf bodies are their decoded messages as JSON bodies, and the
+/// gRPC path of each gRPC interaction by description: for tools that read bodies as JSON
+/// (field usage, documentation). Bodies that cannot be decoded stay as they are.
+pub fn readable(pact: &accord_core::Pact) -> (accord_core::Pact, Vec<(String, String)>) {
+    let (bodies, paths) = decoded_bodies(pact);
+    let mut out = pact.clone();
+    for decoded in bodies {
+        let Some(interaction) = out.interactions.get_mut(decoded.interaction) else {
+            continue;
+        };
+        let slot = match (interaction, decoded.part) {
+            (Interaction::SyncMessage(sync), BodyPart::Request) => Some(&mut sync.request.contents),
+            (Interaction::SyncMessage(sync), BodyPart::Response(k)) => {
+                sync.response.get_mut(k).map(|r| &mut r.contents)
+            }
+            (Interaction::Http(http), BodyPart::Request) => Some(&mut http.request.body),
+            (Interaction::Http(http), BodyPart::Response(_)) => Some(&mut http.response.body),
+            (Interaction::AsyncMessage(message), _) => Some(&mut message.message.contents),
+            _ => None,
+        };
+        if let Some(body) = slot {
+            *body = accord_core::Body::bytes(
+                decoded.value.to_string().into_bytes(),
+                Some(accord_core::ContentType::json()),
+            );
         }
     }
     (out, paths)

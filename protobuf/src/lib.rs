@@ -32,6 +32,9 @@ pub use compile::{PLUGIN_FORMAT_VERSION, ProtoSet};
 pub use descriptors::Descriptors;
 pub use descriptors::find_method;
 pub use error::ProtobufError;
-pub use interaction::{GrpcAnswer, GrpcCall, body_message, compare_bodies, is_protobuf, readable};
+pub use interaction::{
+    BodyPart, DecodedBody, GrpcAnswer, GrpcCall, body_message, compare_bodies, decoded_bodies, is_protobuf,
+    readable,
+};
 pub use message::{decode, decode_all_fields, encode, message_name};
 pub use prost_reflect::{DescriptorPool, MessageDescriptor, MethodDescriptor};

@@ -186,22 +186,38 @@ fn entries(content: &str, which: &str) -> DomainResult<Vec<Entry>> {
         accord_core::format::parse_pact(content, which).map_err(|e| DomainError::invalid(e.to_string()))?;
     let v4 = accord_core::format::pact_to_json(&pact, SpecVersion::V4)
         .map_err(|e| DomainError::invalid(format!("{which}: {e}")))?;
-    let descriptors = accord_protobuf::Descriptors::of_pact(&pact);
-    Ok(v4["interactions"]
-        .as_array()
+    let mut values: Vec<Value> = v4["interactions"].as_array().cloned().unwrap_or_default();
+    // Protobuf contents as their decoded messages, so a changed field is named, not a changed
+    // base64 text.
+    let (decoded, _) = accord_protobuf::decoded_bodies(&pact);
+    for body in decoded {
+        use accord_protobuf::BodyPart;
+        let Some(value) = values.get_mut(body.interaction) else {
+            continue;
+        };
+        let sync = value["type"].as_str() == Some("Synchronous/Messages");
+        let pointer = match body.part {
+            BodyPart::Request if sync => "/request/contents".to_owned(),
+            BodyPart::Response(k) if sync => format!("/response/{k}/contents"),
+            BodyPart::Request => "/request/body".to_owned(),
+            BodyPart::Response(_) => "/response/body".to_owned(),
+            BodyPart::Message => "/contents".to_owned(),
+        };
+        if let Some(Value::Object(slot)) = value.pointer_mut(&pointer) {
+            slot.insert("content".to_owned(), body.value);
+            slot.insert("encoded".to_owned(), Value::Bool(false));
+        }
+    }
+    Ok(values
         .into_iter()
-        .flatten()
-        .zip(&pact.interactions)
-        .map(|(i, interaction)| {
-            let mut value = i.clone();
-            decode_protobuf(&mut value, interaction, &descriptors);
+        .map(|mut value| {
             // The key is derived from the content; it changes whenever anything does.
             if let Some(map) = value.as_object_mut() {
                 map.remove("key");
             }
             Entry {
-                description: i["description"].as_str().unwrap_or_default().to_owned(),
-                states: i["providerStates"]
+                description: value["description"].as_str().unwrap_or_default().to_owned(),
+                states: value["providerStates"]
                     .as_array()
                     .into_iter()
                     .flatten()
@@ -211,67 +227,6 @@ fn entries(content: &str, which: &str) -> DomainResult<Vec<Entry>> {
             }
         })
         .collect())
-}
-
-/// Protobuf contents as their decoded messages, so a changed field is named, not a changed
-/// base64 text.
-fn decode_protobuf(
-    value: &mut Value,
-    interaction: &accord_core::Interaction,
-    descriptors: &accord_protobuf::Descriptors,
-) {
-    use accord_core::Interaction;
-    let replace = |slot: &mut Value,
-                   descriptor: Option<accord_protobuf::MessageDescriptor>,
-                   body: &accord_core::Body| {
-        if let Some(descriptor) = descriptor
-            && let Ok(decoded) = accord_protobuf::decode(&descriptor, body.content())
-        {
-            slot["content"] = decoded;
-            slot["encoded"] = Value::Bool(false);
-        }
-    };
-    let info = interaction.info();
-    let part = |name: &str, body: &accord_core::Body| {
-        accord_protobuf::body_message(info, name, body, descriptors)
-            .ok()
-            .flatten()
-    };
-    match interaction {
-        Interaction::SyncMessage(sync) => {
-            let Ok(Some(call)) = accord_protobuf::GrpcCall::of(interaction, descriptors) else {
-                return;
-            };
-            replace(
-                &mut value["request"]["contents"],
-                Some(call.request_message().clone()),
-                &sync.request.contents,
-            );
-            for (k, response) in sync.response.iter().enumerate() {
-                replace(
-                    &mut value["response"][k]["contents"],
-                    Some(call.response_message().clone()),
-                    &response.contents,
-                );
-            }
-        }
-        Interaction::Http(http) => {
-            replace(
-                &mut value["request"]["body"],
-                part("request", &http.request.body),
-                &http.request.body,
-            );
-            replace(
-                &mut value["response"]["body"],
-                part("response", &http.response.body),
-                &http.response.body,
-            );
-        }
-        Interaction::AsyncMessage(message) => {
-            let contents = &message.message.contents;
-            replace(&mut value["contents"], part("response", contents), contents);
-        }
-    }
 }
 
 /// The interactions' differences between an old and a new pact text.
