@@ -179,6 +179,14 @@ fn newest_of_each(table: &str, version_column: &str, owner_column: &str) -> Stri
     )
 }
 
+/// `sql` holding [`newest_of_each`] with the provider bound to each of its five parameters.
+fn for_provider(
+    sql: &str,
+    provider_id: i64,
+) -> sqlx::query::Query<'_, sqlx::Any, sqlx::any::AnyArguments<'_>> {
+    (0..5).fold(sqlx::query(sql), |query, _| query.bind(provider_id))
+}
+
 /// The provider contracts a new pact for this provider is compared with: the newest one, the
 /// newest of each branch and tag, and those of versions currently deployed or released.
 pub(crate) async fn relevant(conn: &mut Conn, provider_id: i64) -> Result<Vec<ContractRef>, sqlx::Error> {
@@ -186,14 +194,7 @@ pub(crate) async fn relevant(conn: &mut Conn, provider_id: i64) -> Result<Vec<Co
         "SELECT pc.id, pc.sha FROM provider_contracts pc WHERE pc.id IN ({}) ORDER BY pc.id",
         newest_of_each("provider_contracts", "provider_version_id", "provider_id")
     );
-    let rows = sqlx::query(&sql)
-        .bind(provider_id)
-        .bind(provider_id)
-        .bind(provider_id)
-        .bind(provider_id)
-        .bind(provider_id)
-        .fetch_all(&mut *conn)
-        .await?;
+    let rows = for_provider(&sql, provider_id).fetch_all(&mut *conn).await?;
     rows.iter()
         .map(|row| {
             Ok(ContractRef {
@@ -226,14 +227,7 @@ pub(crate) async fn relevant_pacts(
          WHERE pc.id IN (SELECT pp.content_id FROM pact_publications pp WHERE pp.id IN ({})) ORDER BY pc.id",
         newest_of_each("pact_publications", "consumer_version_id", "consumer_id")
     );
-    let rows = sqlx::query(&sql)
-        .bind(provider_id)
-        .bind(provider_id)
-        .bind(provider_id)
-        .bind(provider_id)
-        .bind(provider_id)
-        .fetch_all(&mut *conn)
-        .await?;
+    let rows = for_provider(&sql, provider_id).fetch_all(&mut *conn).await?;
     rows.iter()
         .map(|row| {
             Ok(RelevantPact {
