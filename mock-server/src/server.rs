@@ -281,7 +281,7 @@ async fn accept_loop(
     }
 }
 
-async fn serve_connection<IO>(stream: IO, shared: Arc<Shared>, mut shutdown: watch::Receiver<bool>)
+async fn serve_connection<IO>(stream: IO, shared: Arc<Shared>, shutdown: watch::Receiver<bool>)
 where
     IO: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
 {
@@ -301,17 +301,7 @@ where
             .keep_alive(true);
         let conn = builder.serve_connection(TokioIo::new(stream), service);
         tokio::pin!(conn);
-        tokio::select! {
-            result = conn.as_mut() => {
-                if let Err(error) = result {
-                    tracing::debug!(%error, "connection closed with an error");
-                }
-            }
-            _ = shutdown.changed() => {
-                conn.as_mut().graceful_shutdown();
-                let _ = conn.await;
-            }
-        }
+        until_shutdown(conn, shutdown, |conn| conn.graceful_shutdown()).await;
         return;
     }
     // A client that does not send its request headers in time is dropped, so half-sent
@@ -322,6 +312,19 @@ where
         .keep_alive(true)
         .serve_connection(TokioIo::new(stream), service);
     tokio::pin!(conn);
+    until_shutdown(conn, shutdown, |conn| conn.graceful_shutdown()).await;
+}
+
+/// Serves a connection to its end, or, once the server shuts down, lets its requests in
+/// flight finish and closes it.
+async fn until_shutdown<C, E>(
+    mut conn: std::pin::Pin<&mut C>,
+    mut shutdown: watch::Receiver<bool>,
+    graceful: impl FnOnce(std::pin::Pin<&mut C>),
+) where
+    C: std::future::Future<Output = Result<(), E>>,
+    E: std::fmt::Display,
+{
     tokio::select! {
         result = conn.as_mut() => {
             if let Err(error) = result {
@@ -329,7 +332,7 @@ where
             }
         }
         _ = shutdown.changed() => {
-            conn.as_mut().graceful_shutdown();
+            graceful(conn.as_mut());
             let _ = conn.await;
         }
     }
