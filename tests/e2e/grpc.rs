@@ -8,7 +8,6 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use accord_verifier::{Outcome, RunStatus, Verifier, VerifierConfig};
-use prost::Message as _;
 use prost_reflect::{DynamicMessage, MethodDescriptor};
 use serde_json::{Value, json};
 use tests::grpc_provider::{Handler, broken, faithful, pool_of, serve, serve_http};
@@ -160,17 +159,16 @@ async fn no_provider_listening_is_an_error_saying_where_it_called() {
 /// writes one, with the descriptors of the area calculator's pact.
 fn message_pact(dir: &std::path::Path) -> Option<PathBuf> {
     let source = accord_test_support::shared_data(PACTS[0], "the area calculator pact")?;
-    let raw: Value = serde_json::from_str(&std::fs::read_to_string(&source).ok()?).ok()?;
+    let raw: Value = serde_json::from_str(&std::fs::read_to_string(&source).expect("the pact reads"))
+        .expect("the pact is JSON");
     let pact = accord_core::format::read_pact_file(&source).expect("pact");
     let pool = pool_of(&pact);
     let response = pool
         .get_message_by_name("area_calculator.AreaResponse")
         .expect("AreaResponse");
-    let text = json!({"value": [12.0]}).to_string();
-    let mut deserializer = serde_json::Deserializer::from_str(&text);
-    let message = DynamicMessage::deserialize(response, &mut deserializer).expect("message");
+    let message = accord_protobuf::encode(&response, &json!({"value": [12.0]})).expect("encodes");
     use base64::Engine as _;
-    let content = base64::engine::general_purpose::STANDARD.encode(message.encode_to_vec());
+    let content = base64::engine::general_purpose::STANDARD.encode(message);
     let key = raw["interactions"][0]["pluginConfiguration"]["protobuf"]["descriptorKey"].clone();
     let doc = json!({
         "consumer": {"name": "area-dashboard"}, "provider": {"name": "area-calculator-provider"},
@@ -198,11 +196,7 @@ async fn a_protobuf_message_is_verified_field_by_field() {
         let response = pool
             .get_message_by_name("area_calculator.AreaResponse")
             .expect("AreaResponse");
-        let text = json!({"value": areas}).to_string();
-        let mut deserializer = serde_json::Deserializer::from_str(&text);
-        let bytes = DynamicMessage::deserialize(response, &mut deserializer)
-            .expect("message")
-            .encode_to_vec();
+        let bytes = accord_protobuf::encode(&response, &json!({"value": areas})).expect("encodes");
         let outcome = Verifier::new(VerifierConfig::new("http://127.0.0.1:9"))
             .pact_file(file.clone())
             .message_handler(move |_, _| {
@@ -272,24 +266,27 @@ async fn the_mock_server_serves_the_real_grpc_pacts_so_that_they_verify() {
     }
 }
 
-#[tokio::test]
-async fn the_mock_server_refuses_a_wrong_request_naming_the_field_and_an_unknown_method() {
-    let Some(file) = pact_files().into_iter().next() else {
-        return;
-    };
+/// A mock server serving the area calculator's gRPC pact, and the pact's descriptors; none when
+/// the shared data is missing.
+async fn area_calculator_mock() -> Option<(accord_mock_server::MockServer, prost_reflect::DescriptorPool)> {
+    let file = pact_files().into_iter().next()?;
     let pact = accord_core::format::read_pact_file(&file).expect("pact");
     let pool = pool_of(&pact);
     let mock = accord_mock_server::MockServer::start(pact, accord_mock_server::MockServerConfig::default())
         .await
         .expect("starts");
+    Some((mock, pool))
+}
+
+#[tokio::test]
+async fn the_mock_server_refuses_a_wrong_request_naming_the_field_and_an_unknown_method() {
+    let Some((mock, pool)) = area_calculator_mock().await else {
+        return;
+    };
     let shape = pool
         .get_message_by_name("area_calculator.ShapeMessage")
         .expect("ShapeMessage");
-    let text = json!({"square": {"edge_length": 3.0}}).to_string();
-    let mut deserializer = serde_json::Deserializer::from_str(&text);
-    let square = DynamicMessage::deserialize(shape, &mut deserializer)
-        .expect("message")
-        .encode_to_vec();
+    let square = accord_protobuf::encode(&shape, &json!({"square": {"edge_length": 3.0}})).expect("encodes");
     let wrong =
         tests::grpc_provider::call(&mock.url(), "/area_calculator.Calculator/calculateOne", &square).await;
     assert_eq!(wrong.status, 3, "{wrong:?}");
@@ -416,14 +413,9 @@ impl tonic::codec::Decoder for Raw {
 
 #[tokio::test]
 async fn a_tonic_client_calls_the_mock_server_unchanged() {
-    let Some(file) = pact_files().into_iter().next() else {
+    let Some((mock, pool)) = area_calculator_mock().await else {
         return;
     };
-    let pact = accord_core::format::read_pact_file(&file).expect("pact");
-    let pool = pool_of(&pact);
-    let mock = accord_mock_server::MockServer::start(pact, accord_mock_server::MockServerConfig::default())
-        .await
-        .expect("starts");
     let channel = tonic::transport::Channel::from_shared(mock.url())
         .expect("a URI")
         .connect()
