@@ -1,12 +1,14 @@
-//! gRPC calls answered from a pact's gRPC interactions (unary, over HTTP/2): the request message
-//! decoded with the descriptors the pact carries and compared field by field; the declared
-//! response message, metadata and status sent back. An unknown method is `UNIMPLEMENTED`, a
+//! gRPC calls answered from a pact's gRPC interactions over HTTP/2: the request message decoded
+//! with the descriptors the pact carries and compared field by field; the declared response
+//! message (or, for a server-streaming method, the declared stream of them), metadata and status
+//! sent back. A client-streaming or bidirectional call carries the one request message the
+//! pact's format declares. An unknown method is `UNIMPLEMENTED`, a
 //! request that matches no interaction of its method `INVALID_ARGUMENT`, with a message naming
 //! the closest interaction and the field-level mismatches.
 
 use accord_core::{Body, ContentType, Interaction, Mismatch, Pact, SyncMessage};
 use accord_protobuf::grpc::{frame, unframe};
-use accord_protobuf::{Descriptors, GrpcCall, MessageDescriptor, Side, compare_with, decode};
+use accord_protobuf::{CallKind, Descriptors, GrpcCall, MessageDescriptor, Side, compare_with, decode};
 use bytes::Bytes;
 use http_body_util::{Either, Full, StreamBody};
 use hyper::body::Frame;
@@ -29,6 +31,7 @@ pub(crate) struct GrpcEntry {
     /// `/package.Service/Method`.
     pub(crate) path: String,
     request: MessageDescriptor,
+    kind: CallKind,
     /// The request the consumer declared, decoded once.
     expected: serde_json::Value,
     interaction: SyncMessage,
@@ -36,14 +39,14 @@ pub(crate) struct GrpcEntry {
     declared: Declared,
 }
 
-/// What a matched call is answered: status, status message, metadata, and the message when
+/// What a matched call is answered: status, status message, metadata, and the messages when
 /// the status is OK.
 #[derive(Debug)]
 struct Declared {
     status: u32,
     message: String,
     metadata: Vec<(String, String)>,
-    body: Option<Vec<u8>>,
+    messages: Vec<Vec<u8>>,
 }
 
 impl GrpcEntry {
@@ -71,20 +74,21 @@ pub(crate) fn entries(pact: &Pact) -> Result<Vec<GrpcEntry>, StartError> {
         };
         let expected = decode(call.request_message(), call.request_bytes()).map_err(unreadable)?;
         let (status, message) = call.expected_status();
-        let body = (status == 0).then(|| {
-            sync.response
-                .first()
-                .map_or_else(Vec::new, |r| r.contents.content().to_vec())
-        });
+        let messages = if status == 0 {
+            call.expected_messages().into_iter().map(<[u8]>::to_vec).collect()
+        } else {
+            Vec::new()
+        };
         let declared = Declared {
             status,
             message: message.unwrap_or_default(),
             metadata: call.response_metadata(),
-            body,
+            messages,
         };
         out.push(GrpcEntry {
             path: call.path(),
             request: call.request_message().clone(),
+            kind: call.kind(),
             expected,
             interaction: sync.clone(),
             declared,
@@ -101,17 +105,18 @@ pub(crate) fn is_grpc(headers: &hyper::HeaderMap) -> bool {
         .is_some_and(|ct| ct.starts_with("application/grpc"))
 }
 
-/// A gRPC answer: headers, the message when there is one, and the status in the trailers.
+/// A gRPC answer: headers, the messages (none, one, or a stream), and the status in the
+/// trailers.
 fn respond(
     status: u32,
     message: &str,
-    body: Option<&[u8]>,
+    messages: &[Vec<u8>],
     metadata: &[(String, String)],
 ) -> hyper::Response<MockBody> {
-    let mut frames = Vec::new();
-    if let Some(bytes) = body {
-        frames.push(Ok(Frame::data(Bytes::from(frame(bytes)))));
-    }
+    let mut frames: Vec<Result<Frame<Bytes>, std::convert::Infallible>> = messages
+        .iter()
+        .map(|bytes| Ok(Frame::data(Bytes::from(frame(bytes)))))
+        .collect();
     let mut trailers = HeaderMap::new();
     trailers.insert("grpc-status", HeaderValue::from(status));
     if !message.is_empty() {
@@ -164,21 +169,29 @@ pub(crate) fn answer(
                 "no interaction of the pact calls {path}; it has {}",
                 known.join(", ")
             ),
-            None,
+            &[],
             &[],
         );
     }
     let message = match unframe(body) {
         Ok(frames) if frames.len() == 1 => frames.into_iter().next().unwrap_or_default(),
         Ok(frames) => {
-            return respond(
-                3,
-                &format!("a unary call takes one message, {} came", frames.len()),
-                None,
-                &[],
-            );
+            let kind = candidates[0].1.kind;
+            let text = match kind {
+                CallKind::Unary | CallKind::ServerStreaming => format!(
+                    "a {} call takes one request message, {} came",
+                    kind.name(),
+                    frames.len()
+                ),
+                CallKind::ClientStreaming | CallKind::Bidirectional => format!(
+                    "the pact declares one request message for this {} call (a synchronous message holds one request), {} came",
+                    kind.name(),
+                    frames.len()
+                ),
+            };
+            return respond(3, &text, &[], &[]);
         }
-        Err(e) => return respond(3, &format!("the request is not framed as gRPC: {e}"), None, &[]),
+        Err(e) => return respond(3, &format!("the request is not framed as gRPC: {e}"), &[], &[]),
     };
     let mut closest: Option<(&GrpcEntry, Vec<Mismatch>)> = None;
     for (i, entry) in candidates {
@@ -190,7 +203,7 @@ pub(crate) fn answer(
             return respond(
                 declared.status,
                 &declared.message,
-                declared.body.as_deref(),
+                &declared.messages,
                 &declared.metadata,
             );
         }
@@ -202,7 +215,7 @@ pub(crate) fn answer(
         }
     }
     let Some((entry, mismatches)) = closest else {
-        return respond(13, "no candidate interaction", None, &[]);
+        return respond(13, "no candidate interaction", &[], &[]);
     };
     let listed: Vec<String> = mismatches
         .iter()
@@ -220,5 +233,5 @@ pub(crate) fn answer(
         expected_body,
         mismatches,
     });
-    respond(3, &text, None, &[])
+    respond(3, &text, &[], &[])
 }

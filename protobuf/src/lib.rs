@@ -19,6 +19,7 @@
 //! # Ok(()) }
 //! ```
 
+mod call;
 mod compare;
 mod compile;
 mod descriptors;
@@ -27,14 +28,14 @@ pub mod grpc;
 mod interaction;
 mod message;
 
+pub use call::{CallKind, GrpcAnswer, GrpcCall};
 pub use compare::{Side, compare, compare_with};
 pub use compile::{PLUGIN_FORMAT_VERSION, ProtoSet};
 pub use descriptors::Descriptors;
 pub use descriptors::find_method;
 pub use error::ProtobufError;
 pub use interaction::{
-    BodyPart, DecodedBody, GrpcAnswer, GrpcCall, body_message, compare_bodies, decoded_bodies, is_protobuf,
-    readable,
+    BodyPart, DecodedBody, body_message, compare_bodies, decoded_bodies, is_protobuf, readable,
 };
 pub use message::{decode, decode_all_fields, encode, message_name};
 pub use prost_reflect::{DescriptorPool, MessageDescriptor, MethodDescriptor};

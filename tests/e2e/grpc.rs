@@ -374,7 +374,7 @@ pub(crate) async fn passes_faithful_fails_broken(file: &PathBuf) {
 /// tonic's client with messages passed through as bytes (encoded and decoded with the pact's
 /// descriptors by the test), so no code is generated.
 #[derive(Debug, Clone, Default)]
-struct Raw;
+pub(crate) struct Raw;
 
 impl tonic::codec::Codec for Raw {
     type Encode = Vec<u8>;

@@ -5,6 +5,7 @@ mod grpc;
 mod grpc_consumer;
 mod grpc_official;
 mod grpc_python;
+mod grpc_streaming;
 mod interop;
 mod interop_pactflow;
 mod openapi_agreement;

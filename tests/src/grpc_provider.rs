@@ -24,6 +24,13 @@ pub type Answer = Result<Vec<u8>, (u32, String)>;
 /// A handler of calls: the method called and its request.
 pub type Handler = Arc<dyn Fn(&MethodDescriptor, &DynamicMessage) -> Answer + Send + Sync>;
 
+/// What a streaming handler answers: the encoded messages of the stream, or a gRPC status.
+pub type StreamAnswer = Result<Vec<Vec<u8>>, (u32, String)>;
+
+/// A handler of calls that answers a stream of messages (one for a unary method): the method
+/// called and the first message of its request.
+pub type StreamHandler = Arc<dyn Fn(&MethodDescriptor, &DynamicMessage) -> StreamAnswer + Send + Sync>;
+
 /// A running gRPC provider.
 #[derive(Debug)]
 pub struct GrpcProvider {
@@ -48,8 +55,16 @@ pub fn output(method: &MethodDescriptor, value: &Value) -> DynamicMessage {
         .unwrap_or_else(|e| panic!("{value} is not a {}: {e}", method.output().full_name()))
 }
 
-/// Serves the services of `pool` on 127.0.0.1, port 0, answering through `handler`.
+/// Serves the services of `pool` on 127.0.0.1, port 0, answering each call with one message
+/// through `handler`.
 pub async fn serve(pool: DescriptorPool, handler: Handler) -> GrpcProvider {
+    let one: StreamHandler = Arc::new(move |method, request| handler(method, request).map(|m| vec![m]));
+    serve_streams(pool, one).await
+}
+
+/// Serves the services of `pool` on 127.0.0.1, port 0, answering through `handler`: every
+/// message it gives, in order, then the status.
+pub async fn serve_streams(pool: DescriptorPool, handler: StreamHandler) -> GrpcProvider {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let port = listener.local_addr().expect("address").port();
     let server = tokio::spawn(async move {
@@ -79,11 +94,11 @@ pub async fn serve(pool: DescriptorPool, handler: Handler) -> GrpcProvider {
 
 type Body = StreamBody<stream::Iter<std::vec::IntoIter<Result<Frame<Bytes>, Infallible>>>>;
 
-fn respond(message: Option<Vec<u8>>, status: u32, text: &str) -> hyper::Response<Body> {
-    let mut frames = Vec::new();
-    if let Some(bytes) = message {
-        frames.push(Ok(Frame::data(Bytes::from(frame(&bytes)))));
-    }
+fn respond(messages: Vec<Vec<u8>>, status: u32, text: &str) -> hyper::Response<Body> {
+    let mut frames: Vec<Result<Frame<Bytes>, Infallible>> = messages
+        .iter()
+        .map(|bytes| Ok(Frame::data(Bytes::from(frame(bytes)))))
+        .collect();
     let mut trailers = HeaderMap::new();
     trailers.insert("grpc-status", HeaderValue::from(status));
     if !text.is_empty()
@@ -100,35 +115,35 @@ fn respond(message: Option<Vec<u8>>, status: u32, text: &str) -> hyper::Response
 
 async fn answer(
     pool: &DescriptorPool,
-    handler: &Handler,
+    handler: &StreamHandler,
     request: hyper::Request<Incoming>,
 ) -> hyper::Response<Body> {
     let path = request.uri().path().trim_start_matches('/').to_owned();
     let Some((service, method)) = path.split_once('/') else {
-        return respond(None, 12, "no such method");
+        return respond(Vec::new(), 12, "no such method");
     };
     let Some(method) = pool
         .get_service_by_name(service)
         .and_then(|s| s.methods().find(|m| m.name() == method))
     else {
-        return respond(None, 12, &format!("no method {path}"));
+        return respond(Vec::new(), 12, &format!("no method {path}"));
     };
     let Ok(body) = request.into_body().collect().await else {
-        return respond(None, 13, "the request broke off");
+        return respond(Vec::new(), 13, "the request broke off");
     };
     let frames = match unframe(&body.to_bytes()) {
         Ok(frames) => frames,
-        Err(e) => return respond(None, 13, &e),
+        Err(e) => return respond(Vec::new(), 13, &e),
     };
     let Some(bytes) = frames.first() else {
-        return respond(None, 3, "no request message");
+        return respond(Vec::new(), 3, "no request message");
     };
     let Ok(input) = DynamicMessage::decode(method.input(), bytes.as_slice()) else {
-        return respond(None, 3, "the request is not the method's input message");
+        return respond(Vec::new(), 3, "the request is not the method's input message");
     };
     match handler(&method, &input) {
-        Ok(message) => respond(Some(message), 0, ""),
-        Err((code, text)) => respond(None, code, &text),
+        Ok(messages) => respond(messages, 0, ""),
+        Err((code, text)) => respond(Vec::new(), code, &text),
     }
 }
 
@@ -212,11 +227,13 @@ pub struct Called {
     pub status: u32,
     /// `grpc-message`, percent-decoded.
     pub message: String,
-    /// The response message, when one came.
+    /// The response message, when one came (the first, for a stream).
     pub body: Option<Vec<u8>>,
+    /// Every message of the answer, in order.
+    pub messages: Vec<Vec<u8>>,
 }
 
-/// One unary gRPC call over cleartext HTTP/2: `url` (`http://host:port`), `path`
+/// One gRPC call with one request message over cleartext HTTP/2: `url` (`http://host:port`), `path`
 /// (`/pkg.Service/Method`) and the encoded request message.
 pub async fn call(url: &str, path: &str, request: &[u8]) -> Called {
     let mut connector = hyper_util::client::legacy::connect::HttpConnector::new();
@@ -251,11 +268,12 @@ pub async fn call(url: &str, path: &str, request: &[u8]) -> Called {
                 .into_owned()
         })
         .unwrap_or_default();
-    let body = unframe(&bytes).expect("framed").into_iter().next();
+    let messages = unframe(&bytes).expect("framed");
     Called {
         status,
         message,
-        body,
+        body: messages.first().cloned(),
+        messages,
     }
 }
 

@@ -1,5 +1,6 @@
-//! gRPC calls to the provider: one unary call over HTTP/2 (cleartext, or TLS for `https`
-//! targets), its status from the headers or trailers, and its message unframed.
+//! gRPC calls to the provider over HTTP/2 (cleartext, or TLS for `https` targets): the request
+//! message sent (as a whole client stream for a streaming method), the status read from the
+//! headers or trailers, and every message of the answer unframed.
 
 use std::time::Duration;
 
@@ -142,16 +143,10 @@ impl GrpcClient {
         });
         let frames = unframe(&bytes)
             .map_err(|e| failed(format!("the gRPC answer from {url} is not framed as gRPC: {e}")))?;
-        if frames.len() > 1 {
-            return Err(failed(format!(
-                "{url} answered {} messages to a unary call",
-                frames.len()
-            )));
-        }
         Ok(GrpcAnswer {
             status,
             message,
-            body: frames.into_iter().next(),
+            messages: frames,
             metadata,
         })
     }

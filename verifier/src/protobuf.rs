@@ -62,6 +62,23 @@ pub(crate) fn readable(descriptor: &MessageDescriptor, body: &Body) -> Body {
     }
 }
 
+/// Messages decoded as one JSON body for the report's diff: the message itself for a call that
+/// answers one, an array of them for a stream.
+fn readable_messages(descriptor: &MessageDescriptor, messages: &[&[u8]], stream: bool) -> Body {
+    let decoded: Vec<serde_json::Value> = messages
+        .iter()
+        .map(|bytes| {
+            decode(descriptor, bytes).unwrap_or_else(|e| serde_json::Value::String(format!("<{e}>")))
+        })
+        .collect();
+    let value = match <[serde_json::Value; 1]>::try_from(decoded) {
+        Ok([one]) if !stream => one,
+        Ok(one) => serde_json::Value::Array(one.into()),
+        Err(many) => serde_json::Value::Array(many),
+    };
+    Body::bytes(value.to_string().into_bytes(), Some(ContentType::json()))
+}
+
 /// `mismatches` with the body judged as protobuf instead of as bytes.
 pub(crate) fn rejudge_body(
     mut mismatches: Vec<Mismatch>,
@@ -90,17 +107,18 @@ pub(crate) async fn call_provider(
 ) {
     let path = call.path();
     result.request_line = Some(format!("gRPC {}", client.url_for(&path)));
-    if let Some(expected) = call.interaction().response.first() {
-        result.expected_body = readable(call.response_message(), &expected.contents);
+    let stream = call.kind().streams_responses();
+    if call.expected_status().0 == 0 {
+        result.expected_body = readable_messages(call.response_message(), &call.expected_messages(), stream);
     }
     let answer = client
         .call(&path, call.request_bytes(), &call.request_metadata())
         .await;
     match answer {
         Ok(answer) => {
-            if let Some(bytes) = &answer.body {
-                let actual = Body::bytes(bytes.clone(), Some(ContentType::binary()));
-                result.actual_body = readable(call.response_message(), &actual);
+            if answer.status == 0 || !answer.messages.is_empty() {
+                let messages: Vec<&[u8]> = answer.messages.iter().map(Vec::as_slice).collect();
+                result.actual_body = readable_messages(call.response_message(), &messages, stream);
             }
             let mismatches = call.check_response(&answer);
             if !mismatches.is_empty() {

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use accord_core::model::ContentType;
 use accord_core::rules::{Category, DocPath, MatchingRules};
 use accord_core::{Body, InteractionInfo, MessageContents, ProviderState, SyncMessage};
-use accord_protobuf::{MessageDescriptor, ProtoSet, encode, find_method};
+use accord_protobuf::{CallKind, MessageDescriptor, ProtoSet, encode, find_method};
 use serde_json::{Map, Value, json};
 
 use crate::integration::{Collected, extract};
@@ -23,7 +23,7 @@ pub struct GrpcInteractionBuilder {
     method: Option<String>,
     request: Option<Value>,
     request_metadata: Map<String, Value>,
-    response: Option<Value>,
+    responses: Vec<Value>,
     response_metadata: Map<String, Value>,
     status: Option<(String, Option<String>)>,
 }
@@ -72,9 +72,10 @@ impl GrpcInteractionBuilder {
         self
     }
 
-    /// The response message as JSON, matchers anywhere.
+    /// The response message as JSON, matchers anywhere. For a server-streaming method, call it
+    /// once for each message of the stream, in order.
     pub fn response(&mut self, message: Value) -> &mut Self {
-        self.response = Some(message);
+        self.responses.push(message);
         self
     }
 
@@ -109,8 +110,21 @@ impl GrpcInteractionBuilder {
             self.request_metadata,
         )
         .map_err(|e| format!("the request: {e}"))?;
+        let kind = CallKind::of(&method);
+        if !kind.streams_responses() && self.responses.len() > 1 {
+            return Err(format!(
+                "{service} is a {} method: it answers one message, and {} responses are declared",
+                kind.name(),
+                self.responses.len()
+            ));
+        }
         let mut response_metadata = self.response_metadata;
-        let response = match &self.status {
+        let responses = match &self.status {
+            Some(_) if !self.responses.is_empty() => {
+                return Err(format!(
+                    "the call to {service} declares both a response message and an error status; a call answered with an error status carries no message"
+                ));
+            }
             Some((status, message)) => {
                 let code = accord_protobuf::grpc::status_code(status)
                     .ok_or_else(|| format!("'{status}' is not a gRPC status"))?;
@@ -119,19 +133,39 @@ impl GrpcInteractionBuilder {
                 if let Some(message) = message {
                     response_metadata.insert("grpc-message".into(), message.clone().into());
                 }
-                MessageContents {
-                    contents: Body::Missing,
-                    metadata: response_metadata,
-                    matching_rules: MatchingRules::default(),
-                    generators: Default::default(),
-                }
+                vec![no_message(response_metadata)]
             }
-            None => contents(
-                &method.output(),
-                self.response.as_ref().unwrap_or(&json!({})),
-                response_metadata,
-            )
-            .map_err(|e| format!("the response: {e}"))?,
+            // A stream may end without a message: the response then carries only the metadata.
+            None if kind.streams_responses() && self.responses.is_empty() => {
+                vec![no_message(response_metadata)]
+            }
+            None => {
+                let empty = [json!({})];
+                let declared = if self.responses.is_empty() {
+                    &empty[..]
+                } else {
+                    &self.responses[..]
+                };
+                let mut out = Vec::with_capacity(declared.len());
+                for (k, message) in declared.iter().enumerate() {
+                    // The response metadata travels once, with the first message.
+                    let metadata = if k == 0 {
+                        std::mem::take(&mut response_metadata)
+                    } else {
+                        Map::new()
+                    };
+                    let place = if declared.len() > 1 {
+                        format!(" {}", k + 1)
+                    } else {
+                        String::new()
+                    };
+                    out.push(
+                        contents(&method.output(), message, metadata)
+                            .map_err(|e| format!("the response{place}: {e}"))?,
+                    );
+                }
+                out
+            }
         };
         let mut info = InteractionInfo::new(&self.description);
         info.provider_states = self.states;
@@ -143,9 +177,19 @@ impl GrpcInteractionBuilder {
         let interaction = SyncMessage {
             info,
             request,
-            response: vec![response],
+            response: responses,
         };
         Ok((interaction, set.plugin_entry()))
+    }
+}
+
+/// A response without a message: its metadata only.
+fn no_message(metadata: Map<String, Value>) -> MessageContents {
+    MessageContents {
+        contents: Body::Missing,
+        metadata,
+        matching_rules: MatchingRules::default(),
+        generators: Default::default(),
     }
 }
 

@@ -71,7 +71,7 @@ fn an_answer_is_judged_by_the_pacts_rules_naming_the_field() {
     let response = call.response_message().clone();
     let answer = |value: Value| GrpcAnswer {
         status: 0,
-        body: Some(encode(&response, &value)),
+        messages: vec![encode(&response, &value)],
         ..GrpcAnswer::default()
     };
     // `$.value.*` is a number matcher: any area passes.
@@ -138,7 +138,7 @@ fn unqualified_service_and_message_names_resolve_in_the_route_guide_pact() {
     // A feature without its location reads as one at the default location, as the plugin
     // reads it: the rules are number matchers, and 0 is a number.
     let without_location = GrpcAnswer {
-        body: Some(encode(call.response_message(), &json!({"name": "Big Tree"}))),
+        messages: vec![encode(call.response_message(), &json!({"name": "Big Tree"}))],
         ..GrpcAnswer::default()
     };
     assert_eq!(call.check_response(&without_location), vec![]);
@@ -146,7 +146,7 @@ fn unqualified_service_and_message_names_resolve_in_the_route_guide_pact() {
     let mut changed = encode(call.response_message(), &json!({"name": "Big Tree"}));
     changed.extend([0x10, 0x01]);
     let wrong_type = GrpcAnswer {
-        body: Some(changed),
+        messages: vec![changed],
         ..GrpcAnswer::default()
     };
     let mismatches = call.check_response(&wrong_type);
