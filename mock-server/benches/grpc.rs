@@ -1,7 +1,8 @@
 //! Benchmark: unary gRPC calls per second against accord's mock server serving a real plugin
 //! pact (the area calculator's `calculateOne`: the request decoded and compared field by field,
-//! the declared answer sent), side by side with a bare HTTP/2 gRPC server on hyper (what tonic
-//! is built on) answering the same canned response without looking at the request.
+//! the declared answer sent), side by side with a bare tonic server and a bare HTTP/2 gRPC server
+//! on hyper (what tonic is built on), each answering the same canned response without looking at
+//! the request.
 //!
 //! Run with `cargo bench -p accord-mock-server --bench grpc` (needs the shared data folder).
 
@@ -11,6 +12,7 @@ use std::time::{Duration, Instant};
 
 use accord_mock_server::{MockServer, MockServerConfig};
 use accord_protobuf::grpc::frame;
+use accord_test_support::tonic_raw::Raw;
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, StreamBody};
 use hyper::body::Frame;
@@ -55,6 +57,59 @@ async fn bare(message: Bytes) -> u16 {
                     .await;
             });
         }
+    });
+    port
+}
+
+/// The canned service as tonic's generated code would route it: every call of the calculator
+/// answered with the same message through tonic's own unary handling.
+#[derive(Clone)]
+struct Canned(Vec<u8>);
+
+impl tonic::server::NamedService for Canned {
+    const NAME: &'static str = "area_calculator.Calculator";
+}
+
+/// The one unary method, answering the canned message.
+struct CannedCall(Vec<u8>);
+
+impl tonic::server::UnaryService<Vec<u8>> for CannedCall {
+    type Response = Vec<u8>;
+    type Future = std::future::Ready<Result<tonic::Response<Vec<u8>>, tonic::Status>>;
+
+    fn call(&mut self, _request: tonic::Request<Vec<u8>>) -> Self::Future {
+        std::future::ready(Ok(tonic::Response::new(self.0.clone())))
+    }
+}
+
+impl tonic::codegen::Service<tonic::codegen::http::Request<tonic::body::Body>> for Canned {
+    type Response = tonic::codegen::http::Response<tonic::body::Body>;
+    type Error = std::convert::Infallible;
+    type Future = tonic::codegen::BoxFuture<Self::Response, Self::Error>;
+
+    fn poll_ready(&mut self, _cx: &mut std::task::Context<'_>) -> std::task::Poll<Result<(), Self::Error>> {
+        std::task::Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, request: tonic::codegen::http::Request<tonic::body::Body>) -> Self::Future {
+        let message = self.0.clone();
+        Box::pin(async move {
+            let mut grpc = tonic::server::Grpc::new(Raw);
+            Ok(grpc.unary(CannedCall(message), request).await)
+        })
+    }
+}
+
+/// A bare tonic server answering every call with `message` (unframed), status OK.
+async fn tonic_server(message: Vec<u8>) -> u16 {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let incoming = tonic::transport::server::TcpIncoming::from(listener).with_nodelay(Some(true));
+    tokio::spawn(async move {
+        let _ = tonic::transport::Server::builder()
+            .add_service(Canned(message))
+            .serve_with_incoming(incoming)
+            .await;
     });
     port
 }
@@ -115,18 +170,21 @@ fn main() {
         let mock = MockServer::start(pact.clone(), MockServerConfig::default())
             .await
             .expect("mock");
+        let tonic_port = tonic_server(call.response[0].contents.content().to_vec()).await;
         let bare_port = bare(response).await;
-        // Alternate, so the machine's noise falls on both alike.
-        let mut bare_rates = Vec::new();
-        let mut mock_rates = Vec::new();
+        // Alternate, so the machine's noise falls on all alike.
+        let (mut tonic_rates, mut bare_rates, mut mock_rates) = (Vec::new(), Vec::new(), Vec::new());
         for _ in 0..2 {
+            tonic_rates.push(load(tonic_port, request.clone()).await);
             bare_rates.push(load(bare_port, request.clone()).await);
             mock_rates.push(load(mock.port(), request.clone()).await);
         }
         let best = |rates: &[f64]| rates.iter().copied().fold(0.0, f64::max);
-        let (bare, mock) = (best(&bare_rates), best(&mock_rates));
+        let (tonic, bare, mock) = (best(&tonic_rates), best(&bare_rates), best(&mock_rates));
+        println!("bare tonic server:       {tonic:.0} calls/s (runs {tonic_rates:.0?})");
         println!("bare HTTP/2 gRPC server: {bare:.0} calls/s (runs {bare_rates:.0?})");
         println!("accord mock server:      {mock:.0} calls/s (runs {mock_rates:.0?})");
-        println!("mock / bare: {:.0}% (target >= 70%)", mock / bare * 100.0);
+        println!("mock / tonic: {:.0}% (target >= 70%)", mock / tonic * 100.0);
+        println!("mock / bare hyper: {:.0}%", mock / bare * 100.0);
     });
 }

@@ -8,6 +8,11 @@
 //!   `skipped` test of `tests/`, and fails under `CI=true`.
 //! - [`eventually`] and [`eventually_blocking`]: waits for a condition with a bound, failing with
 //!   a message that names what was awaited.
+//! - `tonic_raw` (feature `tonic`): a pass-through codec for tonic clients and servers driven
+//!   with messages encoded from a pact's descriptors.
+
+#[cfg(feature = "tonic")]
+pub mod tonic_raw;
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};

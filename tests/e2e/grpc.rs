@@ -7,6 +7,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use accord_test_support::tonic_raw::Raw;
 use accord_verifier::{Outcome, RunStatus, Verifier, VerifierConfig};
 use prost_reflect::{DynamicMessage, MethodDescriptor};
 use serde_json::{Value, json};
@@ -368,46 +369,6 @@ pub(crate) async fn passes_faithful_fails_broken(file: &PathBuf) {
             .expect("runs");
         let result = &outcome.report.pacts[0].interactions[0];
         assert_eq!(result.outcome == Outcome::Passed, passes, "{:?}", result.outcome);
-    }
-}
-
-/// tonic's client with messages passed through as bytes (encoded and decoded with the pact's
-/// descriptors by the test), so no code is generated.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Raw;
-
-impl tonic::codec::Codec for Raw {
-    type Encode = Vec<u8>;
-    type Decode = Vec<u8>;
-    type Encoder = Raw;
-    type Decoder = Raw;
-
-    fn encoder(&mut self) -> Raw {
-        Raw
-    }
-
-    fn decoder(&mut self) -> Raw {
-        Raw
-    }
-}
-
-impl tonic::codec::Encoder for Raw {
-    type Item = Vec<u8>;
-    type Error = tonic::Status;
-
-    fn encode(&mut self, item: Vec<u8>, buf: &mut tonic::codec::EncodeBuf<'_>) -> Result<(), tonic::Status> {
-        bytes::BufMut::put_slice(buf, &item);
-        Ok(())
-    }
-}
-
-impl tonic::codec::Decoder for Raw {
-    type Item = Vec<u8>;
-    type Error = tonic::Status;
-
-    fn decode(&mut self, buf: &mut tonic::codec::DecodeBuf<'_>) -> Result<Option<Vec<u8>>, tonic::Status> {
-        let remaining = bytes::Buf::remaining(buf);
-        Ok(Some(bytes::Buf::copy_to_bytes(buf, remaining).to_vec()))
     }
 }
 

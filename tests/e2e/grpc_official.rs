@@ -117,3 +117,49 @@ fn the_official_verifier_with_the_plugin_agrees_with_accord_on_the_real_grpc_pac
         );
     }
 }
+
+/// The example's pact (the stock dashboard's contract with the tonic inventory service), judged
+/// by both verifiers against the real tonic service: both pass it as it is, and both fail its
+/// next version, whose `.proto` made `quantity` a string; accord names the field.
+#[tokio::test]
+async fn the_official_verifier_agrees_with_accord_on_the_tonic_examples_pact() {
+    let dir = crate::scratch("inventory-official");
+    inventory::contract::run_all(&dir)
+        .await
+        .expect("the stock dashboard's contract tests pass");
+    let file = dir.join("stock-dashboard-inventory.json");
+    for (variant, passes) in [
+        (inventory::provider::Variant::Main, true),
+        (inventory::provider::Variant::Breaking, false),
+    ] {
+        let service = inventory::provider::serve(variant)
+            .await
+            .expect("the service starts");
+        let mut config = accord_verifier::VerifierConfig::new(service.url.clone());
+        config.grpc_url = Some(service.url.clone());
+        let outcome = accord_verifier::Verifier::new(config)
+            .pact_file(file.clone())
+            .run()
+            .await
+            .expect("the verification runs");
+        let text = accord_verifier::render_text(&outcome.report, false);
+        assert_eq!(outcome.report.success(), passes, "{variant:?}:\n{text}");
+        if !passes {
+            assert!(text.contains("$.quantity"), "{text}");
+        }
+    }
+    let (Some(pact), Some(plugins)) = (crate::interop::pact_cli(), plugin_dir()) else {
+        return;
+    };
+    let (code, output) = official(&pact, &plugins, &file, "inventory");
+    assert_eq!(
+        code, 0,
+        "the official verifier fails the tonic service as it is:\n{output}"
+    );
+    let (code, output) = official(&pact, &plugins, &file, "inventory-breaking");
+    assert_ne!(
+        code, 0,
+        "the official verifier passes the breaking tonic service:\n{output}"
+    );
+    assert!(output.contains("$.quantity"), "both name the field:\n{output}");
+}

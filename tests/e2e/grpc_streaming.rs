@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 use tests::grpc_provider::{StreamAnswer, StreamHandler, output, serve_streams};
 use tonic::codegen::http::uri::PathAndQuery;
 
-use crate::grpc::Raw;
+use accord_test_support::tonic_raw::Raw;
 
 const PROTO: &str = r#"syntax = "proto3";
 package stock;

@@ -53,6 +53,50 @@ async fn the_walkthrough_catches_the_breaking_change_on_every_backend() {
             text.contains("4. can-i-deploy to production: investment-manager im-1.0.0: yes"),
             "{text}"
         );
+        // The gRPC pair: the tonic service as it is passes and is deployed; its next version,
+        // whose .proto made `quantity` a string, fails naming the field and may not follow.
+        assert!(
+            text.contains("inventory-1.0.0 (a tonic service) verified 2 gRPC call(s)"),
+            "{text}"
+        );
+        assert!(summary.grpc_breaking_failed, "{text}");
+        assert!(
+            summary.grpc_breaking_report.contains("$.quantity")
+                && summary
+                    .grpc_breaking_report
+                    .contains("the pact's descriptors say it is a int32"),
+            "names the field whose type changed:\n{}",
+            summary.grpc_breaking_report
+        );
+        assert!(
+            summary
+                .grpc_breaking_report
+                .contains("stock-dashboard: 1 failure(s)"),
+            "only the stock reading breaks, not the unknown item:\n{}",
+            summary.grpc_breaking_report
+        );
+        assert!(!summary.grpc_breaking_can_deploy);
+        assert!(
+            summary.grpc_breaking_reason.contains(
+                "The verification for the pact between version dash-1.0.0 of stock-dashboard and version inventory-2.0.0 of inventory failed"
+            ),
+            "{}",
+            summary.grpc_breaking_reason
+        );
+        // The gRPC pact's page shows its messages decoded.
+        let page = reqwest::get(format!(
+            "{}/ui/pacts/provider/inventory/consumer/stock-dashboard",
+            broker.url
+        ))
+        .await
+        .expect("the pact page")
+        .text()
+        .await
+        .expect("its text");
+        assert!(
+            page.contains("/inventory.Inventory/GetItem") && page.contains("Blue mug"),
+            "{page}"
+        );
         // Before renaming investmentManagerRef, the provider team can see who needs it.
         let usage: serde_json::Value = reqwest::get(format!(
             "{}/pacts/provider/accounts/field-usage?q=investmentManagerRef",

@@ -1,6 +1,8 @@
 //! The walkthrough: a broker on a temporary SQLite database, two consumers' contract tests, the
 //! accounts provider verified from the broker, deployments recorded, can-i-deploy answering yes,
-//! then a breaking change caught by verification and refused by can-i-deploy.
+//! then a breaking change caught by verification and refused by can-i-deploy. The same again for
+//! gRPC: the stock dashboard's contract with the inventory service (tonic), verified, deployed,
+//! and a breaking change to the service's `.proto` caught and refused.
 //!
 //! Run it with `cargo run --release -p walkthrough` (`--exit` to stop at the end).
 
@@ -29,6 +31,14 @@ pub struct Summary {
     pub breaking_can_deploy: bool,
     /// Its reason.
     pub breaking_reason: String,
+    /// Whether verifying the inventory service's breaking `.proto` change failed.
+    pub grpc_breaking_failed: bool,
+    /// The verifier's report for it.
+    pub grpc_breaking_report: String,
+    /// can-i-deploy for that inventory version.
+    pub grpc_breaking_can_deploy: bool,
+    /// Its reason.
+    pub grpc_breaking_reason: String,
 }
 
 /// A running broker; dropping it stops the server.
@@ -165,6 +175,107 @@ async fn verify(
         ..BrokerSource::default()
     });
     Ok(verifier.run().await?)
+}
+
+/// Verifies the inventory service at `url` (gRPC) against the pacts the broker selects for it,
+/// publishing the results as `version` on `branch`.
+async fn verify_grpc(
+    broker: &str,
+    url: &str,
+    version: &str,
+    branch: &str,
+) -> anyhow::Result<accord_verifier::RunOutcome> {
+    let mut config = accord_verifier::VerifierConfig::new(url);
+    config.grpc_url = Some(url.to_owned());
+    config.states.handler = Some(Arc::new(|state, _action| {
+        Box::pin(
+            async move { inventory::provider::check_state(&state.name).map(|()| serde_json::Map::new()) },
+        )
+    }));
+    config.publish = Some(PublishConfig {
+        provider_version: version.to_owned(),
+        provider_branch: Some(branch.to_owned()),
+        ..PublishConfig::default()
+    });
+    let verifier = Verifier::new(config).broker(BrokerSource {
+        url: broker.to_owned(),
+        provider: "inventory".to_owned(),
+        selectors: vec![json!({"mainBranch": true}), json!({"deployedOrReleased": true})],
+        enable_pending: true,
+        provider_branch: Some(branch.to_owned()),
+        ..BrokerSource::default()
+    });
+    Ok(verifier.run().await?)
+}
+
+/// The gRPC part: the stock dashboard's contract tests (its tonic client against accord's mock
+/// server) publish its pact; the inventory service as it is passes verification and is
+/// deployed; its next version, whose `.proto` turned `quantity` into text, fails and may not be
+/// deployed. Returns whether it failed, its report, and can-i-deploy's answer and reason.
+async fn grpc_steps(
+    http: &reqwest::Client,
+    broker: &str,
+    work_dir: &std::path::Path,
+    out: &mut dyn Write,
+    color: bool,
+) -> anyhow::Result<(bool, String, bool, String)> {
+    let pacts = work_dir.join("pacts-grpc");
+    std::fs::create_dir_all(&pacts)?;
+    inventory::contract::run_all(&pacts)
+        .await
+        .context("the stock dashboard's gRPC contract tests failed")?;
+    publish(
+        http,
+        broker,
+        &pacts.join("stock-dashboard-inventory.json"),
+        "dash-1.0.0",
+    )
+    .await?;
+    let current = inventory::provider::serve(inventory::provider::Variant::Main).await?;
+    let verified = verify_grpc(broker, &current.url, "inventory-1.0.0", "main").await?;
+    drop(current);
+    if !verified.report.success() {
+        bail!(
+            "verifying the inventory service as it is failed:\n{}",
+            accord_verifier::render_text(&verified.report, color)
+        );
+    }
+    let calls: usize = verified.report.pacts.iter().map(|p| p.interactions.len()).sum();
+    for (pacticipant, version) in [
+        ("inventory", "inventory-1.0.0"),
+        ("stock-dashboard", "dash-1.0.0"),
+    ] {
+        record_deployment(http, broker, pacticipant, version).await?;
+    }
+    writeln!(
+        out,
+        "7. gRPC: stock-dashboard's contract tests (its tonic client against accord's mock) published dash-1.0.0; \
+         inventory-1.0.0 (a tonic service) verified {calls} gRPC call(s) from the broker; both deployed to production"
+    )?;
+    let next = inventory::provider::serve(inventory::provider::Variant::Breaking).await?;
+    let breaking = verify_grpc(broker, &next.url, "inventory-2.0.0", "quantity-as-text").await?;
+    drop(next);
+    let report = accord_verifier::render_text(&breaking.report, color);
+    writeln!(
+        out,
+        "8. inventory-2.0.0 (branch quantity-as-text: `int32 quantity = 3` became `string quantity = 3` in its .proto) {}",
+        if breaking.report.success() {
+            "passed verification"
+        } else {
+            "failed verification for: stock-dashboard"
+        }
+    )?;
+    for line in report.lines() {
+        writeln!(out, "   | {line}")?;
+    }
+    let (can_deploy, reason) = can_i_deploy(http, broker, "inventory", "inventory-2.0.0").await?;
+    writeln!(
+        out,
+        "9. can-i-deploy inventory-2.0.0 to production: {} - {}",
+        if can_deploy { "yes" } else { "no" },
+        reason.replace('\n', "; ")
+    )?;
+    Ok((!breaking.report.success(), report, can_deploy, reason))
 }
 
 /// Runs every step against the broker at `broker`, writing one line per step to `out`.
@@ -311,14 +422,17 @@ pub async fn run(
         if breaking_can_deploy { "yes" } else { "no" },
         breaking_reason.replace('\n', "; ")
     )?;
+    let (grpc_breaking_failed, grpc_breaking_report, grpc_breaking_can_deploy, grpc_breaking_reason) =
+        grpc_steps(&http, broker, work_dir, out, color).await?;
     writeln!(
         out,
-        "7. open the broker: {broker}/ui (integrations), \
+        "10. open the broker: {broker}/ui (integrations), \
          {broker}/ui/can-i-deploy?pacticipant=accounts&version=accounts-2.0.0&environment=production \
          (why accounts-2.0.0 may not be deployed, linked to its failing verification), \
          {broker}/ui/pacts/provider/accounts/consumer/investment-manager/version/im-1.0.0/diff/previous-distinct \
          (what im-1.0.0 changed in its pact), {broker}/ui/network (who talks to whom), \
-         {broker}/ui/pacticipants/accounts/fields (which consumer uses which field)"
+         {broker}/ui/pacticipants/accounts/fields (which consumer uses which field), \
+         {broker}/ui/pacts/provider/inventory/consumer/stock-dashboard (the gRPC pact, its messages decoded)"
     )?;
     Ok(Summary {
         broker_url: broker.to_owned(),
@@ -327,5 +441,9 @@ pub async fn run(
         breaking_report,
         breaking_can_deploy,
         breaking_reason,
+        grpc_breaking_failed,
+        grpc_breaking_report,
+        grpc_breaking_can_deploy,
+        grpc_breaking_reason,
     })
 }

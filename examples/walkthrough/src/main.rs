@@ -30,9 +30,12 @@ async fn main() -> anyhow::Result<()> {
     let mut stdout = std::io::stdout();
     let color = stdout.is_terminal();
     let summary = walkthrough::run(&broker.url, &work_dir, &mut stdout, color).await?;
-    let caught = summary.breaking_failed && !summary.breaking_can_deploy;
+    let caught = summary.breaking_failed
+        && !summary.breaking_can_deploy
+        && summary.grpc_breaking_failed
+        && !summary.grpc_breaking_can_deploy;
     println!(
-        "done in {:.1} s: the breaking change was {}",
+        "done in {:.1} s: the breaking changes were {}",
         started.elapsed().as_secs_f64(),
         if caught {
             "caught before it shipped"

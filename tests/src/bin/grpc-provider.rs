@@ -1,7 +1,9 @@
 //! A provider for one pact's protobuf interactions, for running a tool against it in another
 //! process (the official verifier in a loopback-only network namespace):
-//! `grpc-provider PACT faithful|broken|mock -- COMMAND ARGS...` serves the pact's gRPC calls
-//! and protobuf-over-HTTP interactions (written from its descriptors, or accord's mock server),
+//! `grpc-provider PACT faithful|broken|mock|inventory|inventory-breaking -- COMMAND ARGS...`
+//! serves the pact's gRPC calls and protobuf-over-HTTP interactions (written from its
+//! descriptors, accord's mock server, or the example's tonic inventory service as it is or in
+//! its breaking next version),
 //! runs the command with `{grpc}` and `{http}` in its arguments replaced by the ports, prints its
 //! output, and exits with its exit code.
 
@@ -14,7 +16,9 @@ async fn main() -> anyhow::Result<std::process::ExitCode> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let (Some(file), Some(mode), Some("--")) = (args.first(), args.get(1), args.get(2).map(String::as_str))
     else {
-        anyhow::bail!("usage: grpc-provider PACT faithful|broken|mock -- COMMAND ARGS...");
+        anyhow::bail!(
+            "usage: grpc-provider PACT faithful|broken|mock|inventory|inventory-breaking -- COMMAND ARGS..."
+        );
     };
     let command = &args[3..];
     let Some(program) = command.first() else {
@@ -51,7 +55,20 @@ async fn main() -> anyhow::Result<std::process::ExitCode> {
             servers.push(Box::new(http));
             ports
         }
-        other => anyhow::bail!("unknown mode '{other}': faithful, broken or mock"),
+        "inventory" | "inventory-breaking" => {
+            let variant = if mode == "inventory" {
+                inventory::provider::Variant::Main
+            } else {
+                inventory::provider::Variant::Breaking
+            };
+            let service = inventory::provider::serve(variant).await?;
+            let port = service.port;
+            servers.push(Box::new(service));
+            (port, port)
+        }
+        other => {
+            anyhow::bail!("unknown mode '{other}': faithful, broken, mock, inventory or inventory-breaking")
+        }
     };
     let fill = |arg: &String| {
         arg.replace("{grpc}", &grpc_port.to_string())
