@@ -37,5 +37,5 @@ pub use error::ProtobufError;
 pub use interaction::{
     BodyPart, DecodedBody, body_message, compare_bodies, decoded_bodies, is_protobuf, readable,
 };
-pub use message::{decode, decode_all_fields, encode, message_name};
+pub use message::{decode, decode_all_fields, decode_readable, encode, message_name};
 pub use prost_reflect::{DescriptorPool, MessageDescriptor, MethodDescriptor};

@@ -64,7 +64,7 @@ async fn the_walkthrough_catches_the_breaking_change_on_every_backend() {
             summary.grpc_breaking_report.contains("$.quantity")
                 && summary
                     .grpc_breaking_report
-                    .contains("the pact's descriptors say it is a int32"),
+                    .contains("the pact's descriptors say it is an int32"),
             "names the field whose type changed:\n{}",
             summary.grpc_breaking_report
         );
@@ -201,4 +201,29 @@ async fn the_pages_answer_why_what_changed_and_who_talks_to_whom(broker: &str) {
         );
     }
     assert!(network.contains("<svg"), "{network}");
+
+    // The gRPC verification that failed reads as messages: the expected item decoded, and the
+    // provider's answer decoded as far as it goes, its quantity shown as the text it became.
+    let answer = page(&format!(
+        "{broker}/ui/can-i-deploy?pacticipant=inventory&version=inventory-2.0.0&environment=production"
+    ))
+    .await;
+    assert!(answer.contains("<strong>No</strong>"), "{answer}");
+    let failing = {
+        let from = answer
+            .find("failed for inventory-2.0.0")
+            .expect("a failed verification");
+        let before = &answer[..from];
+        let start = before.rfind("href=\"").expect("its link") + 6;
+        let end = before[start..].find('"').expect("end") + start;
+        format!("{broker}/{}", &before[start..end])
+    };
+    let result = page(&failing).await;
+    assert!(result.contains("inventory.Inventory/GetItem"), "{result}");
+    assert!(result.contains("$.quantity"), "{result}");
+    assert!(
+        result.contains("12 units")
+            && (result.contains("&quot;quantity&quot;: 12") || result.contains("\"quantity\": 12")),
+        "both messages decoded in the diff:\n{result}"
+    );
 }

@@ -6,7 +6,8 @@
 use accord_core::rules::MatchingRules;
 use accord_core::{Body, ContentType, Interaction, Mismatch, MismatchKind};
 use accord_protobuf::{
-    Descriptors, GrpcCall, MessageDescriptor, Side, body_message, compare_bodies, decode, is_protobuf,
+    Descriptors, GrpcCall, MessageDescriptor, Side, body_message, compare_bodies, decode_readable,
+    is_protobuf,
 };
 
 use crate::grpc::GrpcClient;
@@ -56,10 +57,8 @@ pub(crate) fn plan<'a>(interaction: &'a Interaction, descriptors: &Descriptors) 
 /// A protobuf body decoded as a JSON body, for the report's diff; as it is when it does not
 /// decode.
 pub(crate) fn readable(descriptor: &MessageDescriptor, body: &Body) -> Body {
-    match decode(descriptor, body.content()) {
-        Ok(value) => Body::bytes(value.to_string().into_bytes(), Some(ContentType::json())),
-        Err(_) => body.clone(),
-    }
+    let value = decode_readable(descriptor, body.content());
+    Body::bytes(value.to_string().into_bytes(), Some(ContentType::json()))
 }
 
 /// Messages decoded as one JSON body for the report's diff: the message itself for a call that
@@ -67,9 +66,7 @@ pub(crate) fn readable(descriptor: &MessageDescriptor, body: &Body) -> Body {
 fn readable_messages(descriptor: &MessageDescriptor, messages: &[&[u8]], stream: bool) -> Body {
     let decoded: Vec<serde_json::Value> = messages
         .iter()
-        .map(|bytes| {
-            decode(descriptor, bytes).unwrap_or_else(|e| serde_json::Value::String(format!("<{e}>")))
-        })
+        .map(|bytes| decode_readable(descriptor, bytes))
         .collect();
     let value = match <[serde_json::Value; 1]>::try_from(decoded) {
         Ok([one]) if !stream => one,

@@ -145,6 +145,11 @@ fn unqualified_service_and_message_names_resolve_in_the_route_guide_pact() {
     // A location sent as a number (a changed .proto) is named, with what is wrong.
     let mut changed = encode(call.response_message(), &json!({"name": "Big Tree"}));
     changed.extend([0x10, 0x01]);
+    // For a person, the bytes still read: the name, and what came in the location's place.
+    assert_eq!(
+        accord_protobuf::decode_readable(call.response_message(), &changed),
+        json!({"name": "Big Tree", "location": 1})
+    );
     let wrong_type = GrpcAnswer {
         messages: vec![changed],
         ..GrpcAnswer::default()
