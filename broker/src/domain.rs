@@ -11,6 +11,7 @@ pub(crate) mod integrations;
 pub(crate) mod labels;
 pub(crate) mod matrix;
 pub(crate) mod names;
+pub(crate) mod network;
 pub(crate) mod pact_check;
 pub(crate) mod pact_diff;
 pub(crate) mod pacticipants;

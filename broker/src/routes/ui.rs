@@ -15,6 +15,7 @@ mod contracts;
 mod diff;
 mod index;
 mod network;
+mod network_layout;
 mod pact;
 mod pacticipant;
 mod page;

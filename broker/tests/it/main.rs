@@ -3,6 +3,7 @@
 mod auth;
 mod cleanup;
 mod client;
+mod estate;
 mod flow;
 mod grpc;
 mod hardening;

@@ -9,7 +9,7 @@ use serde_json::json;
 
 use crate::{Broker, pact, start};
 
-fn chromium() -> Option<PathBuf> {
+pub(crate) fn chromium() -> Option<PathBuf> {
     for candidate in ["chromium", "chromium-browser", "google-chrome"] {
         if Command::new(candidate)
             .arg("--version")
@@ -26,7 +26,7 @@ fn chromium() -> Option<PathBuf> {
     None
 }
 
-fn chromium_args(profile: &std::path::Path) -> Vec<String> {
+pub(crate) fn chromium_args(profile: &std::path::Path) -> Vec<String> {
     [
         "--headless",
         "--no-sandbox",
@@ -245,8 +245,8 @@ async fn every_page_renders_the_seeded_data() {
             "network",
             "/ui/network".to_owned(),
             vec![
-                "ui/pacticipants/mobile-app",
-                "ui/pacticipants/docs-api",
+                "ui/network?application=mobile-app",
+                "ui/network?application=docs-api",
                 "web → api: verification failed",
                 "mobile-app → api: not verified yet",
             ],

@@ -1,131 +1,116 @@
-//! The network diagram: every application and integration as an SVG the broker draws itself (no
-//! script, nothing from another host), consumers left of their providers, each integration
-//! coloured by its latest verification and linked to its matrix page, each application linked
-//! to its page.
+//! The network picture: applications and integrations as an SVG the broker draws itself (no
+//! script, nothing from another host), laid out in layers (consumers above their providers,
+//! crossings reduced; see `network_layout`) so that an estate of a hundred applications stays
+//! readable. Each integration is coloured by its latest verification, failing ones drawn on top,
+//! and links to its matrix page. The whole picture links each application to its focused
+//! picture (`?application=`, its consumers and providers, a second hop on request), which links
+//! it to its page. Filters: a label, and failing only.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::response::Html;
 use maud::{Markup, html};
 
-use super::page::layout;
+use super::network_layout::{NODE_HEIGHT, NODE_WIDTH, layout};
+use super::page::layout as page_layout;
 use crate::AppState;
-use crate::domain::pages;
+use crate::domain::network::{EdgeStatus, NetworkEdge, NetworkQuery, network};
 use crate::error::ApiResult;
 use crate::hal::{Base, enc};
 
-/// The most integrations drawn.
-const MAX_INTEGRATIONS: i64 = 1000;
-const NODE_WIDTH: i64 = 190;
-const NODE_HEIGHT: i64 = 34;
-const COLUMN_GAP: i64 = 120;
-const ROW_GAP: i64 = 26;
-const MARGIN: i64 = 20;
-
-/// The state of an integration's latest pact.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Status {
-    Verified,
-    Failed,
-    Unverified,
-}
-
-impl Status {
-    fn colour(self) -> &'static str {
-        match self {
-            Status::Verified => "#2e8b3a",
-            Status::Failed => "#c62828",
-            Status::Unverified => "#9a9a9a",
-        }
-    }
-
-    fn words(self) -> &'static str {
-        match self {
-            Status::Verified => "verified",
-            Status::Failed => "verification failed",
-            Status::Unverified => "not verified yet",
-        }
+fn colour(status: EdgeStatus) -> &'static str {
+    match status {
+        EdgeStatus::Verified => "#2e8b3a",
+        EdgeStatus::Failed => "#c62828",
+        EdgeStatus::Unverified => "#9a9a9a",
     }
 }
 
-/// Each application's column: 0 for those that only consume, else one right of its furthest
-/// consumer (cycles stop growing after as many rounds as there are applications).
-fn columns(names: &BTreeSet<String>, edges: &[(String, String, Status)]) -> BTreeMap<String, i64> {
-    let mut column: BTreeMap<String, i64> = names.iter().map(|n| (n.clone(), 0)).collect();
-    for _ in 0..names.len() {
-        let mut moved = false;
-        for (consumer, provider, _) in edges {
-            let wanted = column.get(consumer).copied().unwrap_or(0) + 1;
-            if let Some(current) = column.get_mut(provider)
-                && *current < wanted
-                && wanted < i64::try_from(names.len()).unwrap_or(i64::MAX)
-            {
-                *current = wanted;
-                moved = true;
-            }
-        }
-        if !moved {
-            break;
-        }
+fn words(status: EdgeStatus) -> &'static str {
+    match status {
+        EdgeStatus::Verified => "verified",
+        EdgeStatus::Failed => "verification failed",
+        EdgeStatus::Unverified => "not verified yet",
     }
-    column
 }
 
-/// The diagram for these integrations.
-fn diagram(edges: &[(String, String, Status)]) -> Markup {
-    let names: BTreeSet<String> = edges
+/// Where a picture with these filters lives.
+fn link(query: &NetworkQuery) -> String {
+    let mut params = Vec::new();
+    if let Some(application) = &query.application {
+        params.push(format!("application={}", enc(application)));
+        if query.hops > 1 {
+            params.push(format!("hops={}", query.hops));
+        }
+    }
+    if let Some(label) = &query.label {
+        params.push(format!("label={}", enc(label)));
+    }
+    if query.failing_only {
+        params.push("failing=true".to_owned());
+    }
+    if params.is_empty() {
+        "ui/network".to_owned()
+    } else {
+        format!("ui/network?{}", params.join("&"))
+    }
+}
+
+/// The picture of `edges`; `focus` is the application a focused picture is about.
+fn diagram(edges: &[NetworkEdge], focus: Option<&str>, query: &NetworkQuery) -> Markup {
+    let names: Vec<&str> = edges
         .iter()
-        .flat_map(|(c, p, _)| [c.clone(), p.clone()])
+        .flat_map(|e| [e.consumer.as_str(), e.provider.as_str()])
+        .chain(focus)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
         .collect();
-    let column = columns(&names, edges);
-    let mut rows_in: BTreeMap<i64, i64> = BTreeMap::new();
-    let mut place: BTreeMap<&str, (i64, i64)> = BTreeMap::new();
-    for name in &names {
-        let c = column.get(name).copied().unwrap_or(0);
-        let row = rows_in.entry(c).or_insert(0);
-        place.insert(
-            name,
-            (
-                MARGIN + c * (NODE_WIDTH + COLUMN_GAP),
-                MARGIN + *row * (NODE_HEIGHT + ROW_GAP),
-            ),
-        );
-        *row += 1;
-    }
-    let columns_used = rows_in.keys().max().copied().unwrap_or(0) + 1;
-    let most_rows = rows_in.values().max().copied().unwrap_or(1);
-    let width = 2 * MARGIN + columns_used * NODE_WIDTH + (columns_used - 1) * COLUMN_GAP;
-    let height = 2 * MARGIN + most_rows * NODE_HEIGHT + (most_rows - 1) * ROW_GAP;
+    let index: BTreeMap<&str, usize> = names.iter().enumerate().map(|(i, n)| (*n, i)).collect();
+    let pairs: Vec<(usize, usize)> = edges
+        .iter()
+        .filter_map(|e| Some((*index.get(e.consumer.as_str())?, *index.get(e.provider.as_str())?)))
+        .collect();
+    let drawn = layout(names.len(), &pairs);
+    let (width, height) = (drawn.width, drawn.height);
+    // Failing integrations last, so they are drawn on top.
+    let mut order: Vec<&NetworkEdge> = edges.iter().collect();
+    order.sort_by_key(|e| e.status);
+    let statuses = [EdgeStatus::Verified, EdgeStatus::Unverified, EdgeStatus::Failed];
     html! {
-        svg id="network" xmlns="http://www.w3.org/2000/svg" width=(width) height=(height) viewBox=(format!("0 0 {width} {height}")) role="img" {
+        svg id="network" xmlns="http://www.w3.org/2000/svg" width=(width) height=(height) viewBox=(format!("0 0 {width} {height}")) role="img" font-size="12" {
             title { "Applications and their integrations" }
             defs {
-                @for status in [Status::Verified, Status::Failed, Status::Unverified] {
-                    marker id=(format!("arrow-{}", status.colour().trim_start_matches('#'))) viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse" {
-                        path d="M 0 0 L 10 5 L 0 10 z" fill=(status.colour());
+                @for status in statuses {
+                    marker id=(format!("arrow-{}", colour(status).trim_start_matches('#'))) viewBox="0 0 10 10" refX="10" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse" {
+                        path d="M 0 0 L 10 5 L 0 10 z" fill=(colour(status));
                     }
                 }
             }
-            @for (consumer, provider, status) in edges {
-                @if let (Some((cx, cy)), Some((px, py))) = (place.get(consumer.as_str()), place.get(provider.as_str())) {
-                    @let (x1, y1) = (cx + NODE_WIDTH, cy + NODE_HEIGHT / 2);
-                    @let (x2, y2) = (*px, py + NODE_HEIGHT / 2);
-                    @let bend = ((x2 - x1).abs() / 2).max(60);
-                    a class="integration" href=(format!("ui/matrix?consumer={}&provider={}", enc(consumer), enc(provider))) {
-                        title { (consumer) " → " (provider) ": " (status.words()) }
-                        path d=(format!("M {x1} {y1} C {} {y1}, {} {y2}, {x2} {y2}", x1 + bend, x2 - bend))
-                            fill="none" stroke=(status.colour()) stroke-width="2.5"
-                            marker-end=(format!("url(#arrow-{})", status.colour().trim_start_matches('#'))) {}
+            @for edge in order {
+                @if let (Some(&c), Some(&p)) = (index.get(edge.consumer.as_str()), index.get(edge.provider.as_str())) {
+                    @let ((cx, cy), (px, py)) = (drawn.places[c], drawn.places[p]);
+                    @let path = curve((cx, cy), (px, py));
+                    a class=(format!("integration {}", words(edge.status).replace(' ', "-"))) href=(format!("ui/matrix?consumer={}&provider={}", enc(&edge.consumer), enc(&edge.provider))) {
+                        title { (edge.consumer) " → " (edge.provider) ": " (words(edge.status)) }
+                        path d=(path) fill="none" stroke=(colour(edge.status)) stroke-width=(if edge.status == EdgeStatus::Failed { "2.5" } else { "1.5" })
+                            marker-end=(format!("url(#arrow-{})", colour(edge.status).trim_start_matches('#'))) {}
                     }
                 }
             }
-            @for (name, (x, y)) in &place {
-                a class="application" href=(format!("ui/pacticipants/{}", enc(name))) {
+            @for (i, name) in names.iter().enumerate() {
+                @let (x, y) = drawn.places[i];
+                @let target = if focus.is_some() {
+                    format!("ui/pacticipants/{}", enc(name))
+                } else {
+                    link(&NetworkQuery { application: Some((*name).to_owned()), hops: 1, ..query.clone() })
+                };
+                a class="application" href=(target) {
                     title { (name) }
-                    rect x=(x) y=(y) width=(NODE_WIDTH) height=(NODE_HEIGHT) rx="6" fill="#ffffff" stroke="#445" stroke-width="1.5" {}
-                    text x=(x + NODE_WIDTH / 2) y=(y + NODE_HEIGHT / 2 + 5) text-anchor="middle" {
+                    rect x=(x) y=(y) width=(NODE_WIDTH) height=(NODE_HEIGHT) rx="5"
+                        fill=(if Some(*name) == focus { "#fff6d5" } else { "#ffffff" }) stroke="#445" stroke-width="1.2" {}
+                    text x=(x + NODE_WIDTH / 2) y=(y + NODE_HEIGHT / 2 + 4) text-anchor="middle" {
                         (shorten(name))
                     }
                 }
@@ -134,41 +119,121 @@ fn diagram(edges: &[(String, String, Status)]) -> Markup {
     }
 }
 
-fn shorten(name: &str) -> String {
-    if name.chars().count() <= 24 {
-        name.to_owned()
+/// An arrow from the consumer's box to the provider's: from its bottom to the provider's top
+/// when the provider is below, else from side to side.
+fn curve((cx, cy): (i64, i64), (px, py): (i64, i64)) -> String {
+    if py > cy {
+        let (x1, y1) = (cx + NODE_WIDTH / 2, cy + NODE_HEIGHT);
+        let (x2, y2) = (px + NODE_WIDTH / 2, py);
+        let bend = ((y2 - y1) / 2).max(20);
+        format!("M {x1} {y1} C {x1} {}, {x2} {}, {x2} {y2}", y1 + bend, y2 - bend)
+    } else if py < cy {
+        let (x1, y1) = (cx + NODE_WIDTH / 2, cy);
+        let (x2, y2) = (px + NODE_WIDTH / 2, py + NODE_HEIGHT);
+        let bend = ((y1 - y2) / 2).max(20);
+        format!("M {x1} {y1} C {x1} {}, {x2} {}, {x2} {y2}", y1 - bend, y2 + bend)
     } else {
-        format!("{}…", name.chars().take(23).collect::<String>())
+        let right = px > cx;
+        let x1 = if right { cx + NODE_WIDTH } else { cx };
+        let x2 = if right { px } else { px + NODE_WIDTH };
+        let y = cy + NODE_HEIGHT / 2;
+        let lift = y - NODE_HEIGHT;
+        format!("M {x1} {y} C {x1} {lift}, {x2} {lift}, {x2} {y}")
     }
 }
 
-/// `GET /ui/network`.
-pub(crate) async fn page(State(state): State<Arc<AppState>>, base: Base) -> ApiResult<Html<String>> {
-    let rows = pages::integrations(&state.db, MAX_INTEGRATIONS, 0, None).await?;
-    let edges: Vec<(String, String, Status)> = rows
-        .into_iter()
-        .map(|row| {
-            let status = match &row.result {
-                Some(v) if v.success => Status::Verified,
-                Some(_) => Status::Failed,
-                None => Status::Unverified,
-            };
-            (row.consumer.name, row.provider.name, status)
-        })
-        .collect();
+/// A name cut to what fits its box.
+fn shorten(name: &str) -> String {
+    const FITS: usize = 21;
+    if name.chars().count() <= FITS {
+        name.to_owned()
+    } else {
+        format!("{}…", name.chars().take(FITS - 1).collect::<String>())
+    }
+}
+
+/// The filters of a request.
+fn query_of(params: &HashMap<String, String>) -> NetworkQuery {
+    let text = |key: &str| {
+        params
+            .get(key)
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty())
+    };
+    NetworkQuery {
+        application: text("application"),
+        hops: if text("hops").as_deref() == Some("2") {
+            2
+        } else {
+            1
+        },
+        label: text("label"),
+        failing_only: matches!(text("failing").as_deref(), Some("true" | "1" | "on")),
+    }
+}
+
+/// `GET /ui/network`, with `application`, `hops`, `label` and `failing`.
+pub(crate) async fn page(
+    State(state): State<Arc<AppState>>,
+    base: Base,
+    Query(params): Query<HashMap<String, String>>,
+) -> ApiResult<Html<String>> {
+    let query = query_of(&params);
+    let found = network(&state.db, &query).await?;
+    let focus = query.application.as_deref();
+    let title = match focus {
+        Some(name) => format!("Network around {name}"),
+        None => "Network".to_owned(),
+    };
     let body = html! {
-        @if edges.is_empty() {
-            p { "No integrations yet: publish a pact and it appears here." }
+        form method="get" action="ui/network" class="filters" {
+            @if let Some(name) = focus {
+                input type="hidden" name="application" value=(name);
+            }
+            label { "Label "
+                select name="label" {
+                    option value="" { "any" }
+                    @for label in &found.labels {
+                        option value=(label) selected[query.label.as_deref() == Some(label.as_str())] { (label) }
+                    }
+                }
+            }
+            " "
+            label { input type="checkbox" name="failing" value="true" checked[query.failing_only]; " failing only" }
+            " "
+            button type="submit" { "Show" }
+        }
+        @if let Some(name) = focus {
+            p {
+                a href=(format!("ui/pacticipants/{}", enc(name))) { (name) "'s page" } ". "
+                @if query.hops > 1 {
+                    a href=(link(&NetworkQuery { hops: 1, ..query.clone() })) { "Only its consumers and providers" }
+                } @else {
+                    a href=(link(&NetworkQuery { hops: 2, ..query.clone() })) { "Two hops away" }
+                }
+                ". " a href=(link(&NetworkQuery { application: None, ..query.clone() })) { "The whole network" } "."
+            }
+        }
+        @if found.edges.is_empty() && focus.is_none() {
+            p {
+                @if found.total == 0 {
+                    "No integrations yet: publish a pact and it appears here."
+                } @else {
+                    "No integration matches these filters."
+                }
+            }
         } @else {
             p {
-                (edges.len()) " integration(s). Arrows go from consumer to provider: "
-                span style=(format!("color:{}", Status::Verified.colour())) { "verified" } ", "
-                span style=(format!("color:{}", Status::Failed.colour())) { "failed" } ", "
-                span style=(format!("color:{}", Status::Unverified.colour())) { "not verified yet" }
-                ". Click an application or an arrow."
+                (found.edges.len()) " of " (found.total) " integration(s). Consumers are drawn above their providers: "
+                span style=(format!("color:{}", colour(EdgeStatus::Verified))) { "verified" } ", "
+                span style=(format!("color:{}", colour(EdgeStatus::Failed))) { "failed" } ", "
+                span style=(format!("color:{}", colour(EdgeStatus::Unverified))) { "not verified yet" }
+                ". "
+                @if focus.is_some() { "Click an application for its page, an arrow for its matrix." }
+                @else { "Click an application for the picture around it, an arrow for its matrix." }
             }
-            (diagram(&edges))
+            (diagram(&found.edges, focus, &query))
         }
     };
-    Ok(layout(&base, "Network", body))
+    Ok(page_layout(&base, &title, body))
 }

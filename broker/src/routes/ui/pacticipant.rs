@@ -35,7 +35,8 @@ pub(crate) async fn page(
     let body = html! {
         p {
             "Main branch: " (p.main_branch.as_deref().unwrap_or("(none)")) ". "
-            a href=(format!("{path}/fields")) { "Which consumer uses which field" }
+            a href=(format!("{path}/fields")) { "Which consumer uses which field" } ". "
+            a href=(format!("ui/network?application={}", enc(&p.name))) { "Its consumers and providers in the network" }
         }
         @if !contracts.is_empty() {
             h2 { "Provider contracts" }

@@ -1,0 +1,339 @@
+//! The pages at the size of a real estate: 100 applications in four tiers (front ends, gateways,
+//! services, core systems) with realistic names and team labels, 300 integrations between
+//! them, each consumer's pacts published, most verified and some failing. The network picture
+//! stays within 2,400 × 2,400 px with every application and integration on it and linked; the
+//! focused picture, the label filter and "failing only" show what they say. In Chromium, the
+//! pictures are opened and kept as screenshots under `target/ui-screenshots/`.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+use std::process::Command;
+
+use accord_broker::BrokerConfig;
+use serde_json::json;
+
+use crate::{Broker, pact, start};
+
+const TEAMS: [&str; 5] = [
+    "team-checkout",
+    "team-catalog",
+    "team-identity",
+    "team-fulfilment",
+    "team-platform",
+];
+
+/// The estate: applications by tier, integrations (consumer, provider), and which fail.
+struct Estate {
+    applications: Vec<String>,
+    integrations: Vec<(String, String)>,
+    failing: BTreeSet<(String, String)>,
+    labels: BTreeMap<String, &'static str>,
+}
+
+/// A deterministic estate of `100` applications and `300` integrations.
+fn estate() -> Estate {
+    let domains = [
+        "orders",
+        "payments",
+        "catalog",
+        "search",
+        "accounts",
+        "pricing",
+        "inventory",
+        "shipping",
+        "returns",
+        "loyalty",
+        "reviews",
+        "invoices",
+        "customers",
+        "promotions",
+        "notifications",
+        "recommendations",
+        "fraud",
+        "ledger",
+        "tax",
+        "carts",
+        "wishlists",
+        "identity",
+        "sessions",
+        "media",
+        "reports",
+    ];
+    let tiers: [(&str, usize); 4] = [("web", 15), ("gateway", 25), ("api", 40), ("store", 20)];
+    let mut by_tier: Vec<Vec<String>> = Vec::new();
+    let mut k = 0;
+    for (suffix, count) in tiers {
+        let mut tier = Vec::new();
+        for i in 0..count {
+            let domain = domains[k % domains.len()];
+            k += 7;
+            let name = if i < domains.len() {
+                format!("{domain}-{suffix}")
+            } else {
+                format!("{domain}-{suffix}-{}", i / domains.len() + 1)
+            };
+            tier.push(name);
+        }
+        tier.sort();
+        tier.dedup();
+        by_tier.push(tier);
+    }
+    let applications: Vec<String> = by_tier.iter().flatten().cloned().collect();
+    assert_eq!(applications.len(), 100, "{applications:?}");
+    // A small linear congruential generator: the same estate every run.
+    let mut seed: u64 = 42;
+    let mut next = |n: usize| {
+        seed = seed
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        usize::try_from(seed >> 33).unwrap_or(0) % n
+    };
+    let mut integrations = BTreeSet::new();
+    // Every application takes part: each front end calls a gateway, and each application
+    // below the front ends has a consumer in the tier above.
+    for consumer in &by_tier[0] {
+        let provider = &by_tier[1][next(by_tier[1].len())];
+        integrations.insert((consumer.clone(), provider.clone()));
+    }
+    for tier in 1..by_tier.len() {
+        for provider in &by_tier[tier] {
+            let consumer = &by_tier[tier - 1][next(by_tier[tier - 1].len())];
+            integrations.insert((consumer.clone(), provider.clone()));
+        }
+    }
+    while integrations.len() < 300 {
+        // Mostly one tier down; a fifth of the calls skip a tier (a front end calling an API).
+        let from = next(3);
+        let to = if from < 2 && next(5) == 0 {
+            from + 2
+        } else {
+            from + 1
+        };
+        let consumer = &by_tier[from][next(by_tier[from].len())];
+        let provider = &by_tier[to][next(by_tier[to].len())];
+        integrations.insert((consumer.clone(), provider.clone()));
+    }
+    let integrations: Vec<(String, String)> = integrations.into_iter().collect();
+    let failing = integrations
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| i % 13 == 0)
+        .map(|(_, pair)| pair.clone())
+        .collect();
+    let labels = applications
+        .iter()
+        .enumerate()
+        .map(|(i, name)| (name.clone(), TEAMS[i % TEAMS.len()]))
+        .collect();
+    Estate {
+        applications,
+        integrations,
+        failing,
+        labels,
+    }
+}
+
+/// Publishes the estate: one version per consumer with its pacts, a verification of most
+/// integrations (the failing ones failed), and each application's team label.
+async fn seed(broker: &Broker, estate: &Estate) {
+    let mut by_consumer: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for (consumer, provider) in &estate.integrations {
+        by_consumer.entry(consumer).or_default().push(provider);
+    }
+    for (consumer, providers) in &by_consumer {
+        let pacts: Vec<_> = providers.iter().map(|p| pact(consumer, p, "id")).collect();
+        let (status, body) = broker.publish(consumer, "1.0.0", Some("main"), &pacts).await;
+        assert_eq!(status, 200, "{body}");
+    }
+    for (i, (consumer, provider)) in estate.integrations.iter().enumerate() {
+        let failed = estate.failing.contains(&(consumer.clone(), provider.clone()));
+        // Every fifth integration is left unverified.
+        if !failed && i % 5 == 4 {
+            continue;
+        }
+        broker
+            .verify(
+                consumer,
+                "1.0.0",
+                provider,
+                &json!({"success": !failed, "providerApplicationVersion": "2.0.0"}),
+            )
+            .await;
+    }
+    for (name, label) in &estate.labels {
+        let (status, body) = broker.put(&format!("/pacticipants/{name}/labels/{label}")).await;
+        assert!(status == 200 || status == 201, "{body}");
+    }
+}
+
+async fn page(broker: &Broker, path: &str) -> String {
+    let (status, text) = broker.get_text(path, &[]).await;
+    assert_eq!(status, 200, "{path}: {text}");
+    text
+}
+
+/// The number after `name="` in the picture's opening tag.
+fn attribute(svg: &str, name: &str) -> i64 {
+    let start = svg.find("<svg").expect("a picture");
+    let tag = &svg[start..start + svg[start..].find('>').expect("the tag's end")];
+    let key = format!(" {name}=\"");
+    let from = tag.find(&key).expect("the attribute") + key.len();
+    let value = &tag[from..from + tag[from..].find('"').expect("its end")];
+    value.parse().expect("a number")
+}
+
+/// The integrations a picture draws, as (consumer, provider).
+fn drawn(svg: &str) -> BTreeSet<(String, String)> {
+    svg.split("href=\"ui/matrix?consumer=")
+        .skip(1)
+        .filter_map(|rest| {
+            let link = &rest[..rest.find('"')?];
+            let (consumer, provider) = link.split_once("&amp;provider=")?;
+            Some((consumer.to_owned(), provider.to_owned()))
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_hundred_applications_fit_one_readable_picture_with_everything_linked() {
+    let estate = estate();
+    for url in crate::backends("estate-network").await {
+        let broker = start(BrokerConfig::new(&url)).await;
+        seed(&broker, &estate).await;
+
+        let whole = page(&broker, "/ui/network").await;
+        let (width, height) = (attribute(&whole, "width"), attribute(&whole, "height"));
+        assert!(
+            width <= 2400 && height <= 2400,
+            "{url}: the picture is {width} × {height} px"
+        );
+        for name in &estate.applications {
+            assert!(
+                whole.contains(&format!("href=\"ui/network?application={name}\"")),
+                "{url}: {name} is on the picture, linked to its focused picture"
+            );
+        }
+        let all: BTreeSet<(String, String)> = estate.integrations.iter().cloned().collect();
+        assert_eq!(
+            drawn(&whole),
+            all,
+            "{url}: every integration, linked to its matrix"
+        );
+        // Failing integrations are drawn last, on top of the others.
+        let last_passing = whole
+            .rfind("class=\"integration verified\"")
+            .expect("a verified one");
+        let first_failing = whole
+            .find("class=\"integration verification-failed\"")
+            .expect("a failed one");
+        assert!(first_failing > last_passing, "{url}: failing arrows on top");
+
+        let failing = page(&broker, "/ui/network?failing=true").await;
+        assert_eq!(drawn(&failing), estate.failing, "{url}: failing only");
+
+        let team = "team-checkout";
+        let labelled = page(&broker, &format!("/ui/network?label={team}")).await;
+        let shown = drawn(&labelled);
+        assert!(!shown.is_empty(), "{url}: the team has integrations");
+        for (consumer, provider) in &shown {
+            assert!(
+                estate.labels[consumer] == team || estate.labels[provider] == team,
+                "{url}: {consumer} → {provider} touches no {team} application"
+            );
+        }
+        let expected_team = all
+            .iter()
+            .filter(|(c, p)| estate.labels[c] == team || estate.labels[p] == team)
+            .count();
+        assert_eq!(shown.len(), expected_team, "{url}");
+
+        // One application: its consumers and providers, and a second hop on request.
+        let centre = &estate.integrations[0].1;
+        let focused = page(&broker, &format!("/ui/network?application={centre}")).await;
+        let near: BTreeSet<(String, String)> = all
+            .iter()
+            .filter(|(c, p)| c == centre || p == centre)
+            .cloned()
+            .collect();
+        assert_eq!(drawn(&focused), near, "{url}: one hop around {centre}");
+        assert!(
+            focused.contains(&format!("href=\"ui/pacticipants/{centre}\"")),
+            "{url}: the focused picture links to the application's page"
+        );
+        let two = drawn(&page(&broker, &format!("/ui/network?application={centre}&hops=2")).await);
+        assert!(two.len() > near.len() && two.is_superset(&near), "{url}");
+        let (status, _) = broker
+            .get_text("/ui/network?application=no-such-application", &[])
+            .await;
+        assert_eq!(status, 404, "{url}");
+        let application = page(&broker, &format!("/ui/pacticipants/{centre}")).await;
+        assert!(
+            application.contains(&format!("ui/network?application={centre}")),
+            "{url}: the application's page links to its picture"
+        );
+
+        if url.starts_with("sqlite") {
+            screenshots(&broker, centre).await;
+        }
+    }
+}
+
+/// The whole picture and a focused one in Chromium, kept as screenshots; the picture's
+/// applications are in the DOM Chromium built.
+async fn screenshots(broker: &Broker, centre: &str) {
+    let Some(chromium) = crate::ui::chromium() else {
+        return;
+    };
+    let shots = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("../ui-screenshots");
+    std::fs::create_dir_all(&shots).expect("screenshot dir");
+    let around = format!("pacticipants/{centre}");
+    for (name, path, expected) in [
+        (
+            "estate-network",
+            "/ui/network".to_owned(),
+            format!("application={centre}"),
+        ),
+        (
+            "estate-network-focused",
+            format!("/ui/network?application={centre}"),
+            around,
+        ),
+        (
+            "estate-network-failing",
+            "/ui/network?failing=true".to_owned(),
+            "verification failed".to_owned(),
+        ),
+    ] {
+        let url = format!("{}{path}", broker.url);
+        let profile = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+            .join(format!("chromium-{}-{name}", std::process::id()));
+        let shot = shots.join(format!("{name}.png"));
+        let mut args = crate::ui::chromium_args(&profile);
+        args.retain(|a| !a.starts_with("--window-size"));
+        args.push("--window-size=2400,2400".to_owned());
+        let chromium = chromium.clone();
+        let (dom, shot) = tokio::task::spawn_blocking(move || {
+            let dom = Command::new(&chromium)
+                .args(&args)
+                .arg("--dump-dom")
+                .arg(&url)
+                .output()
+                .expect("chromium runs");
+            let _ = Command::new(&chromium)
+                .args(&args)
+                .arg(format!("--screenshot={}", shot.display()))
+                .arg(&url)
+                .output();
+            (String::from_utf8_lossy(&dom.stdout).into_owned(), shot)
+        })
+        .await
+        .expect("chromium thread");
+        assert!(dom.contains("<svg"), "Chromium's DOM of {path} has the picture");
+        assert!(
+            dom.contains(&expected),
+            "Chromium's DOM of {path} shows '{expected}'"
+        );
+        let size = std::fs::metadata(&shot).map(|m| m.len()).unwrap_or(0);
+        assert!(size > 1000, "screenshot {} was not written", shot.display());
+    }
+}
