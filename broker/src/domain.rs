@@ -6,6 +6,7 @@ pub(crate) mod badges;
 pub(crate) mod can_i_deploy;
 pub mod cleanup;
 pub(crate) mod environments;
+pub(crate) mod estate;
 pub(crate) mod events;
 pub(crate) mod integrations;
 pub(crate) mod labels;

@@ -196,7 +196,7 @@ async fn the_pages_answer_why_what_changed_and_who_talks_to_whom(broker: &str) {
     let network = page(&format!("{broker}/ui/network")).await;
     for name in ["investment-manager", "portal-gateway", "accounts"] {
         assert!(
-            network.contains(&format!("ui/pacticipants/{name}")),
+            network.contains(&format!("ui/network?application={name}")),
             "{name}: {network}"
         );
     }

@@ -5,21 +5,8 @@
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use crate::db::Db;
-use crate::domain::{DomainResult, labels, pacticipants, pages};
-
-/// The most integrations drawn.
-const MAX_INTEGRATIONS: i64 = 5000;
-
-/// How an integration's latest pact stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub(crate) enum EdgeStatus {
-    /// Its latest verification passed.
-    Verified,
-    /// Nobody has verified it yet.
-    Unverified,
-    /// Its latest verification failed.
-    Failed,
-}
+use crate::domain::estate::{Standing, all_integrations};
+use crate::domain::{DomainResult, labels, pacticipants};
 
 /// One integration as drawn.
 #[derive(Debug, Clone)]
@@ -29,7 +16,7 @@ pub(crate) struct NetworkEdge {
     /// The provider's name.
     pub(crate) provider: String,
     /// Its latest verification.
-    pub(crate) status: EdgeStatus,
+    pub(crate) status: Standing,
 }
 
 /// Which part of the network to show.
@@ -58,16 +45,12 @@ pub(crate) struct Network {
 
 /// The integrations `query` asks for. An application that does not exist is not found.
 pub(crate) async fn network(db: &Db, query: &NetworkQuery) -> DomainResult<Network> {
-    let rows = pages::integrations(db, MAX_INTEGRATIONS, 0, None).await?;
+    let rows = all_integrations(db).await?;
     let total = rows.len();
     let mut edges: Vec<NetworkEdge> = rows
         .into_iter()
         .map(|row| NetworkEdge {
-            status: match &row.result {
-                Some(v) if v.success => EdgeStatus::Verified,
-                Some(_) => EdgeStatus::Failed,
-                None => EdgeStatus::Unverified,
-            },
+            status: Standing::of(&row),
             consumer: row.consumer.name,
             provider: row.provider.name,
         })
@@ -81,7 +64,7 @@ pub(crate) async fn network(db: &Db, query: &NetworkQuery) -> DomainResult<Netwo
         edges.retain(|e| team.contains(&e.consumer) || team.contains(&e.provider));
     }
     if query.failing_only {
-        edges.retain(|e| e.status == EdgeStatus::Failed);
+        edges.retain(|e| e.status == Standing::Failing);
     }
     if let Some(application) = &query.application {
         // Not found when there is no such application at all.
@@ -133,7 +116,7 @@ mod tests {
         NetworkEdge {
             consumer: consumer.to_owned(),
             provider: provider.to_owned(),
-            status: EdgeStatus::Verified,
+            status: Standing::Verified,
         }
     }
 

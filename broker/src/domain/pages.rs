@@ -37,32 +37,6 @@ pub(crate) struct IntegrationRow {
     pub(crate) result: Option<Verification>,
 }
 
-/// A page of integrations (those whose consumer or provider name contains `search`).
-pub(crate) async fn integrations(
-    db: &Db,
-    limit: i64,
-    offset: i64,
-    search: Option<&str>,
-) -> DomainResult<Vec<IntegrationRow>> {
-    let mut conn = db.pool().acquire().await?;
-    let pairs = pacticipants::integrations(&mut conn, limit, offset, search).await?;
-    let mut rows = Vec::with_capacity(pairs.len());
-    for (consumer, provider) in pairs {
-        let latest = pacts::latest(&mut conn, consumer.id, provider.id, None).await?;
-        let result = match &latest {
-            Some(row) => latest_result(&mut conn, row.content_id).await?,
-            None => None,
-        };
-        rows.push(IntegrationRow {
-            consumer,
-            provider,
-            latest,
-            result,
-        });
-    }
-    Ok(rows)
-}
-
 /// The pact history of a pair: each consumer version with a pact, its latest result and
 /// whether its content changed from the previous distinct one.
 #[derive(Debug, Clone)]

@@ -21,6 +21,7 @@ mod pacticipant;
 mod page;
 mod pair;
 mod verification;
+mod when;
 
 pub(crate) use can_i_deploy::page as can_i_deploy;
 pub(crate) use contracts::page as provider_contract;
@@ -50,6 +51,19 @@ fn page_of(query: &HashMap<String, String>) -> i64 {
         .max(1)
 }
 
+/// The index's query string with a search and a label, ending so that another parameter can
+/// follow.
+fn index_prefix(search: Option<&str>, label: Option<&str>) -> String {
+    let mut out = "ui?".to_owned();
+    if let Some(q) = search {
+        out.push_str(&format!("q={}&", crate::hal::enc(q)));
+    }
+    if let Some(label) = label {
+        out.push_str(&format!("label={}&", crate::hal::enc(label)));
+    }
+    out
+}
+
 /// Previous/next links; `prefix` ends in `?` or `&` so `page=N` can follow.
 fn pager(prefix: &str, page: i64, shown: usize) -> Markup {
     html! {
@@ -76,14 +90,14 @@ fn result_cell(provider: &str, consumer: &str, sha: &str, result: Option<&Verifi
                 a href=(href(&verification::page_path(provider, consumer, sha, v.id))) {
                     (if v.success { "verified by " } else { "failed for " }) (v.provider_version)
                 }
-                " on " (v.created_at)
+                " " (when::when(&v.created_at))
             }
         },
         VerificationKind::ProviderContract { .. } => html! {
             td class=(class) {
                 (if v.success { "compatible with" } else { "failed against" }) " the provider contract of "
                 a href=(href(&crate::routes::provider_contracts::contract_page(provider, &v.provider_version))) { (v.provider_version) }
-                " on " (v.created_at)
+                " " (when::when(&v.created_at))
             }
         },
     }

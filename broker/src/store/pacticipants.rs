@@ -240,6 +240,30 @@ pub(crate) async fn consumers_of(conn: &mut Conn, provider_id: i64) -> Result<Ve
 
 /// A page of consumer/provider pairs, ordered by names; with `search`, only pairs where either
 /// name contains it (ignoring case).
+/// Every integration as (consumer, provider), in two queries whatever their number.
+pub(crate) async fn all_integrations(
+    conn: &mut Conn,
+) -> Result<Vec<(Pacticipant, Pacticipant)>, sqlx::Error> {
+    let rows = sqlx::query("SELECT consumer_id, provider_id FROM integrations")
+        .fetch_all(&mut *conn)
+        .await?;
+    let mut pairs = Vec::with_capacity(rows.len());
+    for row in &rows {
+        pairs.push((
+            row.try_get::<i64, _>("consumer_id")?,
+            row.try_get::<i64, _>("provider_id")?,
+        ));
+    }
+    let mut ids: Vec<i64> = pairs.iter().flat_map(|(c, p)| [*c, *p]).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let found = by_ids(conn, &ids).await?;
+    Ok(pairs
+        .into_iter()
+        .filter_map(|(c, p)| Some((found.get(&c)?.clone(), found.get(&p)?.clone())))
+        .collect())
+}
+
 pub(crate) async fn integrations(
     conn: &mut Conn,
     limit: i64,

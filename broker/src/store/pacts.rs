@@ -1,5 +1,7 @@
 //! Pact content (stored once per distinct content) and publications per consumer version.
 
+use std::collections::HashMap;
+
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 use sqlx::Row;
@@ -201,6 +203,34 @@ pub(crate) async fn latest(
         .await?
         .into_iter()
         .next())
+}
+
+/// The latest pact of every integration, by (consumer id, provider id): the newest consumer
+/// version with a pact, its latest revision; in one query whatever the number of versions.
+/// The rows leave out the pact's content (an index shows where and when, not what).
+pub(crate) async fn latest_of_each_integration(
+    conn: &mut Conn,
+) -> Result<HashMap<(i64, i64), PactRow>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT pp.consumer_id, pp.provider_id, pp.consumer_version_id, v.number AS consumer_version, \
+         pc.id AS content_id, pc.sha, '' AS content, pp.created_at \
+         FROM pact_publications pp \
+         JOIN (SELECT consumer_id, provider_id, MAX(consumer_version_id) AS newest \
+               FROM pact_publications GROUP BY consumer_id, provider_id) latest \
+           ON latest.consumer_id = pp.consumer_id AND latest.provider_id = pp.provider_id \
+          AND latest.newest = pp.consumer_version_id \
+         JOIN pact_contents pc ON pc.id = pp.content_id JOIN versions v ON v.id = pp.consumer_version_id \
+         ORDER BY pp.revision",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut out = HashMap::new();
+    for row in &rows {
+        let key = (row.try_get("consumer_id")?, row.try_get("provider_id")?);
+        // Ordered by revision: the last one wins.
+        out.insert(key, from_row(row)?);
+    }
+    Ok(out)
 }
 
 /// The content with a given hash for a consumer and provider.

@@ -2,8 +2,10 @@
 //! services, core systems) with realistic names and team labels, 300 integrations between
 //! them, each consumer's pacts published, most verified and some failing. The network picture
 //! stays within 2,400 × 2,400 px with every application and integration on it and linked; the
-//! focused picture, the label filter and "failing only" show what they say. In Chromium, the
-//! pictures are opened and kept as screenshots under `target/ui-screenshots/`.
+//! focused picture, the label filter and "failing only" show what they say. The integrations
+//! index lists the failing first, then the never verified, a page at a time, filtered by name,
+//! label and standing. In Chromium, the pages are opened and kept as screenshots under
+//! `target/ui-screenshots/`.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
@@ -272,10 +274,77 @@ async fn a_hundred_applications_fit_one_readable_picture_with_everything_linked(
             "{url}: the application's page links to its picture"
         );
 
+        the_index_puts_failing_first_and_filters(&broker, &estate, &url).await;
+
         if url.starts_with("sqlite") {
             screenshots(&broker, centre).await;
         }
     }
+}
+
+/// The rows of an index page as (consumer, provider, standing).
+fn index_rows(html: &str) -> Vec<(String, String, String)> {
+    html.split("<tr class=\"")
+        .skip(1)
+        .filter_map(|row| {
+            let standing = &row[..row.find('"')?];
+            let link = row.split("ui/matrix?consumer=").nth(1)?;
+            let link = &link[..link.find('"')?];
+            let (consumer, provider) = link.split_once("&amp;provider=")?;
+            Some((consumer.to_owned(), provider.to_owned(), standing.to_owned()))
+        })
+        .collect()
+}
+
+/// The index: failing integrations first, then those never verified, 50 to a page, with
+/// relative times; filters by name, label and standing.
+async fn the_index_puts_failing_first_and_filters(broker: &Broker, estate: &Estate, url: &str) {
+    let first = page(broker, "/ui").await;
+    let rows = index_rows(&first);
+    assert_eq!(rows.len(), 50, "{url}: a page of 50");
+    let failing = estate.failing.len();
+    assert!(
+        rows[..failing].iter().all(|(_, _, s)| s == "failing"),
+        "{url}: the {failing} failing integrations come first: {rows:?}"
+    );
+    assert!(
+        rows[failing..].iter().all(|(_, _, s)| s == "unverified"),
+        "{url}: then the never-verified: {rows:?}"
+    );
+    assert!(first.contains(&format!("{failing} failing")), "{url}");
+    assert!(first.contains("page 1 of 6 (300 integration(s))"), "{url}");
+    assert!(
+        first.contains("<time datetime=\"")
+            && (first.contains("just now</time>") || first.contains("ago</time>")),
+        "{url}: relative times with the exact one on hover"
+    );
+    // Every integration once across the pages.
+    let mut seen = BTreeSet::new();
+    for n in 1..=6 {
+        for (c, p, _) in index_rows(&page(broker, &format!("/ui?page={n}")).await) {
+            assert!(seen.insert((c, p)), "{url}: shown twice");
+        }
+    }
+    assert_eq!(seen.len(), 300, "{url}");
+    let only_failing = index_rows(&page(broker, "/ui?status=failing").await);
+    assert_eq!(only_failing.len(), failing, "{url}");
+    let team = "team-identity";
+    let labelled = index_rows(&page(broker, &format!("/ui?label={team}")).await);
+    assert!(!labelled.is_empty());
+    for (c, p, _) in &labelled {
+        assert!(
+            estate.labels[c] == team || estate.labels[p] == team,
+            "{url}: {c} → {p}"
+        );
+    }
+    let named = index_rows(&page(broker, "/ui?q=ledger").await);
+    assert!(!named.is_empty());
+    assert!(
+        named
+            .iter()
+            .all(|(c, p, _)| c.contains("ledger") || p.contains("ledger")),
+        "{url}: {named:?}"
+    );
 }
 
 /// The whole picture and a focused one in Chromium, kept as screenshots; the picture's

@@ -16,23 +16,24 @@ use maud::{Markup, html};
 use super::network_layout::{NODE_HEIGHT, NODE_WIDTH, layout};
 use super::page::layout as page_layout;
 use crate::AppState;
-use crate::domain::network::{EdgeStatus, NetworkEdge, NetworkQuery, network};
+use crate::domain::estate::Standing;
+use crate::domain::network::{NetworkEdge, NetworkQuery, network};
 use crate::error::ApiResult;
 use crate::hal::{Base, enc};
 
-fn colour(status: EdgeStatus) -> &'static str {
+fn colour(status: Standing) -> &'static str {
     match status {
-        EdgeStatus::Verified => "#2e8b3a",
-        EdgeStatus::Failed => "#c62828",
-        EdgeStatus::Unverified => "#9a9a9a",
+        Standing::Verified => "#2e8b3a",
+        Standing::Failing => "#c62828",
+        Standing::Unverified => "#9a9a9a",
     }
 }
 
-fn words(status: EdgeStatus) -> &'static str {
+fn words(status: Standing) -> &'static str {
     match status {
-        EdgeStatus::Verified => "verified",
-        EdgeStatus::Failed => "verification failed",
-        EdgeStatus::Unverified => "not verified yet",
+        Standing::Verified => "verified",
+        Standing::Failing => "verification failed",
+        Standing::Unverified => "not verified yet",
     }
 }
 
@@ -76,8 +77,8 @@ fn diagram(edges: &[NetworkEdge], focus: Option<&str>, query: &NetworkQuery) -> 
     let (width, height) = (drawn.width, drawn.height);
     // Failing integrations last, so they are drawn on top.
     let mut order: Vec<&NetworkEdge> = edges.iter().collect();
-    order.sort_by_key(|e| e.status);
-    let statuses = [EdgeStatus::Verified, EdgeStatus::Unverified, EdgeStatus::Failed];
+    order.sort_by_key(|e| std::cmp::Reverse(e.status));
+    let statuses = [Standing::Verified, Standing::Unverified, Standing::Failing];
     html! {
         svg id="network" xmlns="http://www.w3.org/2000/svg" width=(width) height=(height) viewBox=(format!("0 0 {width} {height}")) role="img" font-size="12" {
             title { "Applications and their integrations" }
@@ -94,7 +95,7 @@ fn diagram(edges: &[NetworkEdge], focus: Option<&str>, query: &NetworkQuery) -> 
                     @let path = curve((cx, cy), (px, py));
                     a class=(format!("integration {}", words(edge.status).replace(' ', "-"))) href=(format!("ui/matrix?consumer={}&provider={}", enc(&edge.consumer), enc(&edge.provider))) {
                         title { (edge.consumer) " → " (edge.provider) ": " (words(edge.status)) }
-                        path d=(path) fill="none" stroke=(colour(edge.status)) stroke-width=(if edge.status == EdgeStatus::Failed { "2.5" } else { "1.5" })
+                        path d=(path) fill="none" stroke=(colour(edge.status)) stroke-width=(if edge.status == Standing::Failing { "2.5" } else { "1.5" })
                             marker-end=(format!("url(#arrow-{})", colour(edge.status).trim_start_matches('#'))) {}
                     }
                 }
@@ -225,9 +226,9 @@ pub(crate) async fn page(
         } @else {
             p {
                 (found.edges.len()) " of " (found.total) " integration(s). Consumers are drawn above their providers: "
-                span style=(format!("color:{}", colour(EdgeStatus::Verified))) { "verified" } ", "
-                span style=(format!("color:{}", colour(EdgeStatus::Failed))) { "failed" } ", "
-                span style=(format!("color:{}", colour(EdgeStatus::Unverified))) { "not verified yet" }
+                span style=(format!("color:{}", colour(Standing::Verified))) { "verified" } ", "
+                span style=(format!("color:{}", colour(Standing::Failing))) { "failed" } ", "
+                span style=(format!("color:{}", colour(Standing::Unverified))) { "not verified yet" }
                 ". "
                 @if focus.is_some() { "Click an application for its page, an arrow for its matrix." }
                 @else { "Click an application for the picture around it, an arrow for its matrix." }
