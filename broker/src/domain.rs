@@ -3,6 +3,7 @@
 //! `store`.
 
 pub(crate) mod badges;
+pub(crate) mod board;
 pub(crate) mod can_i_deploy;
 pub mod cleanup;
 pub(crate) mod environments;

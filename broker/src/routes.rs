@@ -283,6 +283,7 @@ pub(crate) fn router() -> Router<Arc<AppState>> {
         .route("/ui/pacticipants/{p}", get(ui::pacticipant))
         .route("/ui/matrix", get(ui::matrix))
         .route("/ui/network", get(ui::network))
+        .route("/ui/deployments", get(ui::deployments))
         .route("/ui/can-i-deploy", get(ui::can_i_deploy))
         .route(
             "/ui/provider-contracts/provider/{p}/version/{v}",

@@ -2,7 +2,7 @@
 //! integrations with their latest pact and verification, a pact as readable documentation,
 //! what changed between two pacts, a verification result with every interaction, an
 //! application's versions, the matrix of a pair, can-i-deploy for a version and an environment,
-//! the network diagram, provider contracts.
+//! the network diagram, what is deployed where, provider contracts.
 
 use std::collections::HashMap;
 
@@ -10,6 +10,7 @@ use maud::{Markup, html};
 
 use crate::domain::pages::{Verification, VerificationKind};
 
+mod board;
 mod can_i_deploy;
 mod contracts;
 mod diff;
@@ -23,6 +24,7 @@ mod pair;
 mod verification;
 mod when;
 
+pub(crate) use board::page as deployments;
 pub(crate) use can_i_deploy::page as can_i_deploy;
 pub(crate) use contracts::page as provider_contract;
 pub(crate) use diff::{

@@ -4,7 +4,8 @@
 //! stays within 2,400 × 2,400 px with every application and integration on it and linked; the
 //! focused picture, the label filter and "failing only" show what they say. The integrations
 //! index lists the failing first, then the never verified, a page at a time, filtered by name,
-//! label and standing. In Chromium, the pages are opened and kept as screenshots under
+//! label and standing. The deployment board shows what is deployed where and whether the main
+//! branch's newest may follow. In Chromium, the pages are opened and kept as screenshots under
 //! `target/ui-screenshots/`.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -162,10 +163,42 @@ async fn seed(broker: &Broker, estate: &Estate) {
             )
             .await;
     }
+    // Two environments; every third application deployed to production (a provider at the
+    // version that verified it), every ninth also to staging.
+    for (name, production) in [("production", true), ("staging", false)] {
+        let (status, body) = broker
+            .post("/environments", &json!({"name": name, "production": production}))
+            .await;
+        assert_eq!(status, 201, "{body}");
+    }
+    for name in deployed(estate) {
+        let (status, _) = broker.get(&format!("/pacticipants/{name}/versions/1.0.0")).await;
+        let version = if status == 200 { "1.0.0" } else { "2.0.0" };
+        let (status, _) = broker
+            .get(&format!("/pacticipants/{name}/versions/{version}"))
+            .await;
+        if status != 200 {
+            continue;
+        }
+        broker.deploy_to(name, version, "production").await;
+        if estate
+            .applications
+            .iter()
+            .position(|a| a == name)
+            .is_some_and(|i| i % 9 == 0)
+        {
+            broker.deploy_to(name, version, "staging").await;
+        }
+    }
     for (name, label) in &estate.labels {
         let (status, body) = broker.put(&format!("/pacticipants/{name}/labels/{label}")).await;
         assert!(status == 200 || status == 201, "{body}");
     }
+}
+
+/// The applications deployed to production: every third.
+fn deployed(estate: &Estate) -> impl Iterator<Item = &String> {
+    estate.applications.iter().step_by(3)
 }
 
 async fn page(broker: &Broker, path: &str) -> String {
@@ -275,6 +308,7 @@ async fn a_hundred_applications_fit_one_readable_picture_with_everything_linked(
         );
 
         the_index_puts_failing_first_and_filters(&broker, &estate, &url).await;
+        the_board_shows_what_is_deployed_where(&broker, &estate, &url).await;
 
         if url.starts_with("sqlite") {
             screenshots(&broker, centre).await;
@@ -347,6 +381,42 @@ async fn the_index_puts_failing_first_and_filters(broker: &Broker, estate: &Esta
     );
 }
 
+/// The deployment board: every application once across its pages, each deployed version in its
+/// environment's column linked to can-i-deploy, and can-i-deploy's word on the main branch's
+/// newest version.
+async fn the_board_shows_what_is_deployed_where(broker: &Broker, estate: &Estate, url: &str) {
+    let mut all = String::new();
+    for n in 1..=5 {
+        let text = page(broker, &format!("/ui/deployments?page={n}")).await;
+        assert!(
+            text.contains("Production (production)") && text.contains("Staging"),
+            "{url}"
+        );
+        assert_eq!(text.matches("<tr>").count(), 21, "{url}: 20 applications a page");
+        assert!(!text.contains("page=6"), "{url}: five pages");
+        all.push_str(&text);
+    }
+    for name in &estate.applications {
+        assert!(
+            all.contains(&format!("href=\"ui/pacticipants/{name}\"")),
+            "{url}: {name}"
+        );
+    }
+    for name in deployed(estate) {
+        let link = format!("ui/can-i-deploy?pacticipant={name}&amp;version=");
+        let row = &all[all
+            .find(&format!("href=\"ui/pacticipants/{name}\""))
+            .expect("its row")..];
+        let row = &row[..row.find("</tr>").expect("the row's end")];
+        assert!(
+            row.contains(&link) && row.contains("deployed"),
+            "{url}: {name} is shown deployed, linked to can-i-deploy: {row}"
+        );
+    }
+    assert!(all.contains("may follow"), "{url}");
+    assert!(all.contains("may not follow"), "{url}");
+}
+
 /// The whole picture and a focused one in Chromium, kept as screenshots; the picture's
 /// applications are in the DOM Chromium built.
 async fn screenshots(broker: &Broker, centre: &str) {
@@ -371,6 +441,12 @@ async fn screenshots(broker: &Broker, centre: &str) {
             "estate-network-failing",
             "/ui/network?failing=true".to_owned(),
             "verification failed".to_owned(),
+        ),
+        ("estate-index", "/ui".to_owned(), "never verified".to_owned()),
+        (
+            "estate-deployments",
+            "/ui/deployments".to_owned(),
+            "may follow".to_owned(),
         ),
     ] {
         let url = format!("{}{path}", broker.url);
@@ -397,7 +473,9 @@ async fn screenshots(broker: &Broker, centre: &str) {
         })
         .await
         .expect("chromium thread");
-        assert!(dom.contains("<svg"), "Chromium's DOM of {path} has the picture");
+        if path.starts_with("/ui/network") {
+            assert!(dom.contains("<svg"), "Chromium's DOM of {path} has the picture");
+        }
         assert!(
             dom.contains(&expected),
             "Chromium's DOM of {path} shows '{expected}'"

@@ -219,6 +219,22 @@ impl Broker {
         assert_eq!(status, 201, "{body}");
     }
 
+    /// Records the deployment of `pacticipant` `version` to the environment named `environment`.
+    pub(crate) async fn deploy_to(&self, pacticipant: &str, version: &str, environment: &str) {
+        let (_, resource) = self
+            .get(&format!("/pacticipants/{pacticipant}/versions/{version}"))
+            .await;
+        let record = resource["_links"]["pb:record-deployment"]
+            .as_array()
+            .and_then(|links| links.iter().find(|l| l["name"] == environment))
+            .and_then(|l| l["href"].as_str())
+            .expect("the record-deployment relation for the environment")
+            .trim_start_matches(&self.url)
+            .to_owned();
+        let (status, body) = self.post(&record, &json!({})).await;
+        assert_eq!(status, 201, "{body}");
+    }
+
     pub(crate) async fn publish(
         &self,
         consumer: &str,

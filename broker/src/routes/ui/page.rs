@@ -30,6 +30,8 @@ pub(crate) fn layout(base: &Base, title: &str, body: Markup) -> Html<String> {
                 nav {
                     a href="ui" { "Integrations" }
                     a href="ui/network" { "Network" }
+                    a href="ui/deployments" { "Deployments" }
+                    a href="ui/can-i-deploy" { "Can I deploy?" }
                 }
                 h1 { (title) }
                 (body)
