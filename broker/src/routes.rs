@@ -284,6 +284,9 @@ pub(crate) fn router() -> Router<Arc<AppState>> {
         .route("/ui/matrix", get(ui::matrix))
         .route("/ui/network", get(ui::network))
         .route("/ui/deployments", get(ui::deployments))
+        .route("/ui/webhooks", get(ui::webhooks))
+        .route("/ui/webhooks/{uuid}", get(ui::webhook))
+        .route("/ui/pacticipants/{p}/webhooks", get(ui::application_webhooks))
         .route("/ui/can-i-deploy", get(ui::can_i_deploy))
         .route(
             "/ui/provider-contracts/provider/{p}/version/{v}",

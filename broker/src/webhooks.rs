@@ -109,6 +109,26 @@ const SHOWN_BODY: usize = 4096;
 /// What separates the first line of a call's log (method, URL, status) from the answer's body.
 pub(crate) const ANSWER_SEPARATOR: &str = "\n";
 
+/// What one attempt's log says of it: the status code the target answered, if it answered,
+/// and in words why it failed (`None` when it succeeded).
+pub(crate) fn attempt_outcome(logs: &str, success: bool) -> (Option<u16>, Option<String>) {
+    let first = logs.split_once(ANSWER_SEPARATOR).map_or(logs, |(first, _)| first);
+    let code = first
+        .rsplit_once(" -> HTTP ")
+        .and_then(|(_, code)| code.trim().parse::<u16>().ok());
+    if success {
+        return (code, None);
+    }
+    let why = match code {
+        Some(code) => format!("the target answered HTTP {code}, not a success (200-206)"),
+        None => first
+            .split_once(" failed: ")
+            .map(|(_, reason)| format!("the call failed: {reason}"))
+            .unwrap_or_else(|| first.to_owned()),
+    };
+    (code, Some(why))
+}
+
 /// A stored call's log as `viewer` may see it: for writers, the answer redacted again against
 /// the secrets of `request` (logs kept by older versions were not); for readers, only the first
 /// line (method, URL, status or error), never the target's answer.

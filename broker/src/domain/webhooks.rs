@@ -364,6 +364,38 @@ pub(crate) async fn firing_for(db: &Db, consumer: &str, provider: &str) -> Domai
         .collect())
 }
 
+/// The webhooks that can fire for the application `name`, on either side of a pair: scoped to
+/// it by name or by a label it carries, or to nobody in particular (global), each with how it
+/// covers the application. Not found when there is no such application.
+pub(crate) async fn for_application(db: &Db, name: &str) -> DomainResult<Vec<(Webhook, &'static str)>> {
+    require_names(db, &[Some(name)]).await?;
+    let mut conn = db.pool().acquire().await?;
+    let carried = labels::of_name(&mut conn, name).await?;
+    let mine = |hook_name: &Option<String>, hook_label: &Option<String>| {
+        hook_name.as_deref() == Some(name) || hook_label.as_ref().is_some_and(|l| carried.contains(l))
+    };
+    Ok(webhooks::list(&mut conn)
+        .await?
+        .into_iter()
+        .filter_map(|hook| {
+            let global = hook.consumer.is_none()
+                && hook.provider.is_none()
+                && hook.consumer_label.is_none()
+                && hook.provider_label.is_none();
+            let how = if global {
+                "every integration"
+            } else if mine(&hook.consumer, &hook.consumer_label) {
+                "as a consumer"
+            } else if mine(&hook.provider, &hook.provider_label) {
+                "as a provider"
+            } else {
+                return None;
+            };
+            Some((hook, how))
+        })
+        .collect())
+}
+
 /// The webhook `uuid`.
 pub(crate) async fn find(db: &Db, uuid: &str) -> DomainResult<Webhook> {
     let mut conn = db.pool().acquire().await?;

@@ -2,7 +2,8 @@
 //! integrations with their latest pact and verification, a pact as readable documentation,
 //! what changed between two pacts, a verification result with every interaction, an
 //! application's versions, the matrix of a pair, can-i-deploy for a version and an environment,
-//! the network diagram, what is deployed where, provider contracts.
+//! the network diagram, what is deployed where, webhooks and their deliveries, provider
+//! contracts.
 
 use std::collections::HashMap;
 
@@ -22,6 +23,7 @@ mod pacticipant;
 mod page;
 mod pair;
 mod verification;
+mod webhooks;
 mod when;
 
 pub(crate) use board::page as deployments;
@@ -37,6 +39,7 @@ pub(crate) use pacticipant::page as pacticipant;
 pub(crate) use page::{href, layout};
 pub(crate) use pair::page as matrix;
 pub(crate) use verification::page as verification_result;
+pub(crate) use webhooks::{list as webhooks, of_application as application_webhooks, show as webhook};
 
 const PAGE_SIZE: i64 = 50;
 

@@ -434,6 +434,9 @@ async fn hostile_names_and_content_are_shown_as_text_on_every_page() {
         format!("/ui/pacts/provider/api/consumer/{encoded}/pact-version/{sha}/verification-results/{id}"),
         "/ui/provider-contracts/provider/api/version/p1".to_owned(),
         "/ui/pacticipants/api/fields".to_owned(),
+        format!("/ui/pacticipants/{encoded}/webhooks"),
+        format!("/ui/network?application={encoded}"),
+        format!("/ui?q={encoded}"),
     ];
     for path in pages {
         let (status, html) = broker.get_text(&path, &[]).await;

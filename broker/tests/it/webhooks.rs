@@ -649,12 +649,87 @@ async fn an_echoing_target_shows_no_secret_and_readers_never_see_its_answer() {
         let test_run = executed.text().await.unwrap_or_default();
         assert!(test_run.contains("x-note: visible"), "{test_run}");
         let (_, hooks_view) = get("/webhooks".to_owned(), false).await;
-        let mut shown = vec![writer_view, reader_view, test_run, hooks_view];
+        // The pages show what the API shows: the answer to writers only, never a secret.
+        let (status, writer_page) = get(format!("/ui/webhooks/{uuid}"), true).await;
+        assert_eq!(status, 200, "{writer_page}");
+        assert!(writer_page.contains("x-note: visible"), "{writer_page}");
+        let (_, reader_page) = get(format!("/ui/webhooks/{uuid}"), false).await;
+        assert!(
+            reader_page.contains("-&gt; HTTP 200") && !reader_page.contains("x-note"),
+            "a reader's page shows no answer body: {reader_page}"
+        );
+        let mut shown = vec![
+            writer_view,
+            reader_view,
+            test_run,
+            hooks_view,
+            writer_page,
+            reader_page,
+        ];
         shown.push(get(format!("/webhooks/{uuid}"), false).await.1);
+        shown.push(get("/ui/webhooks".to_owned(), false).await.1);
+        shown.push(get("/ui/pacticipants/web/webhooks".to_owned(), false).await.1);
         for text in &shown {
             for secret in SECRETS {
                 assert!(!text.contains(secret), "{secret} is shown on {url}: {text}");
             }
         }
     }
+}
+
+/// The webhook pages: an application's webhooks (by name, by label, global; not another's), and
+/// a webhook's deliveries with the event, the status code, the attempts and why the last one
+/// failed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_webhook_pages_show_each_delivery_and_why_it_failed() {
+    let broker = start(quick(crate::sqlite_only("hooks-pages"))).await;
+    let (target, received) = receiver(100).await;
+    broker
+        .publish("web", "v0", Some("main"), &[pact("web", "api", "name")])
+        .await;
+    broker
+        .publish("mobile", "m0", Some("main"), &[pact("mobile", "api", "name")])
+        .await;
+    let (status, _) = broker.put("/pacticipants/web/labels/team-web").await;
+    assert!(status == 200 || status == 201);
+    let mut labelled = webhook(&target, "contract_published");
+    labelled["description"] = json!("tell team web");
+    labelled["consumer"] = json!({"label": "team-web"});
+    let (status, created) = broker.post("/webhooks", &labelled).await;
+    assert_eq!(status, 201, "{created}");
+    let uuid = uuid_of(&created);
+    let mut other = webhook(&target, "contract_published");
+    other["description"] = json!("tell team mobile");
+    other["consumer"] = json!({"name": "mobile"});
+    let (status, created) = broker.post("/webhooks", &other).await;
+    assert_eq!(status, 201, "{created}");
+
+    broker
+        .publish("web", "v1", Some("main"), &[pact("web", "api", "fullName")])
+        .await;
+    calls_reach(&received, 4, "every attempt of the delivery").await;
+    settled(&broker, &uuid).await;
+
+    let (status, list) = broker.get_text("/ui/pacticipants/web/webhooks", &[]).await;
+    assert_eq!(status, 200, "{list}");
+    assert!(
+        list.contains("tell team web") && list.contains("as a consumer"),
+        "{list}"
+    );
+    assert!(
+        !list.contains("tell team mobile"),
+        "another application's webhook: {list}"
+    );
+    let (status, page) = broker.get_text(&format!("/ui/webhooks/{uuid}"), &[]).await;
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("contract_published"), "the event: {page}");
+    assert!(page.contains("<td>500</td>"), "the status code: {page}");
+    assert!(page.contains("<td>4</td>"), "the attempts: {page}");
+    assert!(
+        page.contains("the target answered HTTP 500, not a success"),
+        "why it failed: {page}"
+    );
+    assert!(!page.contains("s3cret"), "the credentials are redacted: {page}");
+    let (status, _) = broker.get_text("/ui/webhooks/no-such-webhook", &[]).await;
+    assert_eq!(status, 404);
 }

@@ -36,7 +36,8 @@ pub(crate) async fn page(
         p {
             "Main branch: " (p.main_branch.as_deref().unwrap_or("(none)")) ". "
             a href=(format!("{path}/fields")) { "Which consumer uses which field" } ". "
-            a href=(format!("ui/network?application={}", enc(&p.name))) { "Its consumers and providers in the network" }
+            a href=(format!("ui/network?application={}", enc(&p.name))) { "Its consumers and providers in the network" } ". "
+            a href=(format!("{path}/webhooks")) { "Its webhooks" }
         }
         @if !contracts.is_empty() {
             h2 { "Provider contracts" }

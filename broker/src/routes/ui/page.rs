@@ -31,6 +31,7 @@ pub(crate) fn layout(base: &Base, title: &str, body: Markup) -> Html<String> {
                     a href="ui" { "Integrations" }
                     a href="ui/network" { "Network" }
                     a href="ui/deployments" { "Deployments" }
+                    a href="ui/webhooks" { "Webhooks" }
                     a href="ui/can-i-deploy" { "Can I deploy?" }
                 }
                 h1 { (title) }
