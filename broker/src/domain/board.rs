@@ -4,6 +4,8 @@
 
 use std::collections::HashMap;
 
+use futures::StreamExt as _;
+
 use crate::db::Db;
 use crate::domain::DomainResult;
 use crate::domain::can_i_deploy::decide_now;
@@ -53,6 +55,9 @@ pub(crate) struct Board {
     pub(crate) more: bool,
 }
 
+/// How many can-i-deploy questions are asked at once.
+const CONCURRENT_QUESTIONS: usize = 6;
+
 /// A version id in an environment: how it got there and since when.
 type InPlace = (i64, Kind, String);
 
@@ -91,15 +96,18 @@ pub(crate) async fn board(db: &Db, documents: &Documents, limit: i64, offset: i6
     let numbers = versions::by_ids(&mut conn, &version_ids).await?;
     drop(conn);
     let number = |id: &i64| numbers.get(id).map(|v| v.number.clone());
-    let mut rows = Vec::with_capacity(applications.len());
-    for pacticipant in applications {
+    // Each cell's question for can-i-deploy, asked several at a time: each waits mostly on the
+    // database, and a page asks up to one per application and environment.
+    let mut questions: Vec<(usize, usize, String)> = Vec::new();
+    let mut rows: Vec<BoardRow> = Vec::with_capacity(applications.len());
+    for (r, pacticipant) in applications.into_iter().enumerate() {
         let head = pacticipant
             .main_branch
             .clone()
             .and_then(|branch| heads.get(&(pacticipant.id, branch)))
-            .copied();
+            .and_then(&number);
         let mut cells = Vec::with_capacity(all_environments.len());
-        for environment in &all_environments {
+        for (c, environment) in all_environments.iter().enumerate() {
             let here: Vec<Placed> = placed
                 .get(&(pacticipant.id, environment.id))
                 .into_iter()
@@ -112,34 +120,44 @@ pub(crate) async fn board(db: &Db, documents: &Documents, limit: i64, offset: i6
                     })
                 })
                 .collect();
-            let next = match head.as_ref().and_then(number) {
-                Some(version) if here.iter().all(|p| p.version == version) && !here.is_empty() => {
-                    Some(Next {
-                        version,
-                        deployable: None,
-                    })
+            let next = head.clone().map(|version| {
+                let already = !here.is_empty() && here.iter().all(|p| p.version == version);
+                if !already {
+                    questions.push((r, c, version.clone()));
                 }
-                Some(version) => {
-                    let query = MatrixQuery {
-                        selectors: vec![Selector {
-                            pacticipant: Some(pacticipant.name.clone()),
-                            version: Some(version.clone()),
-                            ..Selector::default()
-                        }],
-                        environment: Some(environment.name.clone()),
-                        ..MatrixQuery::default()
-                    };
-                    let decision = decide_now(db, documents, &query).await?;
-                    Some(Next {
-                        version,
-                        deployable: Some(decision.deployable),
-                    })
+                Next {
+                    version,
+                    deployable: None,
                 }
-                None => None,
-            };
+            });
             cells.push((here, next));
         }
         rows.push(BoardRow { pacticipant, cells });
+    }
+    let queries: Vec<MatrixQuery> = questions
+        .iter()
+        .map(|(r, c, version)| MatrixQuery {
+            selectors: vec![Selector {
+                pacticipant: Some(rows[*r].pacticipant.name.clone()),
+                version: Some(version.clone()),
+                ..Selector::default()
+            }],
+            environment: Some(all_environments[*c].name.clone()),
+            ..MatrixQuery::default()
+        })
+        .collect();
+    let asked: Vec<_> = queries
+        .into_iter()
+        .map(|query| async move { decide_now(db, documents, &query).await.map(|d| d.deployable) })
+        .collect();
+    let answers: Vec<DomainResult<Deployable>> = futures::stream::iter(asked)
+        .buffered(CONCURRENT_QUESTIONS)
+        .collect()
+        .await;
+    for ((r, c, _), answer) in questions.iter().zip(answers) {
+        if let Some(next) = rows[*r].cells[*c].1.as_mut() {
+            next.deployable = Some(answer?);
+        }
     }
     Ok(Board {
         environments: all_environments,

@@ -206,20 +206,22 @@ pub(crate) async fn latest(
 }
 
 /// The latest pact of every integration, by (consumer id, provider id): the newest consumer
-/// version with a pact, its latest revision; in one query whatever the number of versions.
+/// version with a pact, its latest revision; in one query.
 /// The rows leave out the pact's content (an index shows where and when, not what).
 pub(crate) async fn latest_of_each_integration(
     conn: &mut Conn,
 ) -> Result<HashMap<(i64, i64), PactRow>, sqlx::Error> {
+    // One index probe per integration (publications_by_provider) for its newest consumer
+    // version with a pact: the work grows with the integrations, not with their history.
+    // CROSS JOIN keeps SQLite's planner starting from the integrations.
     let rows = sqlx::query(
         "SELECT pp.consumer_id, pp.provider_id, pp.consumer_version_id, v.number AS consumer_version, \
          pc.id AS content_id, pc.sha, '' AS content, pp.created_at \
-         FROM pact_publications pp \
-         JOIN (SELECT consumer_id, provider_id, MAX(consumer_version_id) AS newest \
-               FROM pact_publications GROUP BY consumer_id, provider_id) latest \
-           ON latest.consumer_id = pp.consumer_id AND latest.provider_id = pp.provider_id \
-          AND latest.newest = pp.consumer_version_id \
-         JOIN pact_contents pc ON pc.id = pp.content_id JOIN versions v ON v.id = pp.consumer_version_id \
+         FROM integrations i CROSS JOIN pact_publications pp CROSS JOIN pact_contents pc CROSS JOIN versions v \
+         WHERE pp.provider_id = i.provider_id AND pp.consumer_id = i.consumer_id \
+          AND pp.consumer_version_id = (SELECT MAX(p2.consumer_version_id) FROM pact_publications p2 \
+               WHERE p2.provider_id = i.provider_id AND p2.consumer_id = i.consumer_id) \
+          AND pc.id = pp.content_id AND v.id = pp.consumer_version_id \
          ORDER BY pp.revision",
     )
     .fetch_all(&mut *conn)
