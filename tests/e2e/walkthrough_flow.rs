@@ -53,6 +53,12 @@ async fn the_walkthrough_catches_the_breaking_change_on_every_backend() {
             text.contains("4. can-i-deploy to production: investment-manager im-1.0.0: yes"),
             "{text}"
         );
+        assert!(
+            text.contains("/ui/deployments")
+                && text.contains("/ui/webhooks")
+                && text.contains("/ui/network?application=accounts"),
+            "the walkthrough links to the pages: {text}"
+        );
         // The gRPC pair: the tonic service as it is passes and is deployed; its next version,
         // whose .proto made `quantity` a string, fails naming the field and may not follow.
         assert!(
@@ -201,6 +207,11 @@ async fn the_pages_answer_why_what_changed_and_who_talks_to_whom(broker: &str) {
         );
     }
     assert!(network.contains("<svg"), "{network}");
+    let board = page(&format!("{broker}/ui/deployments")).await;
+    assert!(
+        board.contains("accounts-1.0.0") && board.contains("inventory-1.0.0") && board.contains("deployed"),
+        "what is deployed where:\n{board}"
+    );
 
     // The gRPC verification that failed reads as messages: the expected item decoded, and the
     // provider's answer decoded as far as it goes, its quantity shown as the text it became.

@@ -233,7 +233,10 @@ fn drawn(svg: &str) -> BTreeSet<(String, String)> {
 async fn a_hundred_applications_fit_one_readable_picture_with_everything_linked() {
     let estate = estate();
     for url in crate::backends("estate-network").await {
-        let broker = start(BrokerConfig::new(&url)).await;
+        let mut config = BrokerConfig::new(&url);
+        config.webhooks = accord_broker::WebhookPolicy::loopback();
+        config.webhook_retry_delays = vec![std::time::Duration::from_millis(20)];
+        let broker = start(config).await;
         seed(&broker, &estate).await;
 
         let whole = page(&broker, "/ui/network").await;
@@ -310,8 +313,10 @@ async fn a_hundred_applications_fit_one_readable_picture_with_everything_linked(
         the_index_puts_failing_first_and_filters(&broker, &estate, &url).await;
         the_board_shows_what_is_deployed_where(&broker, &estate, &url).await;
 
+        let hook = a_failing_webhook_delivers(&broker, &estate).await;
+
         if url.starts_with("sqlite") {
-            screenshots(&broker, centre).await;
+            screenshots(&broker, centre, &hook).await;
         }
     }
 }
@@ -417,9 +422,69 @@ async fn the_board_shows_what_is_deployed_where(broker: &Broker, estate: &Estate
     assert!(all.contains("may not follow"), "{url}");
 }
 
+/// A webhook for the checkout team's consumers whose target answers 500: one more version of
+/// a consumer is published, the delivery fails twice (a retry), and the webhook's page says
+/// why. Its uuid.
+async fn a_failing_webhook_delivers(broker: &Broker, estate: &Estate) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let target = format!("http://{}/build", listener.local_addr().expect("address"));
+    tokio::spawn(async move {
+        let app = axum::Router::new().fallback(|| async {
+            (
+                axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+                "the build queue is full",
+            )
+        });
+        let _ = axum::serve(listener, app).await;
+    });
+    let consumer = estate
+        .integrations
+        .iter()
+        .map(|(c, _)| c)
+        .find(|c| estate.labels[*c] == "team-checkout")
+        .expect("a checkout consumer");
+    let hook = json!({"description": "start the checkout team's build", "events": [{"name": "contract_published"}],
+        "consumer": {"label": "team-checkout"},
+        "request": {"method": "POST", "url": target, "headers": {"Authorization": "Bearer CHECKOUT-TOKEN"}}});
+    let (status, created) = broker.post("/webhooks", &hook).await;
+    assert_eq!(status, 201, "{created}");
+    let uuid = created["uuid"].as_str().expect("uuid").to_owned();
+    let providers: Vec<_> = estate
+        .integrations
+        .iter()
+        .filter(|(c, _)| c == consumer)
+        .map(|(c, p)| pact(c, p, "fullName"))
+        .collect();
+    let (status, body) = broker.publish(consumer, "1.1.0", Some("main"), &providers).await;
+    assert_eq!(status, 200, "{body}");
+    accord_test_support::eventually(
+        "the webhook's delivery to fail for good",
+        accord_test_support::DEFAULT_WAIT,
+        || async {
+            let (_, deliveries) = broker.get(&format!("/webhooks/{uuid}/deliveries")).await;
+            deliveries["deliveries"]
+                .as_array()
+                .is_some_and(|d| !d.is_empty() && d.iter().all(|d| d["status"] == "failure"))
+        },
+    )
+    .await;
+    let (status, page) = broker.get_text(&format!("/ui/webhooks/{uuid}"), &[]).await;
+    assert_eq!(status, 200, "{page}");
+    assert!(
+        page.contains("the target answered HTTP 500") && page.contains("<td>2</td>"),
+        "the delivery, its two attempts and why they failed: {page}"
+    );
+    assert!(!page.contains("CHECKOUT-TOKEN"), "redacted: {page}");
+    let (_, mine) = broker
+        .get_text(&format!("/ui/pacticipants/{consumer}/webhooks"), &[])
+        .await;
+    assert!(mine.contains("start the checkout team"), "{mine}");
+    uuid
+}
+
 /// The whole picture and a focused one in Chromium, kept as screenshots; the picture's
 /// applications are in the DOM Chromium built.
-async fn screenshots(broker: &Broker, centre: &str) {
+async fn screenshots(broker: &Broker, centre: &str, hook: &str) {
     let Some(chromium) = crate::ui::chromium() else {
         return;
     };
@@ -443,6 +508,11 @@ async fn screenshots(broker: &Broker, centre: &str) {
             "verification failed".to_owned(),
         ),
         ("estate-index", "/ui".to_owned(), "never verified".to_owned()),
+        (
+            "estate-webhook",
+            format!("/ui/webhooks/{hook}"),
+            "the target answered HTTP 500".to_owned(),
+        ),
         (
             "estate-deployments",
             "/ui/deployments".to_owned(),

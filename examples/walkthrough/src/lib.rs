@@ -431,6 +431,9 @@ pub async fn run(
          (why accounts-2.0.0 may not be deployed, linked to its failing verification), \
          {broker}/ui/pacts/provider/accounts/consumer/investment-manager/version/im-1.0.0/diff/previous-distinct \
          (what im-1.0.0 changed in its pact), {broker}/ui/network (who talks to whom), \
+         {broker}/ui/network?application=accounts (accounts, its consumers and providers), \
+         {broker}/ui/deployments (what is deployed where, and whether each main branch may follow), \
+         {broker}/ui/webhooks (webhooks and their deliveries), \
          {broker}/ui/pacticipants/accounts/fields (which consumer uses which field), \
          {broker}/ui/pacts/provider/inventory/consumer/stock-dashboard (the gRPC pact, its messages decoded)"
     )?;
