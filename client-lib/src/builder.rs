@@ -1,10 +1,12 @@
 //! `PactBuilder`: the pact between one consumer and one provider, declared in a test.
 
+mod graphql;
 mod grpc;
 mod http;
 mod message;
 mod part;
 
+pub use graphql::GraphqlInteractionBuilder;
 pub use grpc::GrpcInteractionBuilder;
 pub use http::{InteractionBuilder, RequestBuilder, ResponseBuilder};
 pub use message::{MessageBuilder, MessageInteractionBuilder, ReceivedMessage};
@@ -97,6 +99,27 @@ impl PactBuilder {
             Err(e) => self.errors.push(format!("interaction '{description}': {e}")),
         }
         self
+    }
+
+    /// Declares a GraphQL operation over HTTP, in the shape pact-js writes (so the official
+    /// tools read it): the mock server judges a request's query by meaning, naming the field
+    /// path of any difference. A query that does not parse fails the declaration with its line
+    /// and column.
+    pub fn graphql_interaction(
+        &mut self,
+        description: &str,
+        build: impl FnOnce(&mut GraphqlInteractionBuilder),
+    ) -> &mut Self {
+        let mut graphql = GraphqlInteractionBuilder::default();
+        build(&mut graphql);
+        match graphql.check() {
+            Ok(()) => self.interaction(description, |i| graphql.declare(i)),
+            Err(e) => {
+                self.errors
+                    .push(format!("GraphQL interaction '{description}': {e}"));
+                self
+            }
+        }
     }
 
     /// Declares a gRPC call (V4 synchronous message over gRPC, in the format of Pact's protobuf

@@ -47,8 +47,8 @@ pub mod xml;
 pub use accord_core::rules::StatusClass;
 pub use accord_mock_server::{MockReport, MockServerConfig};
 pub use builder::{
-    GrpcInteractionBuilder, InteractionBuilder, MessageBuilder, MessageInteractionBuilder, PactBuilder,
-    ReceivedMessage, RequestBuilder, ResponseBuilder,
+    GraphqlInteractionBuilder, GrpcInteractionBuilder, InteractionBuilder, MessageBuilder,
+    MessageInteractionBuilder, PactBuilder, ReceivedMessage, RequestBuilder, ResponseBuilder,
 };
 pub use error::ConsumerError;
 pub use multipart::MultipartPart;

@@ -62,6 +62,9 @@ struct Shared {
     descriptions: Vec<String>,
     /// How much of a request each interaction pins down (see [`specificity`]).
     specificity: Vec<usize>,
+    /// The operation each GraphQL interaction declares, read once: its requests' queries are
+    /// judged by meaning.
+    graphql: Vec<Option<accord_graphql::Operation>>,
     index: InteractionIndex,
     recorder: Recorder,
     /// The pact's gRPC interactions; the recorder counts them after the HTTP ones.
@@ -127,8 +130,13 @@ impl MockServer {
             .chain(grpc.iter().map(|g| g.description().to_owned()))
             .collect();
         let specificity = interactions.iter().map(|i| specificity(&i.request)).collect();
+        let graphql = interactions
+            .iter()
+            .map(|i| accord_graphql::declared_operation(&i.request))
+            .collect();
         let shared = Arc::new(Shared {
             specificity,
+            graphql,
             index: InteractionIndex::new(&interactions),
             recorder: Recorder::new(interactions.len() + grpc.len(), config.problem_limit),
             grpc,
@@ -452,7 +460,10 @@ async fn handle_http(
     // does not mention it. Equally specific ones answer in pact order.
     let mut best: Option<usize> = None;
     for idx in candidates {
-        let mismatches = match_request_with(&shared.interactions[idx].request, &actual, shared.options);
+        let mut mismatches = match_request_with(&shared.interactions[idx].request, &actual, shared.options);
+        if let Some(declared) = &shared.graphql[idx] {
+            mismatches = accord_graphql::judge_query(declared, mismatches, &actual.body);
+        }
         if mismatches.is_empty() {
             if best.is_none_or(|b| shared.specificity[idx] > shared.specificity[b]) {
                 best = Some(idx);

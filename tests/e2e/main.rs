@@ -1,6 +1,7 @@
 //! End-to-end tests: the whole workflow through public interfaces only.
 
 mod broker_contract;
+mod graphql;
 mod grpc;
 mod grpc_consumer;
 mod grpc_official;

@@ -12,6 +12,8 @@ const LIBRARIES: &[&str] = &[
     "verifier",
     "broker",
     "broker-client",
+    "protobuf",
+    "graphql",
 ];
 
 fn workspace() -> PathBuf {
@@ -41,7 +43,9 @@ fn crates_depend_only_on_what_the_architecture_allows() {
                 "accord-verifier",
                 "accord-broker",
                 "accord-protobuf",
+                "accord-graphql",
                 "prost",
+                "apollo-compiler",
                 "sqlx",
                 "tokio",
                 "reqwest",
@@ -104,6 +108,22 @@ fn crates_depend_only_on_what_the_architecture_allows() {
                 "accord-verifier",
                 "accord-broker",
                 "accord-openapi",
+                "sqlx",
+                "tokio",
+                "reqwest",
+                "axum",
+                "hyper",
+            ],
+        ),
+        (
+            "graphql",
+            &[
+                "accord-mock-server",
+                "accord.workspace",
+                "accord-verifier",
+                "accord-broker",
+                "accord-openapi",
+                "accord-protobuf",
                 "sqlx",
                 "tokio",
                 "reqwest",

@@ -13,4 +13,5 @@ pub async fn backends(dir: &std::path::Path, name: &str) -> Vec<String> {
 }
 
 pub mod broker_contract;
+pub mod graphql_provider;
 pub mod grpc_provider;

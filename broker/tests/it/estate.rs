@@ -509,6 +509,11 @@ async fn screenshots(broker: &Broker, centre: &str, hook: &str) {
         ),
         ("estate-index", "/ui".to_owned(), "never verified".to_owned()),
         (
+            "estate-webhooks",
+            "/ui/webhooks".to_owned(),
+            "start the checkout team".to_owned(),
+        ),
+        (
             "estate-webhook",
             format!("/ui/webhooks/{hook}"),
             "the target answered HTTP 500".to_owned(),

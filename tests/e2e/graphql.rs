@@ -1,0 +1,182 @@
+//! GraphQL contracts end to end: a consumer test declares an operation with accord's consumer
+//! library; the mock server answers the same operation written differently (whitespace,
+//! comments, commas, field and variable order) and refuses a different one naming the field
+//! path; the pact is written in the shape pact-js writes.
+
+use accord::PactBuilder;
+use accord::matchers::{each_like, integer, like};
+use serde_json::{Value, json};
+
+const ORDER: &str = "query Order($id: ID!, $currency: String) {
+  order(id: $id) {
+    id
+    total(currency: $currency)
+    lines { sku quantity }
+  }
+}";
+
+fn order_pact(dir: &std::path::Path) -> PactBuilder {
+    let mut pact = PactBuilder::new("checkout-web", "orders-graphql").output_dir(dir);
+    pact.graphql_interaction("the order with its lines", |i| {
+        i.given("order 42 exists")
+            .operation_name("Order")
+            .query(ORDER)
+            .variables(json!({"id": like("42"), "currency": "EUR"}))
+            .data(json!({"order": {"id": "42", "total": like(99.5), "lines": each_like(json!({"sku": like("MUG-1"), "quantity": integer(2)}))}}));
+    });
+    pact
+}
+
+async fn post(url: &str, body: Value) -> (u16, Value) {
+    let response = reqwest::Client::new()
+        .post(format!("{url}/graphql"))
+        .json(&body)
+        .send()
+        .await
+        .expect("the mock answers");
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn the_mock_judges_graphql_by_meaning_and_writes_pact_js_s_shape() {
+    let dir = crate::scratch("graphql-consumer");
+    let pact = order_pact(&dir);
+    let session = pact.start_mock_server().await.expect("the mock starts");
+    let same = "# the order page\nquery Order($currency: String, $id: ID!) { order(id: $id) { lines { quantity, sku }, total(currency: $currency), id } }";
+    let (status, answer) = post(
+        &session.url(),
+        json!({"operationName": "Order", "query": same, "variables": {"currency": "EUR", "id": "42"}}),
+    )
+    .await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(answer["data"]["order"]["lines"][0]["sku"], "MUG-1", "{answer}");
+    session.finish().expect("the pact is satisfied and written");
+
+    // A request that selects one more field is refused, naming it.
+    let session = pact.start_mock_server().await.expect("the mock starts again");
+    let more = ORDER.replace("quantity }", "quantity price }");
+    let (status, refused) = post(
+        &session.url(),
+        json!({"operationName": "Order", "query": more, "variables": {"id": "42", "currency": "EUR"}}),
+    )
+    .await;
+    assert_ne!(status, 200, "{refused}");
+    let text = refused.to_string();
+    assert!(
+        text.contains("order.lines.price: not in the declared selection"),
+        "{refused}"
+    );
+    let unsatisfied = session
+        .finish()
+        .expect_err("the refused request fails the test")
+        .to_string();
+    assert!(unsatisfied.contains("order.lines.price"), "{unsatisfied}");
+
+    let written: Value =
+        serde_json::from_str(&std::fs::read_to_string(pact.pact_path()).expect("pact")).expect("json");
+    let interaction = &written["interactions"][0];
+    let request = &interaction["request"];
+    assert_eq!(request["method"], "POST");
+    assert_eq!(request["path"], "/graphql");
+    // V4 wraps a body as {"content": ...}.
+    let body = if request["body"]["content"].is_object() {
+        &request["body"]["content"]
+    } else {
+        &request["body"]
+    };
+    assert_eq!(body["operationName"], "Order");
+    assert_eq!(body["query"], ORDER);
+    assert_eq!(
+        request["matchingRules"]["body"]["$.query"]["matchers"][0]["regex"],
+        accord_graphql::query_pattern(ORDER),
+        "{request}"
+    );
+    assert_eq!(interaction["response"]["status"], 200);
+}
+
+#[tokio::test]
+async fn a_query_that_does_not_parse_is_refused_naming_line_and_column() {
+    let dir = crate::scratch("graphql-bad-query");
+    let mut pact = PactBuilder::new("checkout-web", "orders-graphql").output_dir(&dir);
+    pact.graphql_interaction("a broken query", |i| {
+        i.query("query Order {\n  order(id: 1) {\n    total\n");
+    });
+    let error = pact.start_mock_server().await.expect_err("refused").to_string();
+    assert!(
+        error.contains("the query:4:") || error.contains("the query:3:"),
+        "{error}"
+    );
+}
+
+/// The consumer's pact, written by its test against the mock.
+async fn written_order_pact(name: &str) -> std::path::PathBuf {
+    let dir = crate::scratch(name);
+    let pact = order_pact(&dir);
+    let session = pact.start_mock_server().await.expect("the mock starts");
+    let (status, answer) = post(
+        &session.url(),
+        json!({"operationName": "Order", "query": ORDER, "variables": {"id": "42", "currency": "EUR"}}),
+    )
+    .await;
+    assert_eq!(status, 200, "{answer}");
+    session.finish().expect("the pact is written");
+    pact.pact_path()
+}
+
+async fn verify(file: &std::path::Path, broken: bool) -> accord_verifier::RunOutcome {
+    let (port, _server) = crate::interop::serve(tests::graphql_provider::router(broken)).await;
+    let config = accord_verifier::VerifierConfig::new(format!("http://127.0.0.1:{port}"));
+    accord_verifier::Verifier::new(config)
+        .pact_file(file.to_path_buf())
+        .run()
+        .await
+        .expect("the verification runs")
+}
+
+/// accord's verifier replays the operation against a real GraphQL server (async-graphql): the
+/// server as it is passes; after it renamed `quantity`, it answers HTTP 200 with GraphQL
+/// errors, which the verifier names as such. The official verifier agrees on both.
+#[tokio::test]
+async fn a_real_graphql_provider_is_verified_and_its_errors_are_named() {
+    let file = written_order_pact("graphql-verify").await;
+    let passed = verify(&file, false).await;
+    assert!(
+        passed.report.success(),
+        "{}",
+        accord_verifier::render_text(&passed.report, false)
+    );
+    let failed = verify(&file, true).await;
+    let text = accord_verifier::render_text(&failed.report, false);
+    assert!(!failed.report.success(), "{text}");
+    assert!(
+        text.contains("the provider answered GraphQL errors the consumer does not expect")
+            && text.contains("quantity"),
+        "{text}"
+    );
+
+    let Some(cli) = crate::interop::pact_cli() else {
+        return;
+    };
+    for (broken, passes) in [(false, true), (true, false)] {
+        let (port, _server) = crate::interop::serve(tests::graphql_provider::router(broken)).await;
+        let args = vec![
+            "verifier".to_owned(),
+            "-f".to_owned(),
+            file.display().to_string(),
+            "--hostname".to_owned(),
+            "127.0.0.1".to_owned(),
+            "--port".to_owned(),
+            port.to_string(),
+            "--state-change-url".to_owned(),
+            format!("http://127.0.0.1:{port}/_pact/state"),
+        ];
+        let (code, output) = crate::interop::official_verify(cli.clone(), args).await;
+        assert_eq!(
+            code == 0,
+            passes,
+            "the official verifier, broken = {broken}:\n{output}"
+        );
+        assert!(output.contains("the order with its lines"), "{output}");
+    }
+}
