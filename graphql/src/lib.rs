@@ -7,7 +7,9 @@
 //! arguments and fields do not count; a different field, argument, alias or fragment does, named
 //! by its path such as `order.lines.price`), and judges a request against a GraphQL
 //! interaction that way ([`judge_query`]). A provider's answer carrying GraphQL `errors` the
-//! consumer did not expect is named too ([`unexpected_errors`]).
+//! consumer did not expect is named too ([`unexpected_errors`]). Beyond Pact, a consumer's
+//! GraphQL interactions can be checked against the provider's schema without running the
+//! provider ([`GraphqlSchema::check`]).
 //!
 //! ```
 //! use accord_graphql::{Operation, compare};
@@ -23,8 +25,10 @@ mod compare;
 mod error;
 mod operation;
 mod request;
+mod schema;
 
 pub use compare::{Difference, compare};
 pub use error::GraphqlError;
 pub use operation::{Field, Fragment, Operation, Selection, Variable};
 pub use request::{GraphqlRequest, declared_operation, judge_query, query_pattern, unexpected_errors};
+pub use schema::{GraphqlSchema, SchemaMismatch};

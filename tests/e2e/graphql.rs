@@ -180,3 +180,95 @@ async fn a_real_graphql_provider_is_verified_and_its_errors_are_named() {
         assert!(output.contains("the order with its lines"), "{output}");
     }
 }
+
+/// The provider's schema as it is, and variants that break the consumer in each way the check
+/// looks at.
+fn schema_file(dir: &std::path::Path, name: &str, sdl: &str) -> std::path::PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, sdl).expect("the schema is written");
+    path
+}
+
+/// Runs the verifier's command line in-process: its exit code and everything it wrote.
+async fn check(schema: &std::path::Path, pact: &std::path::Path) -> (u8, String) {
+    use clap::Parser as _;
+    let cli = accord_verifier::cli::Cli::parse_from([
+        "accord-verifier".to_owned(),
+        "--graphql-schema".to_owned(),
+        schema.display().to_string(),
+        "--file".to_owned(),
+        pact.display().to_string(),
+    ]);
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let code = accord_verifier::cli::run(cli, &mut out, &mut err).await;
+    out.extend(err);
+    (code, String::from_utf8_lossy(&out).into_owned())
+}
+
+/// Beyond Pact: the provider's CI checks the consumers' GraphQL pacts against its schema,
+/// without running: the schema the provider serves passes; a renamed field, a changed type, a
+/// field that became a list and a value the consumer reads as always present are each named.
+#[tokio::test]
+async fn the_providers_schema_is_checked_against_the_pact_without_running_it() {
+    let file = written_order_pact("graphql-schema").await;
+    let dir = file.parent().expect("the pact's folder").to_path_buf();
+    let served = schema_file(
+        &dir,
+        "served.graphql",
+        &tests::graphql_provider::schema_sdl(false),
+    );
+    let (code, text) = check(&served, &file).await;
+    assert_eq!(code, 0, "the schema the provider serves:\n{text}");
+
+    let renamed = schema_file(
+        &dir,
+        "renamed.graphql",
+        &tests::graphql_provider::schema_sdl(true),
+    );
+    let (code, text) = check(&renamed, &file).await;
+    assert_eq!(code, 1, "{text}");
+    assert!(text.contains("$.query") && text.contains("quantity"), "{text}");
+
+    let base = "type Query { order(id: ID!): Order }\ntype Line { sku: String! quantity: Int! }\n";
+    let changed = schema_file(
+        &dir,
+        "changed.graphql",
+        &format!("{base}type Order {{ id: ID! total(currency: String): String lines: [Line!]! }}"),
+    );
+    let (code, text) = check(&changed, &file).await;
+    assert_eq!(code, 1, "{text}");
+    assert!(
+        text.contains("$.data.order.total") && text.contains("not a String"),
+        "a changed type:\n{text}"
+    );
+    let single = schema_file(
+        &dir,
+        "single.graphql",
+        &format!("{base}type Order {{ id: ID! total(currency: String): Float lines: Line }}"),
+    );
+    let (code, text) = check(&single, &file).await;
+    assert_eq!(code, 1, "{text}");
+    assert!(
+        text.contains("$.data.order.lines") && text.contains("not a list"),
+        "a list that became one value:\n{text}"
+    );
+    let wrong_variable = schema_file(
+        &dir,
+        "variable.graphql",
+        "type Query { order(id: Int!): Order }\ntype Line { sku: String! quantity: Int! }\ntype Order { id: ID! total(currency: String): Float lines: [Line!]! }",
+    );
+    let (code, text) = check(&wrong_variable, &file).await;
+    assert_eq!(code, 1, "{text}");
+    assert!(
+        text.contains("$.query") && text.contains("id"),
+        "a variable of the wrong type:\n{text}"
+    );
+
+    let broken = schema_file(&dir, "broken.graphql", "type Query {\n  order(id: ID!: Order\n}");
+    let (code, text) = check(&broken, &file).await;
+    assert_eq!(
+        code, 2,
+        "a schema that does not parse is an error, not a failure:\n{text}"
+    );
+    assert!(text.contains("broken.graphql:2:"), "{text}");
+}

@@ -36,6 +36,11 @@ pub struct Cli {
     /// Takes pacts from --file and --dir.
     #[arg(long, value_name = "FILE", help_heading = "Pact sources")]
     pub openapi: Option<PathBuf>,
+    /// Check the GraphQL interactions of the pacts against this GraphQL schema (SDL) instead of
+    /// calling a provider: each operation's fields, arguments and variables, and the answer the
+    /// consumer relies on. Takes pacts from --file and --dir.
+    #[arg(long, value_name = "FILE", help_heading = "Pact sources")]
+    pub graphql_schema: Option<PathBuf>,
     /// A directory of pact files, searched recursively (repeatable).
     #[arg(short = 'd', long = "dir", value_name = "DIR", action = ArgAction::Append, help_heading = "Pact sources")]
     pub dirs: Vec<PathBuf>,
@@ -378,6 +383,26 @@ pub fn build_verifier(cli: &Cli) -> Result<Verifier, String> {
     Ok(verifier)
 }
 
+/// The exit code of a check against a published description (`--openapi`,
+/// `--graphql-schema`), its report written as a verification's is.
+fn finish_static<E: std::fmt::Display>(
+    cli: &Cli,
+    checked: Result<crate::report::VerificationReport, E>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> u8 {
+    match checked {
+        Ok(report) => {
+            let status = report.status(false);
+            finish(cli, &report, status, out, err)
+        }
+        Err(error) => {
+            let _ = writeln!(err, "accord-verifier: {error}");
+            2
+        }
+    }
+}
+
 /// Runs the CLI and returns the exit code (0, 1 or 2). Reports go to `out`, errors to `err`.
 pub async fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     if let Some(document) = &cli.openapi {
@@ -388,16 +413,19 @@ pub async fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
             );
             return 2;
         }
-        return match crate::openapi::compare_files(document, &cli.files, &cli.dirs) {
-            Ok(report) => {
-                let status = report.status(false);
-                finish(&cli, &report, status, out, err)
-            }
-            Err(error) => {
-                let _ = writeln!(err, "accord-verifier: {error}");
-                2
-            }
-        };
+        let checked = crate::openapi::compare_files(document, &cli.files, &cli.dirs);
+        return finish_static(&cli, checked, out, err);
+    }
+    if let Some(schema) = &cli.graphql_schema {
+        if cli.files.is_empty() && cli.dirs.is_empty() {
+            let _ = writeln!(
+                err,
+                "accord-verifier: --graphql-schema checks pacts from --file or --dir"
+            );
+            return 2;
+        }
+        let checked = crate::graphql_schema::check_files(schema, &cli.files, &cli.dirs);
+        return finish_static(&cli, checked, out, err);
     }
     let verifier = match build_verifier(&cli) {
         Ok(v) => v,

@@ -10,6 +10,7 @@ mod broker;
 pub mod cli;
 mod config;
 mod error;
+pub mod graphql_schema;
 mod grpc;
 pub mod openapi;
 mod protobuf;
@@ -17,6 +18,7 @@ mod provider;
 mod render;
 mod report;
 mod source;
+mod static_check;
 mod verify;
 
 use std::future::Future;

@@ -4,13 +4,11 @@
 //! the same exit codes).
 
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
 
-use accord_core::{Body, Interaction, Mismatch, MismatchKind};
+use accord_core::{Interaction, Mismatch, MismatchKind};
 use accord_openapi::{ContractMismatch, OpenApi};
 
-use crate::report::{InteractionResult, Outcome, PactResult, VerificationReport};
-use crate::source::LoadFailure;
+use crate::report::VerificationReport;
 
 /// Why the comparison could not run at all.
 #[derive(Debug, thiserror::Error)]
@@ -65,20 +63,6 @@ fn as_mismatch(m: &ContractMismatch) -> Mismatch {
     }
 }
 
-fn pact_files(files: &[PathBuf], dirs: &[PathBuf]) -> Result<Vec<PathBuf>, OpenApiRunError> {
-    let mut out = files.to_vec();
-    for dir in dirs {
-        let mut found = Vec::new();
-        crate::source::collect_json_files(dir, &mut found).map_err(|source| OpenApiRunError::Directory {
-            path: dir.clone(),
-            source,
-        })?;
-        found.sort();
-        out.extend(found);
-    }
-    Ok(out)
-}
-
 /// Compares every pact of `files` and `dirs` with the document at `document`.
 pub fn compare_files(
     document: &Path,
@@ -90,74 +74,33 @@ pub fn compare_files(
         source,
     })?;
     let openapi = OpenApi::parse(&text, &document.display().to_string())?;
-    let mut report = VerificationReport::default();
-    for path in pact_files(files, dirs)? {
-        let source = path.display().to_string();
-        let pact = match accord_core::format::read_pact_file(&path) {
-            Ok(pact) => pact,
-            Err(error) => {
-                report.load_failures.push(LoadFailure {
-                    source,
-                    message: crate::source::error_chain(&error),
-                });
-                continue;
-            }
-        };
-        let started = Instant::now();
-        let comparison = accord_openapi::compare(&openapi, &pact);
-        let per_interaction = started.elapsed() / u32::try_from(comparison.interactions.max(1)).unwrap_or(1);
-        let mut interactions = Vec::new();
-        for interaction in &pact.interactions {
-            let Interaction::Http(http) = interaction else {
-                continue;
-            };
-            let description = &http.info.description;
-            let found: Vec<Mismatch> = comparison
-                .mismatches
-                .iter()
-                .filter(|m| &m.interaction == description)
-                .map(as_mismatch)
-                .collect();
-            interactions.push(InteractionResult {
-                description: description.clone(),
-                key: http.info.key.clone(),
-                broker_id: None,
-                kind: "Synchronous/HTTP",
-                states: http.info.provider_states.iter().map(|s| s.name.clone()).collect(),
-                pending: http.info.pending,
-                comments: Vec::new(),
-                test_name: None,
-                warnings: Vec::new(),
-                request_line: Some(format!(
+    let paths = crate::static_check::pact_files(files, dirs)
+        .map_err(|(path, source)| OpenApiRunError::Directory { path, source })?;
+    let against = format!("the OpenAPI document {}", document.display());
+    Ok(crate::static_check::report(&paths, &against, |pact| {
+        let comparison = accord_openapi::compare(&openapi, pact);
+        pact.interactions
+            .iter()
+            .enumerate()
+            .filter_map(|(index, interaction)| {
+                let Interaction::Http(http) = interaction else {
+                    return None;
+                };
+                let description = &http.info.description;
+                let found: Vec<Mismatch> = comparison
+                    .mismatches
+                    .iter()
+                    .filter(|m| &m.interaction == description)
+                    .map(as_mismatch)
+                    .collect();
+                let line = format!(
                     "{} {} (compared with {})",
                     http.request.method,
                     http.request.path,
                     document.display()
-                )),
-                expected_body: Body::Missing,
-                actual_body: Body::Missing,
-                outcome: if found.is_empty() {
-                    Outcome::Passed
-                } else {
-                    Outcome::Failed(found)
-                },
-                duration: per_interaction.max(Duration::from_nanos(1)),
-            });
-        }
-        report.pacts.push(PactResult {
-            consumer: pact.consumer.clone(),
-            provider: pact.provider.clone(),
-            source,
-            consumer_version: None,
-            short_description: Some(format!(
-                "compared with the OpenAPI document {}",
-                document.display()
-            )),
-            pending: false,
-            notices: Vec::new(),
-            interactions,
-            published: None,
-        });
-    }
-    Ok(report)
+                );
+                Some((index, line, found))
+            })
+            .collect()
+    }))
 }
