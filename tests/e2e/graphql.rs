@@ -272,3 +272,79 @@ async fn the_providers_schema_is_checked_against_the_pact_without_running_it() {
     );
     assert!(text.contains("broken.graphql:2:"), "{text}");
 }
+
+/// pact-js, installed by `.ci/run` into `.tools/pactjs`.
+fn pact_js() -> Option<std::path::PathBuf> {
+    let modules = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../.tools/pactjs/node_modules");
+    if modules.join("@pact-foundation/pact/package.json").exists() {
+        return Some(modules);
+    }
+    accord_test_support::skip(
+        "the GraphQL pacts written by pact-js (pact-js not installed)",
+        "npm install --prefix .tools/pactjs @pact-foundation/pact@16.5.0",
+    );
+    None
+}
+
+/// The other side's artifact: a GraphQL pact written by pact-js's `GraphQLInteraction` (a
+/// consumer test in `tests/graphql/pact-js-consumer.js`, run with the pinned pact-js). Its
+/// `$.query` pattern is the one accord writes; accord's mock serves it, judging queries by
+/// meaning; accord's verifier passes the real provider and fails the broken one.
+#[tokio::test]
+async fn a_pact_js_graphql_pact_is_served_and_verified_by_accord() {
+    let Some(modules) = pact_js() else { return };
+    let dir = crate::scratch("graphql-pact-js");
+    let script = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("graphql/pact-js-consumer.js");
+    let output = tokio::process::Command::new("node")
+        .arg(&script)
+        .arg(&dir)
+        .env("NODE_PATH", &modules)
+        .env("PACT_DO_NOT_TRACK", "true")
+        .output()
+        .await
+        .expect("node runs");
+    assert!(
+        output.status.success(),
+        "pact-js's consumer test:\n{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let file = dir.join("checkout-js-orders-graphql.json");
+    let written: Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).expect("pact-js's pact")).expect("json");
+    let request = &written["interactions"][0]["request"];
+    let query = request["body"]["query"].as_str().expect("the query");
+    assert_eq!(
+        request["matchingRules"]["$.body.query"]["regex"],
+        accord_graphql::query_pattern(query),
+        "accord writes the pattern pact-js writes"
+    );
+
+    let pact = accord_core::format::read_pact_file(&file).expect("accord reads pact-js's pact");
+    let mock =
+        accord_mock_server::MockServer::start(pact.clone(), accord_mock_server::MockServerConfig::default())
+            .await
+            .expect("the mock serves it");
+    let reordered = "query Order($currency: String, $id: ID!) { order(id: $id) { lines { quantity sku } id total(currency: $currency) } }";
+    let (status, answer) = post(
+        &mock.url(),
+        json!({"operationName": "Order", "query": reordered, "variables": {"id": "7", "currency": "EUR"}}),
+    )
+    .await;
+    assert_eq!(status, 200, "the same operation, written differently: {answer}");
+    let aliased = query.replace("total(", "sum: total(");
+    let (status, refused) = post(
+        &mock.url(),
+        json!({"operationName": "Order", "query": aliased, "variables": {"id": "7", "currency": "EUR"}}),
+    )
+    .await;
+    assert_ne!(status, 200, "{refused}");
+    assert!(refused.to_string().contains("order.sum"), "{refused}");
+
+    assert!(
+        verify(&file, false).await.report.success(),
+        "the real provider passes"
+    );
+    let failed = verify(&file, true).await;
+    assert!(!failed.report.success(), "the broken provider fails");
+}
