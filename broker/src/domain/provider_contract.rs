@@ -1,13 +1,14 @@
 //! Provider contracts (bi-directional contract testing): a provider publishes its OpenAPI
-//! document with the result of its own tests against it, and every relevant pact is compared
-//! with the document instead of being replayed against a running provider. Publishing either
+//! document or its GraphQL schema with the result of its own tests against it, and every
+//! relevant pact is compared with it instead of being replayed against a running provider. Publishing either
 //! side compares it with the relevant ones of the other; the matrix counts a compatible
 //! comparison with passing self-verification as a successful verification.
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 
-use accord_core::Pact;
+use accord_core::{Interaction, Pact};
+use accord_graphql::GraphqlSchema;
 use accord_openapi::{Comparison, ContractMismatch, OpenApi, compare};
 
 use crate::domain::matrix::Decision;
@@ -15,8 +16,22 @@ use crate::domain::{DomainError, DomainResult, names};
 use crate::store::provider_contracts::{self, NewProviderContract, ProviderContract};
 use crate::store::{Conn, pacticipants, pacts, versions};
 
-/// The specification accord compares pacts with.
+/// The specification of OpenAPI documents.
 pub(crate) const OAS: &str = "oas";
+/// The specification of GraphQL schemas (SDL, content type `application/graphql`).
+pub(crate) const GRAPHQL: &str = "graphql";
+
+/// The specification a publication names, as stored: `oas` or `graphql`; `None` for another.
+fn specification_of(specification: &str, content_type: &str) -> Option<&'static str> {
+    if specification.eq_ignore_ascii_case(GRAPHQL) || content_type.eq_ignore_ascii_case("application/graphql")
+    {
+        Some(GRAPHQL)
+    } else if specification.eq_ignore_ascii_case(OAS) {
+        Some(OAS)
+    } else {
+        None
+    }
+}
 
 /// The provider's own test result for its contract, as published.
 #[derive(Debug, Clone, Default)]
@@ -99,9 +114,9 @@ impl ContractPublication {
         for (i, tag) in self.tags.iter().enumerate() {
             name(format!("tags[{i}]"), tag);
         }
-        if !self.specification.eq_ignore_ascii_case(OAS) {
+        if specification_of(&self.specification, &self.content_type).is_none() {
             problems.push(format!(
-                "specification '{}' is not supported: provider contracts are OpenAPI documents ('{OAS}')",
+                "specification '{}' is not supported: provider contracts are OpenAPI documents ('{OAS}') or GraphQL schemas ('{GRAPHQL}')",
                 self.specification
             ));
         }
@@ -144,12 +159,14 @@ pub(crate) async fn publish(
         versions::add_tag(conn, version_id, tag).await?;
     }
     let results = &publication.self_verification;
+    let specification =
+        specification_of(&publication.specification, &publication.content_type).unwrap_or(OAS);
     let (contract_id, replaced) = provider_contracts::replace(
         conn,
         provider_id,
         version_id,
         &NewProviderContract {
-            specification: OAS,
+            specification,
             content_type: &publication.content_type,
             content: &publication.content,
             self_verified: results.success,
@@ -163,6 +180,7 @@ pub(crate) async fn publish(
     )
     .await?;
     let document = documents.read(
+        specification,
         &publication.content,
         provider_contracts::content_sha(&publication.content),
     );
@@ -282,8 +300,17 @@ pub(crate) async fn compare_on_demand(
     Ok(missing.len())
 }
 
+/// A provider contract's document, read.
+#[derive(Debug)]
+enum Document {
+    /// An OpenAPI document.
+    OpenApi(Box<OpenApi>),
+    /// A GraphQL schema.
+    Graphql(Box<GraphqlSchema>),
+}
+
 /// A document as read: the document, or why it cannot be compared.
-type Read = Arc<Result<OpenApi, String>>;
+type Read = Arc<Result<Document, String>>;
 
 /// How many documents stay read: a publication compares a pact with several contracts, and
 /// can-i-deploy a contract with many pacts; reading a large document takes tens of
@@ -296,12 +323,21 @@ const KEPT_DOCUMENTS: usize = 16;
 pub(crate) struct Documents(Mutex<VecDeque<(String, Read)>>);
 
 impl Documents {
-    /// Reads a provider contract's document, known by `sha`; why it cannot be compared otherwise.
-    fn read(&self, content: &str, sha: String) -> Read {
+    /// Reads a provider contract's document of `specification`, known by `sha`; why it cannot
+    /// be compared otherwise.
+    fn read(&self, specification: &str, content: &str, sha: String) -> Read {
         if let Some(read) = self.kept(&sha) {
             return read;
         }
-        let read = Arc::new(OpenApi::parse(content, "the provider contract").map_err(|e| e.to_string()));
+        let read = Arc::new(if specification == GRAPHQL {
+            GraphqlSchema::parse(content, "the provider contract")
+                .map(|s| Document::Graphql(Box::new(s)))
+                .map_err(|e| e.to_string())
+        } else {
+            OpenApi::parse(content, "the provider contract")
+                .map(|d| Document::OpenApi(Box::new(d)))
+                .map_err(|e| e.to_string())
+        });
         self.keep(sha, Arc::clone(&read));
         read
     }
@@ -337,14 +373,19 @@ async fn document_of(
     let Some(contract) = provider_contracts::by_id(conn, contract_id).await? else {
         return Ok(None);
     };
-    Ok(Some(documents.read(&contract.content, contract.sha)))
+    Ok(Some(documents.read(
+        &contract.specification,
+        &contract.content,
+        contract.sha,
+    )))
 }
 
 /// The comparison of a pact with a document, or with a document that cannot be read (every
 /// interaction then fails with the reason).
 fn judge(document: &Read, pact: &Pact) -> Comparison {
     match document.as_ref() {
-        Ok(document) => compare(document, pact),
+        Ok(Document::OpenApi(document)) => compare(document, pact),
+        Ok(Document::Graphql(schema)) => judge_graphql(schema, pact),
         Err(why) => Comparison {
             interactions: pact.interactions.len(),
             mismatches: vec![ContractMismatch {
@@ -355,6 +396,50 @@ fn judge(document: &Read, pact: &Pact) -> Comparison {
             }],
         },
     }
+}
+
+/// A pact's HTTP interactions against a GraphQL schema: each GraphQL interaction checked, and
+/// any other HTTP interaction named, as the schema cannot answer for it.
+fn judge_graphql(schema: &GraphqlSchema, pact: &Pact) -> Comparison {
+    let mut comparison = Comparison {
+        interactions: 0,
+        mismatches: Vec::new(),
+    };
+    for interaction in &pact.interactions {
+        let Interaction::Http(http) = interaction else {
+            continue;
+        };
+        comparison.interactions += 1;
+        let description = &http.info.description;
+        match schema.check(&http.request, &http.response) {
+            Some(found) => comparison
+                .mismatches
+                .extend(found.into_iter().map(|m| ContractMismatch {
+                    interaction: description.clone(),
+                    pact_path: {
+                        let path = m.path.trim_start_matches("$.");
+                        let side = if path.starts_with("data") {
+                            "response"
+                        } else {
+                            "request"
+                        };
+                        format!("{side}.body.{path}")
+                    },
+                    document_path: String::new(),
+                    message: m.message,
+                })),
+            None => comparison.mismatches.push(ContractMismatch {
+                interaction: description.clone(),
+                pact_path: "request".to_owned(),
+                document_path: String::new(),
+                message: format!(
+                    "{} {} is not a GraphQL request, and the provider contract is a GraphQL schema",
+                    http.request.method, http.request.path
+                ),
+            }),
+        }
+    }
+    comparison
 }
 
 fn unreadable_pact(why: &str) -> Comparison {

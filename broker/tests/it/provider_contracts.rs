@@ -314,8 +314,8 @@ async fn bad_provider_contracts_are_refused_naming_the_field_and_store_nothing()
                 "contract.content is not valid base64",
             ),
             (
-                json!({"pacticipantVersionNumber": "1", "contract": {"content": b64(DOCUMENT), "specification": "graphql"}}),
-                "specification 'graphql' is not supported",
+                json!({"pacticipantVersionNumber": "1", "contract": {"content": b64(DOCUMENT), "specification": "asyncapi"}}),
+                "specification 'asyncapi' is not supported",
             ),
             (
                 json!({"pacticipantVersionNumber": "1", "contract": {"content": b64(DOCUMENT),
@@ -414,5 +414,78 @@ async fn a_consumer_version_no_publication_compared_is_compared_when_can_i_deplo
             Some(2),
             "kept: {contract}"
         );
+    }
+}
+
+const GRAPHQL_SCHEMA: &str = "type Query { order(id: ID!): Order }
+type Order { id: ID! total(currency: String): Float lines: [Line!]! }
+type Line { sku: String! quantity: Int! }
+";
+
+/// A GraphQL pact of `checkout` with `orders`, in the shape pact-js writes.
+fn graphql_pact() -> Value {
+    let query = "query Order($id: ID!) { order(id: $id) { id total lines { sku quantity } } }";
+    json!({
+        "consumer": {"name": "checkout"}, "provider": {"name": "orders"},
+        "interactions": [{"description": "the order", "request": {"method": "POST", "path": "/graphql",
+            "headers": {"Content-Type": "application/json"},
+            "body": {"operationName": "Order", "query": query, "variables": {"id": "42"}}},
+            "response": {"status": 200, "headers": {"Content-Type": "application/json"},
+                "body": {"data": {"order": {"id": "42", "total": 99.5, "lines": [{"sku": "MUG-1", "quantity": 2}]}}}}}],
+        "metadata": {"pactSpecification": {"version": "2.0.0"}}
+    })
+}
+
+/// A GraphQL schema published as the provider contract (specification `graphql`, content type
+/// `application/graphql`) is compared with the consumers' GraphQL pacts; can-i-deploy and the
+/// contract's page use the result: the schema the provider serves is compatible, one that
+/// renamed `quantity` is not, naming the field.
+#[tokio::test]
+async fn a_graphql_schema_is_a_provider_contract() {
+    for url in backends("contract-graphql").await {
+        let broker = start(accord_broker::BrokerConfig::new(url)).await;
+        let (status, body) = broker
+            .publish("checkout", "c1", Some("main"), &[graphql_pact()])
+            .await;
+        assert_eq!(status, 200, "{body}");
+        for (version, schema) in [
+            ("o1", GRAPHQL_SCHEMA.to_owned()),
+            ("o2", GRAPHQL_SCHEMA.replace("quantity: Int!", "qty: Int!")),
+        ] {
+            let (status, body) = broker
+                .post(
+                    "/provider-contracts/provider/orders/publish",
+                    &json!({"pacticipantVersionNumber": version, "branch": "main",
+                        "contract": {"content": b64(&schema), "contentType": "application/graphql", "specification": "graphql",
+                            "selfVerificationResults": {"success": true, "content": b64("3 tests"), "contentType": "text/plain", "format": "text"}}}),
+                )
+                .await;
+            assert_eq!(status, 200, "{body}");
+        }
+        let matrix = |provider: &'static str| {
+            let broker = &broker;
+            async move {
+                let (status, body) = broker
+                    .get(&format!(
+                        "/matrix?q[][pacticipant]=checkout&q[][version]=c1&q[][pacticipant]=orders&q[][version]={provider}&latestby=cvpv"
+                    ))
+                    .await;
+                assert_eq!(status, 200, "{body}");
+                body
+            }
+        };
+        let served = matrix("o1").await;
+        assert_eq!(served["summary"]["deployable"], true, "{served}");
+        assert_eq!(
+            served["matrix"][0]["verificationResult"]["kind"],
+            "provider-contract"
+        );
+        let renamed = matrix("o2").await;
+        assert_eq!(renamed["summary"]["deployable"], false, "{renamed}");
+        let (status, page) = broker
+            .get_text("/ui/provider-contracts/provider/orders/version/o2", &[])
+            .await;
+        assert_eq!(status, 200, "{page}");
+        assert!(page.contains("quantity"), "the page names the field: {page}");
     }
 }
