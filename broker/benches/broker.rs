@@ -6,12 +6,16 @@
 //! Run with `cargo bench -p accord-broker --bench broker` (PostgreSQL on 127.0.0.1:5432 is
 //! measured too when it answers).
 
+#[path = "support/seeding.rs"]
+mod seeding;
+
 use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use accord_broker::{AppState, BrokerConfig, Db};
 use base64::Engine as _;
+use seeding::median;
 use serde_json::json;
 use sqlx::Executor;
 
@@ -188,20 +192,7 @@ async fn seed(pool: &sqlx::AnyPool, postgres: bool) {
         .expect("deployments");
     tx.commit().await.expect("commit");
     if postgres {
-        for table in [
-            "pacticipants",
-            "versions",
-            "branches",
-            "branch_versions",
-            "environments",
-            "pact_contents",
-            "pact_publications",
-        ] {
-            let _ = pool
-                .execute(format!("SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))").as_str())
-                .await;
-        }
-        let _ = pool.execute("ANALYZE").await;
+        seeding::settle_postgres(pool).await;
     }
 }
 
@@ -222,11 +213,6 @@ async fn can_i_deploy_median(client: &reqwest::Client, url: impl Fn(usize) -> St
         assert!(body["summary"].is_object(), "{body}");
     }
     median(samples)
-}
-
-fn median(mut samples: Vec<Duration>) -> Duration {
-    samples.sort();
-    samples[samples.len() / 2]
 }
 
 async fn measure(label: &str, database_url: &str) {
@@ -375,21 +361,7 @@ fn main() {
     runtime.block_on(measure("sqlite", &sqlite));
     idle_memory(&sqlite);
     runtime.block_on(measure_cleanup("sqlite", &sqlite));
-    let postgres = runtime.block_on(async {
-        sqlx::any::install_default_drivers();
-        let admin = sqlx::any::AnyPoolOptions::new()
-            .max_connections(1)
-            .acquire_timeout(Duration::from_secs(3))
-            .connect("postgres://postgres@127.0.0.1:5432/postgres")
-            .await
-            .ok()?;
-        let name = format!("accord_bench_{}", std::process::id());
-        admin
-            .execute(format!("CREATE DATABASE {name}").as_str())
-            .await
-            .ok()?;
-        Some(format!("postgres://postgres@127.0.0.1:5432/{name}"))
-    });
+    let postgres = runtime.block_on(seeding::postgres_database("bench"));
     match postgres {
         Some(url) => runtime.block_on(async {
             measure("postgres", &url).await;

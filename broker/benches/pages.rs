@@ -8,10 +8,14 @@
 //! Run with `cargo bench -p accord-broker --bench pages` (PostgreSQL on 127.0.0.1:5432 is
 //! measured too when it answers).
 
+#[path = "support/seeding.rs"]
+mod seeding;
+
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use accord_broker::{AppState, BrokerConfig, Db};
+use seeding::median;
 use serde_json::json;
 use sqlx::Executor;
 
@@ -206,27 +210,9 @@ async fn seed(pool: &sqlx::AnyPool, versions: usize, postgres: bool) -> String {
     .await;
     tx.commit().await.expect("commit");
     if postgres {
-        for table in [
-            "pacticipants",
-            "versions",
-            "branches",
-            "branch_versions",
-            "environments",
-            "pact_contents",
-            "pact_publications",
-        ] {
-            let _ = pool
-                .execute(format!("SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))").as_str())
-                .await;
-        }
-        let _ = pool.execute("ANALYZE").await;
+        seeding::settle_postgres(pool).await;
     }
     hook.to_owned()
-}
-
-fn median(mut samples: Vec<Duration>) -> Duration {
-    samples.sort();
-    samples[samples.len() / 2]
 }
 
 /// Each page's median time over 20 requests.
@@ -281,22 +267,6 @@ async fn measure(label: &str, database_url: &str, versions: usize) -> Vec<(Strin
     out
 }
 
-async fn postgres_database(versions: usize) -> Option<String> {
-    sqlx::any::install_default_drivers();
-    let admin = sqlx::any::AnyPoolOptions::new()
-        .max_connections(1)
-        .acquire_timeout(Duration::from_secs(3))
-        .connect("postgres://postgres@127.0.0.1:5432/postgres")
-        .await
-        .ok()?;
-    let name = format!("accord_pages_{}_{versions}", std::process::id());
-    admin
-        .execute(format!("CREATE DATABASE {name}").as_str())
-        .await
-        .ok()?;
-    Some(format!("postgres://postgres@127.0.0.1:5432/{name}"))
-}
-
 fn main() {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -307,7 +277,7 @@ fn main() {
     for versions in [5_000, 50_000] {
         let sqlite = format!("sqlite://{}", dir.join(format!("pages-{versions}.db")).display());
         runtime.block_on(measure("sqlite", &sqlite, versions));
-        match runtime.block_on(postgres_database(versions)) {
+        match runtime.block_on(seeding::postgres_database(&format!("pages_{versions}"))) {
             Some(url) => {
                 runtime.block_on(measure("postgres", &url, versions));
             }

@@ -313,48 +313,25 @@ impl GrpcCall<'_> {
             }
         }
         let name = self.response.full_name();
-        if actual.len() < expected.len() {
-            let message = if streams {
-                format!(
-                    "expected a stream of {} '{name}' messages but the provider sent {}",
-                    expected.len(),
-                    actual.len()
-                )
-            } else {
-                format!("expected a '{name}' message but the provider sent none")
+        let (wanted, sent) = (expected.len(), actual.len());
+        if wanted != sent {
+            let message = match (streams, sent) {
+                (true, _) => {
+                    format!("expected a stream of {wanted} '{name}' messages but the provider sent {sent}")
+                }
+                (false, 0) => format!("expected a '{name}' message but the provider sent none"),
+                (false, _) => format!(
+                    "a {} call answers one '{name}' message but the provider sent {sent}",
+                    self.kind().name()
+                ),
             };
-            out.push(Mismatch::new(
-                MismatchKind::Body,
-                if streams {
-                    format!("$[{}]", actual.len())
-                } else {
-                    "$".to_owned()
-                },
-                "",
-                "",
-                message,
-            ));
-        } else if actual.len() > expected.len() {
-            let message = if streams {
-                format!(
-                    "expected a stream of {} '{name}' messages but the provider sent {}",
-                    expected.len(),
-                    actual.len()
-                )
+            // The first message too few or too many, by its place in the stream.
+            let location = if !streams && sent == 0 {
+                "$".to_owned()
             } else {
-                format!(
-                    "a {} call answers one '{name}' message but the provider sent {}",
-                    self.kind().name(),
-                    actual.len()
-                )
+                format!("$[{}]", wanted.min(sent))
             };
-            out.push(Mismatch::new(
-                MismatchKind::Body,
-                format!("$[{}]", expected.len()),
-                "",
-                "",
-                message,
-            ));
+            out.push(Mismatch::new(MismatchKind::Body, location, "", "", message));
         }
         out
     }

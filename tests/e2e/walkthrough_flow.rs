@@ -132,6 +132,18 @@ async fn page(url: &str) -> String {
     response.text().await.expect("html")
 }
 
+/// The last `href` before `marker` in `html` (the link a text like "failed for X" stands in),
+/// made absolute.
+fn link_before(broker: &str, html: &str, marker: &str) -> String {
+    let from = html
+        .find(marker)
+        .unwrap_or_else(|| panic!("'{marker}' in:\n{html}"));
+    let before = &html[..from];
+    let start = before.rfind("href=\"").expect("its link") + 6;
+    let end = before[start..].find('"').expect("end") + start;
+    format!("{broker}/{}", &before[start..end])
+}
+
 /// The first `href` after `marker` in `html`, made absolute.
 fn link_after(broker: &str, html: &str, marker: &str) -> String {
     let from = html
@@ -165,15 +177,7 @@ async fn the_pages_answer_why_what_changed_and_who_talks_to_whom(broker: &str) {
         answer.contains("The verification for the pact between version im-1.0.0 of investment-manager and version accounts-2.0.0 of accounts failed"),
         "{answer}"
     );
-    let failing = {
-        let from = answer
-            .find("failed for accounts-2.0.0")
-            .expect("a failed verification");
-        let before = &answer[..from];
-        let start = before.rfind("href=\"").expect("its link") + 6;
-        let end = before[start..].find('"').expect("end") + start;
-        format!("{broker}/{}", &before[start..end])
-    };
+    let failing = link_before(broker, &answer, "failed for accounts-2.0.0");
     let result = page(&failing).await;
     assert!(result.contains("failed"), "{result}");
     assert_eq!(
@@ -220,15 +224,7 @@ async fn the_pages_answer_why_what_changed_and_who_talks_to_whom(broker: &str) {
     ))
     .await;
     assert!(answer.contains("<strong>No</strong>"), "{answer}");
-    let failing = {
-        let from = answer
-            .find("failed for inventory-2.0.0")
-            .expect("a failed verification");
-        let before = &answer[..from];
-        let start = before.rfind("href=\"").expect("its link") + 6;
-        let end = before[start..].find('"').expect("end") + start;
-        format!("{broker}/{}", &before[start..end])
-    };
+    let failing = link_before(broker, &answer, "failed for inventory-2.0.0");
     let result = page(&failing).await;
     assert!(result.contains("inventory.Inventory/GetItem"), "{result}");
     assert!(result.contains("$.quantity"), "{result}");

@@ -18,6 +18,11 @@ struct RenamedLine {
     qty: i32,
 }
 
+/// An order's total in a currency.
+fn total(currency: Option<&str>) -> f64 {
+    if currency == Some("USD") { 107.0 } else { 99.5 }
+}
+
 /// An order.
 #[derive(Debug, Clone)]
 struct Order {
@@ -31,11 +36,7 @@ impl Order {
     }
 
     async fn total(&self, currency: Option<String>) -> f64 {
-        if currency.as_deref() == Some("USD") {
-            107.0
-        } else {
-            99.5
-        }
+        total(currency.as_deref())
     }
 
     async fn lines(&self) -> Vec<Line> {
@@ -59,11 +60,7 @@ impl RenamedOrder {
     }
 
     async fn total(&self, currency: Option<String>) -> f64 {
-        if currency.as_deref() == Some("USD") {
-            107.0
-        } else {
-            99.5
-        }
+        total(currency.as_deref())
     }
 
     async fn lines(&self) -> Vec<RenamedLine> {

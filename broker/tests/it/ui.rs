@@ -26,7 +26,7 @@ pub(crate) fn chromium() -> Option<PathBuf> {
     None
 }
 
-pub(crate) fn chromium_args(profile: &std::path::Path) -> Vec<String> {
+fn chromium_args(profile: &std::path::Path) -> Vec<String> {
     [
         "--headless",
         "--no-sandbox",
@@ -334,39 +334,53 @@ async fn every_page_renders_the_seeded_data() {
     assert_eq!(status, 404, "the API shows a result only under its own pact too");
 
     let Some(chromium) = chromium() else { return };
-    let shots = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("../ui-screenshots");
-    std::fs::create_dir_all(&shots).expect("screenshot dir");
     for (name, path, expected) in &pages {
-        let url = format!("{}{path}", broker.url);
-        let profile = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
-            .join(format!("chromium-{}-{name}", std::process::id()));
-        let shot = shots.join(format!("{name}.png"));
-        let (chromium, args) = (chromium.clone(), chromium_args(&profile));
-        let (dom, shot) = tokio::task::spawn_blocking(move || {
-            let dom = Command::new(&chromium)
-                .args(&args)
-                .arg("--dump-dom")
-                .arg(&url)
-                .output()
-                .expect("chromium runs");
-            let _ = Command::new(&chromium)
-                .args(&args)
-                .arg(format!("--screenshot={}", shot.display()))
-                .arg(&url)
-                .output();
-            (String::from_utf8_lossy(&dom.stdout).into_owned(), shot)
-        })
-        .await
-        .expect("chromium thread");
+        let dom = open_in_chromium(&chromium, &format!("{}{path}", broker.url), name, "1280,900").await;
         for text in expected {
             assert!(
                 dom.contains(text),
                 "Chromium's DOM of {path} should show '{text}'"
             );
         }
-        let size = std::fs::metadata(&shot).map(|m| m.len()).unwrap_or(0);
-        assert!(size > 1000, "screenshot {} was not written", shot.display());
     }
+}
+
+/// Opens `url` in headless Chromium in a window of `size` (`1280,900`): the DOM it built, after
+/// keeping a screenshot as `target/ui-screenshots/{name}.png` (a failure when none is written).
+pub(crate) async fn open_in_chromium(
+    chromium: &std::path::Path,
+    url: &str,
+    name: &str,
+    size: &str,
+) -> String {
+    let shots = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("../ui-screenshots");
+    std::fs::create_dir_all(&shots).expect("screenshot dir");
+    let profile =
+        PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("chromium-{}-{name}", std::process::id()));
+    let shot = shots.join(format!("{name}.png"));
+    let mut args = chromium_args(&profile);
+    args.retain(|a| !a.starts_with("--window-size"));
+    args.push(format!("--window-size={size}"));
+    let (chromium, url) = (chromium.to_path_buf(), url.to_owned());
+    let (dom, shot) = tokio::task::spawn_blocking(move || {
+        let dom = Command::new(&chromium)
+            .args(&args)
+            .arg("--dump-dom")
+            .arg(&url)
+            .output()
+            .expect("chromium runs");
+        let _ = Command::new(&chromium)
+            .args(&args)
+            .arg(format!("--screenshot={}", shot.display()))
+            .arg(&url)
+            .output();
+        (String::from_utf8_lossy(&dom.stdout).into_owned(), shot)
+    })
+    .await
+    .expect("chromium thread");
+    let size = std::fs::metadata(&shot).map(|m| m.len()).unwrap_or(0);
+    assert!(size > 1000, "screenshot {} was not written", shot.display());
+    dom
 }
 
 /// Names, descriptions, published results and documents are data: every page shows them as
