@@ -30,5 +30,7 @@ mod schema;
 pub use compare::{Difference, compare};
 pub use error::GraphqlError;
 pub use operation::{Field, Fragment, Operation, Selection, Variable};
-pub use request::{GraphqlRequest, declared_operation, judge_query, query_pattern, unexpected_errors};
+pub use request::{
+    GraphqlRequest, SentQuery, declared_operation, judge_query, query_pattern, unexpected_errors,
+};
 pub use schema::{GraphqlSchema, SchemaMismatch};

@@ -52,25 +52,62 @@ pub fn declared_operation(request: &HttpRequest) -> Option<Operation> {
         .ok()
 }
 
+/// A request's GraphQL query as sent, read once however many interactions it is judged
+/// against.
+#[derive(Debug, Clone)]
+pub enum SentQuery {
+    /// The body is not a JSON object with a `query` string.
+    Missing,
+    /// The query does not parse, or names no operation it holds.
+    Unreadable {
+        /// The query's text.
+        query: String,
+        /// Why it cannot be read.
+        error: crate::GraphqlError,
+    },
+    /// The operation it asks to run.
+    Operation(Operation),
+}
+
+impl SentQuery {
+    /// The query of a request body.
+    pub fn of(body: &Body) -> SentQuery {
+        let Some(request) = GraphqlRequest::from_body(body) else {
+            return SentQuery::Missing;
+        };
+        match request.operation("the request's query") {
+            Ok(operation) => SentQuery::Operation(operation),
+            Err(error) => SentQuery::Unreadable {
+                query: request.query,
+                error,
+            },
+        }
+    }
+}
+
 /// A request's mismatches against a GraphQL interaction, with its query judged by meaning:
 /// whatever the body matching said of `$.query` (a regular expression, or the text) is replaced
 /// by the differences between the operations, each naming its path in the operation.
-pub fn judge_query(declared: &Operation, mut mismatches: Vec<Mismatch>, actual_body: &Body) -> Vec<Mismatch> {
+pub fn judge_query(declared: &Operation, mut mismatches: Vec<Mismatch>, sent: &SentQuery) -> Vec<Mismatch> {
     mismatches.retain(|m| {
         !(matches!(m.kind, MismatchKind::Body | MismatchKind::BodyType) && m.location == "$.query")
     });
-    let Some(request) = GraphqlRequest::from_body(actual_body) else {
-        mismatches.push(Mismatch::new(
+    match sent {
+        SentQuery::Missing => mismatches.push(Mismatch::new(
             MismatchKind::Body,
             "$.query",
             "a GraphQL query",
             "",
             "the request's body has no GraphQL query (a JSON object with a \"query\" string)",
-        ));
-        return mismatches;
-    };
-    match request.operation("the request's query") {
-        Ok(sent) => mismatches.extend(compare(declared, &sent).into_iter().map(|d| {
+        )),
+        SentQuery::Unreadable { query, error } => mismatches.push(Mismatch::new(
+            MismatchKind::Body,
+            "$.query",
+            "a GraphQL query",
+            query.clone(),
+            format!("the request's query is not GraphQL: {error}"),
+        )),
+        SentQuery::Operation(sent) => mismatches.extend(compare(declared, sent).into_iter().map(|d| {
             Mismatch::new(
                 MismatchKind::Body,
                 format!("$.query {}", d.path),
@@ -79,13 +116,6 @@ pub fn judge_query(declared: &Operation, mut mismatches: Vec<Mismatch>, actual_b
                 format!("{}: {}", d.path, d.message),
             )
         })),
-        Err(e) => mismatches.push(Mismatch::new(
-            MismatchKind::Body,
-            "$.query",
-            "a GraphQL query",
-            request.query.clone(),
-            format!("the request's query is not GraphQL: {e}"),
-        )),
     }
     mismatches
 }

@@ -402,21 +402,25 @@ async fn handle(
     }
     shared.recorder.request_received();
     let (parts, body) = request.into_parts();
-    let body = match body.collect().await {
-        Ok(collected) => collected.to_bytes(),
-        Err(error) => {
-            return error_response(
-                400,
-                json!({"error": format!("failed to read the request: {error}")}),
-                false,
-            )
-            .map(Either::Left);
-        }
+    let body = match read_body(body, false).await {
+        Ok(body) => body,
+        Err(refused) => return refused.map(Either::Left),
     };
     // The request as a summary is only needed for the report of a problem.
     let summary = || RequestSummary::of(&to_model_request(&parts, body.clone()));
     let recorder = (&shared.recorder, shared.interactions.len());
     crate::grpc::answer(&shared.grpc, recorder, parts.uri.path(), &body, summary)
+}
+
+/// A request's whole body, or the 400 answer for one that broke off.
+async fn read_body(body: hyper::body::Incoming, cors: bool) -> Result<Bytes, hyper::Response<Full<Bytes>>> {
+    body.collect().await.map(|c| c.to_bytes()).map_err(|error| {
+        error_response(
+            400,
+            json!({"error": format!("failed to read the request body: {error}")}),
+            cors,
+        )
+    })
 }
 
 async fn handle_http(
@@ -440,15 +444,9 @@ async fn handle_http(
         return preflight(&request);
     }
     let (parts, body) = request.into_parts();
-    let body = match body.collect().await {
-        Ok(collected) => collected.to_bytes(),
-        Err(error) => {
-            return error_response(
-                400,
-                json!({"error": format!("failed to read the request body: {error}")}),
-                shared.cors,
-            );
-        }
+    let body = match read_body(body, shared.cors).await {
+        Ok(body) => body,
+        Err(refused) => return refused,
     };
     let actual = to_model_request(&parts, body);
     let candidates = shared
@@ -459,10 +457,13 @@ async fn handle_http(
     // mock server: an interaction that expects an `Authorization` header wins over one that
     // does not mention it. Equally specific ones answer in pact order.
     let mut best: Option<usize> = None;
+    let mut sent_query: Option<accord_graphql::SentQuery> = None;
     for idx in candidates {
         let mut mismatches = match_request_with(&shared.interactions[idx].request, &actual, shared.options);
         if let Some(declared) = &shared.graphql[idx] {
-            mismatches = accord_graphql::judge_query(declared, mismatches, &actual.body);
+            // Every GraphQL interaction shares one path: the query is read once per request.
+            let sent = sent_query.get_or_insert_with(|| accord_graphql::SentQuery::of(&actual.body));
+            mismatches = accord_graphql::judge_query(declared, mismatches, sent);
         }
         if mismatches.is_empty() {
             if best.is_none_or(|b| shared.specificity[idx] > shared.specificity[b]) {

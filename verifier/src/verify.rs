@@ -316,7 +316,7 @@ async fn verify_interaction(
             match ctx.provider.send(&request).await {
                 Ok(actual) => {
                     let mut mismatches = match_response_with(&http.response, &actual, MatchOptions { spec });
-                    if accord_graphql::declared_operation(&http.request).is_some() {
+                    if accord_graphql::GraphqlRequest::from_body(&http.request.body).is_some() {
                         mismatches.extend(accord_graphql::unexpected_errors(&http.response, &actual));
                     }
                     let protobuf_body = match protobuf {

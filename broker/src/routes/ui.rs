@@ -48,6 +48,14 @@ pub(crate) fn search_of(query: &HashMap<String, String>) -> Option<&str> {
     query.get("q").map(|q| q.trim()).filter(|q| !q.is_empty())
 }
 
+/// A query parameter of a page, trimmed; `None` when absent or blank (an empty form field).
+fn param(query: &HashMap<String, String>, key: &str) -> Option<String> {
+    query
+        .get(key)
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty())
+}
+
 fn page_of(query: &HashMap<String, String>) -> i64 {
     query
         .get("page")

@@ -86,12 +86,7 @@ pub(crate) async fn page(
     base: Base,
     Query(query): Query<HashMap<String, String>>,
 ) -> ApiResult<Html<String>> {
-    let field = |name: &str| {
-        query
-            .get(name)
-            .map(|v| v.trim().to_owned())
-            .filter(|v| !v.is_empty())
-    };
+    let field = |key: &str| super::param(&query, key);
     let (pacticipant, version, environment) = (field("pacticipant"), field("version"), field("environment"));
     let environments = crate::domain::environments::all(&state.db).await?;
     let form = html! {

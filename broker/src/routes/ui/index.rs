@@ -19,12 +19,7 @@ use crate::hal::{Base, enc};
 
 /// The filters of a request, as given (empty ones left out).
 fn filters(query: &HashMap<String, String>) -> (Option<String>, Option<String>, Option<Standing>) {
-    let text = |key: &str| {
-        query
-            .get(key)
-            .map(|v| v.trim().to_owned())
-            .filter(|v| !v.is_empty())
-    };
+    let text = |key: &str| super::param(query, key);
     let standing = text("status").and_then(|s| Standing::named(&s));
     (text("q"), text("label"), standing)
 }

@@ -155,12 +155,7 @@ fn shorten(name: &str) -> String {
 
 /// The filters of a request.
 fn query_of(params: &HashMap<String, String>) -> NetworkQuery {
-    let text = |key: &str| {
-        params
-            .get(key)
-            .map(|v| v.trim().to_owned())
-            .filter(|v| !v.is_empty())
-    };
+    let text = |key: &str| super::param(params, key);
     NetworkQuery {
         application: text("application"),
         hops: if text("hops").as_deref() == Some("2") {
